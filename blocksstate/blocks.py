@@ -1,0 +1,137 @@
+"""``Blocks``: the app, with its components, layout and event listeners."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .components.base import Block, Component
+from .components.layout import BlockContext
+from .events import Dependency, Event
+
+DEFAULT_DELETE_CACHE = (3600, 3600)
+
+
+class Blocks(BlockContext):
+    """An app: ``with gr.Blocks() as demo:`` collects what is created inside."""
+
+    load = Event()
+
+    def __init__(
+        self,
+        title: str | None = None,
+        css: str | None = None,
+        delete_cache: tuple[int, int] | None = None,
+        *,
+        theme: Any = None,
+        js: str | None = None,
+        head: str | None = None,
+        fill_height: bool = False,
+        fill_width: bool = False,
+        analytics_enabled: bool | None = None,
+        mode: str = "blocks",
+    ) -> None:
+        self.title = title or "blocksstate"
+        self.css = css
+        if delete_cache is not None:
+            frequency, age = delete_cache
+            if frequency <= 0 or age <= 0:
+                raise ValueError("delete_cache must be (frequency, age) in seconds, both positive")
+        self.delete_cache = tuple(delete_cache) if delete_cache else DEFAULT_DELETE_CACHE
+        self.fill_height = fill_height
+        self.fill_width = fill_width
+        self.mode = mode
+        self.name: str | None = None
+        self.components: dict[int, Component] = {}
+        self.block_list: list[Block] = []
+        self.dependencies: list[Dependency] = []
+        self._ids = itertools.count(1)
+        self._server: Any = None
+        super().__init__(render=False)
+        self.blocks = self
+        self.id = 0
+
+    @property
+    def root(self) -> Blocks:
+        return self
+
+    def adopt(self, block: Block) -> None:
+        """Give ``block`` (and anything it already holds) an id in this app."""
+        block.blocks = self
+        block.id = next(self._ids)
+        self.block_list.append(block)
+        if isinstance(block, Component):
+            self.components[block.id] = block
+        for child in getattr(block, "children", []):
+            if child.blocks is None:
+                self.adopt(child)
+
+    def add_dependency(self, dependency: Dependency) -> None:
+        """Record an event listener and give it an id."""
+        dependency.id = len(self.dependencies)
+        self.dependencies.append(dependency)
+        self.__dict__.pop("_io_roles", None)
+
+    # -- queries used by the engine and the page ---------------------------------
+
+    def component(self, component_id: int) -> Component:
+        return self.components[component_id]
+
+    def dependency(self, dependency_id: int) -> Dependency:
+        if not 0 <= dependency_id < len(self.dependencies):
+            raise KeyError(dependency_id)
+        return self.dependencies[dependency_id]
+
+    def listeners(self, block: Any, event: str) -> list[Dependency]:
+        """Return the dependencies triggered by ``event`` of ``block``, in order of creation."""
+        return [dep for dep in self.dependencies if any(t is block and name == event for t, name in dep.triggers)]
+
+    @property
+    def _roles(self) -> tuple[set[int], set[int]]:
+        roles = self.__dict__.get("_io_roles")
+        if roles is None:
+            inputs = {c.id for d in self.dependencies for c in d.inputs if c.id is not None}
+            outputs = {c.id for d in self.dependencies for c in d.outputs if c.id is not None}
+            roles = self.__dict__["_io_roles"] = (inputs, outputs)
+        return roles
+
+    def is_input(self, component: Component) -> bool:
+        return component.id in self._roles[0]
+
+    def is_output(self, component: Component) -> bool:
+        return component.id in self._roles[1]
+
+    def walk(self) -> Iterator[Block]:
+        """Yield every block in layout order."""
+        yield from self.block_list
+
+    # -- lifecycle listeners --------------------------------------------------------
+
+    def unload(self, fn: Callable[..., Any]) -> Dependency:
+        """Run ``fn`` once when a session ends (page closed, or connection not resumed)."""
+        from .events import _build
+
+        return _build(self, [(self, "unload")], fn, None, None, {})
+
+    def close(self, fn: Callable[..., Any] | None = None) -> Any:
+        """With a function, same as ``unload``; without, stop a server ``launch()`` started."""
+        if fn is not None:
+            return self.unload(fn)
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+        return None
+
+    def queue(self, *args: Any, **kwargs: Any) -> Blocks:
+        """Accepted for Gradio scripts: every event already goes through the socket in order."""
+        return self
+
+    def launch(self, server_name: str = "127.0.0.1", server_port: int = 7860, **kwargs: Any) -> Any:
+        """Serve this app at ``/`` with daphne; see ``blocksstate.launch``."""
+        from .launch import launch
+
+        return launch(self, server_name=server_name, server_port=server_port, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<Blocks {self.name or self.title!r}: {len(self.components)} components, {len(self.dependencies)} events>"

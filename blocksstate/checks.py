@@ -1,0 +1,31 @@
+"""System checks (``blocksstate.E001``...), each with a hint that says how to fix it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.checks import Error, Tags, Warning, register
+
+from .conf import DEFAULTS
+
+
+@register(Tags.compatibility)
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    from django.conf import settings
+
+    messages: list[Any] = []
+    user = getattr(settings, "BLOCKSSTATE", {})
+    if not isinstance(user, dict):
+        return [Error("BLOCKSSTATE must be a dict.", hint="Set BLOCKSSTATE = {...} in settings.", id="blocksstate.E001")]
+    unknown = sorted(set(user) - set(DEFAULTS))
+    if unknown:
+        messages.append(Error(f"Unknown BLOCKSSTATE setting(s): {', '.join(unknown)}.", hint=f"Known settings: {', '.join(sorted(DEFAULTS))}.", id="blocksstate.E002"))
+    alias = user.get("CACHE_ALIAS", DEFAULTS["CACHE_ALIAS"])
+    caches = getattr(settings, "CACHES", {})
+    if alias not in caches:
+        messages.append(Error(f"BLOCKSSTATE['CACHE_ALIAS'] is {alias!r}, which is not in CACHES.", hint="Name a cache alias defined in CACHES.", id="blocksstate.E003"))
+    elif not settings.DEBUG:
+        backend = caches[alias].get("BACKEND", "")
+        if backend.endswith(("LocMemCache", "DummyCache")):
+            messages.append(Warning(f"Session state is kept in {backend.rsplit('.', 1)[-1]}, which each worker process has to itself.", hint="With more than one worker, use a shared cache such as django-redis (see docs/deployment.md).", id="blocksstate.W001"))
+    return messages

@@ -1,0 +1,20 @@
+"""Components and layout blocks."""
+
+from .base import Block, Component, FormComponent
+from .buttons import Button, ClearButton
+from .chat import Chatbot
+from .choice import Checkbox, CheckboxGroup, Dropdown, Radio
+from .display import JSON, Label
+from .layout import Accordion, BlockContext, Column, Group, Row, Tab, Tabs
+from .number import Number, Slider
+from .schema import InvalidValue, ValueSchema
+from .state import State, StateNotPicklable
+from .text import HTML, Markdown, Textbox
+from .timer import Timer
+
+__all__ = [
+    "Accordion", "Block", "BlockContext", "Button", "Chatbot", "Checkbox", "CheckboxGroup",
+    "ClearButton", "Column", "Component", "Dropdown", "FormComponent", "Group", "HTML",
+    "InvalidValue", "JSON", "Label", "Markdown", "Number", "Radio", "Row", "Slider", "State",
+    "StateNotPicklable", "Tab", "Tabs", "Textbox", "Timer", "ValueSchema",
+]

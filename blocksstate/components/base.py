@@ -1,0 +1,229 @@
+"""Blocks and components: identity, properties, value schema and events.
+
+A component knows three things about its value: how to check what a browser
+sent (`preprocess`), how to turn what a handler returned into what the page
+shows (`postprocess`), and its schema (`value_schema`), which drives both and
+the rendering. It never runs an event itself: the engine does.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import copy
+import functools
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from ..events import Event
+from .schema import InvalidValue, ValueSchema
+
+if TYPE_CHECKING:
+    from ..blocks import Blocks
+    from .layout import BlockContext
+
+# The layout context that new blocks attach to (a `with gr.Row():` block, ...).
+current_context: contextvars.ContextVar[BlockContext | None] = contextvars.ContextVar(
+    "blocksstate_context", default=None
+)
+
+# Constructor parameters that are not properties a handler can update.
+NOT_PROPERTIES = frozenset({"self", "render", "key", "every", "inputs"})
+
+
+def _record_explicit_args(init: Callable[..., None]) -> Callable[..., None]:
+    """Wrap a constructor so the instance remembers the arguments it was given.
+
+    A component returned by a handler is an update of the arguments it was
+    built with (`return gr.Markdown(visible=True)`), so those are recorded.
+    """
+    signature = inspect.signature(init)
+
+    @functools.wraps(init)
+    def wrapper(self: Block, *args: Any, **kwargs: Any) -> None:
+        if "_explicit_args" not in self.__dict__:
+            bound = signature.bind(self, *args, **kwargs)
+            explicit = dict(bound.arguments)
+            explicit.pop("self", None)
+            for name, param in signature.parameters.items():
+                if param.kind is param.VAR_KEYWORD and name in explicit:
+                    explicit.update(explicit.pop(name))
+            self.__dict__["_explicit_args"] = explicit
+        init(self, *args, **kwargs)
+
+    return wrapper
+
+
+class Block:
+    """Anything placed in a Blocks layout: a component or a layout container."""
+
+    #: Name of the template under ``blocksstate/components/`` that renders it.
+    template_name: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "__init__" in cls.__dict__:
+            cls.__init__ = _record_explicit_args(cls.__dict__["__init__"])  # type: ignore[method-assign]
+
+    def __init__(
+        self,
+        *,
+        visible: bool = True,
+        elem_id: str | None = None,
+        elem_classes: list[str] | str | None = None,
+        render: bool = True,
+        key: Any = None,
+    ) -> None:
+        self.id: int | None = None
+        self.blocks: Blocks | None = None
+        self.parent: BlockContext | None = None
+        self.visible = visible
+        self.elem_id = elem_id
+        self.elem_classes = [elem_classes] if isinstance(elem_classes, str) else list(elem_classes or [])
+        self.key = key
+        if render:
+            self.render()
+
+    def render(self) -> Block:
+        """Attach this block to the layout context it is created in, if any."""
+        context = current_context.get()
+        if context is not None and self.blocks is None:
+            context.add_child(self)
+        return self
+
+    @property
+    def type_name(self) -> str:
+        return type(self).__name__.lower()
+
+    def __repr__(self) -> str:
+        label = getattr(self, "label", None)
+        named = f" {label!r}" if label else ""
+        return f"{type(self).__name__}{named} (id {self.id})"
+
+
+class Component(Block):
+    """A block that holds a value: an input, an output, or both."""
+
+    #: True when the value lives only on the server (State) and is never sent to the page.
+    server_only: ClassVar[bool] = False
+    #: True when the browser can change the value (subject to ``interactive``).
+    accepts_input: ClassVar[bool] = True
+
+    change = Event()
+
+    def __init__(
+        self,
+        value: Any = None,
+        *,
+        label: str | None = None,
+        info: str | None = None,
+        show_label: bool | None = None,
+        container: bool = True,
+        scale: int | None = None,
+        min_width: int = 160,
+        interactive: bool | None = None,
+        visible: bool = True,
+        elem_id: str | None = None,
+        elem_classes: list[str] | str | None = None,
+        render: bool = True,
+        key: Any = None,
+        every: float | None = None,
+        inputs: Any = None,
+    ) -> None:
+        self.value = value
+        self.label = label
+        self.info = info
+        self.show_label = show_label
+        self.container = container
+        self.scale = scale
+        self.min_width = min_width
+        self.interactive = interactive
+        super().__init__(
+            visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key
+        )
+
+    # -- value -----------------------------------------------------------------
+
+    def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
+        """Describe the values this component holds, given its current properties."""
+        return ValueSchema("any")
+
+    def initial_value(self) -> Any:
+        """Return the value a new session starts with, as the page shows it."""
+        value = self.value() if callable(self.value) else copy.deepcopy(self.value)
+        return self.postprocess(value)
+
+    def preprocess(self, payload: Any, props: Mapping[str, Any] | None = None) -> Any:
+        """Check a value the browser sent and return it as handlers receive it.
+
+        Raises InvalidValue, naming what is wrong, for anything outside the schema.
+        """
+        return self.value_schema(props).validate(payload)
+
+    def to_handler(self, payload: Any) -> Any:
+        """Turn a stored page value into what a handler receives."""
+        return payload
+
+    def postprocess(self, value: Any, props: Mapping[str, Any] | None = None) -> Any:
+        """Turn what a handler returned into the value the page shows."""
+        try:
+            return self.value_schema(props).validate(value)
+        except InvalidValue as exc:
+            raise InvalidValue(f"{self!r} cannot show {value!r}: {exc}") from None
+
+    # -- properties ------------------------------------------------------------
+
+    @classmethod
+    @functools.cache
+    def property_names(cls) -> frozenset[str]:
+        """Names a handler may change with ``gr.update``: the constructor's parameters."""
+        names: set[str] = set()
+        for klass in cls.__mro__:
+            init = klass.__dict__.get("__init__")
+            if init is None:
+                continue
+            for name, param in inspect.signature(init).parameters.items():
+                if param.kind not in (param.VAR_KEYWORD, param.VAR_POSITIONAL):
+                    names.add(name)
+        return frozenset(names - NOT_PROPERTIES)
+
+    def properties(self) -> dict[str, Any]:
+        """Return the component's current properties, value excluded."""
+        return {
+            name: getattr(self, name)
+            for name in sorted(self.property_names())
+            if name != "value" and hasattr(self, name)
+        }
+
+    def explicit_args(self) -> dict[str, Any]:
+        """Return the arguments this instance was constructed with."""
+        return dict(self.__dict__.get("_explicit_args", {}))
+
+    def is_interactive(self) -> bool:
+        """Whether the page lets a visitor edit this component's value."""
+        if not self.accepts_input:
+            return False
+        if self.interactive is not None:
+            return bool(self.interactive)
+        if self.blocks is None:
+            return True
+        return self.blocks.is_input(self) or not self.blocks.is_output(self)
+
+
+class FormComponent(Component):
+    """A component that can take focus and be edited."""
+
+    input = Event()
+    blur = Event()
+    focus = Event()
+
+
+def normalize_choices(choices: Iterable[Any] | None) -> list[tuple[str, Any]]:
+    """Return choices as ``(label, value)`` pairs; a bare value is its own label."""
+    pairs: list[tuple[str, Any]] = []
+    for choice in choices or []:
+        if isinstance(choice, (tuple, list)) and len(choice) == 2:
+            pairs.append((str(choice[0]), choice[1]))
+        else:
+            pairs.append((str(choice), choice))
+    return pairs

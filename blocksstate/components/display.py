@@ -1,0 +1,62 @@
+"""Display components: ``JSON`` and ``Label``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .base import Component
+from .schema import InvalidValue, ValueSchema
+
+
+class JSON(Component):
+    """Any JSON value, shown pretty-printed."""
+
+    template_name = "json"
+    accepts_input = False
+
+    def __init__(self, value: Any = None, *, label: str | None = None, show_label: bool | None = None, container: bool = True, scale: int | None = None, min_width: int = 160, visible: bool = True, elem_id: str | None = None, elem_classes: list[str] | str | None = None, render: bool = True, key: Any = None, open: bool = False, show_indices: bool = False, height: int | str | None = None, every: float | None = None, inputs: Any = None) -> None:
+        self.open = open
+        self.show_indices = show_indices
+        self.height = height
+        super().__init__(value, label=label, show_label=show_label, container=container, scale=scale, min_width=min_width, visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key)
+
+    def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
+        return ValueSchema("json")
+
+
+class Label(Component):
+    """A label, or the top classes of a ``{label: confidence}`` dict."""
+
+    template_name = "label"
+    accepts_input = False
+
+    def __init__(self, value: Any = None, *, num_top_classes: int | None = None, label: str | None = None, show_label: bool | None = None, container: bool = True, scale: int | None = None, min_width: int = 160, visible: bool = True, elem_id: str | None = None, elem_classes: list[str] | str | None = None, render: bool = True, key: Any = None, color: str | None = None, every: float | None = None, inputs: Any = None) -> None:
+        self.num_top_classes = num_top_classes
+        self.color = color
+        super().__init__(value, label=label, show_label=show_label, container=container, scale=scale, min_width=min_width, visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key)
+
+    def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
+        return ValueSchema("json")
+
+    def postprocess(self, value: Any, props: Mapping[str, Any] | None = None) -> Any:
+        """Return ``{"label": ..., "confidences": [...]}`` from a label or a dict of scores."""
+        if value is None:
+            return None
+        if isinstance(value, (str, int, float)):
+            return {"label": str(value), "confidences": []}
+        if isinstance(value, dict) and "label" in value and "confidences" in value:
+            return value
+        if isinstance(value, dict):
+            try:
+                ranked = sorted(((str(k), float(v)) for k, v in value.items()), key=lambda kv: -kv[1])
+            except (TypeError, ValueError):
+                raise InvalidValue(f"{self!r} expects {{label: confidence}} with numeric confidences") from None
+            top = (props or {}).get("num_top_classes", self.num_top_classes)
+            if top is not None:
+                ranked = ranked[:top]
+            return {
+                "label": ranked[0][0] if ranked else None,
+                "confidences": [{"label": k, "confidence": v} for k, v in ranked],
+            }
+        raise InvalidValue(f"{self!r} cannot show {value!r}: expected text, a number or a dict")

@@ -1,0 +1,128 @@
+"""Layout containers: ``Row``, ``Column``, ``Group``, ``Tabs``/``Tab``, ``Accordion``."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from ..events import Event
+from .base import Block, current_context
+
+if TYPE_CHECKING:
+    from ..blocks import Blocks
+
+
+class BlockContext(Block):
+    """A block that holds other blocks; use it as a context manager."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.children: list[Block] = []
+        self._token: Any = None
+        super().__init__(**kwargs)
+
+    @property
+    def root(self) -> Blocks | None:
+        return self.blocks
+
+    def add_child(self, block: Block) -> None:
+        """Place ``block`` in this container and give it an id in the root Blocks."""
+        root = self.root
+        if root is None:
+            raise RuntimeError(f"{self!r} is not inside a Blocks")
+        block.parent = self
+        self.children.append(block)
+        root.adopt(block)
+
+    def __enter__(self) -> BlockContext:
+        self._token = current_context.set(self)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        current_context.reset(self._token)
+        self._token = None
+
+
+class Row(BlockContext):
+    """Lays its children out side by side (wrapping on narrow screens)."""
+
+    template_name = "row"
+
+    def __init__(self, *, variant: str = "default", equal_height: bool = False, visible: bool = True, elem_id: str | None = None, elem_classes: list[str] | str | None = None, render: bool = True, key: Any = None) -> None:
+        self.variant = variant
+        self.equal_height = equal_height
+        super().__init__(visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key)
+
+
+class Column(BlockContext):
+    """Stacks its children vertically."""
+
+    template_name = "column"
+
+    def __init__(self, *, scale: int = 1, min_width: int = 320, variant: str = "default", visible: bool = True, elem_id: str | None = None, elem_classes: list[str] | str | None = None, render: bool = True, key: Any = None) -> None:
+        self.scale = scale
+        self.min_width = min_width
+        self.variant = variant
+        super().__init__(visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key)
+
+
+class Group(BlockContext):
+    """Groups its children in one panel without gaps."""
+
+    template_name = "group"
+
+
+class Tabs(BlockContext):
+    """Holds ``Tab`` blocks, one shown at a time."""
+
+    template_name = "tabs"
+    change = Event()
+    select = Event()
+
+    def __init__(self, *, selected: int | str | None = None, visible: bool = True, elem_id: str | None = None, elem_classes: list[str] | str | None = None, render: bool = True, key: Any = None) -> None:
+        self.selected = selected
+        super().__init__(visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key)
+
+
+class Tab(BlockContext):
+    """One tab of a ``Tabs``; outside a ``Tabs`` it opens one of its own."""
+
+    template_name = "tab"
+    select = Event()
+
+    def __init__(self, label: str | None = None, *, id: int | str | None = None, visible: bool = True, interactive: bool = True, elem_id: str | None = None, elem_classes: list[str] | str | None = None, render: bool = True, key: Any = None) -> None:
+        self.label = label
+        self.tab_id = id
+        self.interactive = interactive
+        super().__init__(visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key)
+
+    def render(self) -> Block:
+        context = current_context.get()
+        if context is not None and not isinstance(context, Tabs) and self.blocks is None:
+            # Consecutive tabs outside a Tabs share one implicit Tabs, as in Gradio.
+            last = context.children[-1] if context.children else None
+            tabs = last if isinstance(last, Tabs) and getattr(last, "implicit", False) else None
+            if tabs is None:
+                tabs = Tabs(render=False)
+                tabs.implicit = True  # type: ignore[attr-defined]
+                context.add_child(tabs)
+            tabs.add_child(self)
+            return self
+        return super().render()
+
+
+class Accordion(BlockContext):
+    """A collapsible section with a title."""
+
+    template_name = "accordion"
+    expand = Event()
+    collapse = Event()
+
+    def __init__(self, label: str | None = None, *, open: bool = True, visible: bool = True, elem_id: str | None = None, elem_classes: list[str] | str | None = None, render: bool = True, key: Any = None) -> None:
+        self.label = label
+        self.open = open
+        super().__init__(visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key)

@@ -1,0 +1,88 @@
+"""Numeric components: ``Number`` and ``Slider``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..events import Event
+from .base import FormComponent
+from .schema import InvalidValue, ValueSchema
+
+
+def round_to_precision(value: float | int, precision: int | None) -> float | int:
+    """Round as ``Number(precision=...)`` asks: ``None`` keeps the value, 0 makes an int."""
+    if precision is None:
+        return value
+    if precision == 0:
+        return int(round(value))
+    return round(float(value), precision)
+
+
+class Number(FormComponent):
+    """A number input; ``precision=0`` gives handlers an ``int``."""
+
+    template_name = "number"
+    submit = Event()
+
+    def __init__(self, value: float | Any | None = None, *, label: str | None = None, info: str | None = None, show_label: bool | None = None, container: bool = True, scale: int | None = None, min_width: int = 160, interactive: bool | None = None, visible: bool = True, elem_id: str | None = None, elem_classes: list[str] | str | None = None, render: bool = True, key: Any = None, precision: int | None = None, minimum: float | None = None, maximum: float | None = None, step: float = 1, placeholder: str | None = None, every: float | None = None, inputs: Any = None) -> None:
+        self.precision = precision
+        self.minimum = minimum
+        self.maximum = maximum
+        self.step = step
+        self.placeholder = placeholder
+        super().__init__(value, label=label, info=info, show_label=show_label, container=container, scale=scale, min_width=min_width, interactive=interactive, visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key)
+
+    def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
+        props = props or {}
+        kind = "integer" if props.get("precision", self.precision) == 0 else "number"
+        return ValueSchema(kind, minimum=props.get("minimum", self.minimum), maximum=props.get("maximum", self.maximum))
+
+    def to_handler(self, payload: Any) -> Any:
+        if payload is None:
+            return None
+        if self.precision is None:
+            return float(payload)
+        return round_to_precision(payload, self.precision)
+
+    def postprocess(self, value: Any, props: Mapping[str, Any] | None = None) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            try:
+                value = float(value)
+            except ValueError:
+                raise InvalidValue(f"{self!r} cannot show {value!r}: expected a number") from None
+        if isinstance(value, float) and value.is_integer() and self.precision is None:
+            value = int(value)
+        precision = (props or {}).get("precision", self.precision)
+        if not isinstance(value, bool) and isinstance(value, (int, float)):
+            value = round_to_precision(value, precision)
+        return super().postprocess(value, props)
+
+
+class Slider(FormComponent):
+    """A number picked between ``minimum`` and ``maximum``."""
+
+    template_name = "slider"
+    release = Event()
+
+    def __init__(self, minimum: float = 0, maximum: float = 100, value: float | Any | None = None, *, step: float | None = None, label: str | None = None, info: str | None = None, show_label: bool | None = None, container: bool = True, scale: int | None = None, min_width: int = 160, interactive: bool | None = None, visible: bool = True, elem_id: str | None = None, elem_classes: list[str] | str | None = None, render: bool = True, key: Any = None, randomize: bool = False, show_reset_button: bool = True, precision: int | None = None, every: float | None = None, inputs: Any = None) -> None:
+        if minimum > maximum:
+            raise ValueError(f"Slider minimum ({minimum}) is above its maximum ({maximum})")
+        self.minimum = minimum
+        self.maximum = maximum
+        self.step = step if step is not None else 1
+        self.precision = precision
+        if value is None:
+            value = minimum
+        super().__init__(value, label=label, info=info, show_label=show_label, container=container, scale=scale, min_width=min_width, interactive=interactive, visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key)
+
+    def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
+        props = props or {}
+        return ValueSchema("number", nullable=False, minimum=props.get("minimum", self.minimum), maximum=props.get("maximum", self.maximum))
+
+    def postprocess(self, value: Any, props: Mapping[str, Any] | None = None) -> Any:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return super().postprocess(value, props)

@@ -1,0 +1,146 @@
+"""Value schemas: what a component's value may be, checked the same way everywhere."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+KINDS = ("any", "string", "number", "integer", "boolean", "choice", "choices", "json", "messages")
+
+
+class InvalidValue(ValueError):
+    """A value does not fit a component's schema."""
+
+
+@dataclass(frozen=True)
+class ValueSchema:
+    """The type, bounds, length and choices a component's value must respect."""
+
+    kind: str
+    nullable: bool = True
+    minimum: float | None = None
+    maximum: float | None = None
+    max_length: int | None = None
+    choices: tuple[Any, ...] | None = None
+    allow_custom: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown schema kind {self.kind!r}")
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the schema as JSON-ready data (for docs, the admin and the page)."""
+        data: dict[str, Any] = {"kind": self.kind, "nullable": self.nullable}
+        for name in ("minimum", "maximum", "max_length"):
+            if getattr(self, name) is not None:
+                data[name] = getattr(self, name)
+        if self.choices is not None:
+            data["choices"] = list(self.choices)
+        return data
+
+    def validate(self, value: Any) -> Any:
+        """Return ``value`` normalised to this schema, or raise InvalidValue."""
+        if value is None:
+            if self.nullable:
+                return None
+            raise InvalidValue("a value is required")
+        check = getattr(self, f"_check_{self.kind}")
+        return check(value)
+
+    # One method per kind; each returns the normalised value.
+
+    def _check_any(self, value: Any) -> Any:
+        return value
+
+    def _check_string(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise InvalidValue(f"expected text, got {type(value).__name__}")
+        self._check_length(value)
+        return value
+
+    def _check_number(self, value: Any) -> int | float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise InvalidValue(f"expected a number, got {type(value).__name__}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise InvalidValue("expected a finite number")
+        if self.minimum is not None and value < self.minimum:
+            raise InvalidValue(f"must be at least {self.minimum:g}")
+        if self.maximum is not None and value > self.maximum:
+            raise InvalidValue(f"must be at most {self.maximum:g}")
+        return value
+
+    def _check_integer(self, value: Any) -> int:
+        number = self._check_number(value)
+        if isinstance(number, float):
+            if not number.is_integer():
+                raise InvalidValue("expected a whole number")
+            number = int(number)
+        return number
+
+    def _check_boolean(self, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise InvalidValue(f"expected true or false, got {type(value).__name__}")
+        return value
+
+    def _check_choice(self, value: Any) -> Any:
+        if self.choices is not None and value not in self.choices and not self.allow_custom:
+            raise InvalidValue(f"{value!r} is not one of the choices")
+        if self.allow_custom and not isinstance(value, (str, int, float)):
+            raise InvalidValue(f"expected a choice, got {type(value).__name__}")
+        return value
+
+    def _check_choices(self, value: Any) -> list[Any]:
+        if not isinstance(value, Sequence) or isinstance(value, (str, bytes)):
+            raise InvalidValue(f"expected a list of choices, got {type(value).__name__}")
+        items = list(value)
+        for item in items:
+            self._check_choice(item)
+        if len(set(map(repr, items))) != len(items):
+            raise InvalidValue("a choice is selected twice")
+        if self.max_length is not None and len(items) > self.max_length:
+            raise InvalidValue(f"at most {self.max_length} choices may be selected")
+        return items
+
+    def _check_json(self, value: Any) -> Any:
+        try:
+            json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise InvalidValue(f"not JSON-serialisable ({exc})") from None
+        return value
+
+    def _check_messages(self, value: Any) -> list[dict[str, Any]]:
+        if not isinstance(value, Sequence) or isinstance(value, (str, bytes)):
+            raise InvalidValue(f"expected a list of messages, got {type(value).__name__}")
+        messages: list[dict[str, Any]] = []
+        for item in value:
+            messages.extend(_as_messages(item))
+        return messages
+
+    def _check_length(self, value: str) -> None:
+        if self.max_length is not None and len(value) > self.max_length:
+            raise InvalidValue(f"must be at most {self.max_length} characters")
+
+
+ROLES = ("user", "assistant", "system")
+
+
+def _as_messages(item: Any) -> list[dict[str, Any]]:
+    """Accept a ``{"role", "content"}`` message, or a legacy ``[user, bot]`` pair."""
+    if isinstance(item, dict):
+        role, content = item.get("role"), item.get("content")
+        if role not in ROLES:
+            raise InvalidValue(f"a message's role must be one of {ROLES}, got {role!r}")
+        if not isinstance(content, str):
+            raise InvalidValue("a message's content must be text")
+        message = {"role": role, "content": content}
+        if isinstance(item.get("metadata"), dict):
+            message["metadata"] = item["metadata"]
+        return [message]
+    if isinstance(item, (list, tuple)) and len(item) == 2:
+        pair = [("user", item[0]), ("assistant", item[1])]
+        return [{"role": r, "content": str(c)} for r, c in pair if c is not None]
+    raise InvalidValue(f"expected a message dict with 'role' and 'content', got {item!r}")

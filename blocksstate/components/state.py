@@ -1,0 +1,66 @@
+"""``State``: a per-session value that lives on the server and is never sent to the page."""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .base import Component
+from .schema import ValueSchema
+
+
+class StateNotPicklable(TypeError):
+    """A State value cannot be stored in the shared cache."""
+
+    def __init__(self, component: Component, error: Exception) -> None:
+        super().__init__(
+            f"The value of {component!r} cannot be pickled ({type(error).__name__}: {error}). "
+            "Session state is kept in a shared cache, so its values must be picklable. "
+            "For objects that cannot be (locks, connections, models), keep them in a "
+            "module-level dict keyed by `request.session_hash`: create them in "
+            "`demo.load(...)` with a `request: gr.Request` parameter, and remove them in "
+            "`demo.unload(...)`. See docs/state.md."
+        )
+        self.component = component
+
+
+class State(Component):
+    """A hidden value kept per session; put it in inputs and outputs to read and write it."""
+
+    server_only = True
+    accepts_input = False
+
+    def __init__(self, value: Any = None, render: bool = True, *, time_to_live: float | None = None, delete_callback: Callable[[Any], None] | None = None) -> None:
+        if time_to_live is not None and time_to_live <= 0:
+            raise ValueError("time_to_live must be a positive number of seconds")
+        self.time_to_live = time_to_live
+        self.delete_callback = delete_callback
+        super().__init__(value, render=render, visible=False)
+        self.default_bytes = None if callable(value) else self.dumps(value)
+
+    def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
+        return ValueSchema("any")
+
+    def dumps(self, value: Any) -> bytes:
+        """Pickle a value of this State, or raise StateNotPicklable naming it."""
+        try:
+            return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # pickling raises many types: TypeError, PicklingError, AttributeError...
+            raise StateNotPicklable(self, exc) from exc
+
+    def initial(self) -> tuple[Any, bytes]:
+        """Return a fresh value for a new session and its pickled form."""
+        if self.default_bytes is not None:
+            return pickle.loads(self.default_bytes), self.default_bytes
+        value = self.value()
+        return value, self.dumps(value)
+
+    def initial_value(self) -> Any:
+        return self.initial()[0]
+
+    def postprocess(self, value: Any, props: Mapping[str, Any] | None = None) -> Any:
+        return value
+
+    def preprocess(self, payload: Any, props: Mapping[str, Any] | None = None) -> Any:
+        raise PermissionError(f"{self!r} lives on the server; the page cannot set it")

@@ -1,0 +1,60 @@
+"""Settings: one ``BLOCKSSTATE`` dict, merged over these defaults and read lazily."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+DEFAULTS: dict[str, Any] = {
+    # Django cache alias that holds session state (use Redis for several workers).
+    "CACHE_ALIAS": "default",
+    # Prefix of every cache key blocksstate writes.
+    "KEY_PREFIX": "blocksstate",
+    # Seconds a dropped connection may take to resume before the session ends.
+    "RESUME_GRACE": 30,
+    # Seconds a resume token stays valid.
+    "RESUME_MAX_AGE": 24 * 3600,
+    # Largest frame accepted from a browser, in bytes (daphne stops at 1 MiB anyway).
+    "MAX_FRAME_BYTES": 1_000_000,
+    # Most steps (chained listeners) one event may run; guards against change loops.
+    "MAX_CHAIN_STEPS": 100,
+    # Show handler exception messages to visitors; None means "when DEBUG is on".
+    "SHOW_ERRORS": None,
+    # Threads that run synchronous handlers.
+    "HANDLER_THREADS": 32,
+}
+
+
+@functools.cache
+def get_config() -> dict[str, Any]:
+    """Return the effective settings: defaults updated with ``settings.BLOCKSSTATE``."""
+    from django.conf import settings
+
+    user = getattr(settings, "BLOCKSSTATE", {}) or {}
+    unknown = set(user) - set(DEFAULTS)
+    if unknown:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"Unknown BLOCKSSTATE setting(s): {', '.join(sorted(unknown))}")
+    return {**DEFAULTS, **user}
+
+
+def setting(name: str) -> Any:
+    """Return one effective setting."""
+    return get_config()[name]
+
+
+def show_errors() -> bool:
+    from django.conf import settings
+
+    value = setting("SHOW_ERRORS")
+    return bool(settings.DEBUG) if value is None else bool(value)
+
+
+@receiver(setting_changed)
+def _reset(*, setting: str, **kwargs: Any) -> None:
+    if setting == "BLOCKSSTATE":
+        get_config.cache_clear()

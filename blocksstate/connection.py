@@ -1,0 +1,212 @@
+"""One page's connection, without the socket: frames in, frames out, one session.
+
+The consumer hands every text frame to ``Connection.receive``; frames are
+handled one at a time in arrival order (so a session's events apply in order),
+by a worker task, so a slow handler never stops the socket from reading.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from . import protocol
+from .conf import setting
+from .engine import InvalidInput, UnknownDependency
+from .registry import get_engine
+from .request import Request
+from .state.session import ResumeRefused, Session, SessionStore, read_resume_token, resume_token
+
+logger = logging.getLogger("blocksstate")
+
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+# Sessions whose connection dropped, waiting out the resume grace period in this process.
+_ending: dict[str, asyncio.Task[None]] = {}
+
+
+class Connection:
+    """Serves one app to one page: session start or resume, events, and the end."""
+
+    def __init__(self, app: str, send: Send, scope: Mapping[str, Any] | None = None) -> None:
+        self.engine = get_engine(app)
+        self.blocks = self.engine.blocks
+        self.store = SessionStore()
+        self.scope = scope or {}
+        self._send = send
+        self.session: Session | None = None
+        self.open = True
+        self._queue: asyncio.Queue[protocol.Frame | None] = asyncio.Queue()
+        self._worker = asyncio.create_task(self._work())
+        self._keepalive: asyncio.Task[None] | None = None
+
+    @property
+    def age(self) -> int:
+        """Seconds a session's values are kept after it ends (``Blocks(delete_cache=(_, age))``)."""
+        return int(self.blocks.delete_cache[1])
+
+    async def send(self, frame: dict[str, Any]) -> None:
+        if self.open:
+            await self._send(frame)
+
+    async def receive(self, text: str | None) -> None:
+        """Accept one frame from the page; bad ones are answered at once, the rest queued."""
+        try:
+            frame = protocol.decode(text, setting("MAX_FRAME_BYTES"))
+        except protocol.ProtocolError as exc:
+            await self.send(protocol.error(exc.code, exc.message, exc.seq))
+            return
+        await self._queue.put(frame)
+
+    async def disconnect(self) -> None:
+        """The socket closed: finish the running event, then give the page time to resume."""
+        self.open = False
+        await self._queue.put(None)
+        if self._keepalive is not None:
+            self._keepalive.cancel()
+        session = self.session
+        if session is not None:
+            worker = self._worker
+            _ending[session.id] = asyncio.create_task(self._end_after_grace(session, worker))
+
+    # -- frames ----------------------------------------------------------------------------
+
+    async def _work(self) -> None:
+        while True:
+            frame = await self._queue.get()
+            if frame is None:
+                return
+            try:
+                await self._handle(frame)
+            except protocol.ProtocolError as exc:
+                await self.send(protocol.error(exc.code, exc.message, exc.seq))
+            except Exception:
+                logger.exception("Unexpected error in app %r", self.blocks.name)
+                await self.send(protocol.error("internal", "the server could not handle this frame", getattr(frame, "seq", None)))
+
+    async def _handle(self, frame: protocol.Frame) -> None:
+        if isinstance(frame, protocol.Hello):
+            if self.session is not None:
+                raise protocol.ProtocolError("bad_frame", "this connection already has a session")
+            await self._start(frame)
+        elif isinstance(frame, protocol.EventFrame):
+            await self._event(frame)
+        elif isinstance(frame, protocol.Close):
+            if self._keepalive is not None:
+                self._keepalive.cancel()
+            if self.session is not None:
+                await self._end(self.session)
+                self.session = None
+
+    async def _event(self, frame: protocol.EventFrame) -> None:
+        session = self.session
+        if session is None:
+            raise protocol.ProtocolError("no_session", "send a hello frame before events", frame.seq)
+        try:
+            ok = await self.engine.run_event(session, frame.dep, frame.values, frame.seq, self.send)
+        except InvalidInput as exc:
+            raise protocol.ProtocolError("invalid_input", exc.message, frame.seq) from None
+        except UnknownDependency as exc:
+            raise protocol.ProtocolError("unknown_event", str(exc), frame.seq) from None
+        await self.store.save(session, self._timeout)
+        await self.send(protocol.done(frame.seq, ok))
+
+    # -- session lifecycle -------------------------------------------------------------------
+
+    @property
+    def _timeout(self) -> int:
+        # While connected, keys outlive the keepalive period by a margin; see _keep_alive.
+        return self.age + setting("RESUME_GRACE")
+
+    def _user_id(self) -> str | None:
+        user = self.scope.get("user")
+        if user is not None and getattr(user, "is_authenticated", False):
+            return str(user.pk)
+        return None
+
+    async def _start(self, hello: protocol.Hello) -> None:
+        user_id = self._user_id()
+        session, notice = None, None
+        if hello.resume:
+            session, notice = await self._resume(hello.resume, user_id)
+        resumed = session is not None
+        if session is None:
+            session = Session.new(self.blocks, user_id)
+        session.request = Request.from_scope(self.scope, session.id, self.blocks.name)
+        self.session = session
+        if hello.values:
+            try:
+                self.engine.apply_page_values(session, self.engine.validate_values(session, hello.values))
+            except InvalidInput as exc:
+                await self.send(protocol.error("invalid_input", f"page values ignored: {exc.message}"))
+        await self.store.save(session, self._timeout)
+        await self.send(protocol.session_frame(session.id, resume_token(session), resumed, notice))
+        if resumed:
+            await self.send({"type": "update", "seq": None, "dep": None, "updates": self._page_state(session, everything=True)})
+        else:
+            initial = self._page_state(session, everything=False)
+            if initial:
+                await self.send({"type": "update", "seq": None, "dep": None, "updates": initial})
+            await self.engine.run_load(session, self.send)
+            await self.store.save(session, self._timeout)
+        self._keepalive = asyncio.create_task(self._keep_alive(session))
+
+    async def _resume(self, token: str, user_id: str | None) -> tuple[Session | None, str | None]:
+        try:
+            session_id = read_resume_token(token, self.blocks.name or "", user_id)
+        except ResumeRefused as exc:
+            return None, f"Could not resume your session ({exc}); a new one was started."
+        pending = _ending.pop(session_id, None)
+        if pending is not None:
+            pending.cancel()
+        session = await self.store.load(self.blocks, session_id)
+        if session is None or session.ended:
+            return None, "Your session had ended; a new one was started."
+        session.epoch += 1
+        session.meta_dirty = True
+        return session, None
+
+    def _page_state(self, session: Session, everything: bool) -> dict[str, Any]:
+        """Values (and changed properties) the page must show: all, or the per-session ones."""
+        from .engine import page_props
+
+        updates: dict[str, Any] = {}
+        for component_id, component in self.blocks.components.items():
+            if component.server_only or not (everything or callable(component.value)):
+                continue
+            entry = page_props(component, session.props.get(component_id, {})) if everything else {}
+            entry["value"] = session.values.get(component_id)
+            updates[str(component_id)] = entry
+        return updates
+
+    async def _keep_alive(self, session: Session) -> None:
+        """Refresh the expiry of a connected session's keys, so they never lapse while it is open."""
+        while True:
+            await asyncio.sleep(max(1.0, self.age / 2))
+            await self.store.touch(self.blocks, session, self._timeout)
+
+    async def _end_after_grace(self, session: Session, worker: asyncio.Task[None]) -> None:
+        try:
+            await worker
+            await asyncio.sleep(setting("RESUME_GRACE"))
+            meta = await self.store.read_meta(session.id)
+            if meta and meta.get("epoch") == session.epoch and not meta.get("ended"):
+                await self._end(session)
+        except asyncio.CancelledError:
+            pass
+        finally:
+            if _ending.get(session.id) is asyncio.current_task():
+                del _ending[session.id]
+
+    async def _end(self, session: Session) -> None:
+        """End a session once: run unload listeners, keep values ``age`` seconds more."""
+        session.ended = True
+        session.meta_dirty = True
+        await self.store.save(session, self.age)
+        try:
+            await self.engine.run_unload(session)
+        finally:
+            await self.store.save(session, self.age)
+            await self.store.touch(self.blocks, session, self.age)

@@ -1,0 +1,130 @@
+"""What a running handler tells the visitor: ``Error``, ``Warning``, ``Info`` and ``Progress``.
+
+Handlers run in worker threads (or on the event loop when async); both reach
+the page through the ``Feedback`` of the event being run, found in a context
+variable, so ``gr.Info("saved")`` needs no argument.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from typing import Any
+
+logger = logging.getLogger("blocksstate")
+
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class Feedback:
+    """Sends alert and progress frames of one event, in order, from any thread."""
+
+    def __init__(self, send: Send, seq: int | None, loop: asyncio.AbstractEventLoop) -> None:
+        self.send = send
+        self.seq = seq
+        self.loop = loop
+        self.dependency_id: int | None = None
+        self._pending: list[dict[str, Any]] = []
+        self._lock = asyncio.Lock()
+        self._last_progress = 0.0
+
+    async def flush(self) -> None:
+        """Send what was queued from the event loop's own thread."""
+        async with self._lock:
+            while self._pending:
+                await self.send(self._pending.pop(0))
+
+    def emit(self, frame: dict[str, Any]) -> None:
+        """Send ``frame`` now; from a worker thread, wait until it is handed to the socket."""
+        frame = {**frame, "seq": self.seq, "dep": self.dependency_id}
+        if _on_loop(self.loop):
+            self._pending.append(frame)
+            self.loop.create_task(self.flush())
+            return
+
+        async def deliver() -> None:
+            await self.flush()
+            async with self._lock:
+                await self.send(frame)
+
+        asyncio.run_coroutine_threadsafe(deliver(), self.loop).result()
+
+    def progress_due(self, final: bool) -> bool:
+        """Throttle progress frames to 20 a second; the last one always goes."""
+        now = time.monotonic()
+        if final or now - self._last_progress >= 0.05:
+            self._last_progress = now
+            return True
+        return False
+
+
+def _on_loop(loop: asyncio.AbstractEventLoop) -> bool:
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
+
+
+current_feedback: contextvars.ContextVar[Feedback | None] = contextvars.ContextVar("blocksstate_feedback", default=None)
+
+
+def _alert(level: str, message: str, title: str, duration: float | None, visible: bool) -> None:
+    feedback = current_feedback.get()
+    if feedback is None:
+        logger.log(logging.WARNING if level == "warning" else logging.INFO, "%s (outside an event): %s", title, message)
+        return
+    if visible:
+        feedback.emit({"type": "alert", "level": level, "title": title, "message": str(message), "duration": duration})
+
+
+class Error(Exception):
+    """Raise in a handler to stop it and show ``message`` to the visitor."""
+
+    def __init__(self, message: str = "Error raised.", duration: float | None = 10, visible: bool = True, title: str = "Error", print_exception: bool = True) -> None:
+        super().__init__(message)
+        self.message = str(message)
+        self.duration = duration
+        self.visible = visible
+        self.title = title
+        self.print_exception = print_exception
+
+
+def Warning(message: str = "Warning issued.", duration: float | None = 10, visible: bool = True, title: str = "Warning") -> None:  # noqa: A001, N802
+    """Show a warning to the visitor; the handler goes on."""
+    _alert("warning", message, title, duration, visible)
+
+
+def Info(message: str = "Info issued.", duration: float | None = 10, visible: bool = True, title: str = "Info") -> None:  # noqa: N802
+    """Show an information message to the visitor; the handler goes on."""
+    _alert("info", message, title, duration, visible)
+
+
+class Progress:
+    """Declare ``progress=gr.Progress()`` as a parameter to report progress of a long handler."""
+
+    def __init__(self, track_tqdm: bool = False) -> None:
+        self.track_tqdm = track_tqdm
+
+    def __call__(self, progress: float | tuple[int, int | None] | None, desc: str | None = None, total: int | None = None, unit: str = "steps") -> float | None:
+        feedback = current_feedback.get()
+        if isinstance(progress, tuple):
+            index, total = progress
+            fraction = index / total if total else None
+        else:
+            fraction = progress
+        if feedback is not None and feedback.progress_due(final=fraction is not None and fraction >= 1):
+            feedback.emit({"type": "progress", "progress": fraction, "desc": desc, "unit": unit})
+        return fraction
+
+    def tqdm(self, iterable: Iterable[Any], desc: str | None = None, total: int | None = None, unit: str = "steps", **_: Any) -> Iterator[Any]:
+        """Yield from ``iterable``, reporting progress after each item."""
+        if total is None and hasattr(iterable, "__len__"):
+            total = len(iterable)  # type: ignore[arg-type]
+        for index, item in enumerate(iterable):
+            self((index, total), desc=desc, unit=unit)
+            yield item
+        if total:
+            self((total, total), desc=desc, unit=unit)

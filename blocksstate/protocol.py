@@ -1,0 +1,117 @@
+"""The wire protocol: JSON frames between the page and the server (see docs/protocol.md).
+
+``decode`` turns what a browser sent into a typed frame or raises
+``ProtocolError`` with a code and a message; ``encode`` and the frame builders
+make what the server sends. Nothing here touches a session.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+PROTOCOL_VERSION = 1
+
+
+class ProtocolError(Exception):
+    """A frame the server cannot accept; answered with an ``error`` frame."""
+
+    def __init__(self, code: str, message: str, seq: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.seq = seq
+
+
+@dataclass(frozen=True)
+class Hello:
+    """First frame of a connection: start a session, or resume one."""
+
+    protocol: int
+    resume: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EventFrame:
+    """A browser event: run dependency ``dep`` after applying the edited ``values``."""
+
+    seq: int
+    dep: int
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Close:
+    """The page is going away: end the session now."""
+
+
+Frame = Hello | EventFrame | Close
+
+
+def decode(text: str | None, max_bytes: int) -> Frame:
+    """Parse one text frame; raise ProtocolError for anything malformed, oversized or unknown."""
+    if text is None:
+        raise ProtocolError("bad_frame", "frames must be JSON text, not binary")
+    if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        raise ProtocolError("too_large", f"frame is larger than {max_bytes} bytes")
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        raise ProtocolError("bad_frame", "frame is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise ProtocolError("bad_frame", "frame must be a JSON object")
+    kind = data.get("type")
+    seq = data.get("seq") if _is_int(data.get("seq")) else None
+    if kind == "event":
+        if seq is None:
+            raise ProtocolError("bad_frame", "event frame needs an integer 'seq'")
+        if not _is_int(data.get("dep")):
+            raise ProtocolError("bad_frame", "event frame needs an integer 'dep'", seq)
+        return EventFrame(seq=seq, dep=data["dep"], values=_values(data, seq))
+    if kind == "hello":
+        version = data.get("protocol")
+        if version != PROTOCOL_VERSION:
+            raise ProtocolError("unsupported_protocol", f"this server speaks protocol {PROTOCOL_VERSION}, not {version!r}")
+        resume = data.get("resume")
+        if resume is not None and not isinstance(resume, str):
+            raise ProtocolError("bad_frame", "'resume' must be a token string or null")
+        return Hello(protocol=version, resume=resume, values=_values(data, None))
+    if kind == "close":
+        return Close()
+    raise ProtocolError("unknown_type", f"unknown frame type {kind!r}", seq)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _values(data: dict[str, Any], seq: int | None) -> dict[str, Any]:
+    values = data.get("values", {})
+    if values is None:
+        return {}
+    if not isinstance(values, dict):
+        raise ProtocolError("bad_frame", "'values' must be an object of component id to value", seq)
+    return values
+
+
+def encode(frame: dict[str, Any]) -> str:
+    """Serialise a server frame."""
+    return json.dumps(frame, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def error(code: str, message: str, seq: int | None = None) -> dict[str, Any]:
+    return {"type": "error", "code": code, "message": message, "seq": seq}
+
+
+def session_frame(session_id: str, resume: str, resumed: bool, notice: str | None = None) -> dict[str, Any]:
+    return {"type": "session", "protocol": PROTOCOL_VERSION, "session": session_id, "resume": resume, "resumed": resumed, "notice": notice}
+
+
+def done(seq: int | None, ok: bool) -> dict[str, Any]:
+    return {"type": "done" if ok else "failed", "seq": seq}
+
+
+def closed(reason: str) -> dict[str, Any]:
+    return {"type": "closed", "reason": reason}

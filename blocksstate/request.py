@@ -1,0 +1,55 @@
+"""``gr.Request``: who sent an event, for handlers that declare a ``request: gr.Request`` parameter."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+
+class Client(NamedTuple):
+    host: str | None
+    port: int | None
+
+
+@dataclass
+class Request:
+    """The session and the HTTP request behind the WebSocket that carries the event."""
+
+    session_hash: str | None = None
+    user: Any = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    cookies: Mapping[str, str] = field(default_factory=dict)
+    client: Client = Client(None, None)
+    path: str = ""
+    query_params: Mapping[str, str] = field(default_factory=dict)
+    session: Any = None
+    app: str | None = None
+
+    @property
+    def username(self) -> str | None:
+        """The logged-in Django user's username, or None."""
+        user = self.user
+        if user is not None and getattr(user, "is_authenticated", False):
+            return user.get_username()
+        return None
+
+    @classmethod
+    def from_scope(cls, scope: Mapping[str, Any], session_hash: str | None = None, app: str | None = None) -> Request:
+        """Build a Request from an ASGI (Channels) scope."""
+        from urllib.parse import parse_qsl
+
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        host, port = (scope.get("client") or (None, None))[:2]
+        query = scope.get("query_string", b"").decode("latin-1")
+        return cls(
+            session_hash=session_hash,
+            user=scope.get("user"),
+            headers=headers,
+            cookies=dict(scope.get("cookies") or {}),
+            client=Client(host, port),
+            path=scope.get("path", ""),
+            query_params=dict(parse_qsl(query)),
+            session=scope.get("session"),
+            app=app,
+        )

@@ -1,0 +1,109 @@
+"""What handlers return: values, ``gr.update(...)``, component instances, ``gr.skip()``.
+
+``split_result`` turns one handler result into one ``Update`` per output, so
+the engine deals with a single shape whatever the handler returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .components.base import Component
+
+if TYPE_CHECKING:
+    from .events import Dependency
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+MISSING: Any = _Missing()
+
+
+def update(**props: Any) -> dict[str, Any]:
+    """Change a component's properties (``value``, ``visible``, ``label``, ``choices``, ...)."""
+    return {"__type__": "update", **props}
+
+
+def skip() -> dict[str, Any]:
+    """Leave an output as it is."""
+    return {"__type__": "update"}
+
+
+class ResetToInitial:
+    """Output marker: put the component back to the value a new session starts with."""
+
+
+@dataclass
+class Update:
+    """A change to one output: maybe a new value, maybe new properties."""
+
+    component: Component
+    value: Any = MISSING
+    props: dict[str, Any] = field(default_factory=dict)
+    reset: bool = False
+
+    @property
+    def has_value(self) -> bool:
+        return self.value is not MISSING or self.reset
+
+
+class BadResult(TypeError):
+    """A handler returned something that does not fit its outputs."""
+
+
+def is_update_dict(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("__type__") == "update"
+
+
+def split_result(dependency: Dependency, result: Any) -> list[Update]:
+    """Map a handler's result onto the dependency's outputs."""
+    outputs = dependency.outputs
+    if not outputs:
+        return []
+    if _is_component_dict(result):
+        unknown = [c for c in result if c not in outputs]
+        if unknown:
+            raise BadResult(f"{_name(dependency)} returned a value for {unknown[0]!r}, which is not one of its outputs")
+        pairs = list(result.items())
+    elif len(outputs) == 1:
+        pairs = [(outputs[0], result)]
+    else:
+        if not isinstance(result, Sequence) or isinstance(result, (str, bytes)) or is_update_dict(result):
+            raise BadResult(f"{_name(dependency)} returned one value ({type(result).__name__}) but the event has {len(outputs)} outputs; return a tuple")
+        if len(result) != len(outputs):
+            raise BadResult(f"{_name(dependency)} returned {len(result)} values but the event has {len(outputs)} outputs")
+        pairs = list(zip(outputs, result, strict=True))
+    return [to_update(component, raw) for component, raw in pairs]
+
+
+def to_update(component: Component, raw: Any) -> Update:
+    """Read one returned value as an Update of ``component``."""
+    if isinstance(raw, ResetToInitial):
+        return Update(component, reset=True)
+    if is_update_dict(raw):
+        props = {k: v for k, v in raw.items() if k != "__type__"}
+    elif isinstance(raw, Component) and raw is not component and raw.blocks is None:
+        props = raw.explicit_args()
+    else:
+        return Update(component, value=raw)
+    value = props.pop("value", MISSING)
+    unknown = set(props) - component.property_names()
+    if unknown:
+        raise BadResult(f"{component!r} has no propert{'ies' if len(unknown) > 1 else 'y'} {', '.join(sorted(unknown))}")
+    return Update(component, value=value, props=props)
+
+
+def _is_component_dict(result: Any) -> bool:
+    return isinstance(result, dict) and not is_update_dict(result) and bool(result) and all(isinstance(k, Component) for k in result)
+
+
+def _name(dependency: Dependency) -> str:
+    return f"{getattr(dependency.fn, '__name__', 'the function')}()"
