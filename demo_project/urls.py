@@ -1,0 +1,10 @@
+"""URLs of the demo project."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("blocksstate/", include("blocksstate.urls")),
+    path("", include("demo_project.examples.urls")),
+]

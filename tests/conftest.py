@@ -1,0 +1,94 @@
+"""Shared fixtures: a real redis-server, and helpers for external tools."""
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+
+REDIS_PORT = 6399
+REDIS_URL = f"redis://127.0.0.1:{REDIS_PORT}/0"
+
+
+def require_tool(name):
+    """Return the path of executable `name`; fail on CI, skip elsewhere, if it is missing."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name!r} is not on PATH (install it: see .ci/run)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return path
+
+
+def _redis_command(command, timeout=0.5):
+    """Send one inline command to the test redis-server and return its raw reply."""
+    with socket.create_connection(("127.0.0.1", REDIS_PORT), timeout=timeout) as sock:
+        sock.sendall(command.encode() + b"\r\n")
+        return sock.recv(64)
+
+
+def _redis_answers():
+    try:
+        return _redis_command("PING").startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """Start a throwaway redis-server on port 6399 and yield its URL."""
+    executable = require_tool("redis-server")
+    if _redis_answers():
+        pytest.fail(f"something already answers on port {REDIS_PORT}; stop it first")
+    process = subprocess.Popen(
+        [
+            executable,
+            "--port",
+            str(REDIS_PORT),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while not _redis_answers():
+            if process.poll() is not None:
+                stderr = process.stderr.read().decode(errors="replace")
+                pytest.fail(f"redis-server exited with {process.returncode}: {stderr}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"redis-server did not answer PING on port {REDIS_PORT}")
+            time.sleep(0.05)
+        yield REDIS_URL
+    finally:
+        if process.poll() is None:
+            with contextlib.suppress(OSError):
+                _redis_command("FLUSHALL")
+            process.terminate()
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        process.stderr.close()
+
+
+@pytest.fixture
+def redis_cache(redis_server):
+    """The Django cache alias "redis", emptied, backed by the test redis-server."""
+    from django.core.cache import caches
+
+    cache = caches["redis"]
+    cache.clear()
+    return cache
