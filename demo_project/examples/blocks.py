@@ -1,0 +1,1 @@
+"""Demo apps, one per example of the guides."""

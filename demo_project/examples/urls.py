@@ -1,0 +1,3 @@
+"""URLs of the demo examples (filled in with one page per example)."""
+
+urlpatterns = []
