@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from .components.base import Block, Component
@@ -83,16 +83,13 @@ class Blocks(BlockContext):
             raise KeyError(dependency_id)
         return self.dependencies[dependency_id]
 
-    def listeners(self, block: Any, event: str) -> list[Dependency]:
-        """Return the dependencies triggered by ``event`` of ``block``, in order of creation."""
-        return [dep for dep in self.dependencies if any(t is block and name == event for t, name in dep.triggers)]
-
     @property
     def _roles(self) -> tuple[set[int], set[int]]:
         roles = self.__dict__.get("_io_roles")
         if roles is None:
             inputs = {c.id for d in self.dependencies for c in d.inputs if c.id is not None}
-            outputs = {c.id for d in self.dependencies for c in d.outputs if c.id is not None}
+            # Being reset by a ClearButton does not make a component an output: the visitor still edits it.
+            outputs = {c.id for d in self.dependencies if not d.clears for c in d.outputs if c.id is not None}
             roles = self.__dict__["_io_roles"] = (inputs, outputs)
         return roles
 
@@ -101,10 +98,6 @@ class Blocks(BlockContext):
 
     def is_output(self, component: Component) -> bool:
         return component.id in self._roles[1]
-
-    def walk(self) -> Iterator[Block]:
-        """Yield every block in layout order."""
-        yield from self.block_list
 
     # -- lifecycle listeners --------------------------------------------------------
 

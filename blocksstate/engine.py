@@ -187,13 +187,19 @@ class Engine:
         token = current_feedback.set(feedback)
         try:
             call = self._call(session, dependency)
+            # State outputs pickled while applying a single result are reused to detect changes.
+            fresh: dict[int, bytes] = {}
+            results = 0
             async for result in call:
+                results += 1
                 updates = split_result(dependency, result)
-                frame = self._apply(session, updates, changed)
+                frame = self._apply(session, updates, changed, fresh)
                 await feedback.flush()
                 if frame:
                     await feedback.send({"type": "update", "seq": feedback.seq, "dep": dependency.id, "updates": frame})
-            changed |= self._detect_state_changes(session, watched)
+            if results > 1:
+                fresh.clear()  # a generator may have mutated a State after yielding it
+            changed |= self._detect_state_changes(session, watched, fresh)
         except Exception as exc:
             self._rollback(session, watched)
             await self._report(feedback, dependency, exc)
@@ -270,7 +276,7 @@ class Engine:
 
     # -- applying results --------------------------------------------------------------------------
 
-    def _apply(self, session: Session, updates: list[Update], changed: set[int]) -> dict[str, Any]:
+    def _apply(self, session: Session, updates: list[Update], changed: set[int], fresh: dict[int, bytes]) -> dict[str, Any]:
         """Apply one result's updates to the session; return the page's part of it.
 
         Every output is post-processed before any is applied, so a bad one changes nothing.
@@ -283,6 +289,8 @@ class Engine:
                 value = _KEEP
             elif isinstance(component, State):
                 value = component.initial()[0] if update.reset else update.value
+                # Pickled now, so an unpicklable value fails before anything is applied.
+                fresh[component.id] = component.dumps(value)
             else:
                 value = component.initial_value() if update.reset else component.postprocess(update.value, props)
             staged.append((component, value, update.props))
@@ -313,10 +321,10 @@ class Engine:
                 watched.append(component)
         return watched
 
-    def _detect_state_changes(self, session: Session, watched: list[State]) -> set[int]:
+    def _detect_state_changes(self, session: Session, watched: list[State], fresh: dict[int, bytes]) -> set[int]:
         """Compare each watched State by content with its last saved form; keep the new form."""
         changed: set[int] = set()
-        pickled = {state.id: state.dumps(session.values[state.id]) for state in watched}
+        pickled = {state.id: fresh.get(state.id) or state.dumps(session.values[state.id]) for state in watched}
         for component_id, data in pickled.items():
             if session.pickled.get(component_id) != data:
                 session.pickled[component_id] = data

@@ -65,6 +65,8 @@ class Dependency:
     show_progress: str = "full"
     js: str | None = None
     id: int = -1
+    # A ClearButton's reset: its outputs stay editable by the visitor (see Component.is_interactive).
+    clears: bool = False
     chain: list[tuple[str, Dependency]] = field(default_factory=list)
 
     def __repr__(self) -> str:

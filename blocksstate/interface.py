@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -57,12 +58,14 @@ class Interface(Blocks):
             state = State() if "state" in input_specs else None
             with Row():
                 with Column():
-                    self.input_components = [self._component(spec, state) for spec in input_specs]
+                    names = _parameter_names(fn)
+                    self.input_components = [self._component(spec, state, names[i] if i < len(names) else f"input {i}") for i, spec in enumerate(input_specs)]
                     with Row():
                         clear = ClearButton(value=clear_btn) if clear_btn else None
                         submit = Button(submit_btn, variant="primary")
                 with Column():
-                    self.output_components = [self._component(spec, state) for spec in output_specs]
+                    single = sum(spec != "state" for spec in output_specs) == 1
+                    self.output_components = [self._component(spec, state, "output" if single else f"output {i}") for i, spec in enumerate(output_specs)]
             if article:
                 Markdown(article)
             submit.click(fn, self.input_components, self.output_components)
@@ -74,7 +77,7 @@ class Interface(Blocks):
                 clear.add(self.input_components + self.output_components)
 
     @staticmethod
-    def _component(spec: Any, state: State | None) -> Component:
+    def _component(spec: Any, state: State | None, label: str) -> Component:
         if isinstance(spec, str):
             key = spec.lower()
             if key == "state":
@@ -82,9 +85,19 @@ class Interface(Blocks):
                 return state
             if key not in SHORTCUTS:
                 raise ValueError(f"unknown component shortcut {spec!r}; known: {', '.join(sorted(SHORTCUTS))}")
-            return SHORTCUTS[key]()
+            component = SHORTCUTS[key]()
+            if getattr(component, "label", None) in (None, "Chatbot"):
+                component.label = label  # as Gradio does: named after the parameter, or "output"
+            return component
         if isinstance(spec, Component):
             return spec.render() if spec.blocks is None else spec  # type: ignore[return-value]
         raise TypeError(f"Interface inputs and outputs must be components or names, got {spec!r}")
 
 
+
+
+def _parameter_names(fn: Callable[..., Any]) -> list[str]:
+    try:
+        return list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return []

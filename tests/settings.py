@@ -15,6 +15,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "blocksstate",
+    "demo_project.examples",
 ]
 
 MIDDLEWARE = [

@@ -57,5 +57,6 @@ class ClearButton(Button):
         if self.blocks is None:
             raise RuntimeError("create the ClearButton inside `with gr.Blocks():` before adding components")
         self.cleared.extend(listed)
-        self.click(lambda: tuple(ResetToInitial() for _ in listed) if len(listed) > 1 else ResetToInitial(), inputs=None, outputs=listed, trigger_mode="once", show_progress="hidden")
+        dependency = self.click(lambda: tuple(ResetToInitial() for _ in listed) if len(listed) > 1 else ResetToInitial(), inputs=None, outputs=listed, trigger_mode="once", show_progress="hidden")
+        dependency.clears = True
         return self

@@ -50,8 +50,9 @@ class ChoiceComponent(FormComponent):
     def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
         values = tuple(value for _, value in self.choice_pairs(props))
         allow_custom = bool((props or {}).get("allow_custom_value", getattr(self, "allow_custom_value", False)))
-        kind = "choices" if self.is_multiple(props) else "choice"
-        return ValueSchema(kind, choices=values, allow_custom=allow_custom, nullable=True)
+        multiple = self.is_multiple(props)
+        # A multi-choice value is a list, possibly empty, never null.
+        return ValueSchema("choices" if multiple else "choice", choices=values, allow_custom=allow_custom, nullable=not multiple)
 
     def is_multiple(self, props: Mapping[str, Any] | None = None) -> bool:
         return self.multiple

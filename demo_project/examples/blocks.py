@@ -1,1 +1,29 @@
-"""Demo apps, one per example of the guides."""
+"""Registers every example of the state guides, run as the guide wrote it (see ``guides/``)."""
+
+from pathlib import Path
+
+import blocksstate
+from blocksstate.scripts import load_script
+
+GUIDES = Path(__file__).resolve().parent / "guides"
+
+# In the order of the guides; the app name is the file name with "-" for "_".
+GUIDE_SCRIPTS = [
+    "visitors",
+    "cart",
+    "counter",
+    "chat",
+    "multistep",
+    "clicks",
+    "custom_class",
+    "dynamic_init",
+    "reset",
+    "clear_button",
+    "conditional",
+    "chain",
+    "interface_state",
+    "non_deepcopyable",
+]
+
+for _stem in GUIDE_SCRIPTS:
+    blocksstate.register(_stem.replace("_", "-"), load_script(GUIDES / f"{_stem}.py"))

@@ -1,0 +1,376 @@
+"""The consumer over a real (in-process) WebSocket: bad frames, feedback, streaming, lifecycle."""
+
+import json
+from pathlib import Path
+
+import pytest
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+from django.test import override_settings
+
+import blocksstate as gr
+import blocksstate.routing
+from blocksstate.registry import get_app
+from blocksstate.scripts import script_module
+from blocksstate.state.session import SessionStore
+from tests.helpers_ws import PageClient, component, dependency, page, registered
+
+GUIDES = Path(__file__).resolve().parent.parent / "demo_project" / "examples" / "guides"
+cart = script_module(GUIDES / "cart.py")
+conditional = script_module(GUIDES / "conditional.py")
+
+
+async def stored_state(client: PageClient, state) -> object:
+    session = await SessionStore().load(client.blocks, client.session_id)
+    return session.values[state.id]
+
+
+# -- bad frames: an error each, and nothing else changes ------------------------------------------
+
+CART_BAD_FRAMES = [
+    ("not json", "text", "{not json", "bad_frame", None),
+    ("json array", "text", "[1, 2]", "bad_frame", None),
+    ("binary frame", "bytes", b'{"type": "event", "seq": 3, "dep": 0}', "bad_frame", None),
+    ("unknown type", "json", {"type": "shout", "seq": 5}, "unknown_type", 5),
+    ("missing seq", "json", {"type": "event", "dep": 0}, "bad_frame", None),
+    ("non-int dep", "json", {"type": "event", "seq": 6, "dep": "0"}, "bad_frame", 6),
+    ("unknown dep", "json", {"type": "event", "seq": 7, "dep": 99}, "unknown_event", 7),
+    ("server-only dep", "json", {"type": "event", "seq": 8, "dep": "CHANGE"}, "unknown_event", 8),
+    (
+        "value not in choices",
+        "json",
+        {"type": "event", "seq": 9, "dep": "CLICK", "values": {"ITEMS": ["Milk", "Beer"]}},
+        "invalid_input",
+        9,
+    ),
+    (
+        "wrong value type",
+        "json",
+        {"type": "event", "seq": 10, "dep": "CLICK", "values": {"ITEMS": "Milk"}},
+        "invalid_input",
+        10,
+    ),
+    (
+        "non-editable component",
+        "json",
+        {"type": "event", "seq": 11, "dep": "CLICK", "values": {"SIZE": 40}},
+        "invalid_input",
+        11,
+    ),
+    (
+        "state id",
+        "json",
+        {"type": "event", "seq": 12, "dep": "CLICK", "values": {"STATE": ["Beer"] * 9}},
+        "invalid_input",
+        12,
+    ),
+    (
+        "unknown component",
+        "json",
+        {"type": "event", "seq": 13, "dep": "CLICK", "values": {"404": 1}},
+        "invalid_input",
+        13,
+    ),
+    (
+        "values not an object",
+        "json",
+        {"type": "event", "seq": 14, "dep": "CLICK", "values": [1]},
+        "bad_frame",
+        14,
+    ),
+    (
+        "duplicate hello",
+        "json",
+        {"type": "hello", "protocol": 1, "resume": None},
+        "bad_frame",
+        None,
+    ),
+]
+
+
+def fill_in(frame):
+    """Put the cart app's real ids in a frame template."""
+    demo = get_app("cart")
+    ids = {
+        "CLICK": dependency(demo, component(demo, value="Add Items"), "click").id,
+        "CHANGE": dependency(demo, cart.cart, "change").id,
+    }
+    names = {"ITEMS": cart.items_to_add.id, "SIZE": cart.cart_size.id, "STATE": cart.cart.id}
+    frame = dict(frame)
+    if frame.get("dep") in ids:
+        frame["dep"] = ids[frame["dep"]]
+    if isinstance(frame.get("values"), dict):
+        frame["values"] = {str(names.get(k, k)): v for k, v in frame["values"].items()}
+    return frame
+
+
+@pytest.mark.parametrize(
+    ("how", "data", "code", "seq"),
+    [case[1:] for case in CART_BAD_FRAMES],
+    ids=[case[0] for case in CART_BAD_FRAMES],
+)
+async def test_a_bad_frame_gets_an_error_and_leaves_connection_and_state_intact(
+    how, data, code, seq
+):
+    async with page("cart") as client:
+        await client.click("Add Items", {cart.items_to_add: ["Milk", "Water"]})
+        session_id = client.session_id
+
+        if how == "text":
+            await client.send_text(data)
+        elif how == "bytes":
+            await client.send_bytes(data)
+        else:
+            await client.send(fill_in(data))
+        error = await client.expect_error()
+
+        assert (error["code"], error["seq"]) == (code, seq)
+        assert error["message"]
+        assert await stored_state(client, cart.cart) == ["Milk", "Water"]
+        await client.click("Add Items")
+        assert client.value("Cart Size") == 4
+        assert client.session_id == session_id
+        assert await stored_state(client, cart.cart) == ["Milk", "Water"] * 2
+
+
+async def test_invalid_input_names_the_component():
+    async with page("cart") as client:
+        outcome = await client.event(
+            fill_in({"dep": "CLICK"})["dep"], {cart.items_to_add: ["Milk", "Beer"]}
+        )
+
+    assert outcome.error["code"] == "invalid_input"
+    assert outcome.error["message"] == f"{cart.items_to_add!r}: 'Beer' is not one of the choices"
+
+
+async def test_text_for_a_number_is_refused_and_the_state_is_kept():
+    async with page("conditional") as client:
+        await client.click("Check and Add", {"Value": 15})
+
+        outcome = await client.trigger("Check and Add", "click", {"Value": "fifteen"})
+        assert outcome.status == "error"
+        assert outcome.error["code"] == "invalid_input"
+        assert "Number 'Value'" in outcome.error["message"]
+        assert outcome.frames == [outcome.error]
+
+        await client.click("Check and Add", {"Value": 20})
+        assert client.value("Status") == "Added 20.0 to state"
+        assert await stored_state(client, conditional.state) == [15.0, 20.0]
+
+
+async def test_an_oversized_frame_is_refused():
+    with override_settings(BLOCKSSTATE={"MAX_FRAME_BYTES": 1000}):
+        async with page("cart") as client:
+            await client.click("Add Items", {cart.items_to_add: ["Milk"]})
+            await client.send({"type": "event", "seq": 3, "dep": 0, "values": {"1": "x" * 1000}})
+            error = await client.expect_error()
+
+            assert error["code"] == "too_large"
+            await client.click("Add Items")
+            assert client.value("Cart Size") == 2
+
+
+async def test_an_event_before_hello_is_refused_then_the_session_starts():
+    client = PageClient("cart")
+    await client.connect()
+
+    await client.send({"type": "event", "seq": 1, "dep": 0, "values": {}})
+    error = await client.expect_error()
+    assert (error["code"], error["seq"]) == ("no_session", 1)
+
+    await client.hello()
+    await client.click("Add Items", {cart.items_to_add: ["Water"]})
+    assert client.value("Cart Size") == 1
+    await client.close()
+
+
+async def test_a_wrong_protocol_version_is_refused_then_the_right_one_works():
+    client = PageClient("cart")
+    await client.connect()
+
+    await client.send({"type": "hello", "protocol": 2, "resume": None})
+    error = await client.expect_error()
+    assert error["code"] == "unsupported_protocol"
+
+    await client.hello()
+    assert client.session["protocol"] == 1
+    await client.click("Add Items", {cart.items_to_add: ["Water"]})
+    assert client.value("Cart Size") == 1
+    await client.close()
+
+
+async def test_invalid_page_values_in_hello_are_ignored_with_an_error():
+    client = PageClient("cart")
+    await client.connect()
+
+    frames = await client.hello(values={cart.items_to_add: ["Beer"]})
+
+    errors = [f for f in frames if f["type"] == "error"][
+        :-1
+    ]  # the last one is the helper's barrier
+    assert [e["code"] for e in errors] == ["invalid_input"]
+    assert "'Beer' is not one of the choices" in errors[0]["message"]
+    # Nothing was ticked on the server: adding the (empty) selection changes nothing.
+    await client.click("Add Items")
+    assert await stored_state(client, cart.cart) == []
+    await client.click("Add Items", {cart.items_to_add: ["Milk"]})
+    assert client.value("Cart Size") == 1
+    await client.close()
+
+
+async def test_page_values_sent_with_hello_are_used():
+    async with page("cart", values={cart.items_to_add: ["Milk", "Cereal"]}) as client:
+        await client.click("Add Items")
+        assert client.value("Cart Size") == 2
+
+
+async def test_an_unknown_app_is_closed_with_4404():
+    communicator = WebsocketCommunicator(
+        URLRouter(blocksstate.routing.websocket_urlpatterns), "/ws/blocks/nope/"
+    )
+    connected, code = await communicator.connect()
+
+    assert (connected, code) == (False, 4404)
+
+
+async def test_a_foreign_origin_is_closed_with_4403():
+    communicator = WebsocketCommunicator(
+        URLRouter(blocksstate.routing.websocket_urlpatterns),
+        "/ws/blocks/cart/",
+        headers=[(b"origin", b"https://evil.example")],
+    )
+    connected, code = await communicator.connect()
+
+    assert (connected, code) == (False, 4403)
+
+
+async def test_an_allowed_origin_connects():
+    client = PageClient("cart", headers=[(b"origin", b"http://testserver")])
+    await client.open()
+    assert client.session["resumed"] is False
+    await client.close()
+
+
+# -- feedback and streaming through the socket -----------------------------------------------------
+
+
+def feedback_app():
+    def slow_count(n):
+        for i in range(int(n)):
+            yield f"{i + 1} of {int(n)}"
+
+    def save(text):
+        gr.Info("Saved")
+        gr.Warning("Almost full")
+        return text.upper()
+
+    def whoami(request: gr.Request):
+        return request.session_hash
+
+    with gr.Blocks() as demo:
+        n = gr.Number(label="N", value=3)
+        text = gr.Textbox(label="Text")
+        out = gr.Textbox(label="Out")
+        gr.Button("Count").click(slow_count, n, out)
+        gr.Button("Save").click(save, text, out)
+        gr.Button("Who").click(whoami, None, out)
+    return demo
+
+
+async def test_a_generator_streams_one_update_per_yield_before_done():
+    with registered(feedback_app()) as app:
+        async with page(app) as client:
+            outcome = await client.click("Count", {"N": 3})
+
+    assert outcome.types() == ["update", "update", "update", "done"]
+    assert [next(iter(f["updates"].values()))["value"] for f in outcome.update_frames] == [
+        "1 of 3",
+        "2 of 3",
+        "3 of 3",
+    ]
+    assert client.value("Out") == "3 of 3"
+
+
+async def test_info_and_warning_arrive_as_alerts_before_done():
+    with registered(feedback_app()) as app:
+        async with page(app) as client:
+            outcome = await client.click("Save", {"Text": "draft"})
+
+    assert outcome.types() == ["alert", "alert", "update", "done"]
+    assert [(a["level"], a["message"], a["seq"]) for a in outcome.alerts] == [
+        ("info", "Saved", 1),
+        ("warning", "Almost full", 1),
+    ]
+    assert client.value("Out") == "DRAFT"
+
+
+async def test_request_session_hash_is_the_session_id():
+    with registered(feedback_app()) as app:
+        async with page(app) as first, page(app) as second:
+            await first.click("Who")
+            await second.click("Who")
+
+            assert first.value("Out") == first.session_id
+            assert second.value("Out") == second.session_id
+            assert first.session_id != second.session_id
+            assert len(first.session_id) >= 22  # at least 128 bits, URL-safe
+
+
+async def test_a_failed_event_answers_failed_after_its_alert():
+    def fail():
+        raise gr.Error("Out of stock")
+
+    with gr.Blocks() as demo:
+        out = gr.Textbox(label="Out")
+        gr.Button("Buy").click(fail, None, out)
+
+    with registered(demo) as app:
+        async with page(app) as client:
+            outcome = await client.trigger("Buy", "click")
+
+    assert outcome.types() == ["alert", "failed"]
+    assert outcome.alerts[0]["message"] == "Out of stock"
+
+
+async def test_an_unexpected_exception_hides_its_text_from_visitors():
+    def broken():
+        raise KeyError("secret-internal-detail")
+
+    with gr.Blocks() as demo:
+        out = gr.Textbox(label="Out")
+        gr.Button("Go").click(broken, None, out)
+
+    with registered(demo) as app:
+        async with page(app) as client:
+            outcome = await client.trigger("Go", "click")
+
+    assert outcome.status == "failed"
+    assert "secret-internal-detail" not in json.dumps(outcome.frames)
+
+
+# -- session lifecycle -----------------------------------------------------------------------------
+
+
+async def test_load_runs_once_per_session_and_unload_once_on_close():
+    calls = []
+
+    with gr.Blocks() as demo:
+        out = gr.Textbox(label="Out")
+        demo.load(lambda: calls.append("load") or "loaded", None, out)
+        demo.unload(lambda: calls.append("unload"))
+
+    with registered(demo) as app:
+        client = PageClient(app)
+        await client.open()
+        assert client.value("Out") == "loaded"
+        await client.close()
+
+    assert calls == ["load", "unload"]
+
+
+async def test_a_session_with_state_frame_carries_id_and_resume_token():
+    async with page("cart") as client:
+        assert client.session["type"] == "session"
+        assert client.session["resumed"] is False
+        assert client.session["notice"] is None
+        assert client.resume_token and client.resume_token != client.session_id
