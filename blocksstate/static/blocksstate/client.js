@@ -1,0 +1,363 @@
+// blocksstate's page client: takes over every app rendered by {% blocks %}.
+//
+// Each app root (.bs-app) names its page config (a JSON script, see
+// docs/protocol.md). The client opens the app's socket, sends the visitor's
+// actions as events with the values edited since the last frame, and applies
+// what the server sends back. Debug hook for tests and the console:
+// window.blocksstate.apps[name] = {state, sessionId, dropConnection()}.
+
+import { showToast } from "./alerts.js";
+import { applyProps, INPUT_TYPES, readValue, setEditable, showSliderValue, writeValue } from "./components.js";
+import { Connection } from "./connection.js";
+import { componentEvents, Dispatcher } from "./events.js";
+
+const DOM_EVENTS = ["click", "input", "change", "select", "keydown", "focusin", "focusout", "toggle"];
+const STATUS_TEXT = { reconnecting: "Reconnecting\u2026", connecting: "" };
+
+function socketUrl(path) {
+  const url = new URL(path, window.location.href);
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  return url.href;
+}
+
+class App {
+  constructor(root, config) {
+    this.root = root;
+    this.config = config;
+    this.key = root.dataset.bsKey || config.app;
+    this.status = root.querySelector(":scope > .bs-status");
+    this.elements = new Map();
+    this.editable = new Map();
+    for (const el of root.querySelectorAll("[data-bs-id]")) {
+      if (el.closest(".bs-app") !== root) continue;
+      const id = el.dataset.bsId;
+      this.elements.set(id, el);
+      const info = config.components[id];
+      this.editable.set(id, Boolean(info?.editable));
+    }
+    this.dirty = new Set();
+    this.seq = 0;
+    this.outbox = [];
+    this.inflight = new Set();
+    this.busy = new Map();
+    this.timers = new Map();
+    this.closed = false;
+    this.dispatcher = new Dispatcher(config.dependencies, {
+      send: (dep) => this.sendEvent(dep),
+      started: (dependency) => this.setPending(dependency, 1),
+      finished: (dependency, seq) => {
+        this.inflight.delete(seq);
+        this.clearProgress(dependency);
+        this.setPending(dependency, -1);
+      },
+    });
+    this.connection = new Connection(socketUrl(config.ws), {
+      values: () => this.helloValues(),
+      frame: (frame) => this.receive(frame),
+      state: (state) => this.connectionState(state),
+      fatal: () => this.shutDown("This app is not available here."),
+    });
+  }
+
+  start() {
+    for (const type of DOM_EVENTS) this.root.addEventListener(type, (event) => this.onDomEvent(event), true);
+    this.root.addEventListener("click", (event) => this.onTabClick(event));
+    this.root.addEventListener("keydown", (event) => this.onTabKey(event));
+    for (const el of this.elements.values()) {
+      const { bsScale: scale, bsMinWidth: minWidth } = el.dataset;
+      // Set through the CSSOM, which a strict Content-Security-Policy allows (style attributes it does not).
+      if (scale !== undefined) el.style.setProperty("--bs-scale", scale);
+      if (minWidth !== undefined) el.style.setProperty("--bs-min-width", `${minWidth}px`);
+      if (el.dataset.bsType === "timer") this.startTimer(el);
+    }
+    this.connection.connect();
+  }
+
+  // -- visitor actions ------------------------------------------------------------------
+
+  onDomEvent(event) {
+    if (this.closed) return;
+    const el = event.target.closest?.("[data-bs-id]");
+    if (!el || !this.root.contains(el)) return;
+    const id = el.dataset.bsId;
+    if ((event.type === "input" || event.type === "change") && INPUT_TYPES.has(el.dataset.bsType)) {
+      this.dirty.add(id);
+      if (el.dataset.bsType === "slider") showSliderValue(el);
+    }
+    for (const name of componentEvents(event, el)) {
+      if (!this.dispatcher.listens(id, name)) continue;
+      if (name === "submit") event.preventDefault();
+      this.dispatcher.trigger(id, name);
+    }
+  }
+
+  onTabClick(event) {
+    const tab = event.target.closest?.('[role="tab"]');
+    if (!tab || this.closed || tab.disabled || !this.root.contains(tab)) return;
+    this.selectTab(tab);
+  }
+
+  onTabKey(event) {
+    const tab = event.target.closest?.('[role="tab"]');
+    if (!tab) return;
+    const tabs = [...tab.parentElement.querySelectorAll('[role="tab"]:not([hidden]):not([disabled])')];
+    const index = tabs.indexOf(tab);
+    const moves = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1 };
+    if (!(event.key in moves)) return;
+    event.preventDefault();
+    const next = tabs[(moves[event.key] + tabs.length) % tabs.length];
+    next.focus();
+    this.selectTab(next);
+  }
+
+  selectTab(tab) {
+    if (tab.getAttribute("aria-selected") === "true") return;
+    const tabsEl = tab.closest(".bs-tabs");
+    for (const other of tabsEl.querySelectorAll(':scope > .bs-tablist > [role="tab"]')) {
+      const selected = other === tab;
+      other.setAttribute("aria-selected", String(selected));
+      other.tabIndex = selected ? 0 : -1;
+      const panel = document.getElementById(other.getAttribute("aria-controls"));
+      if (panel) panel.hidden = !selected || other.hidden;
+    }
+    this.dispatcher.trigger(tab.dataset.bsTab, "select");
+    this.dispatcher.trigger(tabsEl.dataset.bsId, "select");
+    this.dispatcher.trigger(tabsEl.dataset.bsId, "change");
+  }
+
+  // -- timers ------------------------------------------------------------------------------
+
+  startTimer(el, interval = Number(el.dataset.bsInterval), active = el.dataset.bsActive !== "false") {
+    const id = el.dataset.bsId;
+    clearInterval(this.timers.get(id));
+    this.timers.delete(id);
+    el.dataset.bsInterval = String(interval);
+    el.dataset.bsActive = String(active);
+    if (!active || !(interval > 0) || !this.dispatcher.listens(id, "tick")) return;
+    this.timers.set(
+      id,
+      setInterval(() => {
+        // Ticks while disconnected are skipped rather than piled up.
+        if (this.connection.isOpen) this.dispatcher.trigger(id, "tick");
+      }, interval * 1000),
+    );
+  }
+
+  // -- frames out --------------------------------------------------------------------------
+
+  isEditable(id) {
+    return this.editable.get(id) === true;
+  }
+
+  collect(ids) {
+    const values = {};
+    for (const id of ids) {
+      const el = this.elements.get(id);
+      if (el && this.isEditable(id)) values[id] = readValue(el);
+    }
+    return values;
+  }
+
+  helloValues() {
+    this.dirty.clear();
+    return this.collect([...this.elements.keys()]);
+  }
+
+  sendEvent(dep) {
+    this.seq += 1;
+    const seq = this.seq;
+    if (this.connection.isOpen) this.transmit(seq, dep);
+    else this.outbox.push({ seq, dep });
+    return seq;
+  }
+
+  transmit(seq, dep) {
+    const values = this.collect(this.dirty);
+    if (this.connection.send({ type: "event", seq, dep, values })) {
+      this.dirty.clear();
+      this.inflight.add(seq);
+    } else {
+      this.outbox.push({ seq, dep });
+    }
+  }
+
+  // -- frames in ---------------------------------------------------------------------------
+
+  receive(frame) {
+    switch (frame.type) {
+      case "session":
+        this.onSession(frame);
+        break;
+      case "update":
+        this.applyUpdates(frame.updates ?? {});
+        break;
+      case "progress":
+        this.showProgress(frame);
+        break;
+      case "alert":
+        showToast({ level: frame.level, title: frame.title, message: frame.message, duration: frame.duration });
+        break;
+      case "done":
+      case "failed":
+        this.dispatcher.finish(frame.seq);
+        break;
+      case "error":
+        if (frame.seq != null) this.dispatcher.finish(frame.seq);
+        showToast({ level: "warning", title: "Warning", message: frame.message });
+        break;
+      case "closed":
+        this.shutDown(frame.reason || "The server ended this session.");
+        break;
+      default:
+        break;
+    }
+  }
+
+  onSession(frame) {
+    // Answers to events sent on a lost connection will never come: the resync replaces them.
+    for (const seq of [...this.inflight]) this.dispatcher.finish(seq);
+    if (frame.notice) showToast({ level: "info", message: frame.notice });
+    const waiting = this.outbox.splice(0);
+    for (const { seq, dep } of waiting) this.transmit(seq, dep);
+  }
+
+  applyUpdates(updates) {
+    for (const [id, update] of Object.entries(updates)) {
+      const el = this.elements.get(id);
+      if (!el) continue;
+      const { value, ...props } = update;
+      if ("interactive" in props && INPUT_TYPES.has(el.dataset.bsType)) {
+        this.editable.set(id, Boolean(props.interactive));
+        setEditable(el, Boolean(props.interactive) && !this.closed);
+      }
+      if (Object.keys(props).length) applyProps(el, props);
+      if ("value" in update) {
+        writeValue(el, value);
+        this.dirty.delete(id);
+      }
+      if (el.dataset.bsType === "timer" && ("value" in update || "active" in props)) {
+        this.startTimer(el, "value" in update ? Number(value) : undefined, "active" in props ? Boolean(props.active) : undefined);
+      }
+    }
+  }
+
+  // -- pending events ----------------------------------------------------------------------
+
+  setPending(dependency, delta) {
+    if (dependency.show_progress === "hidden") return;
+    const count = (this.busy.get("app") ?? 0) + delta;
+    this.busy.set("app", count);
+    this.root.classList.toggle("bs-app-busy", count > 0);
+    for (const id of dependency.outputs) {
+      const el = this.elements.get(String(id));
+      if (!el) continue;
+      const n = (this.busy.get(id) ?? 0) + delta;
+      this.busy.set(id, n);
+      el.classList.toggle("bs-pending", n > 0);
+      el.classList.toggle("bs-pending-minimal", n > 0 && dependency.show_progress === "minimal");
+      if (n > 0) el.setAttribute("aria-busy", "true");
+      else el.removeAttribute("aria-busy");
+    }
+  }
+
+  progressHosts(dependency) {
+    const hosts = dependency.outputs.map((id) => this.elements.get(String(id))).filter(Boolean);
+    return hosts.length ? hosts : [this.root];
+  }
+
+  showProgress(frame) {
+    const dependency = this.dispatcher.pending(frame.seq);
+    if (!dependency || dependency.show_progress === "hidden") return;
+    for (const host of this.progressHosts(dependency)) {
+      let bar = host.querySelector(":scope > .bs-progress");
+      if (!bar) {
+        bar = document.createElement("div");
+        bar.className = "bs-progress";
+        const meter = document.createElement("progress");
+        meter.max = 1;
+        const desc = document.createElement("span");
+        desc.className = "bs-progress-desc";
+        bar.append(meter, desc);
+        host.prepend(bar);
+      }
+      const meter = bar.querySelector("progress");
+      if (typeof frame.progress === "number") meter.value = Math.max(0, Math.min(1, frame.progress));
+      else meter.removeAttribute("value");
+      const percent = typeof frame.progress === "number" ? `${Math.round(frame.progress * 100)}%` : "";
+      bar.querySelector(".bs-progress-desc").textContent = [frame.desc, percent].filter(Boolean).join(" \u2014 ");
+      meter.setAttribute("aria-label", frame.desc || "Progress");
+    }
+  }
+
+  clearProgress(dependency) {
+    for (const host of this.progressHosts(dependency)) host.querySelector(":scope > .bs-progress")?.remove();
+  }
+
+  // -- connection ----------------------------------------------------------------------------
+
+  connectionState(state) {
+    this.root.dataset.bsState = state;
+    if (!this.closed && this.status) this.status.textContent = STATUS_TEXT[state] ?? "";
+  }
+
+  // The session is over for good: say why, and let nothing be edited or clicked.
+  shutDown(reason) {
+    if (this.closed) return;
+    this.closed = true;
+    this.connection.stop();
+    for (const timer of this.timers.values()) clearInterval(timer);
+    this.timers.clear();
+    if (this.status) this.status.textContent = reason;
+    this.root.classList.add("bs-app-closed");
+    for (const el of this.root.querySelectorAll("input, textarea, select, button")) el.disabled = true;
+  }
+
+  // The page is going away: end the session now rather than after the resume grace period.
+  leave() {
+    if (this.connection.isOpen) this.connection.send({ type: "close" });
+    this.connection.stop();
+  }
+}
+
+function boot() {
+  const registry = (window.blocksstate ??= { apps: {} });
+  registry.apps ??= {};
+  // For apps inserted later (e.g. by htmx): window.blocksstate.boot() takes them over.
+  registry.boot = boot;
+  for (const root of document.querySelectorAll(".bs-app[data-bs-config]")) {
+    if (root.dataset.bsBooted) continue;
+    const script = document.getElementById(root.dataset.bsConfig);
+    if (!script) continue;
+    root.dataset.bsBooted = "true";
+    const app = new App(root, JSON.parse(script.textContent));
+    registry.apps[app.key] = {
+      app,
+      get state() {
+        return app.connection.state;
+      },
+      get sessionId() {
+        return app.connection.sessionId;
+      },
+      dropConnection() {
+        app.connection.drop();
+      },
+    };
+    app.start();
+  }
+}
+
+window.addEventListener("pagehide", () => {
+  for (const entry of Object.values(window.blocksstate?.apps ?? {})) entry.app.leave();
+});
+// A page restored from the back/forward cache had its sessions closed: start fresh ones.
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted) window.location.reload();
+});
+window.addEventListener("online", () => {
+  for (const entry of Object.values(window.blocksstate?.apps ?? {})) entry.app.connection.retryNow();
+});
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot, { once: true });
+else boot();
+
+export { App, boot };

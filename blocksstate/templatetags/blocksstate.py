@@ -1,0 +1,129 @@
+"""Template tags: ``{% blocks_assets %}`` and ``{% blocks "name" %}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.templatetags.static import static
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from ..blocks import Blocks
+from ..registry import AppNotFound, get_app, registered
+from ..rendering import render_app
+
+register = template.Library()
+
+STYLESHEET = "blocksstate/blocksstate.css"
+CLIENT = "blocksstate/client.js"
+# Modules client.js imports: preloaded so the browser fetches them in parallel.
+MODULES = (
+    "blocksstate/connection.js",
+    "blocksstate/components.js",
+    "blocksstate/events.js",
+    "blocksstate/markdown.js",
+    "blocksstate/alerts.js",
+)
+
+
+class UnknownApp(template.TemplateSyntaxError):
+    """``{% blocks %}`` names an app that is not registered."""
+
+
+def csp_nonce(context: template.Context) -> str | None:
+    """Return the request's Content-Security-Policy nonce, if the project uses one.
+
+    Looks at django-csp's ``request.csp_nonce``, Django 6's built-in nonce, and
+    a ``csp_nonce`` context variable (Django 6's ``csp`` context processor).
+    Django's nonce is lazy and false until read: reading it here is what puts
+    it in the response's header, so it is read, never tested for truth.
+    """
+    request = context.get("request")
+    candidates = (
+        getattr(request, "csp_nonce", None),
+        _django_nonce(request),
+        context.get("csp_nonce"),
+    )
+    for nonce in candidates:
+        if nonce is not None and str(nonce):
+            return str(nonce)
+    return None
+
+
+def _django_nonce(request: Any) -> Any:
+    if request is None:
+        return None
+    try:
+        from django.middleware.csp import get_nonce  # Django >= 6.0
+    except ImportError:
+        return None
+    return get_nonce(request)
+
+
+def _page_memory(context: template.Context) -> dict[str, Any]:
+    """Return a dict that lives as long as the page's rendering (on the request, if any)."""
+    holder: Any = context.get("request") or context
+    memory = getattr(holder, "_blocksstate_page", None)
+    if memory is None:
+        memory = {"instances": {}, "assets": False}
+        holder._blocksstate_page = memory
+    return memory
+
+
+def _resolve(app: str | Blocks) -> tuple[Blocks, str]:
+    if isinstance(app, Blocks):
+        if not app.name:
+            raise UnknownApp(
+                f"{{% blocks %}} got {app!r}, which is not registered: "
+                "call blocksstate.register(name, app) first"
+            )
+        return app, app.name
+    try:
+        return get_app(app), app
+    except AppNotFound:
+        names = ", ".join(repr(name) for name in sorted(registered())) or "none"
+        raise UnknownApp(
+            f"{{% blocks {app!r} %}}: no app is registered under that name "
+            f"(registered apps: {names}). Register it with blocksstate.register(name, demo), "
+            "or in a blocks.py module of an installed app."
+        ) from None
+
+
+@register.simple_tag(takes_context=True)
+def blocks(context: template.Context, app: str | Blocks) -> SafeString:
+    """Render a registered app with its initial values; the client takes it over once connected."""
+    blocks_obj, name = _resolve(app)
+    instances = _page_memory(context)["instances"]
+    instances[name] = instances.get(name, 0) + 1
+    return render_app(
+        blocks_obj,
+        name,
+        instance=instances[name],
+        request=context.get("request"),
+        nonce=csp_nonce(context),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def blocks_assets(context: template.Context) -> SafeString:
+    """Add the stylesheet and the client script (once per page, with the CSP nonce if any)."""
+    memory = _page_memory(context)
+    if memory["assets"]:
+        return mark_safe("")
+    memory["assets"] = True
+    nonce = csp_nonce(context)
+    nonce_attr = format_html(' nonce="{}"', nonce) if nonce else mark_safe("")
+    preloads = format_html_join(
+        "\n",
+        '<link rel="modulepreload" href="{}"{}>',
+        ((static(path), nonce_attr) for path in MODULES),
+    )
+    return format_html(
+        '<link rel="stylesheet" href="{}"{}>\n{}\n<script type="module" src="{}"{}></script>',
+        static(STYLESHEET),
+        nonce_attr,
+        preloads,
+        static(CLIENT),
+        nonce_attr,
+    )
