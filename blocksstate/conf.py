@@ -23,6 +23,12 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CHAIN_STEPS": 100,
     # Show handler exception messages to visitors; None means "when DEBUG is on".
     "SHOW_ERRORS": None,
+    # Seconds a session's lock outlives a worker that died holding it (renewed while held).
+    "LOCK_TIMEOUT": 30,
+    # Seconds an event waits for a session's lock held by another worker.
+    "LOCK_WAIT": 30,
+    # Largest total size of a session's State values, pickled, in bytes.
+    "MAX_STATE_BYTES": 16 * 1024 * 1024,
     # Threads that run synchronous handlers.
     "HANDLER_THREADS": 32,
 }

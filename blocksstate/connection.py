@@ -12,12 +12,20 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from . import protocol
+from . import lifecycle, protocol
 from .conf import setting
 from .engine import InvalidInput, UnknownDependency
 from .registry import get_engine
 from .request import Request
-from .state.session import ResumeRefused, Session, SessionStore, read_resume_token, resume_token
+from .state.session import (
+    ResumeRefused,
+    Session,
+    SessionBusy,
+    SessionConflict,
+    SessionStore,
+    read_resume_token,
+    resume_token,
+)
 
 logger = logging.getLogger("blocksstate")
 
@@ -41,11 +49,6 @@ class Connection:
         self._queue: asyncio.Queue[protocol.Frame | None] = asyncio.Queue()
         self._worker = asyncio.create_task(self._work())
         self._keepalive: asyncio.Task[None] | None = None
-
-    @property
-    def age(self) -> int:
-        """Seconds a session's values are kept after it ends (``Blocks(delete_cache=(_, age))``)."""
-        return int(self.blocks.delete_cache[1])
 
     async def send(self, frame: dict[str, Any]) -> None:
         if self.open:
@@ -105,20 +108,37 @@ class Connection:
         if session is None:
             raise protocol.ProtocolError("no_session", "send a hello frame before events", frame.seq)
         try:
-            ok = await self.engine.run_event(session, frame.dep, frame.values, frame.seq, self.send)
+            async with self.store.locked(session.id) as version:
+                if version != session.version:
+                    session = await self._reload(session)
+                ok = await self.engine.run_event(session, frame.dep, frame.values, frame.seq, self.send)
+                await self.store.save(session, self._timeout)
         except InvalidInput as exc:
             raise protocol.ProtocolError("invalid_input", exc.message, frame.seq) from None
         except UnknownDependency as exc:
             raise protocol.ProtocolError("unknown_event", str(exc), frame.seq) from None
-        await self.store.save(session, self._timeout)
+        except SessionBusy as exc:
+            raise protocol.ProtocolError("busy", str(exc), frame.seq) from None
+        except SessionConflict as exc:
+            # Another worker wrote meanwhile: drop this event's changes, keep theirs.
+            await self._reload(session)
+            raise protocol.ProtocolError("conflict", f"{exc}; the event was not applied", frame.seq) from None
         await self.send(protocol.done(frame.seq, ok))
+
+    async def _reload(self, session: Session) -> Session:
+        """Take the stored session, written by another worker, in place of ours."""
+        stored = await self.store.load(self.blocks, session.id)
+        if stored is None:
+            return session
+        stored.request = session.request
+        self.session = stored
+        return stored
 
     # -- session lifecycle -------------------------------------------------------------------
 
     @property
-    def _timeout(self) -> int:
-        # While connected, keys outlive the keepalive period by a margin; see _keep_alive.
-        return self.age + setting("RESUME_GRACE")
+    def _timeout(self) -> float:
+        return lifecycle.key_timeout(self.engine)
 
     def _user_id(self) -> str | None:
         user = self.scope.get("user")
@@ -152,6 +172,7 @@ class Connection:
             await self.engine.run_load(session, self.send)
             await self.store.save(session, self._timeout)
         self._keepalive = asyncio.create_task(self._keep_alive(session))
+        lifecycle.ensure_sweeper()
 
     async def _resume(self, token: str, user_id: str | None) -> tuple[Session | None, str | None]:
         try:
@@ -182,10 +203,22 @@ class Connection:
         return updates
 
     async def _keep_alive(self, session: Session) -> None:
-        """Refresh the expiry of a connected session's keys, so they never lapse while it is open."""
+        """While connected: keep the keys from expiring, expire timed-out values, beat the heart."""
+        period = max(1.0, min(60.0, lifecycle.keep_time(self.engine) / 4))
+        ttls = [s.time_to_live for s in self.engine._ttl_states]
+        if ttls:
+            period = max(0.05, min(period, min(ttls) / 2))  # type: ignore[type-var]
         while True:
-            await asyncio.sleep(max(1.0, self.age / 2))
+            await lifecycle.heartbeat(self.engine, session, period)
+            await asyncio.sleep(period)
+            session = self.session or session
             await self.store.touch(self.blocks, session, self._timeout)
+            if ttls:
+                async with self.store.locked(session.id) as version:
+                    if version != session.version:
+                        session = await self._reload(session)
+                    await self.engine.expire_values(session)
+                    await self.store.save(session, self._timeout)
 
     async def _end_after_grace(self, session: Session, worker: asyncio.Task[None]) -> None:
         try:
@@ -201,12 +234,5 @@ class Connection:
                 del _ending[session.id]
 
     async def _end(self, session: Session) -> None:
-        """End a session once: run unload listeners, keep values ``age`` seconds more."""
-        session.ended = True
-        session.meta_dirty = True
-        await self.store.save(session, self.age)
-        try:
-            await self.engine.run_unload(session)
-        finally:
-            await self.store.save(session, self.age)
-            await self.store.touch(self.blocks, session, self.age)
+        """End a session once (across workers): unload listeners, then expiry after ``age``."""
+        await lifecycle.end_session(self.engine, self.store, session)

@@ -15,6 +15,7 @@ import contextvars
 import functools
 import inspect
 import logging
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -50,6 +51,10 @@ class InvalidInput(Exception):
         super().__init__(self.message)
 
 
+class StateTooLarge(Exception):
+    """A change would take a session's State past the configured size limit."""
+
+
 class UnknownDependency(Exception):
     """The browser asked for an event that does not exist or that it may not trigger."""
 
@@ -65,6 +70,7 @@ class Engine:
     def __init__(self, blocks: Blocks) -> None:
         self.blocks = blocks
         self._listeners = self._index_listeners(blocks)
+        self._ttl_states = [c for c in blocks.components.values() if isinstance(c, State) and c.time_to_live]
 
     @staticmethod
     def _index_listeners(blocks: Blocks) -> dict[tuple[int, str], list[Dependency]]:
@@ -127,7 +133,24 @@ class Engine:
         dependency = self.client_dependency(dependency_id)
         checked = self.validate_values(session, values)
         self.apply_page_values(session, checked)
+        await self.expire_values(session)
         return await self.run_chain(session, [dependency], seq, send)
+
+    async def expire_values(self, session: Session, now: float | None = None) -> None:
+        """Reset each State whose ``time_to_live`` has passed since it was written (or created)."""
+        from .lifecycle import call_delete_callback
+
+        now = time.time() if now is None else now
+        for state in self._ttl_states:
+            written = session.written.get(state.id, session.created)
+            if now - written < state.time_to_live:  # type: ignore[operator]
+                continue
+            if state.delete_callback is not None:
+                await call_delete_callback(state, session.values.get(state.id))
+            session.values[state.id], session.pickled[state.id] = state.initial()
+            session.written[state.id] = now
+            session.dirty.add(state.id)
+            session.meta_dirty = True
 
     def apply_page_values(self, session: Session, checked: Mapping[int, Any]) -> None:
         """Store validated page values in the session (the browser's edits)."""
@@ -323,14 +346,30 @@ class Engine:
 
     def _detect_state_changes(self, session: Session, watched: list[State], fresh: dict[int, bytes]) -> set[int]:
         """Compare each watched State by content with its last saved form; keep the new form."""
-        changed: set[int] = set()
         pickled = {state.id: fresh.get(state.id) or state.dumps(session.values[state.id]) for state in watched}
-        for component_id, data in pickled.items():
-            if session.pickled.get(component_id) != data:
-                session.pickled[component_id] = data
-                session.dirty.add(component_id)
-                changed.add(component_id)
+        changed = {cid for cid, data in pickled.items() if session.pickled.get(cid) != data}
+        if changed:
+            self._check_size(session, {cid: pickled[cid] for cid in changed})
+        now = time.time()
+        for component_id in changed:
+            session.pickled[component_id] = pickled[component_id]
+            session.dirty.add(component_id)
+            if component_id in session.written or self.blocks.components[component_id] in self._ttl_states:
+                session.written[component_id] = now
+                session.meta_dirty = True
         return changed
+
+    def _check_size(self, session: Session, new: dict[int, bytes]) -> None:
+        """Refuse a change that would take the session's State past ``MAX_STATE_BYTES``."""
+        limit = setting("MAX_STATE_BYTES")
+        total = session.size() + sum(len(data) - len(session.pickled.get(cid, b"")) for cid, data in new.items())
+        if total > limit:
+            largest = max(new, key=lambda cid: len(new[cid]))
+            raise StateTooLarge(
+                f"Session state would take {total:,} bytes, over BLOCKSSTATE['MAX_STATE_BYTES'] "
+                f"({limit:,}); {self.blocks.components[largest]!r} holds {len(new[largest]):,}. "
+                "Keep large data in a database or files and store a reference in State."
+            )
 
     def _rollback(self, session: Session, watched: list[State]) -> None:
         """Put watched States back as last saved: a failed step leaves no half-done change."""
@@ -350,7 +389,7 @@ class Engine:
                 await self._alert(feedback, "error", exc.message, title=exc.title, duration=exc.duration)
             return
         logger.error("Error in %r of app %r", dependency, self.blocks.name, exc_info=exc)
-        developer_error = isinstance(exc, (BadResult, InvalidValue, StateNotPicklable))
+        developer_error = isinstance(exc, (BadResult, InvalidValue, StateNotPicklable, StateTooLarge))
         if show_errors():
             message = str(exc) if developer_error else f"{type(exc).__name__}: {exc}"
         else:

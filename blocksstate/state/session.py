@@ -10,10 +10,11 @@ worker can resume the session.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import pickle
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -51,6 +52,10 @@ class Session:
     created: float = field(default_factory=time.time)
     epoch: int = 1
     ended: bool = False
+    # The store's version of this session when it was last read or written (the fencing number).
+    version: int = 0
+    # When each State with a time_to_live was last written.
+    written: dict[int, float] = field(default_factory=dict)
     dirty: set[int] = field(default_factory=set)
     meta_dirty: bool = True
     request: Request | None = None
@@ -71,7 +76,11 @@ class Session:
         return session
 
     def meta(self) -> dict[str, Any]:
-        return {"v": STORE_VERSION, "app": self.app, "user": self.user_id, "created": self.created, "epoch": self.epoch, "ended": self.ended, "props": self.props}
+        return {"v": STORE_VERSION, "app": self.app, "user": self.user_id, "created": self.created, "epoch": self.epoch, "ended": self.ended, "props": self.props, "written": self.written}
+
+    def size(self) -> int:
+        """Bytes of State this session holds, as stored."""
+        return sum(len(data) for data in self.pickled.values())
 
 
 class SessionStore:
@@ -97,8 +106,56 @@ class SessionStore:
             return fn(*args)
         return await asyncio.to_thread(fn, *args)
 
+    @contextlib.asynccontextmanager
+    async def locked(self, session_id: str) -> AsyncIterator[int]:
+        """Hold a session's lock, whichever worker asks; yield its stored version.
+
+        Events of one session are applied one at a time across all workers. The
+        lock expires by itself after ``LOCK_TIMEOUT`` seconds, so a dead worker
+        cannot block a session; the version (checked again in ``save``) fences
+        off a worker whose lock expired while it worked.
+        """
+        lock_key, version_key = self.key(session_id, "lock"), self.key(session_id, "version")
+        owner = secrets.token_hex(8)
+        cache = self.cache
+
+        def acquire() -> int | None:
+            if cache.add(lock_key, owner, setting("LOCK_TIMEOUT")):
+                return int(cache.get(version_key, 0))
+            return None
+
+        deadline = time.monotonic() + setting("LOCK_WAIT")
+        delay = 0.001
+        version = await self._run(acquire)
+        while version is None:
+            if time.monotonic() > deadline:
+                raise SessionBusy(f"session {session_id[:8]}... is busy in another worker")
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.05)
+            version = await self._run(acquire)
+
+        def release() -> None:
+            if cache.get(lock_key) == owner:
+                cache.delete(lock_key)
+
+        async def renew() -> None:
+            # A long event keeps its lock: push the expiry back while it runs.
+            while True:
+                await asyncio.sleep(setting("LOCK_TIMEOUT") / 3)
+                await self._run(cache.touch, lock_key, setting("LOCK_TIMEOUT"))
+
+        renewal = asyncio.create_task(renew())
+        try:
+            yield version
+        finally:
+            renewal.cancel()
+            await self._run(release)
+
     async def save(self, session: Session, timeout: float | None) -> None:
-        """Write what changed since the last save (values, then the meta record)."""
+        """Write what changed since the last save, if no other worker wrote in between.
+
+        Raises SessionConflict, writing nothing, when the stored version moved on.
+        """
         data: dict[str, Any] = {}
         for component_id in session.dirty:
             if component_id in session.pickled:
@@ -108,20 +165,33 @@ class SessionStore:
         if session.meta_dirty:
             data[self.key(session.id, "meta")] = session.meta()
         if data:
-            await self._run(self.cache.set_many, data, timeout)
+            session.version = await self._run(self._write, session, data, timeout)
         session.dirty.clear()
         session.meta_dirty = False
+
+    def _write(self, session: Session, data: dict[str, Any], timeout: float | None) -> int:
+        cache = self.cache
+        version_key = self.key(session.id, "version")
+        try:
+            version = cache.incr(version_key)
+        except ValueError:  # no version stored yet (new session, or expired)
+            version = session.version + 1 if cache.add(version_key, session.version + 1, timeout) else cache.incr(version_key)
+        if version != session.version + 1:
+            raise SessionConflict(f"session {session.id[:8]}... was changed by another worker")
+        cache.set_many(data, timeout)
+        return version
 
     async def load(self, blocks: Blocks, session_id: str) -> Session | None:
         """Read a stored session back, or None if it is unknown, expired or another app's."""
         ids = list(blocks.components)
-        keys = [self.key(session_id, "meta")] + [self.key(session_id, i) for i in ids]
+        keys = [self.key(session_id, "meta")] + [self.key(session_id, i) for i in ids] + [self.key(session_id, "version")]
         found = await self._run(self.cache.get_many, keys)
         meta = found.get(keys[0])
         if not meta or meta.get("v") != STORE_VERSION or meta.get("app") != blocks.name:
             return None
-        session = Session(id=session_id, app=blocks.name or "", values={}, user_id=meta.get("user"), created=meta.get("created", time.time()), epoch=meta.get("epoch", 1), ended=bool(meta.get("ended")), props={int(k): v for k, v in meta.get("props", {}).items()}, meta_dirty=False)
-        for component_id, key in zip(ids, keys[1:], strict=True):
+        session = Session(id=session_id, app=blocks.name or "", values={}, user_id=meta.get("user"), created=meta.get("created", time.time()), epoch=meta.get("epoch", 1), ended=bool(meta.get("ended")), props={int(k): v for k, v in meta.get("props", {}).items()}, written=dict(meta.get("written", {})), meta_dirty=False)
+        session.version = int(found.get(keys[-1], 0))
+        for component_id, key in zip(ids, keys[1:-1], strict=True):
             component = blocks.components[component_id]
             stored = found.get(key)
             if isinstance(component, State):
@@ -136,12 +206,20 @@ class SessionStore:
                 session.values[component_id] = component.initial_value()
         return session
 
+    async def claim_end(self, session_id: str, timeout: float) -> bool:
+        """Return True to exactly one caller, across workers, for each session."""
+        return await self._run(self.cache.add, self.key(session_id, "ended"), 1, timeout)
+
     async def read_meta(self, session_id: str) -> dict[str, Any] | None:
         return await self._run(self.cache.get, self.key(session_id, "meta"))
 
+    def keys(self, blocks: Blocks, session_id: str) -> list[str]:
+        """Every key a session may have in the cache."""
+        return [self.key(session_id, "meta"), self.key(session_id, "version"), self.key(session_id, "ended")] + [self.key(session_id, i) for i in blocks.components]
+
     async def touch(self, blocks: Blocks, session: Session, timeout: float) -> None:
         """Push back the expiry of all of a session's keys."""
-        keys = [self.key(session.id, "meta")] + [self.key(session.id, i) for i in blocks.components]
+        keys = self.keys(blocks, session.id)
 
         def touch_all() -> None:
             for key in keys:
@@ -151,13 +229,20 @@ class SessionStore:
 
     async def delete(self, blocks: Blocks, session_id: str) -> None:
         """Remove a session's values from the cache."""
-        keys = [self.key(session_id, "meta")] + [self.key(session_id, i) for i in blocks.components]
-        await self._run(self.cache.delete_many, keys)
+        await self._run(self.cache.delete_many, self.keys(blocks, session_id))
 
 
 def resume_token(session: Session) -> str:
     """Return a signed token that lets this page (and only it) resume ``session``."""
     return signing.dumps([session.id, session.app, session.user_id], salt=RESUME_SALT, compress=False)
+
+
+class SessionBusy(Exception):
+    """Another worker held the session's lock for longer than ``LOCK_WAIT``."""
+
+
+class SessionConflict(Exception):
+    """Another worker wrote the session while this one held an expired lock."""
 
 
 class ResumeRefused(Exception):
