@@ -28,4 +28,10 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
         backend = caches[alias].get("BACKEND", "")
         if backend.endswith(("LocMemCache", "DummyCache")):
             messages.append(Warning(f"Session state is kept in {backend.rsplit('.', 1)[-1]}, which each worker process has to itself.", hint="With more than one worker, use a shared cache such as django-redis (see docs/deployment.md).", id="blocksstate.W001"))
+    layers = getattr(settings, "CHANNEL_LAYERS", {}) or {}
+    layer = layers.get("default", {}).get("BACKEND", "")
+    if not settings.DEBUG and layer.endswith("InMemoryChannelLayer"):
+        messages.append(Warning("The channel layer is InMemoryChannelLayer, which each worker process has to itself.", hint="With more than one worker, use channels_redis.core.RedisChannelLayer (see docs/deployment.md).", id="blocksstate.W002"))
+    elif not layers:
+        messages.append(Warning("CHANNEL_LAYERS is not set.", hint="Set a channel layer: InMemoryChannelLayer for one process, RedisChannelLayer for several (see docs/deployment.md).", id="blocksstate.W003"))
     return messages
