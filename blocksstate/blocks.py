@@ -89,7 +89,13 @@ class Blocks(BlockContext):
         if roles is None:
             inputs = {c.id for d in self.dependencies for c in d.inputs if c.id is not None}
             # Being reset by a ClearButton does not make a component an output: the visitor still edits it.
-            outputs = {c.id for d in self.dependencies if not d.clears for c in d.outputs if c.id is not None}
+            outputs = {
+                c.id
+                for d in self.dependencies
+                if not d.clears
+                for c in d.outputs
+                if c.id is not None
+            }
             roles = self.__dict__["_io_roles"] = (inputs, outputs)
         return roles
 

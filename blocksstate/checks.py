@@ -16,22 +16,58 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
     messages: list[Any] = []
     user = getattr(settings, "BLOCKSSTATE", {})
     if not isinstance(user, dict):
-        return [Error("BLOCKSSTATE must be a dict.", hint="Set BLOCKSSTATE = {...} in settings.", id="blocksstate.E001")]
+        return [
+            Error(
+                "BLOCKSSTATE must be a dict.",
+                hint="Set BLOCKSSTATE = {...} in settings.",
+                id="blocksstate.E001",
+            )
+        ]
     unknown = sorted(set(user) - set(DEFAULTS))
     if unknown:
-        messages.append(Error(f"Unknown BLOCKSSTATE setting(s): {', '.join(unknown)}.", hint=f"Known settings: {', '.join(sorted(DEFAULTS))}.", id="blocksstate.E002"))
+        messages.append(
+            Error(
+                f"Unknown BLOCKSSTATE setting(s): {', '.join(unknown)}.",
+                hint=f"Known settings: {', '.join(sorted(DEFAULTS))}.",
+                id="blocksstate.E002",
+            )
+        )
     alias = user.get("CACHE_ALIAS", DEFAULTS["CACHE_ALIAS"])
     caches = getattr(settings, "CACHES", {})
     if alias not in caches:
-        messages.append(Error(f"BLOCKSSTATE['CACHE_ALIAS'] is {alias!r}, which is not in CACHES.", hint="Name a cache alias defined in CACHES.", id="blocksstate.E003"))
+        messages.append(
+            Error(
+                f"BLOCKSSTATE['CACHE_ALIAS'] is {alias!r}, which is not in CACHES.",
+                hint="Name a cache alias defined in CACHES.",
+                id="blocksstate.E003",
+            )
+        )
     elif not settings.DEBUG:
         backend = caches[alias].get("BACKEND", "")
         if backend.endswith(("LocMemCache", "DummyCache")):
-            messages.append(Warning(f"Session state is kept in {backend.rsplit('.', 1)[-1]}, which each worker process has to itself.", hint="With more than one worker, use a shared cache such as django-redis (see docs/deployment.md).", id="blocksstate.W001"))
+            messages.append(
+                Warning(
+                    f"Session state is kept in {backend.rsplit('.', 1)[-1]}, which each worker process has to itself.",
+                    hint="With more than one worker, use a shared cache such as django-redis (see docs/deployment.md).",
+                    id="blocksstate.W001",
+                )
+            )
     layers = getattr(settings, "CHANNEL_LAYERS", {}) or {}
     layer = layers.get("default", {}).get("BACKEND", "")
     if not settings.DEBUG and layer.endswith("InMemoryChannelLayer"):
-        messages.append(Warning("The channel layer is InMemoryChannelLayer, which each worker process has to itself.", hint="With more than one worker, use channels_redis.core.RedisChannelLayer (see docs/deployment.md).", id="blocksstate.W002"))
+        messages.append(
+            Warning(
+                "The channel layer is InMemoryChannelLayer, which each worker process has to itself.",
+                hint="With more than one worker, use channels_redis.core.RedisChannelLayer (see docs/deployment.md).",
+                id="blocksstate.W002",
+            )
+        )
     elif not layers:
-        messages.append(Warning("CHANNEL_LAYERS is not set.", hint="Set a channel layer: InMemoryChannelLayer for one process, RedisChannelLayer for several (see docs/deployment.md).", id="blocksstate.W003"))
+        messages.append(
+            Warning(
+                "CHANNEL_LAYERS is not set.",
+                hint="Set a channel layer: InMemoryChannelLayer for one process, RedisChannelLayer for several (see docs/deployment.md).",
+                id="blocksstate.W003",
+            )
+        )
     return messages

@@ -44,7 +44,13 @@ class EventTrigger:
     def __repr__(self) -> str:
         return f"<{self.block!r}.{self.event_name}>"
 
-    def __call__(self, fn: Callable[..., Any] | None = None, inputs: Any = None, outputs: Any = None, **options: Any) -> Any:
+    def __call__(
+        self,
+        fn: Callable[..., Any] | None = None,
+        inputs: Any = None,
+        outputs: Any = None,
+        **options: Any,
+    ) -> Any:
         return listen([self], fn, inputs, outputs, **options)
 
 
@@ -81,17 +87,41 @@ class Dependency:
     @property
     def client_triggers(self) -> list[tuple[Block, str]]:
         """Triggers a browser may fire: events of page components."""
-        return [(block, name) for block, name in self.triggers if name not in SERVER_EVENTS and not isinstance(block, Dependency) and not getattr(block, "server_only", False)]
+        return [
+            (block, name)
+            for block, name in self.triggers
+            if name not in SERVER_EVENTS
+            and not isinstance(block, Dependency)
+            and not getattr(block, "server_only", False)
+        ]
 
-    def then(self, fn: Callable[..., Any] | None = None, inputs: Any = None, outputs: Any = None, **options: Any) -> Any:
+    def then(
+        self,
+        fn: Callable[..., Any] | None = None,
+        inputs: Any = None,
+        outputs: Any = None,
+        **options: Any,
+    ) -> Any:
         """Run ``fn`` after this step, whether it succeeded or failed."""
         return self._chain("then", fn, inputs, outputs, options)
 
-    def success(self, fn: Callable[..., Any] | None = None, inputs: Any = None, outputs: Any = None, **options: Any) -> Any:
+    def success(
+        self,
+        fn: Callable[..., Any] | None = None,
+        inputs: Any = None,
+        outputs: Any = None,
+        **options: Any,
+    ) -> Any:
         """Run ``fn`` after this step, only if it succeeded."""
         return self._chain("success", fn, inputs, outputs, options)
 
-    def failure(self, fn: Callable[..., Any] | None = None, inputs: Any = None, outputs: Any = None, **options: Any) -> Any:
+    def failure(
+        self,
+        fn: Callable[..., Any] | None = None,
+        inputs: Any = None,
+        outputs: Any = None,
+        **options: Any,
+    ) -> Any:
         """Run ``fn`` after this step, only if it failed."""
         return self._chain("failure", fn, inputs, outputs, options)
 
@@ -102,24 +132,56 @@ class Dependency:
 
 
 _OPTIONS = {
-    "api_name", "queue", "concurrency_limit", "trigger_mode", "show_progress", "js",
+    "api_name",
+    "queue",
+    "concurrency_limit",
+    "trigger_mode",
+    "show_progress",
+    "js",
     # Accepted for compatibility with Gradio scripts; they change nothing here.
-    "scroll_to_output", "show_api", "cancels", "concurrency_id", "preprocess", "postprocess",
-    "batch", "max_batch_size", "every", "time_limit", "stream_every", "key", "show_progress_on",
-    "api_visibility", "api_description", "validator",
+    "scroll_to_output",
+    "show_api",
+    "cancels",
+    "concurrency_id",
+    "preprocess",
+    "postprocess",
+    "batch",
+    "max_batch_size",
+    "every",
+    "time_limit",
+    "stream_every",
+    "key",
+    "show_progress_on",
+    "api_visibility",
+    "api_description",
+    "validator",
 }
 
 
-def listen(triggers: Sequence[EventTrigger], fn: Callable[..., Any] | None, inputs: Any, outputs: Any, **options: Any) -> Any:
+def listen(
+    triggers: Sequence[EventTrigger],
+    fn: Callable[..., Any] | None,
+    inputs: Any,
+    outputs: Any,
+    **options: Any,
+) -> Any:
     """Attach ``fn`` to ``triggers``; without ``fn``, return a decorator that does."""
     if not triggers:
         raise ValueError("an event listener needs at least one trigger")
     blocks = _blocks_of(triggers)
-    dependency = _build(blocks, [(t.block, t.event_name) for t in triggers], fn, inputs, outputs, options)
+    dependency = _build(
+        blocks, [(t.block, t.event_name) for t in triggers], fn, inputs, outputs, options
+    )
     return dependency if fn is not None else _decorator(dependency)
 
 
-def on(triggers: EventTrigger | Sequence[EventTrigger] | None = None, fn: Callable[..., Any] | None = None, inputs: Any = None, outputs: Any = None, **options: Any) -> Any:
+def on(
+    triggers: EventTrigger | Sequence[EventTrigger] | None = None,
+    fn: Callable[..., Any] | None = None,
+    inputs: Any = None,
+    outputs: Any = None,
+    **options: Any,
+) -> Any:
     """Attach one listener to several triggers; ``triggers=None`` means a change of any input."""
     if triggers is None:
         listed = _as_list(inputs)
@@ -170,7 +232,14 @@ def _as_list(components: Any) -> list[Any]:
     return [components]
 
 
-def _build(blocks: Blocks, triggers: list[tuple[Any, str]], fn: Any, inputs: Any, outputs: Any, options: dict[str, Any]) -> Dependency:
+def _build(
+    blocks: Blocks,
+    triggers: list[tuple[Any, str]],
+    fn: Any,
+    inputs: Any,
+    outputs: Any,
+    options: dict[str, Any],
+) -> Dependency:
     unknown = set(options) - _OPTIONS
     if unknown:
         raise TypeError(f"unexpected event listener option(s): {', '.join(sorted(unknown))}")

@@ -68,22 +68,44 @@ def _on_loop(loop: asyncio.AbstractEventLoop) -> bool:
         return False
 
 
-current_feedback: contextvars.ContextVar[Feedback | None] = contextvars.ContextVar("blocksstate_feedback", default=None)
+current_feedback: contextvars.ContextVar[Feedback | None] = contextvars.ContextVar(
+    "blocksstate_feedback", default=None
+)
 
 
 def _alert(level: str, message: str, title: str, duration: float | None, visible: bool) -> None:
     feedback = current_feedback.get()
     if feedback is None:
-        logger.log(logging.WARNING if level == "warning" else logging.INFO, "%s (outside an event): %s", title, message)
+        logger.log(
+            logging.WARNING if level == "warning" else logging.INFO,
+            "%s (outside an event): %s",
+            title,
+            message,
+        )
         return
     if visible:
-        feedback.emit({"type": "alert", "level": level, "title": title, "message": str(message), "duration": duration})
+        feedback.emit(
+            {
+                "type": "alert",
+                "level": level,
+                "title": title,
+                "message": str(message),
+                "duration": duration,
+            }
+        )
 
 
 class Error(Exception):
     """Raise in a handler to stop it and show ``message`` to the visitor."""
 
-    def __init__(self, message: str = "Error raised.", duration: float | None = 10, visible: bool = True, title: str = "Error", print_exception: bool = True) -> None:
+    def __init__(
+        self,
+        message: str = "Error raised.",
+        duration: float | None = 10,
+        visible: bool = True,
+        title: str = "Error",
+        print_exception: bool = True,
+    ) -> None:
         super().__init__(message)
         self.message = str(message)
         self.duration = duration
@@ -92,12 +114,22 @@ class Error(Exception):
         self.print_exception = print_exception
 
 
-def Warning(message: str = "Warning issued.", duration: float | None = 10, visible: bool = True, title: str = "Warning") -> None:  # noqa: A001, N802
+def Warning(
+    message: str = "Warning issued.",
+    duration: float | None = 10,
+    visible: bool = True,
+    title: str = "Warning",
+) -> None:  # noqa: A001, N802
     """Show a warning to the visitor; the handler goes on."""
     _alert("warning", message, title, duration, visible)
 
 
-def Info(message: str = "Info issued.", duration: float | None = 10, visible: bool = True, title: str = "Info") -> None:  # noqa: N802
+def Info(
+    message: str = "Info issued.",
+    duration: float | None = 10,
+    visible: bool = True,
+    title: str = "Info",
+) -> None:  # noqa: N802
     """Show an information message to the visitor; the handler goes on."""
     _alert("info", message, title, duration, visible)
 
@@ -108,18 +140,33 @@ class Progress:
     def __init__(self, track_tqdm: bool = False) -> None:
         self.track_tqdm = track_tqdm
 
-    def __call__(self, progress: float | tuple[int, int | None] | None, desc: str | None = None, total: int | None = None, unit: str = "steps") -> float | None:
+    def __call__(
+        self,
+        progress: float | tuple[int, int | None] | None,
+        desc: str | None = None,
+        total: int | None = None,
+        unit: str = "steps",
+    ) -> float | None:
         feedback = current_feedback.get()
         if isinstance(progress, tuple):
             index, total = progress
             fraction = index / total if total else None
         else:
             fraction = progress
-        if feedback is not None and feedback.progress_due(final=fraction is not None and fraction >= 1):
+        if feedback is not None and feedback.progress_due(
+            final=fraction is not None and fraction >= 1
+        ):
             feedback.emit({"type": "progress", "progress": fraction, "desc": desc, "unit": unit})
         return fraction
 
-    def tqdm(self, iterable: Iterable[Any], desc: str | None = None, total: int | None = None, unit: str = "steps", **_: Any) -> Iterator[Any]:
+    def tqdm(
+        self,
+        iterable: Iterable[Any],
+        desc: str | None = None,
+        total: int | None = None,
+        unit: str = "steps",
+        **_: Any,
+    ) -> Iterator[Any]:
         """Yield from ``iterable``, reporting progress after each item."""
         if total is None and hasattr(iterable, "__len__"):
             total = len(iterable)  # type: ignore[arg-type]

@@ -44,11 +44,32 @@ def _as_list(items: Any) -> list[Any]:
 class Interface(Blocks):
     """Inputs on the left, outputs on the right, Submit and Clear buttons; ``"state"`` wires one State."""
 
-    def __init__(self, fn: Callable[..., Any], inputs: Any, outputs: Any, *, title: str | None = None, description: str | None = None, article: str | None = None, submit_btn: str = "Submit", clear_btn: str | None = "Clear", live: bool = False, css: str | None = None, delete_cache: tuple[int, int] | None = None, **blocks_options: Any) -> None:
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        inputs: Any,
+        outputs: Any,
+        *,
+        title: str | None = None,
+        description: str | None = None,
+        article: str | None = None,
+        submit_btn: str = "Submit",
+        clear_btn: str | None = "Clear",
+        live: bool = False,
+        css: str | None = None,
+        delete_cache: tuple[int, int] | None = None,
+        **blocks_options: Any,
+    ) -> None:
         super().__init__(title=title, css=css, delete_cache=delete_cache, **blocks_options)
         input_specs, output_specs = _as_list(inputs), _as_list(outputs)
-        if input_specs.count("state") > 1 or output_specs.count("state") > 1 or (("state" in input_specs) != ("state" in output_specs)):
-            raise ValueError("an Interface with state needs exactly one 'state' input and one 'state' output")
+        if (
+            input_specs.count("state") > 1
+            or output_specs.count("state") > 1
+            or (("state" in input_specs) != ("state" in output_specs))
+        ):
+            raise ValueError(
+                "an Interface with state needs exactly one 'state' input and one 'state' output"
+            )
         self.fn = fn
         with self:
             if title:
@@ -59,13 +80,19 @@ class Interface(Blocks):
             with Row():
                 with Column():
                     names = _parameter_names(fn)
-                    self.input_components = [self._component(spec, state, names[i] if i < len(names) else f"input {i}") for i, spec in enumerate(input_specs)]
+                    self.input_components = [
+                        self._component(spec, state, names[i] if i < len(names) else f"input {i}")
+                        for i, spec in enumerate(input_specs)
+                    ]
                     with Row():
                         clear = ClearButton(value=clear_btn) if clear_btn else None
                         submit = Button(submit_btn, variant="primary")
                 with Column():
                     single = sum(spec != "state" for spec in output_specs) == 1
-                    self.output_components = [self._component(spec, state, "output" if single else f"output {i}") for i, spec in enumerate(output_specs)]
+                    self.output_components = [
+                        self._component(spec, state, "output" if single else f"output {i}")
+                        for i, spec in enumerate(output_specs)
+                    ]
             if article:
                 Markdown(article)
             submit.click(fn, self.input_components, self.output_components)
@@ -84,7 +111,9 @@ class Interface(Blocks):
                 assert state is not None
                 return state
             if key not in SHORTCUTS:
-                raise ValueError(f"unknown component shortcut {spec!r}; known: {', '.join(sorted(SHORTCUTS))}")
+                raise ValueError(
+                    f"unknown component shortcut {spec!r}; known: {', '.join(sorted(SHORTCUTS))}"
+                )
             component = SHORTCUTS[key]()
             if getattr(component, "label", None) in (None, "Chatbot"):
                 component.label = label  # as Gradio does: named after the parameter, or "output"
@@ -92,8 +121,6 @@ class Interface(Blocks):
         if isinstance(spec, Component):
             return spec.render() if spec.blocks is None else spec  # type: ignore[return-value]
         raise TypeError(f"Interface inputs and outputs must be components or names, got {spec!r}")
-
-
 
 
 def _parameter_names(fn: Callable[..., Any]) -> list[str]:

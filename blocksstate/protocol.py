@@ -73,7 +73,10 @@ def decode(text: str | None, max_bytes: int) -> Frame:
     if kind == "hello":
         version = data.get("protocol")
         if version != PROTOCOL_VERSION:
-            raise ProtocolError("unsupported_protocol", f"this server speaks protocol {PROTOCOL_VERSION}, not {version!r}")
+            raise ProtocolError(
+                "unsupported_protocol",
+                f"this server speaks protocol {PROTOCOL_VERSION}, not {version!r}",
+            )
         resume = data.get("resume")
         if resume is not None and not isinstance(resume, str):
             raise ProtocolError("bad_frame", "'resume' must be a token string or null")
@@ -105,8 +108,17 @@ def error(code: str, message: str, seq: int | None = None) -> dict[str, Any]:
     return {"type": "error", "code": code, "message": message, "seq": seq}
 
 
-def session_frame(session_id: str, resume: str, resumed: bool, notice: str | None = None) -> dict[str, Any]:
-    return {"type": "session", "protocol": PROTOCOL_VERSION, "session": session_id, "resume": resume, "resumed": resumed, "notice": notice}
+def session_frame(
+    session_id: str, resume: str, resumed: bool, notice: str | None = None
+) -> dict[str, Any]:
+    return {
+        "type": "session",
+        "protocol": PROTOCOL_VERSION,
+        "session": session_id,
+        "resume": resume,
+        "resumed": resumed,
+        "notice": notice,
+    }
 
 
 def done(seq: int | None, ok: bool) -> dict[str, Any]:

@@ -35,11 +35,15 @@ class Request:
         return None
 
     @classmethod
-    def from_scope(cls, scope: Mapping[str, Any], session_hash: str | None = None, app: str | None = None) -> Request:
+    def from_scope(
+        cls, scope: Mapping[str, Any], session_hash: str | None = None, app: str | None = None
+    ) -> Request:
         """Build a Request from an ASGI (Channels) scope."""
         from urllib.parse import parse_qsl
 
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        headers = {
+            k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])
+        }
         host, port = (scope.get("client") or (None, None))[:2]
         query = scope.get("query_string", b"").decode("latin-1")
         return cls(

@@ -71,15 +71,25 @@ def split_result(dependency: Dependency, result: Any) -> list[Update]:
     if _is_component_dict(result):
         unknown = [c for c in result if c not in outputs]
         if unknown:
-            raise BadResult(f"{_name(dependency)} returned a value for {unknown[0]!r}, which is not one of its outputs")
+            raise BadResult(
+                f"{_name(dependency)} returned a value for {unknown[0]!r}, which is not one of its outputs"
+            )
         pairs = list(result.items())
     elif len(outputs) == 1:
         pairs = [(outputs[0], result)]
     else:
-        if not isinstance(result, Sequence) or isinstance(result, (str, bytes)) or is_update_dict(result):
-            raise BadResult(f"{_name(dependency)} returned one value ({type(result).__name__}) but the event has {len(outputs)} outputs; return a tuple")
+        if (
+            not isinstance(result, Sequence)
+            or isinstance(result, (str, bytes))
+            or is_update_dict(result)
+        ):
+            raise BadResult(
+                f"{_name(dependency)} returned one value ({type(result).__name__}) but the event has {len(outputs)} outputs; return a tuple"
+            )
         if len(result) != len(outputs):
-            raise BadResult(f"{_name(dependency)} returned {len(result)} values but the event has {len(outputs)} outputs")
+            raise BadResult(
+                f"{_name(dependency)} returned {len(result)} values but the event has {len(outputs)} outputs"
+            )
         pairs = list(zip(outputs, result, strict=True))
     return [to_update(component, raw) for component, raw in pairs]
 
@@ -97,12 +107,19 @@ def to_update(component: Component, raw: Any) -> Update:
     value = props.pop("value", MISSING)
     unknown = set(props) - component.property_names()
     if unknown:
-        raise BadResult(f"{component!r} has no propert{'ies' if len(unknown) > 1 else 'y'} {', '.join(sorted(unknown))}")
+        raise BadResult(
+            f"{component!r} has no propert{'ies' if len(unknown) > 1 else 'y'} {', '.join(sorted(unknown))}"
+        )
     return Update(component, value=value, props=props)
 
 
 def _is_component_dict(result: Any) -> bool:
-    return isinstance(result, dict) and not is_update_dict(result) and bool(result) and all(isinstance(k, Component) for k in result)
+    return (
+        isinstance(result, dict)
+        and not is_update_dict(result)
+        and bool(result)
+        and all(isinstance(k, Component) for k in result)
+    )
 
 
 def _name(dependency: Dependency) -> str:

@@ -79,7 +79,9 @@ class Block:
         self.parent: BlockContext | None = None
         self.visible = visible
         self.elem_id = elem_id
-        self.elem_classes = [elem_classes] if isinstance(elem_classes, str) else list(elem_classes or [])
+        self.elem_classes = (
+            [elem_classes] if isinstance(elem_classes, str) else list(elem_classes or [])
+        )
         self.key = key
         if render:
             self.render()

@@ -18,8 +18,40 @@ class Checkbox(FormComponent):
     template_name = "checkbox"
     select = Event()
 
-    def __init__(self, value: bool | Any = False, *, label: str | None = None, info: str | None = None, show_label: bool | None = None, container: bool = True, scale: int | None = None, min_width: int = 160, interactive: bool | None = None, visible: bool = True, elem_id: str | None = None, elem_classes: list[str] | str | None = None, render: bool = True, key: Any = None, every: float | None = None, inputs: Any = None) -> None:
-        super().__init__(value, label=label, info=info, show_label=show_label, container=container, scale=scale, min_width=min_width, interactive=interactive, visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key)
+    def __init__(
+        self,
+        value: bool | Any = False,
+        *,
+        label: str | None = None,
+        info: str | None = None,
+        show_label: bool | None = None,
+        container: bool = True,
+        scale: int | None = None,
+        min_width: int = 160,
+        interactive: bool | None = None,
+        visible: bool = True,
+        elem_id: str | None = None,
+        elem_classes: list[str] | str | None = None,
+        render: bool = True,
+        key: Any = None,
+        every: float | None = None,
+        inputs: Any = None,
+    ) -> None:
+        super().__init__(
+            value,
+            label=label,
+            info=info,
+            show_label=show_label,
+            container=container,
+            scale=scale,
+            min_width=min_width,
+            interactive=interactive,
+            visible=visible,
+            elem_id=elem_id,
+            elem_classes=elem_classes,
+            render=render,
+            key=key,
+        )
 
     def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
         return ValueSchema("boolean", nullable=False)
@@ -34,7 +66,14 @@ class ChoiceComponent(FormComponent):
     select = Event()
     multiple = False
 
-    def __init__(self, choices: Sequence[Any] | None = None, *, value: Any = None, type: str = "value", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        choices: Sequence[Any] | None = None,
+        *,
+        value: Any = None,
+        type: str = "value",
+        **kwargs: Any,
+    ) -> None:
         if type not in CHOICE_TYPES:
             raise ValueError(f"type must be one of {CHOICE_TYPES}, got {type!r}")
         self.choices = normalize_choices(choices)
@@ -49,10 +88,17 @@ class ChoiceComponent(FormComponent):
 
     def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
         values = tuple(value for _, value in self.choice_pairs(props))
-        allow_custom = bool((props or {}).get("allow_custom_value", getattr(self, "allow_custom_value", False)))
+        allow_custom = bool(
+            (props or {}).get("allow_custom_value", getattr(self, "allow_custom_value", False))
+        )
         multiple = self.is_multiple(props)
         # A multi-choice value is a list, possibly empty, never null.
-        return ValueSchema("choices" if multiple else "choice", choices=values, allow_custom=allow_custom, nullable=not multiple)
+        return ValueSchema(
+            "choices" if multiple else "choice",
+            choices=values,
+            allow_custom=allow_custom,
+            nullable=not multiple,
+        )
 
     def is_multiple(self, props: Mapping[str, Any] | None = None) -> bool:
         return self.multiple
@@ -90,8 +136,46 @@ class CheckboxGroup(ChoiceComponent):
     multiple = True
     input = Event()
 
-    def __init__(self, choices: Sequence[Any] | None = None, *, value: Sequence[Any] | Any | None = None, type: str = "value", label: str | None = None, info: str | None = None, show_label: bool | None = None, container: bool = True, scale: int | None = None, min_width: int = 160, interactive: bool | None = None, visible: bool = True, elem_id: str | None = None, elem_classes: list[str] | str | None = None, render: bool = True, key: Any = None, every: float | None = None, inputs: Any = None) -> None:
-        super().__init__(choices, value=[] if value is None else value, type=type, **_form_kwargs(label=label, info=info, show_label=show_label, container=container, scale=scale, min_width=min_width, interactive=interactive, visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key))
+    def __init__(
+        self,
+        choices: Sequence[Any] | None = None,
+        *,
+        value: Sequence[Any] | Any | None = None,
+        type: str = "value",
+        label: str | None = None,
+        info: str | None = None,
+        show_label: bool | None = None,
+        container: bool = True,
+        scale: int | None = None,
+        min_width: int = 160,
+        interactive: bool | None = None,
+        visible: bool = True,
+        elem_id: str | None = None,
+        elem_classes: list[str] | str | None = None,
+        render: bool = True,
+        key: Any = None,
+        every: float | None = None,
+        inputs: Any = None,
+    ) -> None:
+        super().__init__(
+            choices,
+            value=[] if value is None else value,
+            type=type,
+            **_form_kwargs(
+                label=label,
+                info=info,
+                show_label=show_label,
+                container=container,
+                scale=scale,
+                min_width=min_width,
+                interactive=interactive,
+                visible=visible,
+                elem_id=elem_id,
+                elem_classes=elem_classes,
+                render=render,
+                key=key,
+            ),
+        )
 
 
 class Radio(ChoiceComponent):
@@ -99,8 +183,46 @@ class Radio(ChoiceComponent):
 
     template_name = "radio"
 
-    def __init__(self, choices: Sequence[Any] | None = None, *, value: Any = None, type: str = "value", label: str | None = None, info: str | None = None, show_label: bool | None = None, container: bool = True, scale: int | None = None, min_width: int = 160, interactive: bool | None = None, visible: bool = True, elem_id: str | None = None, elem_classes: list[str] | str | None = None, render: bool = True, key: Any = None, every: float | None = None, inputs: Any = None) -> None:
-        super().__init__(choices, value=value, type=type, **_form_kwargs(label=label, info=info, show_label=show_label, container=container, scale=scale, min_width=min_width, interactive=interactive, visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key))
+    def __init__(
+        self,
+        choices: Sequence[Any] | None = None,
+        *,
+        value: Any = None,
+        type: str = "value",
+        label: str | None = None,
+        info: str | None = None,
+        show_label: bool | None = None,
+        container: bool = True,
+        scale: int | None = None,
+        min_width: int = 160,
+        interactive: bool | None = None,
+        visible: bool = True,
+        elem_id: str | None = None,
+        elem_classes: list[str] | str | None = None,
+        render: bool = True,
+        key: Any = None,
+        every: float | None = None,
+        inputs: Any = None,
+    ) -> None:
+        super().__init__(
+            choices,
+            value=value,
+            type=type,
+            **_form_kwargs(
+                label=label,
+                info=info,
+                show_label=show_label,
+                container=container,
+                scale=scale,
+                min_width=min_width,
+                interactive=interactive,
+                visible=visible,
+                elem_id=elem_id,
+                elem_classes=elem_classes,
+                render=render,
+                key=key,
+            ),
+        )
 
 
 class Dropdown(ChoiceComponent):
@@ -109,14 +231,56 @@ class Dropdown(ChoiceComponent):
     template_name = "dropdown"
     submit = Event()
 
-    def __init__(self, choices: Sequence[Any] | None = None, *, value: Any = None, type: str = "value", multiselect: bool | None = None, allow_custom_value: bool = False, max_choices: int | None = None, filterable: bool = True, label: str | None = None, info: str | None = None, show_label: bool | None = None, container: bool = True, scale: int | None = None, min_width: int = 160, interactive: bool | None = None, visible: bool = True, elem_id: str | None = None, elem_classes: list[str] | str | None = None, render: bool = True, key: Any = None, every: float | None = None, inputs: Any = None) -> None:
+    def __init__(
+        self,
+        choices: Sequence[Any] | None = None,
+        *,
+        value: Any = None,
+        type: str = "value",
+        multiselect: bool | None = None,
+        allow_custom_value: bool = False,
+        max_choices: int | None = None,
+        filterable: bool = True,
+        label: str | None = None,
+        info: str | None = None,
+        show_label: bool | None = None,
+        container: bool = True,
+        scale: int | None = None,
+        min_width: int = 160,
+        interactive: bool | None = None,
+        visible: bool = True,
+        elem_id: str | None = None,
+        elem_classes: list[str] | str | None = None,
+        render: bool = True,
+        key: Any = None,
+        every: float | None = None,
+        inputs: Any = None,
+    ) -> None:
         self.multiselect = bool(multiselect)
         self.allow_custom_value = allow_custom_value
         self.max_choices = max_choices
         self.filterable = filterable
         if value is None and not self.multiselect and choices:
             value = normalize_choices(choices)[0][1]
-        super().__init__(choices, value=value, type=type, **_form_kwargs(label=label, info=info, show_label=show_label, container=container, scale=scale, min_width=min_width, interactive=interactive, visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key))
+        super().__init__(
+            choices,
+            value=value,
+            type=type,
+            **_form_kwargs(
+                label=label,
+                info=info,
+                show_label=show_label,
+                container=container,
+                scale=scale,
+                min_width=min_width,
+                interactive=interactive,
+                visible=visible,
+                elem_id=elem_id,
+                elem_classes=elem_classes,
+                render=render,
+                key=key,
+            ),
+        )
 
     def is_multiple(self, props: Mapping[str, Any] | None = None) -> bool:
         return bool((props or {}).get("multiselect", self.multiselect))
@@ -125,5 +289,10 @@ class Dropdown(ChoiceComponent):
         schema = super().value_schema(props)
         max_choices = (props or {}).get("max_choices", self.max_choices)
         if schema.kind == "choices" and max_choices is not None:
-            return ValueSchema("choices", choices=schema.choices, allow_custom=schema.allow_custom, max_length=max_choices)
+            return ValueSchema(
+                "choices",
+                choices=schema.choices,
+                allow_custom=schema.allow_custom,
+                max_length=max_choices,
+            )
         return schema

@@ -15,11 +15,42 @@ class JSON(Component):
     template_name = "json"
     accepts_input = False
 
-    def __init__(self, value: Any = None, *, label: str | None = None, show_label: bool | None = None, container: bool = True, scale: int | None = None, min_width: int = 160, visible: bool = True, elem_id: str | None = None, elem_classes: list[str] | str | None = None, render: bool = True, key: Any = None, open: bool = False, show_indices: bool = False, height: int | str | None = None, every: float | None = None, inputs: Any = None) -> None:
+    def __init__(
+        self,
+        value: Any = None,
+        *,
+        label: str | None = None,
+        show_label: bool | None = None,
+        container: bool = True,
+        scale: int | None = None,
+        min_width: int = 160,
+        visible: bool = True,
+        elem_id: str | None = None,
+        elem_classes: list[str] | str | None = None,
+        render: bool = True,
+        key: Any = None,
+        open: bool = False,
+        show_indices: bool = False,
+        height: int | str | None = None,
+        every: float | None = None,
+        inputs: Any = None,
+    ) -> None:
         self.open = open
         self.show_indices = show_indices
         self.height = height
-        super().__init__(value, label=label, show_label=show_label, container=container, scale=scale, min_width=min_width, visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key)
+        super().__init__(
+            value,
+            label=label,
+            show_label=show_label,
+            container=container,
+            scale=scale,
+            min_width=min_width,
+            visible=visible,
+            elem_id=elem_id,
+            elem_classes=elem_classes,
+            render=render,
+            key=key,
+        )
 
     def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
         return ValueSchema("json")
@@ -31,10 +62,40 @@ class Label(Component):
     template_name = "label"
     accepts_input = False
 
-    def __init__(self, value: Any = None, *, num_top_classes: int | None = None, label: str | None = None, show_label: bool | None = None, container: bool = True, scale: int | None = None, min_width: int = 160, visible: bool = True, elem_id: str | None = None, elem_classes: list[str] | str | None = None, render: bool = True, key: Any = None, color: str | None = None, every: float | None = None, inputs: Any = None) -> None:
+    def __init__(
+        self,
+        value: Any = None,
+        *,
+        num_top_classes: int | None = None,
+        label: str | None = None,
+        show_label: bool | None = None,
+        container: bool = True,
+        scale: int | None = None,
+        min_width: int = 160,
+        visible: bool = True,
+        elem_id: str | None = None,
+        elem_classes: list[str] | str | None = None,
+        render: bool = True,
+        key: Any = None,
+        color: str | None = None,
+        every: float | None = None,
+        inputs: Any = None,
+    ) -> None:
         self.num_top_classes = num_top_classes
         self.color = color
-        super().__init__(value, label=label, show_label=show_label, container=container, scale=scale, min_width=min_width, visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key)
+        super().__init__(
+            value,
+            label=label,
+            show_label=show_label,
+            container=container,
+            scale=scale,
+            min_width=min_width,
+            visible=visible,
+            elem_id=elem_id,
+            elem_classes=elem_classes,
+            render=render,
+            key=key,
+        )
 
     def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
         return ValueSchema("json")
@@ -49,9 +110,13 @@ class Label(Component):
             return value
         if isinstance(value, dict):
             try:
-                ranked = sorted(((str(k), float(v)) for k, v in value.items()), key=lambda kv: -kv[1])
+                ranked = sorted(
+                    ((str(k), float(v)) for k, v in value.items()), key=lambda kv: -kv[1]
+                )
             except (TypeError, ValueError):
-                raise InvalidValue(f"{self!r} expects {{label: confidence}} with numeric confidences") from None
+                raise InvalidValue(
+                    f"{self!r} expects {{label: confidence}} with numeric confidences"
+                ) from None
             top = (props or {}).get("num_top_classes", self.num_top_classes)
             if top is not None:
                 ranked = ranked[:top]

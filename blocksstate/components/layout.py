@@ -52,10 +52,22 @@ class Row(BlockContext):
 
     template_name = "row"
 
-    def __init__(self, *, variant: str = "default", equal_height: bool = False, visible: bool = True, elem_id: str | None = None, elem_classes: list[str] | str | None = None, render: bool = True, key: Any = None) -> None:
+    def __init__(
+        self,
+        *,
+        variant: str = "default",
+        equal_height: bool = False,
+        visible: bool = True,
+        elem_id: str | None = None,
+        elem_classes: list[str] | str | None = None,
+        render: bool = True,
+        key: Any = None,
+    ) -> None:
         self.variant = variant
         self.equal_height = equal_height
-        super().__init__(visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key)
+        super().__init__(
+            visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key
+        )
 
 
 class Column(BlockContext):
@@ -63,11 +75,24 @@ class Column(BlockContext):
 
     template_name = "column"
 
-    def __init__(self, *, scale: int = 1, min_width: int = 320, variant: str = "default", visible: bool = True, elem_id: str | None = None, elem_classes: list[str] | str | None = None, render: bool = True, key: Any = None) -> None:
+    def __init__(
+        self,
+        *,
+        scale: int = 1,
+        min_width: int = 320,
+        variant: str = "default",
+        visible: bool = True,
+        elem_id: str | None = None,
+        elem_classes: list[str] | str | None = None,
+        render: bool = True,
+        key: Any = None,
+    ) -> None:
         self.scale = scale
         self.min_width = min_width
         self.variant = variant
-        super().__init__(visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key)
+        super().__init__(
+            visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key
+        )
 
 
 class Group(BlockContext):
@@ -83,9 +108,20 @@ class Tabs(BlockContext):
     change = Event()
     select = Event()
 
-    def __init__(self, *, selected: int | str | None = None, visible: bool = True, elem_id: str | None = None, elem_classes: list[str] | str | None = None, render: bool = True, key: Any = None) -> None:
+    def __init__(
+        self,
+        *,
+        selected: int | str | None = None,
+        visible: bool = True,
+        elem_id: str | None = None,
+        elem_classes: list[str] | str | None = None,
+        render: bool = True,
+        key: Any = None,
+    ) -> None:
         self.selected = selected
-        super().__init__(visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key)
+        super().__init__(
+            visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key
+        )
 
 
 class Tab(BlockContext):
@@ -94,11 +130,24 @@ class Tab(BlockContext):
     template_name = "tab"
     select = Event()
 
-    def __init__(self, label: str | None = None, *, id: int | str | None = None, visible: bool = True, interactive: bool = True, elem_id: str | None = None, elem_classes: list[str] | str | None = None, render: bool = True, key: Any = None) -> None:
+    def __init__(
+        self,
+        label: str | None = None,
+        *,
+        id: int | str | None = None,
+        visible: bool = True,
+        interactive: bool = True,
+        elem_id: str | None = None,
+        elem_classes: list[str] | str | None = None,
+        render: bool = True,
+        key: Any = None,
+    ) -> None:
         self.label = label
         self.tab_id = id
         self.interactive = interactive
-        super().__init__(visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key)
+        super().__init__(
+            visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key
+        )
 
     def render(self) -> Block:
         context = current_context.get()
@@ -122,7 +171,19 @@ class Accordion(BlockContext):
     expand = Event()
     collapse = Event()
 
-    def __init__(self, label: str | None = None, *, open: bool = True, visible: bool = True, elem_id: str | None = None, elem_classes: list[str] | str | None = None, render: bool = True, key: Any = None) -> None:
+    def __init__(
+        self,
+        label: str | None = None,
+        *,
+        open: bool = True,
+        visible: bool = True,
+        elem_id: str | None = None,
+        elem_classes: list[str] | str | None = None,
+        render: bool = True,
+        key: Any = None,
+    ) -> None:
         self.label = label
         self.open = open
-        super().__init__(visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key)
+        super().__init__(
+            visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key
+        )

@@ -25,18 +25,59 @@ class Number(FormComponent):
     template_name = "number"
     submit = Event()
 
-    def __init__(self, value: float | Any | None = None, *, label: str | None = None, info: str | None = None, show_label: bool | None = None, container: bool = True, scale: int | None = None, min_width: int = 160, interactive: bool | None = None, visible: bool = True, elem_id: str | None = None, elem_classes: list[str] | str | None = None, render: bool = True, key: Any = None, precision: int | None = None, minimum: float | None = None, maximum: float | None = None, step: float = 1, placeholder: str | None = None, every: float | None = None, inputs: Any = None) -> None:
+    def __init__(
+        self,
+        value: float | Any | None = None,
+        *,
+        label: str | None = None,
+        info: str | None = None,
+        show_label: bool | None = None,
+        container: bool = True,
+        scale: int | None = None,
+        min_width: int = 160,
+        interactive: bool | None = None,
+        visible: bool = True,
+        elem_id: str | None = None,
+        elem_classes: list[str] | str | None = None,
+        render: bool = True,
+        key: Any = None,
+        precision: int | None = None,
+        minimum: float | None = None,
+        maximum: float | None = None,
+        step: float = 1,
+        placeholder: str | None = None,
+        every: float | None = None,
+        inputs: Any = None,
+    ) -> None:
         self.precision = precision
         self.minimum = minimum
         self.maximum = maximum
         self.step = step
         self.placeholder = placeholder
-        super().__init__(value, label=label, info=info, show_label=show_label, container=container, scale=scale, min_width=min_width, interactive=interactive, visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key)
+        super().__init__(
+            value,
+            label=label,
+            info=info,
+            show_label=show_label,
+            container=container,
+            scale=scale,
+            min_width=min_width,
+            interactive=interactive,
+            visible=visible,
+            elem_id=elem_id,
+            elem_classes=elem_classes,
+            render=render,
+            key=key,
+        )
 
     def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
         props = props or {}
         kind = "integer" if props.get("precision", self.precision) == 0 else "number"
-        return ValueSchema(kind, minimum=props.get("minimum", self.minimum), maximum=props.get("maximum", self.maximum))
+        return ValueSchema(
+            kind,
+            minimum=props.get("minimum", self.minimum),
+            maximum=props.get("maximum", self.maximum),
+        )
 
     def to_handler(self, payload: Any) -> Any:
         if payload is None:
@@ -67,7 +108,31 @@ class Slider(FormComponent):
     template_name = "slider"
     release = Event()
 
-    def __init__(self, minimum: float = 0, maximum: float = 100, value: float | Any | None = None, *, step: float | None = None, label: str | None = None, info: str | None = None, show_label: bool | None = None, container: bool = True, scale: int | None = None, min_width: int = 160, interactive: bool | None = None, visible: bool = True, elem_id: str | None = None, elem_classes: list[str] | str | None = None, render: bool = True, key: Any = None, randomize: bool = False, show_reset_button: bool = True, precision: int | None = None, every: float | None = None, inputs: Any = None) -> None:
+    def __init__(
+        self,
+        minimum: float = 0,
+        maximum: float = 100,
+        value: float | Any | None = None,
+        *,
+        step: float | None = None,
+        label: str | None = None,
+        info: str | None = None,
+        show_label: bool | None = None,
+        container: bool = True,
+        scale: int | None = None,
+        min_width: int = 160,
+        interactive: bool | None = None,
+        visible: bool = True,
+        elem_id: str | None = None,
+        elem_classes: list[str] | str | None = None,
+        render: bool = True,
+        key: Any = None,
+        randomize: bool = False,
+        show_reset_button: bool = True,
+        precision: int | None = None,
+        every: float | None = None,
+        inputs: Any = None,
+    ) -> None:
         if minimum > maximum:
             raise ValueError(f"Slider minimum ({minimum}) is above its maximum ({maximum})")
         self.minimum = minimum
@@ -76,11 +141,30 @@ class Slider(FormComponent):
         self.precision = precision
         if value is None:
             value = minimum
-        super().__init__(value, label=label, info=info, show_label=show_label, container=container, scale=scale, min_width=min_width, interactive=interactive, visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key)
+        super().__init__(
+            value,
+            label=label,
+            info=info,
+            show_label=show_label,
+            container=container,
+            scale=scale,
+            min_width=min_width,
+            interactive=interactive,
+            visible=visible,
+            elem_id=elem_id,
+            elem_classes=elem_classes,
+            render=render,
+            key=key,
+        )
 
     def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
         props = props or {}
-        return ValueSchema("number", nullable=False, minimum=props.get("minimum", self.minimum), maximum=props.get("maximum", self.maximum))
+        return ValueSchema(
+            "number",
+            nullable=False,
+            minimum=props.get("minimum", self.minimum),
+            maximum=props.get("maximum", self.maximum),
+        )
 
     def postprocess(self, value: Any, props: Mapping[str, Any] | None = None) -> Any:
         if isinstance(value, float) and value.is_integer():

@@ -31,7 +31,14 @@ class State(Component):
     server_only = True
     accepts_input = False
 
-    def __init__(self, value: Any = None, render: bool = True, *, time_to_live: float | None = None, delete_callback: Callable[[Any], None] | None = None) -> None:
+    def __init__(
+        self,
+        value: Any = None,
+        render: bool = True,
+        *,
+        time_to_live: float | None = None,
+        delete_callback: Callable[[Any], None] | None = None,
+    ) -> None:
         if time_to_live is not None and time_to_live <= 0:
             raise ValueError("time_to_live must be a positive number of seconds")
         self.time_to_live = time_to_live
@@ -46,7 +53,9 @@ class State(Component):
         """Pickle a value of this State, or raise StateNotPicklable naming it."""
         try:
             return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:  # pickling raises many types: TypeError, PicklingError, AttributeError...
+        except (
+            Exception
+        ) as exc:  # pickling raises many types: TypeError, PicklingError, AttributeError...
             raise StateNotPicklable(self, exc) from exc
 
     def initial(self) -> tuple[Any, bytes]:

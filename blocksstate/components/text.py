@@ -61,9 +61,19 @@ class Textbox(FormComponent):
         self.rtl = rtl
         self.text_align = text_align
         super().__init__(
-            value, label=label, info=info, show_label=show_label, container=container,
-            scale=scale, min_width=min_width, interactive=interactive, visible=visible,
-            elem_id=elem_id, elem_classes=elem_classes, render=render, key=key,
+            value,
+            label=label,
+            info=info,
+            show_label=show_label,
+            container=container,
+            scale=scale,
+            min_width=min_width,
+            interactive=interactive,
+            visible=visible,
+            elem_id=elem_id,
+            elem_classes=elem_classes,
+            render=render,
+            key=key,
         )
 
     def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
@@ -85,13 +95,42 @@ class Markdown(Component):
     template_name = "markdown"
     accepts_input = False
 
-    def __init__(self, value: str | Any | None = None, *, label: str | None = None, visible: bool = True, elem_id: str | None = None, elem_classes: list[str] | str | None = None, render: bool = True, key: Any = None, sanitize_html: bool = True, line_breaks: bool = False, header_links: bool = False, height: int | str | None = None, show_label: bool | None = None, container: bool = False, min_height: int | str | None = None, every: float | None = None, inputs: Any = None) -> None:
+    def __init__(
+        self,
+        value: str | Any | None = None,
+        *,
+        label: str | None = None,
+        visible: bool = True,
+        elem_id: str | None = None,
+        elem_classes: list[str] | str | None = None,
+        render: bool = True,
+        key: Any = None,
+        sanitize_html: bool = True,
+        line_breaks: bool = False,
+        header_links: bool = False,
+        height: int | str | None = None,
+        show_label: bool | None = None,
+        container: bool = False,
+        min_height: int | str | None = None,
+        every: float | None = None,
+        inputs: Any = None,
+    ) -> None:
         self.sanitize_html = sanitize_html
         self.line_breaks = line_breaks
         self.header_links = header_links
         self.height = height
         self.min_height = min_height
-        super().__init__(value, label=label, visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key, show_label=show_label, container=container)
+        super().__init__(
+            value,
+            label=label,
+            visible=visible,
+            elem_id=elem_id,
+            elem_classes=elem_classes,
+            render=render,
+            key=key,
+            show_label=show_label,
+            container=container,
+        )
 
     def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
         return ValueSchema("string")
@@ -107,9 +146,34 @@ class HTML(Component):
     accepts_input = False
     click = Event()
 
-    def __init__(self, value: str | Any | None = None, *, label: str | None = None, visible: bool = True, elem_id: str | None = None, elem_classes: list[str] | str | None = None, render: bool = True, key: Any = None, show_label: bool = False, container: bool = False, min_height: int | None = None, every: float | None = None, inputs: Any = None) -> None:
+    def __init__(
+        self,
+        value: str | Any | None = None,
+        *,
+        label: str | None = None,
+        visible: bool = True,
+        elem_id: str | None = None,
+        elem_classes: list[str] | str | None = None,
+        render: bool = True,
+        key: Any = None,
+        show_label: bool = False,
+        container: bool = False,
+        min_height: int | None = None,
+        every: float | None = None,
+        inputs: Any = None,
+    ) -> None:
         self.min_height = min_height
-        super().__init__(value, label=label, visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key, show_label=show_label, container=container)
+        super().__init__(
+            value,
+            label=label,
+            visible=visible,
+            elem_id=elem_id,
+            elem_classes=elem_classes,
+            render=render,
+            key=key,
+            show_label=show_label,
+            container=container,
+        )
 
     def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
         return ValueSchema("string")
