@@ -2,6 +2,7 @@
 
 from .blocks import Blocks
 from .components import (
+    BrowserState,
     HTML,
     JSON,
     Accordion,
@@ -39,6 +40,7 @@ __all__ = [
     "JSON",
     "Accordion",
     "Blocks",
+    "BrowserState",
     "Button",
     "Chatbot",
     "Checkbox",

@@ -29,6 +29,10 @@ DEFAULTS: dict[str, Any] = {
     "LOCK_WAIT": 30,
     # Largest total size of a session's State values, pickled, in bytes.
     "MAX_STATE_BYTES": 16 * 1024 * 1024,
+    # Largest BrowserState token, in bytes (localStorage holds a few MB per site).
+    "MAX_BROWSER_STATE_BYTES": 100_000,
+    # Seconds a BrowserState token stays valid after the server made it.
+    "BROWSER_STATE_MAX_AGE": 180 * 24 * 3600,
     # Threads that run synchronous handlers.
     "HANDLER_THREADS": 32,
 }

@@ -155,6 +155,8 @@ class Connection:
         if session is None:
             session = Session.new(self.blocks, user_id)
         session.request = Request.from_scope(self.scope, session.id, self.blocks.name)
+        if not resumed and hello.browser:
+            self.engine.restore_browser_state(session, hello.browser)
         self.session = session
         if hello.values:
             try:

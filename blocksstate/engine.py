@@ -23,11 +23,12 @@ from typing import TYPE_CHECKING, Any
 
 from .components.base import Component
 from .components.schema import InvalidValue
-from .components.state import State, StateNotPicklable
+from .components.state import BrowserState, State, StateNotPicklable
 from .conf import setting, show_errors
 from .events import Dependency
 from .feedback import Error, Feedback, Progress, current_feedback
 from .request import Request
+from .state.browser import TokenTooLarge
 from .updates import BadResult, Update, split_result
 
 if TYPE_CHECKING:
@@ -70,6 +71,7 @@ class Engine:
     def __init__(self, blocks: Blocks) -> None:
         self.blocks = blocks
         self._listeners = self._index_listeners(blocks)
+        self._browser_states = [c for c in blocks.components.values() if isinstance(c, BrowserState)]
         self._ttl_states = [c for c in blocks.components.values() if isinstance(c, State) and c.time_to_live]
 
     @staticmethod
@@ -135,6 +137,28 @@ class Engine:
         self.apply_page_values(session, checked)
         await self.expire_values(session)
         return await self.run_chain(session, [dependency], seq, send)
+
+    def restore_browser_state(self, session: Session, tokens: Mapping[str, Any]) -> None:
+        """Give a new session the BrowserState values its page stored, where their tokens verify.
+
+        A token that does not (tampered, another app's or key's, expired) is ignored:
+        the default stays, a warning is logged and the rejection counted.
+        """
+        from .state.browser import TokenRejected, read_token
+
+        for state in self._browser_states:
+            key = state.key_for(session.app)
+            if key not in tokens:
+                continue
+            try:
+                value = read_token(tokens[key], app=session.app, storage_key=key, secret=state.secret, encrypted=state.encrypt)
+                session.pickled[state.id] = state.dumps(value)
+            except (TokenRejected, StateNotPicklable) as exc:
+                session.rejected_tokens += 1
+                logger.warning("Ignored the stored value of %r in app %r: %s", state, session.app, exc)
+                continue
+            session.values[state.id] = value
+            session.dirty.add(state.id)
 
     async def expire_values(self, session: Session, now: float | None = None) -> None:
         """Reset each State whose ``time_to_live`` has passed since it was written (or created)."""
@@ -223,6 +247,9 @@ class Engine:
             if results > 1:
                 fresh.clear()  # a generator may have mutated a State after yielding it
             changed |= self._detect_state_changes(session, watched, fresh)
+            if session.browser_tokens:
+                tokens, session.browser_tokens = session.browser_tokens, {}
+                await feedback.send({"type": "browser_state", "seq": feedback.seq, "dep": dependency.id, "tokens": tokens})
         except Exception as exc:
             self._rollback(session, watched)
             await self._report(feedback, dependency, exc)
@@ -350,6 +377,7 @@ class Engine:
         changed = {cid for cid, data in pickled.items() if session.pickled.get(cid) != data}
         if changed:
             self._check_size(session, {cid: pickled[cid] for cid in changed})
+            self._store_in_browser(session, changed)
         now = time.time()
         for component_id in changed:
             session.pickled[component_id] = pickled[component_id]
@@ -358,6 +386,17 @@ class Engine:
                 session.written[component_id] = now
                 session.meta_dirty = True
         return changed
+
+    def _store_in_browser(self, session: Session, changed: set[int]) -> None:
+        """Make the tokens of changed BrowserStates (raising, before any commit, if one cannot be)."""
+        from .state.browser import make_token
+
+        for component_id in changed:
+            state = self.blocks.components[component_id]
+            if isinstance(state, BrowserState):
+                key = state.key_for(session.app)
+                value = session.values[component_id]
+                session.browser_tokens[key] = make_token(value, app=session.app, storage_key=key, secret=state.secret, encrypt=state.encrypt)
 
     def _check_size(self, session: Session, new: dict[int, bytes]) -> None:
         """Refuse a change that would take the session's State past ``MAX_STATE_BYTES``."""
@@ -373,6 +412,7 @@ class Engine:
 
     def _rollback(self, session: Session, watched: list[State]) -> None:
         """Put watched States back as last saved: a failed step leaves no half-done change."""
+        session.browser_tokens.clear()
         import pickle
 
         for state in watched:
@@ -389,7 +429,7 @@ class Engine:
                 await self._alert(feedback, "error", exc.message, title=exc.title, duration=exc.duration)
             return
         logger.error("Error in %r of app %r", dependency, self.blocks.name, exc_info=exc)
-        developer_error = isinstance(exc, (BadResult, InvalidValue, StateNotPicklable, StateTooLarge))
+        developer_error = isinstance(exc, (BadResult, InvalidValue, StateNotPicklable, StateTooLarge, TokenTooLarge))
         if show_errors():
             message = str(exc) if developer_error else f"{type(exc).__name__}: {exc}"
         else:

@@ -31,6 +31,7 @@ class Hello:
     protocol: int
     resume: str | None = None
     values: dict[str, Any] = field(default_factory=dict)
+    browser: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,10 @@ def decode(text: str | None, max_bytes: int) -> Frame:
         resume = data.get("resume")
         if resume is not None and not isinstance(resume, str):
             raise ProtocolError("bad_frame", "'resume' must be a token string or null")
-        return Hello(protocol=version, resume=resume, values=_values(data, None))
+        browser = data.get("browser") or {}
+        if not isinstance(browser, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in browser.items()):
+            raise ProtocolError("bad_frame", "'browser' must be an object of storage key to token string")
+        return Hello(protocol=version, resume=resume, values=_values(data, None), browser=browser)
     if kind == "close":
         return Close()
     raise ProtocolError("unknown_type", f"unknown frame type {kind!r}", seq)

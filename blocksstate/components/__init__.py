@@ -8,13 +8,14 @@ from .display import JSON, Label
 from .layout import Accordion, BlockContext, Column, Group, Row, Tab, Tabs
 from .number import Number, Slider
 from .schema import InvalidValue, ValueSchema
-from .state import State, StateNotPicklable
+from .state import BrowserState, State, StateNotPicklable
 from .text import HTML, Markdown, Textbox
 from .timer import Timer
 
 __all__ = [
     "Accordion",
     "Block",
+    "BrowserState",
     "BlockContext",
     "Button",
     "Chatbot",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -73,3 +74,41 @@ class State(Component):
 
     def preprocess(self, payload: Any, props: Mapping[str, Any] | None = None) -> Any:
         raise PermissionError(f"{self!r} lives on the server; the page cannot set it")
+
+
+class BrowserState(State):
+    """A per-visitor value kept in the browser's localStorage, signed (or encrypted) by the server.
+
+    It survives refreshes, new tabs and server restarts. The browser only stores
+    the server's token; a token that does not verify is ignored and the default used.
+    """
+
+    def __init__(
+        self,
+        default_value: Any = None,
+        storage_key: str | None = None,
+        secret: str | None = None,
+        *,
+        encrypt: bool = False,
+        render: bool = True,
+    ) -> None:
+        if storage_key is not None and (not isinstance(storage_key, str) or not storage_key):
+            raise ValueError("storage_key must be a non-empty string")
+        if secret is not None and (not isinstance(secret, str) or len(secret) < 16):
+            raise ValueError(
+                "an explicit BrowserState secret must be a string of at least 16 characters"
+            )
+        self.storage_key = storage_key
+        self.secret = secret
+        self.encrypt = encrypt
+        super().__init__(default_value, render=render)
+        try:
+            json.dumps(default_value)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                f"{self!r}: a BrowserState default must be JSON-serialisable ({exc})"
+            ) from None
+
+    def key_for(self, app: str) -> str:
+        """The localStorage key: ``storage_key``, or one derived from the app and this component."""
+        return self.storage_key or f"blocksstate:{app}:{self.id}"

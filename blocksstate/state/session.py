@@ -54,6 +54,10 @@ class Session:
     ended: bool = False
     # The store's version of this session when it was last read or written (the fencing number).
     version: int = 0
+    # Tokens of BrowserState values changed by the running step, for the page to store.
+    browser_tokens: dict[str, str] = field(default_factory=dict)
+    # BrowserState tokens the page sent that did not verify.
+    rejected_tokens: int = 0
     # When each State with a time_to_live was last written.
     written: dict[int, float] = field(default_factory=dict)
     dirty: set[int] = field(default_factory=set)
