@@ -1,3 +1,12 @@
-"""URLs of the demo examples (filled in with one page per example)."""
+"""URLs of the demo site: ``/`` lists the examples, ``/<name>/`` shows one."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+app_name = "examples"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<slug:name>/", views.example, name="example"),
+]

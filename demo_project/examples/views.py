@@ -1,0 +1,119 @@
+"""Views of the demo site: an index of the guide examples and one page per example."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+GUIDES = Path(__file__).resolve().parent / "guides"
+
+
+@dataclass(frozen=True)
+class Example:
+    """One example of the state guides, served at ``/<name>/`` as the app ``name``."""
+
+    name: str
+    title: str
+    summary: str
+
+    @property
+    def template_name(self) -> str:
+        return f"examples/{self.name}.html"
+
+    @property
+    def script(self) -> Path:
+        return GUIDES / f"{self.name.replace('-', '_')}.py"
+
+
+# In the order of the guides: global state, session state, then the patterns.
+EXAMPLES = [
+    Example(
+        "visitors",
+        "Visitor counter",
+        "Global state: a module-level counter shared by every visitor. Open the page twice.",
+    ),
+    Example(
+        "cart",
+        "Shopping cart",
+        "Session State with a .change listener: tick items, click Add Items, watch Cart Size.",
+    ),
+    Example("counter", "Counter", "One State as input and output of a click: click Increment."),
+    Example(
+        "chat",
+        "Chat history",
+        "The Chatbot holds the conversation: type a message, press Enter, then Clear.",
+    ),
+    Example(
+        "multistep",
+        "Multi-step form",
+        "A dict in State collects answers from two buttons: submit a name, then an age.",
+    ),
+    Example(
+        "clicks", "Click history", "Two States updated by one click: click Click Me! a few times."
+    ),
+    Example(
+        "custom-class",
+        "Custom class in State",
+        "A dataclass kept per session: add messages, then initialize again.",
+    ),
+    Example(
+        "dynamic-init",
+        "Dynamic initialization",
+        "demo.load fills State when the page opens: the status says so.",
+    ),
+    Example(
+        "reset",
+        "Resetting state",
+        "A handler returns initial values: increment a few times, then reset.",
+    ),
+    Example(
+        "clear-button",
+        "ClearButton",
+        "ClearButton resets a State and a Textbox to their defaults: type, then Clear.",
+    ),
+    Example(
+        "conditional",
+        "Conditional updates",
+        "State changes only when a value passes a threshold: try 5, then 15.",
+    ),
+    Example(
+        "chain",
+        "Chained steps",
+        ".then() passes State through two steps on the server: type, then Process.",
+    ),
+    Example(
+        "interface-state",
+        'Interface with "state"',
+        'gr.Interface\'s "state" shortcut keeps a history: submit a few texts.',
+    ),
+    Example(
+        "non-deepcopyable",
+        "Non-deepcopyable objects",
+        "An object holding a lock, kept per session by session_hash: click Increment Counter.",
+    ),
+]
+
+BY_NAME = {example.name: example for example in EXAMPLES}
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """List the examples, each with what to try."""
+    return render(request, "index.html", {"examples": EXAMPLES})
+
+
+def example(request: HttpRequest, name: str) -> HttpResponse:
+    """Show one example: what it demonstrates, the app itself, and the script it runs."""
+    current = BY_NAME.get(name)
+    if current is None:
+        raise Http404(f"no example named {name!r}")
+    position = EXAMPLES.index(current)
+    context = {
+        "example": current,
+        "previous": EXAMPLES[position - 1] if position > 0 else None,
+        "next": EXAMPLES[position + 1] if position + 1 < len(EXAMPLES) else None,
+        "source": current.script.read_text(encoding="utf-8") if current.script.is_file() else None,
+    }
+    return render(request, current.template_name, context)

@@ -1,0 +1,134 @@
+"""Browser tests: real servers in their own processes, driven by Chromium through Playwright."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import require_tool
+from tests.e2e.support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    REPO,
+    TIMEOUT_MS,
+    ServerProcess,
+    TcpProxy,
+    child_environment,
+    free_port,
+)
+
+# Every fixture here is package-scoped: the servers and the browser stop once the last
+# browser test has run, before the rest of the suite goes on.
+
+
+@pytest.fixture(scope="package", autouse=True)
+def allow_django_next_to_playwright() -> Iterator[None]:
+    """Let the ORM run in this thread while Playwright's sync API keeps an event loop in it.
+
+    Set for the browser tests only, so that the rest of the suite keeps Django's check.
+    """
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="package")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """The demo project under daphne, as in production: DEBUG off, a migrated database."""
+    require_tool("chromium")  # without a browser, no point starting the server
+    directory = tmp_path_factory.mktemp("demo-server")
+    env = child_environment(
+        DJANGO_SETTINGS_MODULE="demo_project.settings",
+        DJANGO_DEBUG="0",
+        BLOCKSSTATE_DB=str(directory / "db.sqlite3"),
+    )
+    migrate = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if migrate.returncode != 0:
+        pytest.fail(f"manage.py migrate failed:\n{migrate.stdout}{migrate.stderr}")
+    port = free_port()
+    server = ServerProcess(
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "demo_project.asgi:application",
+        ],
+        env,
+        directory / "daphne.log",
+        port,
+    )
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def proxy(demo_server: ServerProcess) -> Iterator[TcpProxy]:
+    """A TcpProxy in front of the demo server."""
+    tcp_proxy = TcpProxy(demo_server.port)
+    yield tcp_proxy
+    tcp_proxy.close()
+
+
+# -- the browser ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[object]:
+    """Debian's Chromium, headless, shared by the browser tests."""
+    found = require_tool("chromium")
+    executable = CHROMIUM if os.path.exists(CHROMIUM) else found
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Open pages, each in a browser context (a visitor) of its own; fail on page errors."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    contexts = []
+    errors: list[str] = []
+
+    def open_page(viewport: dict[str, int] | None = None):
+        context = browser.new_context(viewport=viewport or {"width": 1100, "height": 900})
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert not errors, "uncaught errors in the page:\n" + "\n".join(errors)
+
+
+@pytest.fixture
+def page(new_page):
+    """One visitor's page."""
+    return new_page()
