@@ -25,8 +25,9 @@ DEFAULTS: dict[str, Any] = {
     "SHOW_ERRORS": None,
     # Seconds a session's lock outlives a worker that died holding it (renewed while held).
     "LOCK_TIMEOUT": 30,
-    # Seconds an event waits for a session's lock held by another worker.
-    "LOCK_WAIT": 30,
+    # Seconds an event waits for a session's lock held by another worker
+    # (longer than LOCK_TIMEOUT, so a lock left by a dead worker expires first).
+    "LOCK_WAIT": 45,
     # Largest total size of a session's State values, pickled, in bytes.
     "MAX_STATE_BYTES": 16 * 1024 * 1024,
     # Largest BrowserState token, in bytes (localStorage holds a few MB per site).

@@ -8,6 +8,7 @@ by a worker task, so a slow handler never stops the socket from reading.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -87,7 +88,13 @@ class Connection:
                 await self.send(protocol.error(exc.code, exc.message, exc.seq))
             except Exception:
                 logger.exception("Unexpected error in app %r", self.blocks.name)
-                await self.send(protocol.error("internal", "the server could not handle this frame", getattr(frame, "seq", None)))
+                await self.send(
+                    protocol.error(
+                        "internal",
+                        "the server could not handle this frame",
+                        getattr(frame, "seq", None),
+                    )
+                )
 
     async def _handle(self, frame: protocol.Frame) -> None:
         if isinstance(frame, protocol.Hello):
@@ -106,12 +113,16 @@ class Connection:
     async def _event(self, frame: protocol.EventFrame) -> None:
         session = self.session
         if session is None:
-            raise protocol.ProtocolError("no_session", "send a hello frame before events", frame.seq)
+            raise protocol.ProtocolError(
+                "no_session", "send a hello frame before events", frame.seq
+            )
         try:
             async with self.store.locked(session.id) as version:
                 if version != session.version:
                     session = await self._reload(session)
-                ok = await self.engine.run_event(session, frame.dep, frame.values, frame.seq, self.send)
+                ok = await self.engine.run_event(
+                    session, frame.dep, frame.values, frame.seq, self.send
+                )
                 await self.store.save(session, self._timeout)
         except InvalidInput as exc:
             raise protocol.ProtocolError("invalid_input", exc.message, frame.seq) from None
@@ -122,7 +133,9 @@ class Connection:
         except SessionConflict as exc:
             # Another worker wrote meanwhile: drop this event's changes, keep theirs.
             await self._reload(session)
-            raise protocol.ProtocolError("conflict", f"{exc}; the event was not applied", frame.seq) from None
+            raise protocol.ProtocolError(
+                "conflict", f"{exc}; the event was not applied", frame.seq
+            ) from None
         await self.send(protocol.done(frame.seq, ok))
 
     async def _reload(self, session: Session) -> Session:
@@ -147,6 +160,11 @@ class Connection:
         return None
 
     async def _start(self, hello: protocol.Hello) -> None:
+        # A resume takes the session's lock (see _resume) and keeps it until the session is taken over.
+        async with contextlib.AsyncExitStack() as self._resume_lock:
+            await self._start_session(hello)
+
+    async def _start_session(self, hello: protocol.Hello) -> None:
         user_id = self._user_id()
         session, notice = None, None
         if hello.resume:
@@ -160,13 +178,24 @@ class Connection:
         self.session = session
         if hello.values:
             try:
-                self.engine.apply_page_values(session, self.engine.validate_values(session, hello.values))
+                self.engine.apply_page_values(
+                    session, self.engine.validate_values(session, hello.values)
+                )
             except InvalidInput as exc:
-                await self.send(protocol.error("invalid_input", f"page values ignored: {exc.message}"))
+                await self.send(
+                    protocol.error("invalid_input", f"page values ignored: {exc.message}")
+                )
         await self.store.save(session, self._timeout)
         await self.send(protocol.session_frame(session.id, resume_token(session), resumed, notice))
         if resumed:
-            await self.send({"type": "update", "seq": None, "dep": None, "updates": self._page_state(session, everything=True)})
+            await self.send(
+                {
+                    "type": "update",
+                    "seq": None,
+                    "dep": None,
+                    "updates": self._page_state(session, everything=True),
+                }
+            )
         else:
             initial = self._page_state(session, everything=False)
             if initial:
@@ -184,6 +213,12 @@ class Connection:
         pending = _ending.pop(session_id, None)
         if pending is not None:
             pending.cancel()
+        # Wait for an event the dropped connection may still be running (here or on another
+        # worker), and keep other connections of the session out until it is taken over.
+        try:
+            await self._resume_lock.enter_async_context(self.store.locked(session_id))
+        except SessionBusy:
+            return None, "Your session is busy elsewhere; a new one was started."
         session = await self.store.load(self.blocks, session_id)
         if session is None or session.ended:
             return None, "Your session had ended; a new one was started."
@@ -224,11 +259,16 @@ class Connection:
 
     async def _end_after_grace(self, session: Session, worker: asyncio.Task[None]) -> None:
         try:
-            await worker
+            # Shielded: a resume cancels this timer, never the event the connection was running.
+            await asyncio.shield(worker)
+            session = self.session or session  # the event may have reloaded it
             await asyncio.sleep(setting("RESUME_GRACE"))
             meta = await self.store.read_meta(session.id)
             if meta and meta.get("epoch") == session.epoch and not meta.get("ended"):
-                await self._end(session)
+                # Once begun, an end runs to completion; it checks the epoch again under the lock.
+                await asyncio.shield(
+                    lifecycle.end_session(self.engine, self.store, session, epoch=session.epoch)
+                )
         except asyncio.CancelledError:
             pass
         finally:

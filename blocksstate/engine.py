@@ -62,7 +62,9 @@ class UnknownDependency(Exception):
 
 @functools.cache
 def handler_executor() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=setting("HANDLER_THREADS"), thread_name_prefix="blocksstate")
+    return ThreadPoolExecutor(
+        max_workers=setting("HANDLER_THREADS"), thread_name_prefix="blocksstate"
+    )
 
 
 class Engine:
@@ -71,8 +73,12 @@ class Engine:
     def __init__(self, blocks: Blocks) -> None:
         self.blocks = blocks
         self._listeners = self._index_listeners(blocks)
-        self._browser_states = [c for c in blocks.components.values() if isinstance(c, BrowserState)]
-        self._ttl_states = [c for c in blocks.components.values() if isinstance(c, State) and c.time_to_live]
+        self._browser_states = [
+            c for c in blocks.components.values() if isinstance(c, BrowserState)
+        ]
+        self._ttl_states = [
+            c for c in blocks.components.values() if isinstance(c, State) and c.time_to_live
+        ]
 
     @staticmethod
     def _index_listeners(blocks: Blocks) -> dict[tuple[int, str], list[Dependency]]:
@@ -130,7 +136,14 @@ class Engine:
 
     # -- running ----------------------------------------------------------------------------
 
-    async def run_event(self, session: Session, dependency_id: Any, values: Mapping[str, Any], seq: int | None, send: Send) -> bool:
+    async def run_event(
+        self,
+        session: Session,
+        dependency_id: Any,
+        values: Mapping[str, Any],
+        seq: int | None,
+        send: Send,
+    ) -> bool:
         """Validate, then run a browser's event and everything it triggers; return whether it succeeded."""
         dependency = self.client_dependency(dependency_id)
         checked = self.validate_values(session, values)
@@ -151,11 +164,19 @@ class Engine:
             if key not in tokens:
                 continue
             try:
-                value = read_token(tokens[key], app=session.app, storage_key=key, secret=state.secret, encrypted=state.encrypt)
+                value = read_token(
+                    tokens[key],
+                    app=session.app,
+                    storage_key=key,
+                    secret=state.secret,
+                    encrypted=state.encrypt,
+                )
                 session.pickled[state.id] = state.dumps(value)
             except (TokenRejected, StateNotPicklable) as exc:
                 session.rejected_tokens += 1
-                logger.warning("Ignored the stored value of %r in app %r: %s", state, session.app, exc)
+                logger.warning(
+                    "Ignored the stored value of %r in app %r: %s", state, session.app, exc
+                )
                 continue
             session.values[state.id] = value
             session.dirty.add(state.id)
@@ -167,12 +188,13 @@ class Engine:
         now = time.time() if now is None else now
         for state in self._ttl_states:
             written = session.written.get(state.id, session.created)
-            if now - written < state.time_to_live:  # type: ignore[operator]
+            # None: the value already expired and holds its default; it expires again once written.
+            if written is None or now - written < state.time_to_live:  # type: ignore[operator]
                 continue
             if state.delete_callback is not None:
                 await call_delete_callback(state, session.values.get(state.id))
             session.values[state.id], session.pickled[state.id] = state.initial()
-            session.written[state.id] = now
+            session.written[state.id] = None
             session.dirty.add(state.id)
             session.meta_dirty = True
 
@@ -199,7 +221,9 @@ class Engine:
         if roots:
             await self.run_chain(session, roots, None, discard)
 
-    async def run_chain(self, session: Session, roots: Iterable[Dependency], seq: int | None, send: Send) -> bool:
+    async def run_chain(
+        self, session: Session, roots: Iterable[Dependency], seq: int | None, send: Send
+    ) -> bool:
         """Run ``roots`` and what they trigger, breadth first; return whether the first root succeeded."""
         feedback = Feedback(send, seq, asyncio.get_running_loop())
         queue = deque(roots)
@@ -210,9 +234,17 @@ class Engine:
             dependency = queue.popleft()
             steps += 1
             if steps > limit:
-                logger.error("Event stopped after %d chained steps in app %r: a .change loop?", limit, self.blocks.name)
+                logger.error(
+                    "Event stopped after %d chained steps in app %r: a .change loop?",
+                    limit,
+                    self.blocks.name,
+                )
                 feedback.dependency_id = dependency.id
-                await self._alert(feedback, "error", f"This event triggered more than {limit} steps and was stopped.")
+                await self._alert(
+                    feedback,
+                    "error",
+                    f"This event triggered more than {limit} steps and was stopped.",
+                )
                 return False
             ok, changed = await self.run_step(session, dependency, feedback)
             if first_ok is None:
@@ -224,7 +256,9 @@ class Engine:
                     queue.append(step)
         return bool(first_ok) if first_ok is not None else True
 
-    async def run_step(self, session: Session, dependency: Dependency, feedback: Feedback) -> tuple[bool, set[int]]:
+    async def run_step(
+        self, session: Session, dependency: Dependency, feedback: Feedback
+    ) -> tuple[bool, set[int]]:
         """Run one handler; return whether it succeeded and which values it changed."""
         feedback.dependency_id = dependency.id
         if dependency.fn is None:
@@ -243,13 +277,27 @@ class Engine:
                 frame = self._apply(session, updates, changed, fresh)
                 await feedback.flush()
                 if frame:
-                    await feedback.send({"type": "update", "seq": feedback.seq, "dep": dependency.id, "updates": frame})
+                    await feedback.send(
+                        {
+                            "type": "update",
+                            "seq": feedback.seq,
+                            "dep": dependency.id,
+                            "updates": frame,
+                        }
+                    )
             if results > 1:
                 fresh.clear()  # a generator may have mutated a State after yielding it
             changed |= self._detect_state_changes(session, watched, fresh)
             if session.browser_tokens:
                 tokens, session.browser_tokens = session.browser_tokens, {}
-                await feedback.send({"type": "browser_state", "seq": feedback.seq, "dep": dependency.id, "tokens": tokens})
+                await feedback.send(
+                    {
+                        "type": "browser_state",
+                        "seq": feedback.seq,
+                        "dep": dependency.id,
+                        "tokens": tokens,
+                    }
+                )
         except Exception as exc:
             self._rollback(session, watched)
             await self._report(feedback, dependency, exc)
@@ -280,14 +328,18 @@ class Engine:
                 yield item
         elif inspect.isgenerator(result):
             while True:
-                item = await loop.run_in_executor(handler_executor(), context.run, next, result, _END)
+                item = await loop.run_in_executor(
+                    handler_executor(), context.run, next, result, _END
+                )
                 if item is _END:
                     break
                 yield item
         else:
             yield result
 
-    def handler_args(self, session: Session, dependency: Dependency) -> tuple[list[Any], dict[str, Any]]:
+    def handler_args(
+        self, session: Session, dependency: Dependency
+    ) -> tuple[list[Any], dict[str, Any]]:
         """Return a handler's arguments: its inputs in order, plus Request/Progress where declared.
 
         Inputs fill the parameters that are not special, in order; a special one
@@ -326,7 +378,9 @@ class Engine:
 
     # -- applying results --------------------------------------------------------------------------
 
-    def _apply(self, session: Session, updates: list[Update], changed: set[int], fresh: dict[int, bytes]) -> dict[str, Any]:
+    def _apply(
+        self, session: Session, updates: list[Update], changed: set[int], fresh: dict[int, bytes]
+    ) -> dict[str, Any]:
         """Apply one result's updates to the session; return the page's part of it.
 
         Every output is post-processed before any is applied, so a bad one changes nothing.
@@ -342,8 +396,16 @@ class Engine:
                 # Pickled now, so an unpicklable value fails before anything is applied.
                 fresh[component.id] = component.dumps(value)
             else:
-                value = component.initial_value() if update.reset else component.postprocess(update.value, props)
+                value = (
+                    component.initial_value()
+                    if update.reset
+                    else component.postprocess(update.value, props)
+                )
             staged.append((component, value, update.props))
+        # Refuse a State output over the size limit before anything is applied or shown.
+        grown = {cid: data for cid, data in fresh.items() if session.pickled.get(cid) != data}
+        if grown:
+            self._check_size(session, grown)
         frame: dict[str, Any] = {}
         for component, value, props in staged:
             if props:
@@ -367,13 +429,22 @@ class Engine:
         """States whose value this step may change: its State outputs, and mutable State inputs."""
         watched = [c for c in dependency.outputs if isinstance(c, State)]
         for component in dependency.inputs:
-            if isinstance(component, State) and component not in watched and not isinstance(session.values.get(component.id), IMMUTABLE):
+            if (
+                isinstance(component, State)
+                and component not in watched
+                and not isinstance(session.values.get(component.id), IMMUTABLE)
+            ):
                 watched.append(component)
         return watched
 
-    def _detect_state_changes(self, session: Session, watched: list[State], fresh: dict[int, bytes]) -> set[int]:
+    def _detect_state_changes(
+        self, session: Session, watched: list[State], fresh: dict[int, bytes]
+    ) -> set[int]:
         """Compare each watched State by content with its last saved form; keep the new form."""
-        pickled = {state.id: fresh.get(state.id) or state.dumps(session.values[state.id]) for state in watched}
+        pickled = {
+            state.id: fresh.get(state.id) or state.dumps(session.values[state.id])
+            for state in watched
+        }
         changed = {cid for cid, data in pickled.items() if session.pickled.get(cid) != data}
         if changed:
             self._check_size(session, {cid: pickled[cid] for cid in changed})
@@ -382,7 +453,10 @@ class Engine:
         for component_id in changed:
             session.pickled[component_id] = pickled[component_id]
             session.dirty.add(component_id)
-            if component_id in session.written or self.blocks.components[component_id] in self._ttl_states:
+            if (
+                component_id in session.written
+                or self.blocks.components[component_id] in self._ttl_states
+            ):
                 session.written[component_id] = now
                 session.meta_dirty = True
         return changed
@@ -396,12 +470,20 @@ class Engine:
             if isinstance(state, BrowserState):
                 key = state.key_for(session.app)
                 value = session.values[component_id]
-                session.browser_tokens[key] = make_token(value, app=session.app, storage_key=key, secret=state.secret, encrypt=state.encrypt)
+                session.browser_tokens[key] = make_token(
+                    value,
+                    app=session.app,
+                    storage_key=key,
+                    secret=state.secret,
+                    encrypt=state.encrypt,
+                )
 
     def _check_size(self, session: Session, new: dict[int, bytes]) -> None:
         """Refuse a change that would take the session's State past ``MAX_STATE_BYTES``."""
         limit = setting("MAX_STATE_BYTES")
-        total = session.size() + sum(len(data) - len(session.pickled.get(cid, b"")) for cid, data in new.items())
+        total = session.size() + sum(
+            len(data) - len(session.pickled.get(cid, b"")) for cid, data in new.items()
+        )
         if total > limit:
             largest = max(new, key=lambda cid: len(new[cid]))
             raise StateTooLarge(
@@ -426,19 +508,40 @@ class Engine:
             if exc.print_exception:
                 logger.info("gr.Error in %r: %s", dependency, exc.message)
             if exc.visible:
-                await self._alert(feedback, "error", exc.message, title=exc.title, duration=exc.duration)
+                await self._alert(
+                    feedback, "error", exc.message, title=exc.title, duration=exc.duration
+                )
             return
         logger.error("Error in %r of app %r", dependency, self.blocks.name, exc_info=exc)
-        developer_error = isinstance(exc, (BadResult, InvalidValue, StateNotPicklable, StateTooLarge, TokenTooLarge))
+        developer_error = isinstance(
+            exc, (BadResult, InvalidValue, StateNotPicklable, StateTooLarge, TokenTooLarge)
+        )
         if show_errors():
             message = str(exc) if developer_error else f"{type(exc).__name__}: {exc}"
         else:
             message = "Something went wrong while handling this event."
         await self._alert(feedback, "error", message)
 
-    async def _alert(self, feedback: Feedback, level: str, message: str, title: str = "Error", duration: float | None = 10) -> None:
+    async def _alert(
+        self,
+        feedback: Feedback,
+        level: str,
+        message: str,
+        title: str = "Error",
+        duration: float | None = 10,
+    ) -> None:
         await feedback.flush()
-        await feedback.send({"type": "alert", "seq": feedback.seq, "dep": feedback.dependency_id, "level": level, "title": title, "message": message, "duration": duration})
+        await feedback.send(
+            {
+                "type": "alert",
+                "seq": feedback.seq,
+                "dep": feedback.dependency_id,
+                "level": level,
+                "title": title,
+                "message": message,
+                "duration": duration,
+            }
+        )
 
 
 _KEEP = object()
@@ -463,7 +566,11 @@ def _special_parameters(fn: Callable[..., Any] | None) -> tuple[tuple[str, Any],
         return ()
     kinds: list[tuple[str, Any]] = []
     for parameter in parameters:
-        if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD, parameter.KEYWORD_ONLY):
+        if parameter.kind in (
+            parameter.VAR_POSITIONAL,
+            parameter.VAR_KEYWORD,
+            parameter.KEYWORD_ONLY,
+        ):
             continue
         annotation = parameter.annotation
         name = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")

@@ -58,24 +58,38 @@ async def heartbeat(engine: Engine, session: Session, period: float) -> None:
     await asyncio.to_thread(index.schedule, end_member(session.app, session.id), due)
 
 
-async def end_session(engine: Engine, store: SessionStore, session: Session) -> bool:
+async def end_session(
+    engine: Engine, store: SessionStore, session: Session, epoch: int | None = None
+) -> bool:
     """End a session once across all workers: run unload listeners, schedule expiry.
 
-    Returns False if it had already ended.
+    Returns False if it had already ended, or, given the ``epoch`` of a dropped
+    connection, if the page resumed since. Holds the session's lock, so the end is
+    written over the latest stored session, never over a stale copy.
     """
-    if not await store.claim_end(session.id, key_timeout(engine)):
-        return False
-    index = index_for()
-    await asyncio.to_thread(index.cancel, end_member(session.app, session.id))
-    session.ended = True
-    session.meta_dirty = True
-    try:
-        await engine.run_unload(session)
-    finally:
-        await store.save(session, key_timeout(engine))
-        await store.touch(engine.blocks, session, key_timeout(engine))
-        due = time.time() + keep_time(engine)
-        await asyncio.to_thread(index.schedule, expire_member(session.app, session.id), due)
+    async with store.locked(session.id) as version:
+        if version != session.version:
+            # Another connection wrote since this copy was read: end the stored session.
+            latest = await store.load(engine.blocks, session.id)
+            if latest is None:
+                return False
+            latest.request = session.request
+            session = latest
+        if session.ended or (epoch is not None and session.epoch != epoch):
+            return False
+        if not await store.claim_end(session.id, key_timeout(engine)):
+            return False
+        index = index_for()
+        await asyncio.to_thread(index.cancel, end_member(session.app, session.id))
+        session.ended = True
+        session.meta_dirty = True
+        try:
+            await engine.run_unload(session)
+        finally:
+            await store.save(session, key_timeout(engine))
+            await store.touch(engine.blocks, session, key_timeout(engine))
+            due = time.time() + keep_time(engine)
+            await asyncio.to_thread(index.schedule, expire_member(session.app, session.id), due)
     return True
 
 

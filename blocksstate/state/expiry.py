@@ -1,10 +1,11 @@
 """The expiry index: sessions due for attention, ordered by when.
 
-A sweep must touch only what is due, never scan every key. With Redis the
-index is a sorted set (score = due time) shared by every worker, and popping
-due members is one atomic script, so two workers never handle the same one.
-With a per-process cache (LocMemCache) the index is a per-process heap, which
-matches: such a cache is only valid with one worker anyway.
+A sweep must touch only what is due, never scan every key. With Redis
+(django-redis, or Django's own Redis backend) the index is a sorted set
+(score = due time) shared by every worker, and popping due members is one
+atomic script, so two workers never handle the same one. With a per-process
+cache (LocMemCache) the index is a per-process heap, which matches: such a
+cache is only valid with one worker anyway.
 
 Members are strings chosen by the caller (see ``sweep.py``).
 """
@@ -109,5 +110,7 @@ def index_for(cache_alias: str | None = None) -> ExpiryIndex:
         from django_redis import get_redis_connection
 
         return RedisExpiryIndex(get_redis_connection(alias), cache.make_key(key))
+    if type(cache).__module__ == "django.core.cache.backends.redis":  # Django's own Redis backend
+        return RedisExpiryIndex(cache._cache.get_client(write=True), cache.make_key(key))
     with _lock:
         return _local_indexes.setdefault(alias, LocalExpiryIndex())

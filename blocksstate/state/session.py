@@ -58,8 +58,8 @@ class Session:
     browser_tokens: dict[str, str] = field(default_factory=dict)
     # BrowserState tokens the page sent that did not verify.
     rejected_tokens: int = 0
-    # When each State with a time_to_live was last written.
-    written: dict[int, float] = field(default_factory=dict)
+    # When each State with a time_to_live was last written (None: expired, holds its default).
+    written: dict[int, float | None] = field(default_factory=dict)
     dirty: set[int] = field(default_factory=set)
     meta_dirty: bool = True
     request: Request | None = None
@@ -80,7 +80,16 @@ class Session:
         return session
 
     def meta(self) -> dict[str, Any]:
-        return {"v": STORE_VERSION, "app": self.app, "user": self.user_id, "created": self.created, "epoch": self.epoch, "ended": self.ended, "props": self.props, "written": self.written}
+        return {
+            "v": STORE_VERSION,
+            "app": self.app,
+            "user": self.user_id,
+            "created": self.created,
+            "epoch": self.epoch,
+            "ended": self.ended,
+            "props": self.props,
+            "written": self.written,
+        }
 
     def size(self) -> int:
         """Bytes of State this session holds, as stored."""
@@ -179,7 +188,11 @@ class SessionStore:
         try:
             version = cache.incr(version_key)
         except ValueError:  # no version stored yet (new session, or expired)
-            version = session.version + 1 if cache.add(version_key, session.version + 1, timeout) else cache.incr(version_key)
+            version = (
+                session.version + 1
+                if cache.add(version_key, session.version + 1, timeout)
+                else cache.incr(version_key)
+            )
         if version != session.version + 1:
             raise SessionConflict(f"session {session.id[:8]}... was changed by another worker")
         cache.set_many(data, timeout)
@@ -188,12 +201,27 @@ class SessionStore:
     async def load(self, blocks: Blocks, session_id: str) -> Session | None:
         """Read a stored session back, or None if it is unknown, expired or another app's."""
         ids = list(blocks.components)
-        keys = [self.key(session_id, "meta")] + [self.key(session_id, i) for i in ids] + [self.key(session_id, "version")]
+        keys = (
+            [self.key(session_id, "meta")]
+            + [self.key(session_id, i) for i in ids]
+            + [self.key(session_id, "version")]
+        )
         found = await self._run(self.cache.get_many, keys)
         meta = found.get(keys[0])
         if not meta or meta.get("v") != STORE_VERSION or meta.get("app") != blocks.name:
             return None
-        session = Session(id=session_id, app=blocks.name or "", values={}, user_id=meta.get("user"), created=meta.get("created", time.time()), epoch=meta.get("epoch", 1), ended=bool(meta.get("ended")), props={int(k): v for k, v in meta.get("props", {}).items()}, written=dict(meta.get("written", {})), meta_dirty=False)
+        session = Session(
+            id=session_id,
+            app=blocks.name or "",
+            values={},
+            user_id=meta.get("user"),
+            created=meta.get("created", time.time()),
+            epoch=meta.get("epoch", 1),
+            ended=bool(meta.get("ended")),
+            props={int(k): v for k, v in meta.get("props", {}).items()},
+            written=dict(meta.get("written", {})),
+            meta_dirty=False,
+        )
         session.version = int(found.get(keys[-1], 0))
         for component_id, key in zip(ids, keys[1:-1], strict=True):
             component = blocks.components[component_id]
@@ -203,7 +231,9 @@ class SessionStore:
                     session.values[component_id] = pickle.loads(stored)
                     session.pickled[component_id] = stored
                 else:
-                    session.values[component_id], session.pickled[component_id] = component.initial()
+                    session.values[component_id], session.pickled[component_id] = (
+                        component.initial()
+                    )
             elif key in found:
                 session.values[component_id] = stored
             else:
@@ -219,7 +249,11 @@ class SessionStore:
 
     def keys(self, blocks: Blocks, session_id: str) -> list[str]:
         """Every key a session may have in the cache."""
-        return [self.key(session_id, "meta"), self.key(session_id, "version"), self.key(session_id, "ended")] + [self.key(session_id, i) for i in blocks.components]
+        return [
+            self.key(session_id, "meta"),
+            self.key(session_id, "version"),
+            self.key(session_id, "ended"),
+        ] + [self.key(session_id, i) for i in blocks.components]
 
     async def touch(self, blocks: Blocks, session: Session, timeout: float) -> None:
         """Push back the expiry of all of a session's keys."""
@@ -238,7 +272,9 @@ class SessionStore:
 
 def resume_token(session: Session) -> str:
     """Return a signed token that lets this page (and only it) resume ``session``."""
-    return signing.dumps([session.id, session.app, session.user_id], salt=RESUME_SALT, compress=False)
+    return signing.dumps(
+        [session.id, session.app, session.user_id], salt=RESUME_SALT, compress=False
+    )
 
 
 class SessionBusy(Exception):
@@ -258,7 +294,9 @@ def read_resume_token(token: Any, app: str, user_id: str | None) -> str:
     if not isinstance(token, str) or len(token) > 512:
         raise ResumeRefused("malformed resume token")
     try:
-        session_id, token_app, token_user = signing.loads(token, salt=RESUME_SALT, max_age=setting("RESUME_MAX_AGE"))
+        session_id, token_app, token_user = signing.loads(
+            token, salt=RESUME_SALT, max_age=setting("RESUME_MAX_AGE")
+        )
     except signing.SignatureExpired:
         raise ResumeRefused("the resume token has expired") from None
     except (signing.BadSignature, ValueError, TypeError):

@@ -1,0 +1,94 @@
+"""Helpers for the session-tier tests: polling with deadlines, settings, raw connections.
+
+Nothing here sleeps for a fixed time to "let things happen": ``eventually`` polls a
+condition until a generous deadline, so a slow machine only makes a test slower.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from blocksstate.connection import Connection
+from blocksstate.state.session import SessionStore
+
+DEADLINE = 15.0
+
+
+async def eventually(
+    predicate: Callable[[], Any], timeout: float = DEADLINE, what: str = ""
+) -> Any:
+    """Poll ``predicate`` (sync or async) until it returns something truthy; return it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = predicate()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what or predicate}")
+        await asyncio.sleep(0.02)
+
+
+def blocksstate_settings(settings, **values: Any) -> None:
+    """Add BLOCKSSTATE settings on top of what the fixtures set (keeps CACHE_ALIAS)."""
+    settings.BLOCKSSTATE = {**settings.BLOCKSSTATE, **values}
+
+
+async def stored(blocks, session_id: str):
+    """The session as the shared store has it now (None if unknown, expired or deleted)."""
+    return await SessionStore().load(blocks, session_id)
+
+
+# -- a page driving a Connection directly (no socket): for scopes and simulated worker deaths ------
+
+_seqs = itertools.count(1)
+
+
+class RawPage:
+    """A page talking to ``Connection`` directly, so a test can choose its scope or kill its tasks."""
+
+    def __init__(self, app: str, scope: Mapping[str, Any] | None = None) -> None:
+        self.frames: list[dict[str, Any]] = []
+        self.connection = Connection(app, self._receive, scope or {"type": "websocket"})
+        self.session: dict[str, Any] | None = None
+
+    async def _receive(self, frame: dict[str, Any]) -> None:
+        self.frames.append(json.loads(json.dumps(frame)))
+
+    async def wait_for(self, predicate: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+        async def found():
+            return next((f for f in self.frames if predicate(f)), None)
+
+        return await eventually(found, what="a frame")
+
+    async def hello(self, resume: str | None = None) -> dict[str, Any]:
+        await self.connection.receive(
+            json.dumps({"type": "hello", "protocol": 1, "resume": resume})
+        )
+        self.session = await self.wait_for(lambda f: f["type"] == "session")
+        return self.session
+
+    async def event(
+        self, dep: int, values: Mapping[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        seq = next(_seqs)
+        await self.connection.receive(
+            json.dumps({"type": "event", "seq": seq, "dep": dep, "values": dict(values or {})})
+        )
+        await self.wait_for(
+            lambda f: f.get("seq") == seq and f["type"] in ("done", "failed", "error")
+        )
+        return [f for f in self.frames if f.get("seq") == seq]
+
+    def die(self) -> None:
+        """The worker process dies: its tasks stop, and nobody calls ``disconnect``."""
+        for task in (self.connection._worker, self.connection._keepalive):
+            if task is not None:
+                task.cancel()
+        self.connection.open = False

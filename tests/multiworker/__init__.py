@@ -1,0 +1,1 @@
+"""A Django project for the multi-worker test: two daphne processes, one Redis."""

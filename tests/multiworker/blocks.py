@@ -1,0 +1,7 @@
+"""Discovered by blocksstate in each worker (``tests.multiworker`` is an installed app)."""
+
+import blocksstate
+
+from .app import APP, build
+
+blocksstate.register(APP, build())

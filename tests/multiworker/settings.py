@@ -1,0 +1,54 @@
+"""Settings of each daphne worker in tests/test_multiworker.py: shared Redis cache and layer.
+
+The test passes the Redis URL (its own database number) in BLOCKSSTATE_MW_REDIS_URL.
+"""
+
+import os
+
+REDIS_URL = os.environ.get("BLOCKSSTATE_MW_REDIS_URL", "redis://127.0.0.1:6399/3")
+
+SECRET_KEY = "blocksstate-multiworker-tests-not-secret"
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "channels",
+    "blocksstate",
+    "tests.multiworker",
+]
+
+ROOT_URLCONF = "tests.multiworker.urls"
+ASGI_APPLICATION = "tests.multiworker.asgi.application"
+
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+
+CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}}
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        # redis-py 8 reads with a 5 s socket timeout by default, shorter than the layer's
+        # blocking receive: every idle consumer would crash (close code 1011) every 5 s.
+        "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
+    }
+}
+
+BLOCKSSTATE = {
+    # Short enough for a test, long enough for a page to come back on the other worker.
+    "RESUME_GRACE": 1.0,
+    # A lock held by a killed worker frees itself this fast (renewed every third of it meanwhile).
+    "LOCK_TIMEOUT": 2,
+    "SHOW_ERRORS": True,
+}
+
+USE_TZ = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"blocksstate": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+}
