@@ -2,10 +2,10 @@
 
 from .blocks import Blocks
 from .components import (
-    BrowserState,
     HTML,
     JSON,
     Accordion,
+    BrowserState,
     Button,
     Chatbot,
     Checkbox,

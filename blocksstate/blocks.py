@@ -126,7 +126,9 @@ class Blocks(BlockContext):
         """Accepted for Gradio scripts: every event already goes through the socket in order."""
         return self
 
-    def launch(self, server_name: str | None = None, server_port: int | None = None, **kwargs: Any) -> Any:
+    def launch(
+        self, server_name: str | None = None, server_port: int | None = None, **kwargs: Any
+    ) -> Any:
         """Serve this app at ``/`` with daphne (default 127.0.0.1:7860); see ``blocksstate.launch``."""
         from .launch import launch
 

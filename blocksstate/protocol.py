@@ -82,8 +82,12 @@ def decode(text: str | None, max_bytes: int) -> Frame:
         if resume is not None and not isinstance(resume, str):
             raise ProtocolError("bad_frame", "'resume' must be a token string or null")
         browser = data.get("browser") or {}
-        if not isinstance(browser, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in browser.items()):
-            raise ProtocolError("bad_frame", "'browser' must be an object of storage key to token string")
+        if not isinstance(browser, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in browser.items()
+        ):
+            raise ProtocolError(
+                "bad_frame", "'browser' must be an object of storage key to token string"
+            )
         return Hello(protocol=version, resume=resume, values=_values(data, None), browser=browser)
     if kind == "close":
         return Close()

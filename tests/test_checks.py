@@ -5,7 +5,9 @@ from django.test import override_settings
 from blocksstate.checks import check_settings
 
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-REDIS = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://127.0.0.1:6399/0"}}
+REDIS = {
+    "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://127.0.0.1:6399/0"}
+}
 IN_MEMORY = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 REDIS_LAYER = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer"}}
 
