@@ -242,7 +242,7 @@ class Connection:
     async def _keep_alive(self, session: Session) -> None:
         """While connected: keep the keys from expiring, expire timed-out values, beat the heart."""
         period = max(1.0, min(60.0, lifecycle.keep_time(self.engine) / 4))
-        ttls = [s.time_to_live for s in self.engine._ttl_states]
+        ttls = [s.time_to_live for s in self.engine.tracker.ttl_states]
         if ttls:
             period = max(0.05, min(period, min(ttls) / 2))  # type: ignore[type-var]
         while True:

@@ -6,11 +6,14 @@ import shutil
 import socket
 import subprocess
 import time
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 
-REDIS_PORT = 6399
-REDIS_URL = f"redis://127.0.0.1:{REDIS_PORT}/0"
+# tests/settings.py picks a free port for the test Redis (or takes BLOCKSSTATE_TEST_REDIS_URL).
+REDIS_URL = settings.CACHES["redis"]["LOCATION"]
+REDIS_PORT = urlsplit(REDIS_URL).port
 
 
 def require_tool(name):
@@ -40,7 +43,7 @@ def _redis_answers():
 
 @pytest.fixture(scope="session")
 def redis_server():
-    """Start a throwaway redis-server on port 6399 and yield its URL."""
+    """Start a throwaway redis-server on its own port and yield its URL."""
     executable = require_tool("redis-server")
     if _redis_answers():
         pytest.fail(f"something already answers on port {REDIS_PORT}; stop it first")

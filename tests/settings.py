@@ -1,6 +1,18 @@
 """Minimal settings for the test suite."""
 
 import os
+import socket
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# The test redis-server (started by tests/conftest.py) listens on a port of its own,
+# so runs side by side, or a Redis already on the machine, never collide.
+os.environ.setdefault("BLOCKSSTATE_TEST_REDIS_URL", f"redis://127.0.0.1:{_free_port()}/0")
 
 SECRET_KEY = "blocksstate-tests-not-secret"
 DEBUG = False
@@ -41,7 +53,7 @@ CACHES = {
     },
     "redis": {
         "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": os.environ.get("BLOCKSSTATE_TEST_REDIS_URL", "redis://127.0.0.1:6399/0"),
+        "LOCATION": os.environ["BLOCKSSTATE_TEST_REDIS_URL"],
     },
 }
 

@@ -110,6 +110,8 @@ class Component(Block):
     server_only: ClassVar[bool] = False
     #: True when the browser can change the value (subject to ``interactive``).
     accepts_input: ClassVar[bool] = True
+    #: True when the value is shared by every session (GlobalState), not kept per session.
+    shared: ClassVar[bool] = False
 
     change = Event()
 

@@ -22,6 +22,7 @@ from django.core import signing
 
 from ..components.state import State
 from ..conf import setting
+from .io import cache_call
 
 if TYPE_CHECKING:
     from django.core.cache.backends.base import BaseCache
@@ -56,6 +57,8 @@ class Session:
     version: int = 0
     # Tokens of BrowserState values changed by the running step, for the page to store.
     browser_tokens: dict[str, str] = field(default_factory=dict)
+    # GlobalStates this session's events changed, for other sessions to hear about.
+    globals_changed: set[int] = field(default_factory=set)
     # BrowserState tokens the page sent that did not verify.
     rejected_tokens: int = 0
     # When each State with a time_to_live was last written (None: expired, holds its default).
@@ -69,6 +72,8 @@ class Session:
         """Start a session with each component's initial value (State defaults deep-copied)."""
         session = cls(id=new_session_id(), app=blocks.name or "", values={}, user_id=user_id)
         for component in blocks.components.values():
+            if component.shared:
+                continue  # a GlobalState belongs to no session
             if isinstance(component, State):
                 value, pickled = component.initial()
                 session.values[component.id] = value
@@ -113,11 +118,7 @@ class SessionStore:
         return f"{self.prefix}:{session_id}:{part}"
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
-        # A local-memory cache answers at once; anything else is I/O, kept off the event loop.
-        cache = self.cache
-        if type(cache).__name__ == "LocMemCache":
-            return fn(*args)
-        return await asyncio.to_thread(fn, *args)
+        return await cache_call(self.cache, fn, *args)
 
     @contextlib.asynccontextmanager
     async def locked(self, session_id: str) -> AsyncIterator[int]:
@@ -225,6 +226,8 @@ class SessionStore:
         session.version = int(found.get(keys[-1], 0))
         for component_id, key in zip(ids, keys[1:-1], strict=True):
             component = blocks.components[component_id]
+            if component.shared:
+                continue
             stored = found.get(key)
             if isinstance(component, State):
                 if isinstance(stored, bytes):

@@ -1,0 +1,111 @@
+"""Calling a handler: its arguments, and its results whatever kind of function it is.
+
+Synchronous functions run in a thread pool (never on the event loop), async
+ones are awaited, generators (sync or async) yield one result per step.
+``request: gr.Request`` and ``progress=gr.Progress()`` parameters are filled in
+by name; the inputs fill the other parameters in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import functools
+import inspect
+from collections import deque
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from .conf import setting
+from .feedback import Progress
+from .request import Request
+
+_END = object()
+
+
+@functools.cache
+def handler_executor() -> ThreadPoolExecutor:
+    """The threads that run synchronous handlers (``HANDLER_THREADS``)."""
+    return ThreadPoolExecutor(
+        max_workers=setting("HANDLER_THREADS"), thread_name_prefix="blocksstate"
+    )
+
+
+def arguments(
+    fn: Callable[..., Any], values: list[Any], request: Callable[[], Request]
+) -> tuple[list[Any], dict[str, Any]]:
+    """Return ``(args, kwargs)`` for ``fn``: the input ``values``, plus Request/Progress by name."""
+    special = _special_parameters(fn)
+    if not special:
+        return values, {}
+    args: list[Any] = []
+    kwargs: dict[str, Any] = {}
+    remaining = deque(values)
+    by_name = False
+    for name, kind in special:
+        if kind == "request":
+            kwargs[name] = request()
+            by_name = True
+        elif isinstance(kind, Progress):
+            kwargs[name] = kind
+            by_name = True
+        elif remaining:
+            if by_name:
+                kwargs[name] = remaining.popleft()
+            else:
+                args.append(remaining.popleft())
+    args.extend(remaining)
+    return args, kwargs
+
+
+async def results(
+    fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]
+) -> AsyncIterator[Any]:
+    """Call ``fn`` and yield what it returns: once, or once per generator yield."""
+    context = contextvars.copy_context()
+    loop = asyncio.get_running_loop()
+    if inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn):
+        result = fn(*args, **kwargs)
+    else:
+        call = functools.partial(fn, *args, **kwargs)
+        result = await loop.run_in_executor(handler_executor(), context.run, call)
+    if inspect.isawaitable(result):
+        result = await result
+    if inspect.isasyncgen(result):
+        async for item in result:
+            yield item
+    elif inspect.isgenerator(result):
+        while True:
+            item = await loop.run_in_executor(handler_executor(), context.run, next, result, _END)
+            if item is _END:
+                break
+            yield item
+    else:
+        yield result
+
+
+@functools.cache
+def _special_parameters(fn: Callable[..., Any] | None) -> tuple[tuple[str, Any], ...]:
+    """Name each parameter's role: "request", a Progress instance, or "input"; () when none is special."""
+    try:
+        parameters = inspect.signature(fn).parameters.values()  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return ()
+    kinds: list[tuple[str, Any]] = []
+    for parameter in parameters:
+        if parameter.kind in (
+            parameter.VAR_POSITIONAL,
+            parameter.VAR_KEYWORD,
+            parameter.KEYWORD_ONLY,
+        ):
+            continue
+        annotation = parameter.annotation
+        name = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
+        if annotation is Request or name.rsplit(".", 1)[-1] == "Request":
+            kinds.append((parameter.name, "request"))
+        elif isinstance(parameter.default, Progress):
+            kinds.append((parameter.name, parameter.default))
+        else:
+            kinds.append((parameter.name, "input"))
+    return tuple(kinds) if any(kind != "input" for _, kind in kinds) else ()

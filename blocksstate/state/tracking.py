@@ -1,0 +1,208 @@
+"""What a step does to state: which values it may change, whether they changed, and undoing it.
+
+Per-session State (and BrowserState) is compared by pickled content with what
+was last saved; the same bytes are what the store writes. GlobalState is read
+from the shared cache before the step and written after it; a step that has one
+as both input and output holds its lock, so the read-modify-write is atomic
+across workers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import pickle
+import time
+from collections.abc import AsyncIterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..components.state import BrowserState, State, StateNotPicklable
+from ..conf import setting
+from .io import cache_call
+from .shared import GlobalState
+
+if TYPE_CHECKING:
+    from ..blocks import Blocks
+    from ..events import Dependency
+    from .session import Session
+
+logger = logging.getLogger("blocksstate")
+
+# Values a handler cannot change in place, so reading them needs no re-check.
+IMMUTABLE = (int, float, str, bytes, bool, type(None), complex, frozenset)
+
+
+class StateTooLarge(Exception):
+    """A change would take a session's State past the configured size limit."""
+
+
+class StateTracker:
+    """Tracks the State, BrowserState and GlobalState of one app's steps."""
+
+    def __init__(self, blocks: Blocks) -> None:
+        self.blocks = blocks
+        states = [c for c in blocks.components.values() if isinstance(c, State)]
+        self.ttl_states = [s for s in states if s.time_to_live and not s.shared]
+        self.browser_states = [s for s in states if isinstance(s, BrowserState)]
+        self.global_states = [s for s in states if isinstance(s, GlobalState)]
+
+    # -- per-session State ---------------------------------------------------------
+
+    def watched(self, session: Session, dependency: Dependency) -> list[State]:
+        """States this step may change: its State outputs, and its mutable State inputs."""
+        watched = [c for c in dependency.outputs if isinstance(c, State) and not c.shared]
+        for component in dependency.inputs:
+            if (
+                isinstance(component, State)
+                and not component.shared
+                and component not in watched
+                and not isinstance(session.values.get(component.id), IMMUTABLE)
+            ):
+                watched.append(component)
+        return watched
+
+    def detect_changes(
+        self, session: Session, watched: list[State], fresh: dict[int, bytes]
+    ) -> set[int]:
+        """Compare each watched State with its last saved form; keep the new form of changed ones.
+
+        ``fresh`` holds State outputs already pickled by this step. Raises, committing
+        nothing, if the change is too large or a BrowserState token cannot be made.
+        """
+        pickled = {
+            state.id: fresh.get(state.id) or state.dumps(session.values[state.id])
+            for state in watched
+        }
+        changed = {cid for cid, data in pickled.items() if session.pickled.get(cid) != data}
+        if changed:
+            self.check_size(session, {cid: pickled[cid] for cid in changed})
+            self._store_in_browser(session, changed)
+        now = time.time()
+        for component_id in changed:
+            session.pickled[component_id] = pickled[component_id]
+            session.dirty.add(component_id)
+            if self.blocks.components[component_id] in self.ttl_states:
+                session.written[component_id] = now
+                session.meta_dirty = True
+        return changed
+
+    def check_size(self, session: Session, new: dict[int, bytes]) -> None:
+        """Refuse a change that would take the session's State past ``MAX_STATE_BYTES``."""
+        limit = setting("MAX_STATE_BYTES")
+        total = session.size() + sum(
+            len(data) - len(session.pickled.get(cid, b"")) for cid, data in new.items()
+        )
+        if total > limit:
+            largest = max(new, key=lambda cid: len(new[cid]))
+            raise StateTooLarge(
+                f"Session state would take {total:,} bytes, over BLOCKSSTATE['MAX_STATE_BYTES'] "
+                f"({limit:,}); {self.blocks.components[largest]!r} holds {len(new[largest]):,}. "
+                "Keep large data in a database or files and store a reference in State."
+            )
+
+    def rollback(self, session: Session, watched: list[State]) -> None:
+        """Put watched States back as last saved: a failed step leaves no half-done change."""
+        session.browser_tokens.clear()
+        for state in watched:
+            if state.id in session.pickled:
+                session.values[state.id] = pickle.loads(session.pickled[state.id])
+
+    async def expire_values(self, session: Session, now: float | None = None) -> None:
+        """Reset each State whose ``time_to_live`` has passed since it was written (or created)."""
+        from ..lifecycle import call_delete_callback
+
+        now = time.time() if now is None else now
+        for state in self.ttl_states:
+            written = session.written.get(state.id, session.created)
+            # None: the value already expired and holds its default; it expires again once written.
+            if written is None or now - written < state.time_to_live:  # type: ignore[operator]
+                continue
+            if state.delete_callback is not None:
+                await call_delete_callback(state, session.values.get(state.id))
+            session.values[state.id], session.pickled[state.id] = state.initial()
+            session.written[state.id] = None
+            session.dirty.add(state.id)
+            session.meta_dirty = True
+
+    # -- BrowserState ------------------------------------------------------------------
+
+    def _store_in_browser(self, session: Session, changed: set[int]) -> None:
+        """Make the tokens of changed BrowserStates (raising, before any commit, if one cannot be)."""
+        from .browser import make_token
+
+        for component_id in changed:
+            state = self.blocks.components[component_id]
+            if isinstance(state, BrowserState):
+                key = state.key_for(session.app)
+                session.browser_tokens[key] = make_token(
+                    session.values[component_id],
+                    app=session.app,
+                    storage_key=key,
+                    secret=state.secret,
+                    encrypt=state.encrypt,
+                )
+
+    def restore_browser_state(self, session: Session, tokens: Mapping[str, Any]) -> None:
+        """Give a new session the BrowserState values its page stored, where their tokens verify.
+
+        A token that does not (tampered, another app's or key's, expired) is ignored:
+        the default stays, a warning is logged and the rejection counted.
+        """
+        from .browser import TokenRejected, read_token
+
+        for state in self.browser_states:
+            key = state.key_for(session.app)
+            if key not in tokens:
+                continue
+            try:
+                value = read_token(
+                    tokens[key],
+                    app=session.app,
+                    storage_key=key,
+                    secret=state.secret,
+                    encrypted=state.encrypt,
+                )
+                session.pickled[state.id] = state.dumps(value)
+            except (TokenRejected, StateNotPicklable) as exc:
+                session.rejected_tokens += 1
+                logger.warning(
+                    "Ignored the stored value of %r in app %r: %s", state, session.app, exc
+                )
+                continue
+            session.values[state.id] = value
+            session.dirty.add(state.id)
+
+    # -- GlobalState -----------------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def globals_for(self, dependency: Dependency) -> AsyncIterator[dict[int, Any]]:
+        """Read the step's GlobalState inputs; hold the lock of those it also writes."""
+        inputs = [c for c in dependency.inputs if isinstance(c, GlobalState)]
+        if not inputs and not any(isinstance(c, GlobalState) for c in dependency.outputs):
+            yield {}
+            return
+        written = {c.id for c in dependency.outputs if isinstance(c, GlobalState)}
+        to_lock = sorted(
+            {c.key: c for c in inputs if c.id in written}.values(), key=lambda c: c.key
+        )
+        owners: list[tuple[GlobalState, str]] = []
+        try:
+            for state in to_lock:
+                owners.append((state, await cache_call(state.cache, state.acquire)))
+            yield {state.id: await cache_call(state.cache, state.get) for state in inputs}
+        finally:
+            for state, owner in reversed(owners):
+                await cache_call(state.cache, state.release, owner)
+
+    async def write_globals(self, session: Session, values: dict[int, Any]) -> set[int]:
+        """Store GlobalState outputs; return the ids whose value changed (and note them for broadcast)."""
+        changed: set[int] = set()
+        for component_id, value in values.items():
+            state: GlobalState = self.blocks.components[component_id]  # type: ignore[assignment]
+            before = await cache_call(state.cache, state.get)
+            if state.dumps(before) == state.dumps(value):
+                continue
+            await cache_call(state.cache, state.set, value)
+            changed.add(component_id)
+        session.globals_changed |= changed
+        return changed
