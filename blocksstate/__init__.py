@@ -31,6 +31,7 @@ from .feedback import Error, Info, Progress, Warning
 from .interface import Interface
 from .registry import register
 from .request import Request
+from .state.shared import GlobalState
 from .updates import skip, update
 
 __version__ = "0.1.0"
@@ -49,6 +50,7 @@ __all__ = [
     "Column",
     "Dropdown",
     "Error",
+    "GlobalState",
     "Group",
     "Info",
     "Interface",

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from . import lifecycle, protocol
@@ -36,10 +37,31 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 _ending: dict[str, asyncio.Task[None]] = {}
 
 
-class Connection:
-    """Serves one app to one page: session start or resume, events, and the end."""
+Publish = Callable[[int], Awaitable[None]]
 
-    def __init__(self, app: str, send: Send, scope: Mapping[str, Any] | None = None) -> None:
+
+@dataclass(frozen=True)
+class GlobalChanged:
+    """Queue item: another session changed a GlobalState this app shows."""
+
+    component_id: int
+
+
+class Connection:
+    """Serves one app to one page: session start or resume, events, and the end.
+
+    ``publish(component_id)`` tells the other sessions that a GlobalState changed
+    (the consumer relays it through the channel layer); they call ``global_changed``.
+    """
+
+    def __init__(
+        self,
+        app: str,
+        send: Send,
+        scope: Mapping[str, Any] | None = None,
+        publish: Publish | None = None,
+    ) -> None:
+        self.publish = publish
         self.engine = get_engine(app)
         self.blocks = self.engine.blocks
         self.store = SessionStore()
@@ -47,7 +69,7 @@ class Connection:
         self._send = send
         self.session: Session | None = None
         self.open = True
-        self._queue: asyncio.Queue[protocol.Frame | None] = asyncio.Queue()
+        self._queue: asyncio.Queue[protocol.Frame | GlobalChanged | None] = asyncio.Queue()
         self._worker = asyncio.create_task(self._work())
         self._keepalive: asyncio.Task[None] | None = None
 
@@ -96,8 +118,20 @@ class Connection:
                     )
                 )
 
-    async def _handle(self, frame: protocol.Frame) -> None:
-        if isinstance(frame, protocol.Hello):
+    async def global_changed(self, component_id: int) -> None:
+        """Another session changed a GlobalState: run its listeners here, in turn with events."""
+        await self._queue.put(GlobalChanged(component_id))
+
+    async def _publish_globals(self, session: Session) -> None:
+        changed, session.globals_changed = session.globals_changed, set()
+        if self.publish is not None:
+            for component_id in sorted(changed):
+                await self.publish(component_id)
+
+    async def _handle(self, frame: protocol.Frame | GlobalChanged) -> None:
+        if isinstance(frame, GlobalChanged):
+            await self._on_global_change(frame.component_id)
+        elif isinstance(frame, protocol.Hello):
             if self.session is not None:
                 raise protocol.ProtocolError("bad_frame", "this connection already has a session")
             await self._start(frame)
@@ -124,6 +158,7 @@ class Connection:
                     session, frame.dep, frame.values, frame.seq, self.send
                 )
                 await self.store.save(session, self._timeout)
+            await self._publish_globals(session)
         except InvalidInput as exc:
             raise protocol.ProtocolError("invalid_input", exc.message, frame.seq) from None
         except UnknownDependency as exc:
@@ -137,6 +172,17 @@ class Connection:
                 "conflict", f"{exc}; the event was not applied", frame.seq
             ) from None
         await self.send(protocol.done(frame.seq, ok))
+
+    async def _on_global_change(self, component_id: int) -> None:
+        session = self.session
+        if session is None:
+            return
+        async with self.store.locked(session.id) as version:
+            if version != session.version:
+                session = await self._reload(session)
+            await self.engine.run_global_change(session, component_id, self.send)
+            await self.store.save(session, self._timeout)
+        await self._publish_globals(session)
 
     async def _reload(self, session: Session) -> Session:
         """Take the stored session, written by another worker, in place of ours."""
@@ -202,6 +248,7 @@ class Connection:
                 await self.send({"type": "update", "seq": None, "dep": None, "updates": initial})
             await self.engine.run_load(session, self.send)
             await self.store.save(session, self._timeout)
+            await self._publish_globals(session)
         self._keepalive = asyncio.create_task(self._keep_alive(session))
         lifecycle.ensure_sweeper()
 

@@ -37,6 +37,7 @@ class BlocksConsumer(AsyncWebsocketConsumer):
     """Serves ``/ws/blocks/<app>/``: one connection per page."""
 
     connection: Connection | None = None
+    globals_by_key: dict[str, list[Any]]
 
     async def connect(self) -> None:
         app = self.scope["url_route"]["kwargs"]["app"]
@@ -49,7 +50,30 @@ class BlocksConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_UNKNOWN_APP)
             return
         await self.accept()
-        self.connection = Connection(app, self.send_frame, self.scope)
+        engine = get_engine(app)
+        # GlobalStates of this app by key; each key's changes arrive through its group.
+        self.globals_by_key: dict[str, list[Any]] = {}
+        for state in engine.tracker.global_states:
+            self.globals_by_key.setdefault(state.key, []).append(state)
+        if self.channel_layer is not None:
+            for states in self.globals_by_key.values():
+                await self.channel_layer.group_add(states[0].group, self.channel_name)
+        self.connection = Connection(app, self.send_frame, self.scope, publish=self.publish)
+
+    async def publish(self, component_id: int) -> None:
+        """Tell every session of every worker that a GlobalState changed."""
+        if self.channel_layer is None or self.connection is None:
+            return
+        state = self.connection.engine.blocks.components[component_id]
+        message = {"type": "blocksstate.global", "key": state.key, "origin": self.channel_name}
+        await self.channel_layer.group_send(state.group, message)
+
+    async def blocksstate_global(self, message: dict[str, Any]) -> None:
+        """A GlobalState changed in some session: run this session's listeners of it."""
+        if self.connection is None or message.get("origin") == self.channel_name:
+            return  # the session that changed it ran its listeners within the event
+        for state in self.globals_by_key.get(message.get("key", ""), []):
+            await self.connection.global_changed(state.id)
 
     async def send_frame(self, frame: dict[str, Any]) -> None:
         await self.send(text_data=protocol.encode(frame))
@@ -59,5 +83,8 @@ class BlocksConsumer(AsyncWebsocketConsumer):
             await self.connection.receive(text_data)
 
     async def disconnect(self, code: int) -> None:
+        if self.channel_layer is not None:
+            for states in getattr(self, "globals_by_key", {}).values():
+                await self.channel_layer.group_discard(states[0].group, self.channel_name)
         if self.connection is not None:
             await self.connection.disconnect()

@@ -23,6 +23,8 @@ import pytest
 
 from tests.helpers_session import eventually
 from tests.multiworker.app import APP, build
+from tests.multiworker.global_app import APP as GLOBAL_APP
+from tests.multiworker.global_app import build as global_build
 from tests.multiworker.client import WsPage
 
 pytestmark = pytest.mark.redis
@@ -334,3 +336,45 @@ async def test_a_connected_session_is_not_expired_by_any_worker(workers, redis_c
     elsewhere = await WsPage(b.url, APP).open(resume=page.resume_token)
     assert elsewhere.value(COUNT) == 2
     await elsewhere.close_page()
+
+
+# -- GlobalState across workers ---------------------------------------------------------------------
+
+GLOBAL = global_build()
+TOTAL = next(c.id for c in GLOBAL.components.values() if getattr(c, "label", None) == "Total")
+GLOBAL_ADD = 0  # the "Add" click
+
+
+async def test_global_increments_from_both_workers_are_atomic(workers):
+    a, b = workers
+    at_a = await WsPage(a.url, GLOBAL_APP).open()
+    at_b = await WsPage(b.url, GLOBAL_APP).open()
+    start = at_a.value(TOTAL)
+
+    results = await asyncio.gather(at_a.burst(GLOBAL_ADD, 100), at_b.burst(GLOBAL_ADD, 100))
+
+    finals = [f for f in results[0] + results[1] if f["type"] in ("done", "failed", "error")]
+    assert [f["type"] for f in finals] == ["done"] * 200, [f for f in finals if f["type"] != "done"]
+    newcomer = await WsPage(b.url, GLOBAL_APP).open()
+    assert newcomer.value(TOTAL) == start + 200
+    for page in (at_a, at_b, newcomer):
+        await page.close_page()
+    a.assert_quiet()
+    b.assert_quiet()
+
+
+async def test_a_global_change_is_pushed_to_sessions_on_the_other_worker(workers):
+    a, b = workers
+    clicker = await WsPage(a.url, GLOBAL_APP).open()
+    watcher = await WsPage(b.url, GLOBAL_APP).open()
+    before = watcher.value(TOTAL)
+
+    frames = await clicker.event(GLOBAL_ADD)
+    assert done(frames), frames
+
+    # The watcher sent nothing: the new total arrives by itself, from the other worker.
+    pushed = await watcher.until(lambda f: f["type"] == "update" and str(TOTAL) in f["updates"])
+    assert pushed[-1]["seq"] is None
+    assert watcher.value(TOTAL) == before + 1
+    await clicker.close_page()
+    await watcher.close_page()

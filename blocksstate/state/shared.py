@@ -40,8 +40,8 @@ class GlobalState(State):
             raise GlobalStateError(
                 "GlobalState needs a key: a non-empty string of at most 200 characters"
             )
-        self.key = key
         super().__init__(value, render=render)
+        self.key = key  # after Block.__init__, whose own ``key`` (a render key) is None here
         if self.default_bytes is None:
             raise GlobalStateError(
                 f"GlobalState {key!r}: the default must be a value, not a callable"

@@ -2,6 +2,8 @@
 
 import blocksstate
 
+from . import global_app
 from .app import APP, build
 
 blocksstate.register(APP, build())
+blocksstate.register(global_app.APP, global_app.build())
