@@ -23,6 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from .blocks import Blocks
 from .components.base import Block, Component
 from .components.layout import Tabs
+from .components.state import BrowserState
 from .markdown import render_markdown
 from .protocol import PROTOCOL_VERSION
 
@@ -389,8 +390,18 @@ def _walk(block: Block) -> list[Block]:
     return found
 
 
+def browser_storage_keys(blocks: Blocks, name: str) -> list[str]:
+    """Return the localStorage keys of the app's BrowserStates, in component order (no secrets)."""
+    keys = (c.key_for(name) for c in blocks.components.values() if isinstance(c, BrowserState))
+    return list(dict.fromkeys(keys))
+
+
 def page_config(blocks: Blocks, name: str | None = None) -> dict[str, Any]:
-    """Return the page config of ``docs/protocol.md``: components, page events, socket path."""
+    """Return the page config of ``docs/protocol.md``: components, page events, socket path.
+
+    ``browser_state`` names the localStorage keys where the page keeps the tokens
+    of the app's BrowserStates; the secrets that sign them never leave the server.
+    """
     name = name or blocks.name
     if not name:
         raise ValueError(
@@ -433,6 +444,7 @@ def page_config(blocks: Blocks, name: str | None = None) -> dict[str, Any]:
         "ws": f"/ws/blocks/{name}/",
         "components": components,
         "dependencies": dependencies,
+        "browser_state": browser_storage_keys(blocks, name),
     }
 
 

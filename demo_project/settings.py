@@ -13,6 +13,14 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 SECRET_KEY = os.environ.get(
     "DJANGO_SECRET_KEY", "dev-only-insecure-secret-key-change-me-blocksstate-demo"
 )
+# Rotating the key: set the new one in DJANGO_SECRET_KEY and the old ones (comma-separated)
+# in DJANGO_SECRET_KEY_FALLBACKS, so that values signed with them (BrowserState tokens,
+# sessions) stay readable until they are dropped from the list.
+SECRET_KEY_FALLBACKS = [
+    key.strip()
+    for key in os.environ.get("DJANGO_SECRET_KEY_FALLBACKS", "").split(",")
+    if key.strip()
+]
 DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
 ALLOWED_HOSTS = [
     host.strip()

@@ -29,6 +29,8 @@ GUIDE_APPS = [
     "chain",
     "interface-state",
     "non-deepcopyable",
+    "saved-credentials",
+    "generate-randomly",
 ]
 
 

@@ -23,6 +23,8 @@ GUIDE_SCRIPTS = [
     "chain",
     "interface_state",
     "non_deepcopyable",
+    "saved_credentials",
+    "generate_randomly",
 ]
 
 for _stem in GUIDE_SCRIPTS:

@@ -28,7 +28,7 @@ class Example:
         return GUIDES / f"{self.name.replace('-', '_')}.py"
 
 
-# In the order of the guides: global state, session state, then the patterns.
+# In the order of the guides: global state, session state, the patterns, then browser state.
 EXAMPLES = [
     Example(
         "visitors",
@@ -93,6 +93,16 @@ EXAMPLES = [
         "non-deepcopyable",
         "Non-deepcopyable objects",
         "An object holding a lock, kept per session by session_hash: click Increment Counter.",
+    ),
+    Example(
+        "saved-credentials",
+        "Saved credentials",
+        "Browser state: save a username, refresh, and the page welcomes you back.",
+    ),
+    Example(
+        "generate-randomly",
+        "Generate randomly",
+        "A BrowserState list kept in localStorage: generate values, refresh, they are still there.",
     ),
 ]
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.support import open_app
+from tests.e2e.support import open_app, wait_until_connected
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +29,7 @@ def test_index_links_every_example_and_the_admin(page, demo_server):
     expect(page.get_by_role("heading", level=1)).to_have_text("State in Blocks, on Django")
     main = page.get_by_role("main")
     expect(main.get_by_role("link", name="Shopping cart")).to_have_attribute("href", "/cart/")
-    expect(main.get_by_role("heading", level=2)).to_have_count(14)
+    expect(main.get_by_role("heading", level=2)).to_have_count(16)
     expect(
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Admin")
     ).to_be_visible()
@@ -242,6 +242,63 @@ def test_non_deepcopyable_object_counts_per_session(new_page, demo_server):
     open_app(other, demo_server.url, "/non-deepcopyable/", "non-deepcopyable")
     other.get_by_role("button", name="Increment Counter").click()
     expect(other.get_by_label("Counter Value")).to_have_value("1")
+
+
+def test_saved_credentials_welcome_the_visitor_back(page, demo_server, new_page):
+    open_app(page, demo_server.url, "/saved-credentials/", "saved-credentials")
+    status = page.get_by_label("Status")
+    expect(status).to_have_value("No saved credentials found.")
+
+    page.get_by_label("Username").fill("ada")
+    page.get_by_label("Password").fill("analytical engine")
+    page.get_by_role("button", name="Save Credentials").click()
+    expect(status).to_have_value("Credentials saved!")
+    # The page stores the server's two tokens once the event is answered.
+    page.wait_for_function(
+        "() => Object.keys(localStorage).filter((k) => k.startsWith('blocksstate:saved-credentials:')).length === 2"
+    )
+
+    page.reload()
+    wait_until_connected(page, "saved-credentials")
+    expect(page.get_by_label("Status")).to_have_value("Welcome back, ada!")
+    expect(page.get_by_label("Username")).to_have_value("")  # as in the guide: only the status
+
+    other = new_page()  # another visitor: nothing saved
+    open_app(other, demo_server.url, "/saved-credentials/", "saved-credentials")
+    expect(other.get_by_label("Status")).to_have_value("No saved credentials found.")
+
+
+def test_generate_randomly_keeps_the_values_after_a_refresh(page, demo_server):
+    open_app(page, demo_server.url, "/generate-randomly/", "generate-randomly")
+    app = page.locator(".bs-app")
+    username, password = page.get_by_label("Username"), page.get_by_label("Password")
+    expect(username).to_have_value("")
+    expect(app.get_by_text("Saved to local storage")).to_be_hidden()
+
+    page.get_by_role("button", name="Generate Randomly").click()
+    expect(username).to_have_value(re.compile(r"^[A-Za-z0-9]{10}$"))
+    expect(password).to_have_value(re.compile(r"^[A-Za-z0-9]{10}$"))
+    expect(
+        app.get_by_text(re.compile(r"✅ Saved to local storage at \d\d:\d\d:\d\d [AP]M"))
+    ).to_be_visible()
+    generated = (username.input_value(), password.input_value())
+    page.wait_for_function(
+        "() => Object.keys(localStorage).some((k) => k.startsWith('blocksstate:generate-randomly:'))"
+    )
+
+    page.reload()
+    wait_until_connected(page, "generate-randomly")
+    expect(page.get_by_label("Username")).to_have_value(generated[0])
+    expect(page.get_by_label("Password")).to_have_value(generated[1])
+    # Putting the saved values back changed nothing in storage: no "saved" message.
+    expect(page.locator(".bs-app").get_by_text("Saved to local storage")).to_be_hidden()
+
+    page.get_by_label("Username").fill("typed-by-hand")
+    expect(page.locator(".bs-app").get_by_text("Saved to local storage at")).to_be_visible()
+    page.reload()
+    wait_until_connected(page, "generate-randomly")
+    expect(page.get_by_label("Username")).to_have_value("typed-by-hand")
+    expect(page.get_by_label("Password")).to_have_value(generated[1])
 
 
 def test_example_pages_have_landmarks_and_one_main_heading(page, demo_server):

@@ -7,6 +7,7 @@
 // window.blocksstate.apps[name] = {state, sessionId, dropConnection()}.
 
 import { showToast } from "./alerts.js";
+import { BrowserStorage } from "./browser-storage.js";
 import { applyProps, INPUT_TYPES, readValue, setEditable, showSliderValue, writeValue } from "./components.js";
 import { Connection } from "./connection.js";
 import { componentEvents, Dispatcher } from "./events.js";
@@ -51,8 +52,10 @@ class App {
         this.setPending(dependency, -1);
       },
     });
+    this.browserStorage = new BrowserStorage(config.browser_state ?? []);
     this.connection = new Connection(socketUrl(config.ws), {
       values: () => this.helloValues(),
+      browser: () => this.browserStorage.tokens(),
       frame: (frame) => this.receive(frame),
       state: (state) => this.connectionState(state),
       fatal: () => this.shutDown("This app is not available here."),
@@ -193,6 +196,9 @@ class App {
         break;
       case "progress":
         this.showProgress(frame);
+        break;
+      case "browser_state":
+        this.browserStorage.store(frame.tokens);
         break;
       case "alert":
         showToast({ level: frame.level, title: frame.title, message: frame.message, duration: frame.duration });

@@ -23,6 +23,7 @@ const isFatal = (code) => code >= 4400 && code < 4500;
 export class Connection {
   // `url`: the ws:// or wss:// address. Callbacks:
   //   values()        current values of the editable components, for hello;
+  //   browser()       stored BrowserState tokens {storage key: token}, for hello;
   //   frame(frame)    every frame the server sends;
   //   state(state)    "connecting" | "open" | "reconnecting" | "closed";
   //   fatal(code)     the server refused the connection for good.
@@ -52,7 +53,11 @@ export class Connection {
     this.socket = socket;
     socket.addEventListener("open", () => {
       if (socket !== this.socket) return;
-      this.send({ type: "hello", protocol: PROTOCOL, resume: this.resumeToken, values: this.callbacks.values() });
+      const hello = { type: "hello", protocol: PROTOCOL, resume: this.resumeToken, values: this.callbacks.values() };
+      // Sent on every connect: a resume the server refuses starts a new session, which needs them.
+      const browser = this.callbacks.browser?.();
+      if (browser && Object.keys(browser).length) hello.browser = browser;
+      this.send(hello);
     });
     socket.addEventListener("message", (event) => {
       if (socket !== this.socket || typeof event.data !== "string") return;

@@ -1,0 +1,37 @@
+"""Four notes kept in the browser, each a different BrowserState configuration.
+
+Every app has a *Note* box, a *Save* button that stores the box in the
+BrowserState, and a *Saved note* box showing the stored value as JSON (so
+``""`` and the default read differently). ``demo.load`` fills it on connect.
+
+- ``note-plain``: signed with ``SECRET_KEY``, storage key derived from the app.
+- ``note-encrypted``: the same, with ``encrypt=True``.
+- ``note-alpha`` and ``note-beta``: the same ``storage_key`` on the same site,
+  each with its own explicit ``secret``.
+"""
+
+import json
+
+import blocksstate as gr
+
+DEFAULT = "(nothing saved)"
+SHARED_KEY = "e2e-shared-note"
+ALPHA_SECRET = "alpha-app-secret-not-shared-with-beta"
+BETA_SECRET = "beta-app-secret-not-shared-with-alpha"
+
+
+def note_app(title: str, **options) -> gr.Blocks:
+    with gr.Blocks(title=title) as demo:
+        note = gr.BrowserState(DEFAULT, **options)
+        text = gr.Textbox(label="Note")
+        saved = gr.Textbox(label="Saved note", interactive=False)
+        save = gr.Button("Save")
+        save.click(lambda t: (t, json.dumps(t)), text, [note, saved])
+        demo.load(lambda n: json.dumps(n), note, saved)
+    return demo
+
+
+gr.register("note-plain", note_app("Plain note"))
+gr.register("note-encrypted", note_app("Encrypted note", encrypt=True))
+gr.register("note-alpha", note_app("Alpha note", storage_key=SHARED_KEY, secret=ALPHA_SECRET))
+gr.register("note-beta", note_app("Beta note", storage_key=SHARED_KEY, secret=BETA_SECRET))
