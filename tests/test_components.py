@@ -230,3 +230,24 @@ def test_layout_blocks_collect_components_in_order():
 
     assert list(demo.components.values()) == [left, right, inner]
     assert right.parent.parent.parent is demo
+
+
+def test_the_shared_option_types_match_the_constructors_they_feed():
+    import inspect
+
+    from blocksstate.components.base import Block, BlockOptions, Component, ComponentOptions
+
+    def keywords(init):
+        return {
+            name
+            for name, p in inspect.signature(init).parameters.items()
+            if p.kind is p.KEYWORD_ONLY
+        }
+
+    assert set(BlockOptions.__annotations__) == keywords(Block.__init__)
+    component_only = {
+        name
+        for name, p in inspect.signature(Component.__init__).parameters.items()
+        if name not in ("self", "value") and p.kind is not p.VAR_KEYWORD
+    }
+    assert set(ComponentOptions.__annotations__) == component_only | keywords(Block.__init__)

@@ -13,7 +13,7 @@ import copy
 import functools
 import inspect
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, Unpack
 
 from ..events import Event
 from .schema import InvalidValue, ValueSchema
@@ -29,6 +29,34 @@ current_context: contextvars.ContextVar[BlockContext | None] = contextvars.Conte
 
 # Constructor parameters that are not properties a handler can update.
 NOT_PROPERTIES = frozenset({"self", "render", "key", "every", "inputs"})
+
+
+class BlockOptions(TypedDict, total=False):
+    """The keyword arguments of ``Block.__init__``, which every block takes."""
+
+    visible: bool
+    elem_id: str | None
+    elem_classes: list[str] | str | None
+    render: bool
+    key: Any
+
+
+class ComponentOptions(BlockOptions, total=False):
+    """The keyword arguments of ``Component.__init__``, which every component takes.
+
+    A component declares its own parameters and passes ``**options`` on, so these
+    are written once; a different default is set in ``options`` before passing them.
+    """
+
+    label: str | None
+    info: str | None
+    show_label: bool | None
+    container: bool
+    scale: int | None
+    min_width: int
+    interactive: bool | None
+    every: float | None
+    inputs: Any
 
 
 def _record_explicit_args(init: Callable[..., None]) -> Callable[..., None]:
@@ -126,13 +154,9 @@ class Component(Block):
         scale: int | None = None,
         min_width: int = 160,
         interactive: bool | None = None,
-        visible: bool = True,
-        elem_id: str | None = None,
-        elem_classes: list[str] | str | None = None,
-        render: bool = True,
-        key: Any = None,
         every: float | None = None,
         inputs: Any = None,
+        **options: Unpack[BlockOptions],
     ) -> None:
         self.value = value
         self.label = label
@@ -142,9 +166,7 @@ class Component(Block):
         self.scale = scale
         self.min_width = min_width
         self.interactive = interactive
-        super().__init__(
-            visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key
-        )
+        super().__init__(**options)
 
     # -- value -----------------------------------------------------------------
 

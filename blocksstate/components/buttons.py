@@ -2,41 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 
 from ..events import Event
-from .base import Component
-from .schema import ValueSchema
+from .base import Component, ComponentOptions
+from .text import TextDisplay
 
 VARIANTS = ("primary", "secondary", "stop", "huggingface")
 
 
-class Button(Component):
+class ButtonOptions(ComponentOptions, total=False):
+    """The keyword arguments of ``Button.__init__``, which ``ClearButton`` passes on."""
+
+    variant: str
+    size: str
+    icon: str | None
+    link: str | None
+
+
+class Button(TextDisplay):
     """A button; its value is its text."""
 
     template_name = "button"
-    accepts_input = False
     click = Event()
 
     def __init__(
         self,
         value: str | Any = "Run",
         *,
-        every: float | None = None,
-        inputs: Any = None,
         variant: str = "secondary",
         size: str = "lg",
         icon: str | None = None,
         link: str | None = None,
-        visible: bool = True,
-        interactive: bool = True,
-        elem_id: str | None = None,
-        elem_classes: list[str] | str | None = None,
-        render: bool = True,
-        key: Any = None,
-        scale: int | None = None,
-        min_width: int | None = None,
+        **options: Unpack[ComponentOptions],
     ) -> None:
         if variant not in VARIANTS:
             raise ValueError(f"Button variant must be one of {VARIANTS}, got {variant!r}")
@@ -44,23 +42,10 @@ class Button(Component):
         self.size = size
         self.icon = icon
         self.link = link
-        super().__init__(
-            value,
-            interactive=interactive,
-            visible=visible,
-            elem_id=elem_id,
-            elem_classes=elem_classes,
-            render=render,
-            key=key,
-            scale=scale,
-            min_width=min_width or 160,
-        )
-
-    def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
-        return ValueSchema("string")
-
-    def postprocess(self, value: Any, props: Mapping[str, Any] | None = None) -> Any:
-        return None if value is None else str(value)
+        options.setdefault("interactive", True)
+        # Gradio's Button defaults to min_width=None; here that is the usual width.
+        options["min_width"] = options.get("min_width") or 160
+        super().__init__(value, **options)
 
     def is_enabled(self) -> bool:
         return self.interactive is not False
@@ -69,41 +54,14 @@ class Button(Component):
 class ClearButton(Button):
     """A button that resets the given components (and State) to their initial values."""
 
-    template_name = "button"
-
     def __init__(
         self,
         components: Any = None,
         *,
         value: str = "Clear",
-        variant: str = "secondary",
-        size: str = "lg",
-        icon: str | None = None,
-        link: str | None = None,
-        visible: bool = True,
-        interactive: bool = True,
-        elem_id: str | None = None,
-        elem_classes: list[str] | str | None = None,
-        render: bool = True,
-        key: Any = None,
-        scale: int | None = None,
-        min_width: int | None = None,
+        **options: Unpack[ButtonOptions],
     ) -> None:
-        super().__init__(
-            value,
-            variant=variant,
-            size=size,
-            icon=icon,
-            link=link,
-            visible=visible,
-            interactive=interactive,
-            elem_id=elem_id,
-            elem_classes=elem_classes,
-            render=render,
-            key=key,
-            scale=scale,
-            min_width=min_width,
-        )
+        super().__init__(value, **options)
         self.cleared: list[Component] = []
         if components is not None:
             self.add(components)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 
 from ..events import Event
-from .base import Component
+from .base import Component, ComponentOptions
 from .schema import ValueSchema
 
 
@@ -24,39 +24,18 @@ class Chatbot(Component):
         value: list[Any] | Any | None = None,
         *,
         type: str = "messages",
-        label: str | None = None,
-        show_label: bool | None = None,
-        container: bool = True,
-        scale: int | None = None,
-        min_width: int = 160,
-        visible: bool = True,
-        elem_id: str | None = None,
-        elem_classes: list[str] | str | None = None,
-        render: bool = True,
-        key: Any = None,
         height: int | str | None = 400,
         placeholder: str | None = None,
         avatar_images: Any = None,
-        every: float | None = None,
-        inputs: Any = None,
+        **options: Unpack[ComponentOptions],
     ) -> None:
         self.type = type
         self.height = height
         self.placeholder = placeholder
         self.avatar_images = avatar_images
-        super().__init__(
-            [] if value is None else value,
-            label=label or "Chatbot",
-            show_label=show_label,
-            container=container,
-            scale=scale,
-            min_width=min_width,
-            visible=visible,
-            elem_id=elem_id,
-            elem_classes=elem_classes,
-            render=render,
-            key=key,
-        )
+        # Not setdefault: an empty label is replaced too.
+        options["label"] = options.get("label") or "Chatbot"
+        super().__init__([] if value is None else value, **options)
 
     def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
         return ValueSchema("messages")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Unpack
 
 from ..events import Event
-from .base import FormComponent, normalize_choices
-from .schema import InvalidValue, ValueSchema
+from .base import ComponentOptions, FormComponent, normalize_choices
+from .schema import ValueSchema
 
 CHOICE_TYPES = ("value", "index")
 
@@ -18,40 +18,8 @@ class Checkbox(FormComponent):
     template_name = "checkbox"
     select = Event()
 
-    def __init__(
-        self,
-        value: bool | Any = False,
-        *,
-        label: str | None = None,
-        info: str | None = None,
-        show_label: bool | None = None,
-        container: bool = True,
-        scale: int | None = None,
-        min_width: int = 160,
-        interactive: bool | None = None,
-        visible: bool = True,
-        elem_id: str | None = None,
-        elem_classes: list[str] | str | None = None,
-        render: bool = True,
-        key: Any = None,
-        every: float | None = None,
-        inputs: Any = None,
-    ) -> None:
-        super().__init__(
-            value,
-            label=label,
-            info=info,
-            show_label=show_label,
-            container=container,
-            scale=scale,
-            min_width=min_width,
-            interactive=interactive,
-            visible=visible,
-            elem_id=elem_id,
-            elem_classes=elem_classes,
-            render=render,
-            key=key,
-        )
+    def __init__(self, value: bool | Any = False, **options: Unpack[ComponentOptions]) -> None:
+        super().__init__(value, **options)
 
     def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
         return ValueSchema("boolean", nullable=False)
@@ -72,13 +40,15 @@ class ChoiceComponent(FormComponent):
         *,
         value: Any = None,
         type: str = "value",
-        **kwargs: Any,
+        **options: Unpack[ComponentOptions],
     ) -> None:
         if type not in CHOICE_TYPES:
             raise ValueError(f"type must be one of {CHOICE_TYPES}, got {type!r}")
         self.choices = normalize_choices(choices)
         self.type = type
-        super().__init__(value, **kwargs)
+        if value is None and self.multiple:
+            value = []  # a multi-choice value is a list, never null
+        super().__init__(value, **options)
 
     def choice_pairs(self, props: Mapping[str, Any] | None = None) -> list[tuple[str, Any]]:
         """Return the current ``(label, value)`` pairs, with a handler's update applied."""
@@ -117,16 +87,7 @@ class ChoiceComponent(FormComponent):
                 value = []
             elif isinstance(value, (str, int, float)):
                 value = [value]
-        try:
-            return self.value_schema(props).validate(value)
-        except InvalidValue as exc:
-            raise InvalidValue(f"{self!r} cannot show {value!r}: {exc}") from None
-
-
-def _form_kwargs(**kwargs: Any) -> dict[str, Any]:
-    kwargs.pop("every", None)
-    kwargs.pop("inputs", None)
-    return kwargs
+        return super().postprocess(value, props)
 
 
 class CheckboxGroup(ChoiceComponent):
@@ -136,93 +97,11 @@ class CheckboxGroup(ChoiceComponent):
     multiple = True
     input = Event()
 
-    def __init__(
-        self,
-        choices: Sequence[Any] | None = None,
-        *,
-        value: Sequence[Any] | Any | None = None,
-        type: str = "value",
-        label: str | None = None,
-        info: str | None = None,
-        show_label: bool | None = None,
-        container: bool = True,
-        scale: int | None = None,
-        min_width: int = 160,
-        interactive: bool | None = None,
-        visible: bool = True,
-        elem_id: str | None = None,
-        elem_classes: list[str] | str | None = None,
-        render: bool = True,
-        key: Any = None,
-        every: float | None = None,
-        inputs: Any = None,
-    ) -> None:
-        super().__init__(
-            choices,
-            value=[] if value is None else value,
-            type=type,
-            **_form_kwargs(
-                label=label,
-                info=info,
-                show_label=show_label,
-                container=container,
-                scale=scale,
-                min_width=min_width,
-                interactive=interactive,
-                visible=visible,
-                elem_id=elem_id,
-                elem_classes=elem_classes,
-                render=render,
-                key=key,
-            ),
-        )
-
 
 class Radio(ChoiceComponent):
     """One choice among several, all shown."""
 
     template_name = "radio"
-
-    def __init__(
-        self,
-        choices: Sequence[Any] | None = None,
-        *,
-        value: Any = None,
-        type: str = "value",
-        label: str | None = None,
-        info: str | None = None,
-        show_label: bool | None = None,
-        container: bool = True,
-        scale: int | None = None,
-        min_width: int = 160,
-        interactive: bool | None = None,
-        visible: bool = True,
-        elem_id: str | None = None,
-        elem_classes: list[str] | str | None = None,
-        render: bool = True,
-        key: Any = None,
-        every: float | None = None,
-        inputs: Any = None,
-    ) -> None:
-        super().__init__(
-            choices,
-            value=value,
-            type=type,
-            **_form_kwargs(
-                label=label,
-                info=info,
-                show_label=show_label,
-                container=container,
-                scale=scale,
-                min_width=min_width,
-                interactive=interactive,
-                visible=visible,
-                elem_id=elem_id,
-                elem_classes=elem_classes,
-                render=render,
-                key=key,
-            ),
-        )
 
 
 class Dropdown(ChoiceComponent):
@@ -241,20 +120,7 @@ class Dropdown(ChoiceComponent):
         allow_custom_value: bool = False,
         max_choices: int | None = None,
         filterable: bool = True,
-        label: str | None = None,
-        info: str | None = None,
-        show_label: bool | None = None,
-        container: bool = True,
-        scale: int | None = None,
-        min_width: int = 160,
-        interactive: bool | None = None,
-        visible: bool = True,
-        elem_id: str | None = None,
-        elem_classes: list[str] | str | None = None,
-        render: bool = True,
-        key: Any = None,
-        every: float | None = None,
-        inputs: Any = None,
+        **options: Unpack[ComponentOptions],
     ) -> None:
         self.multiselect = bool(multiselect)
         self.allow_custom_value = allow_custom_value
@@ -262,25 +128,7 @@ class Dropdown(ChoiceComponent):
         self.filterable = filterable
         if value is None and not self.multiselect and choices:
             value = normalize_choices(choices)[0][1]
-        super().__init__(
-            choices,
-            value=value,
-            type=type,
-            **_form_kwargs(
-                label=label,
-                info=info,
-                show_label=show_label,
-                container=container,
-                scale=scale,
-                min_width=min_width,
-                interactive=interactive,
-                visible=visible,
-                elem_id=elem_id,
-                elem_classes=elem_classes,
-                render=render,
-                key=key,
-            ),
-        )
+        super().__init__(choices, value=value, type=type, **options)
 
     def is_multiple(self, props: Mapping[str, Any] | None = None) -> bool:
         return bool((props or {}).get("multiselect", self.multiselect))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 
-from .base import Component
+from .base import Component, ComponentOptions
 from .schema import InvalidValue, ValueSchema
 
 
@@ -19,38 +19,15 @@ class JSON(Component):
         self,
         value: Any = None,
         *,
-        label: str | None = None,
-        show_label: bool | None = None,
-        container: bool = True,
-        scale: int | None = None,
-        min_width: int = 160,
-        visible: bool = True,
-        elem_id: str | None = None,
-        elem_classes: list[str] | str | None = None,
-        render: bool = True,
-        key: Any = None,
         open: bool = False,
         show_indices: bool = False,
         height: int | str | None = None,
-        every: float | None = None,
-        inputs: Any = None,
+        **options: Unpack[ComponentOptions],
     ) -> None:
         self.open = open
         self.show_indices = show_indices
         self.height = height
-        super().__init__(
-            value,
-            label=label,
-            show_label=show_label,
-            container=container,
-            scale=scale,
-            min_width=min_width,
-            visible=visible,
-            elem_id=elem_id,
-            elem_classes=elem_classes,
-            render=render,
-            key=key,
-        )
+        super().__init__(value, **options)
 
     def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
         return ValueSchema("json")
@@ -67,35 +44,12 @@ class Label(Component):
         value: Any = None,
         *,
         num_top_classes: int | None = None,
-        label: str | None = None,
-        show_label: bool | None = None,
-        container: bool = True,
-        scale: int | None = None,
-        min_width: int = 160,
-        visible: bool = True,
-        elem_id: str | None = None,
-        elem_classes: list[str] | str | None = None,
-        render: bool = True,
-        key: Any = None,
         color: str | None = None,
-        every: float | None = None,
-        inputs: Any = None,
+        **options: Unpack[ComponentOptions],
     ) -> None:
         self.num_top_classes = num_top_classes
         self.color = color
-        super().__init__(
-            value,
-            label=label,
-            show_label=show_label,
-            container=container,
-            scale=scale,
-            min_width=min_width,
-            visible=visible,
-            elem_id=elem_id,
-            elem_classes=elem_classes,
-            render=render,
-            key=key,
-        )
+        super().__init__(value, **options)
 
     def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
         return ValueSchema("json")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ..events import Event
-from .base import Block, current_context
+from .base import Block, BlockOptions, current_context
 
 if TYPE_CHECKING:
     from ..blocks import Blocks
@@ -15,10 +15,10 @@ if TYPE_CHECKING:
 class BlockContext(Block):
     """A block that holds other blocks; use it as a context manager."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, **options: Unpack[BlockOptions]) -> None:
         self.children: list[Block] = []
         self._token: Any = None
-        super().__init__(**kwargs)
+        super().__init__(**options)
 
     @property
     def root(self) -> Blocks | None:
@@ -57,17 +57,11 @@ class Row(BlockContext):
         *,
         variant: str = "default",
         equal_height: bool = False,
-        visible: bool = True,
-        elem_id: str | None = None,
-        elem_classes: list[str] | str | None = None,
-        render: bool = True,
-        key: Any = None,
+        **options: Unpack[BlockOptions],
     ) -> None:
         self.variant = variant
         self.equal_height = equal_height
-        super().__init__(
-            visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key
-        )
+        super().__init__(**options)
 
 
 class Column(BlockContext):
@@ -81,18 +75,12 @@ class Column(BlockContext):
         scale: int = 1,
         min_width: int = 320,
         variant: str = "default",
-        visible: bool = True,
-        elem_id: str | None = None,
-        elem_classes: list[str] | str | None = None,
-        render: bool = True,
-        key: Any = None,
+        **options: Unpack[BlockOptions],
     ) -> None:
         self.scale = scale
         self.min_width = min_width
         self.variant = variant
-        super().__init__(
-            visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key
-        )
+        super().__init__(**options)
 
 
 class Group(BlockContext):
@@ -112,16 +100,10 @@ class Tabs(BlockContext):
         self,
         *,
         selected: int | str | None = None,
-        visible: bool = True,
-        elem_id: str | None = None,
-        elem_classes: list[str] | str | None = None,
-        render: bool = True,
-        key: Any = None,
+        **options: Unpack[BlockOptions],
     ) -> None:
         self.selected = selected
-        super().__init__(
-            visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key
-        )
+        super().__init__(**options)
 
 
 class Tab(BlockContext):
@@ -135,19 +117,13 @@ class Tab(BlockContext):
         label: str | None = None,
         *,
         id: int | str | None = None,
-        visible: bool = True,
         interactive: bool = True,
-        elem_id: str | None = None,
-        elem_classes: list[str] | str | None = None,
-        render: bool = True,
-        key: Any = None,
+        **options: Unpack[BlockOptions],
     ) -> None:
         self.label = label
         self.tab_id = id
         self.interactive = interactive
-        super().__init__(
-            visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key
-        )
+        super().__init__(**options)
 
     def render(self) -> Block:
         context = current_context.get()
@@ -176,14 +152,8 @@ class Accordion(BlockContext):
         label: str | None = None,
         *,
         open: bool = True,
-        visible: bool = True,
-        elem_id: str | None = None,
-        elem_classes: list[str] | str | None = None,
-        render: bool = True,
-        key: Any = None,
+        **options: Unpack[BlockOptions],
     ) -> None:
         self.label = label
         self.open = open
-        super().__init__(
-            visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key
-        )
+        super().__init__(**options)

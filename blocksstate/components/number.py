@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 
 from ..events import Event
-from .base import FormComponent
+from .base import ComponentOptions, FormComponent
 from .schema import InvalidValue, ValueSchema
 
 
@@ -29,46 +29,19 @@ class Number(FormComponent):
         self,
         value: float | Any | None = None,
         *,
-        label: str | None = None,
-        info: str | None = None,
-        show_label: bool | None = None,
-        container: bool = True,
-        scale: int | None = None,
-        min_width: int = 160,
-        interactive: bool | None = None,
-        visible: bool = True,
-        elem_id: str | None = None,
-        elem_classes: list[str] | str | None = None,
-        render: bool = True,
-        key: Any = None,
         precision: int | None = None,
         minimum: float | None = None,
         maximum: float | None = None,
         step: float = 1,
         placeholder: str | None = None,
-        every: float | None = None,
-        inputs: Any = None,
+        **options: Unpack[ComponentOptions],
     ) -> None:
         self.precision = precision
         self.minimum = minimum
         self.maximum = maximum
         self.step = step
         self.placeholder = placeholder
-        super().__init__(
-            value,
-            label=label,
-            info=info,
-            show_label=show_label,
-            container=container,
-            scale=scale,
-            min_width=min_width,
-            interactive=interactive,
-            visible=visible,
-            elem_id=elem_id,
-            elem_classes=elem_classes,
-            render=render,
-            key=key,
-        )
+        super().__init__(value, **options)
 
     def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
         props = props or {}
@@ -115,23 +88,10 @@ class Slider(FormComponent):
         value: float | Any | None = None,
         *,
         step: float | None = None,
-        label: str | None = None,
-        info: str | None = None,
-        show_label: bool | None = None,
-        container: bool = True,
-        scale: int | None = None,
-        min_width: int = 160,
-        interactive: bool | None = None,
-        visible: bool = True,
-        elem_id: str | None = None,
-        elem_classes: list[str] | str | None = None,
-        render: bool = True,
-        key: Any = None,
         randomize: bool = False,
         show_reset_button: bool = True,
         precision: int | None = None,
-        every: float | None = None,
-        inputs: Any = None,
+        **options: Unpack[ComponentOptions],
     ) -> None:
         if minimum > maximum:
             raise ValueError(f"Slider minimum ({minimum}) is above its maximum ({maximum})")
@@ -141,21 +101,7 @@ class Slider(FormComponent):
         self.precision = precision
         if value is None:
             value = minimum
-        super().__init__(
-            value,
-            label=label,
-            info=info,
-            show_label=show_label,
-            container=container,
-            scale=scale,
-            min_width=min_width,
-            interactive=interactive,
-            visible=visible,
-            elem_id=elem_id,
-            elem_classes=elem_classes,
-            render=render,
-            key=key,
-        )
+        super().__init__(value, **options)
 
     def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
         props = props or {}

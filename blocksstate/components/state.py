@@ -8,7 +8,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .base import Component
-from .schema import ValueSchema
 
 
 class StateNotPicklable(TypeError):
@@ -46,9 +45,6 @@ class State(Component):
         self.delete_callback = delete_callback
         super().__init__(value, render=render, visible=False)
         self.default_bytes = None if callable(value) else self.dumps(value)
-
-    def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
-        return ValueSchema("any")
 
     def dumps(self, value: Any) -> bytes:
         """Pickle a value of this State, or raise StateNotPicklable naming it."""

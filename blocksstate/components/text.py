@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 
 from ..events import Event
-from .base import Component, FormComponent
+from .base import Component, ComponentOptions, FormComponent
 from .schema import ValueSchema
 
 TEXTBOX_TYPES = ("text", "password", "email")
@@ -26,18 +26,6 @@ class Textbox(FormComponent):
         lines: int = 1,
         max_lines: int | None = None,
         placeholder: str | None = None,
-        label: str | None = None,
-        info: str | None = None,
-        show_label: bool | None = None,
-        container: bool = True,
-        scale: int | None = None,
-        min_width: int = 160,
-        interactive: bool | None = None,
-        visible: bool = True,
-        elem_id: str | None = None,
-        elem_classes: list[str] | str | None = None,
-        render: bool = True,
-        key: Any = None,
         type: str = "text",
         max_length: int | None = None,
         autofocus: bool = False,
@@ -45,8 +33,7 @@ class Textbox(FormComponent):
         show_copy_button: bool = False,
         rtl: bool = False,
         text_align: str | None = None,
-        every: float | None = None,
-        inputs: Any = None,
+        **options: Unpack[ComponentOptions],
     ) -> None:
         if type not in TEXTBOX_TYPES:
             raise ValueError(f"Textbox type must be one of {TEXTBOX_TYPES}, got {type!r}")
@@ -60,21 +47,7 @@ class Textbox(FormComponent):
         self.show_copy_button = show_copy_button
         self.rtl = rtl
         self.text_align = text_align
-        super().__init__(
-            value,
-            label=label,
-            info=info,
-            show_label=show_label,
-            container=container,
-            scale=scale,
-            min_width=min_width,
-            interactive=interactive,
-            visible=visible,
-            elem_id=elem_id,
-            elem_classes=elem_classes,
-            render=render,
-            key=key,
-        )
+        super().__init__(value, **options)
 
     def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
         max_length = (props or {}).get("max_length", self.max_length)
@@ -89,94 +62,60 @@ class Textbox(FormComponent):
         return "" if value is None else value
 
 
-class Markdown(Component):
+class TextDisplay(Component):
+    """Text the page shows but never edits (``Markdown``, ``HTML``, a ``Button``'s caption).
+
+    Whatever a handler returns is shown as its ``str()``.
+    """
+
+    accepts_input = False
+
+    def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
+        return ValueSchema("string")
+
+    def postprocess(self, value: Any, props: Mapping[str, Any] | None = None) -> Any:
+        return None if value is None else str(value)
+
+
+class Markdown(TextDisplay):
     """Markdown text, rendered without raw HTML."""
 
     template_name = "markdown"
-    accepts_input = False
 
     def __init__(
         self,
         value: str | Any | None = None,
         *,
-        label: str | None = None,
-        visible: bool = True,
-        elem_id: str | None = None,
-        elem_classes: list[str] | str | None = None,
-        render: bool = True,
-        key: Any = None,
         sanitize_html: bool = True,
         line_breaks: bool = False,
         header_links: bool = False,
         height: int | str | None = None,
-        show_label: bool | None = None,
-        container: bool = False,
         min_height: int | str | None = None,
-        every: float | None = None,
-        inputs: Any = None,
+        **options: Unpack[ComponentOptions],
     ) -> None:
         self.sanitize_html = sanitize_html
         self.line_breaks = line_breaks
         self.header_links = header_links
         self.height = height
         self.min_height = min_height
-        super().__init__(
-            value,
-            label=label,
-            visible=visible,
-            elem_id=elem_id,
-            elem_classes=elem_classes,
-            render=render,
-            key=key,
-            show_label=show_label,
-            container=container,
-        )
-
-    def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
-        return ValueSchema("string")
-
-    def postprocess(self, value: Any, props: Mapping[str, Any] | None = None) -> Any:
-        return None if value is None else str(value)
+        options.setdefault("container", False)
+        super().__init__(value, **options)
 
 
-class HTML(Component):
+class HTML(TextDisplay):
     """Trusted HTML written by the app's developer (never what a visitor typed)."""
 
     template_name = "html"
-    accepts_input = False
     click = Event()
 
     def __init__(
         self,
         value: str | Any | None = None,
         *,
-        label: str | None = None,
-        visible: bool = True,
-        elem_id: str | None = None,
-        elem_classes: list[str] | str | None = None,
-        render: bool = True,
-        key: Any = None,
-        show_label: bool = False,
-        container: bool = False,
         min_height: int | None = None,
-        every: float | None = None,
-        inputs: Any = None,
+        **options: Unpack[ComponentOptions],
     ) -> None:
         self.min_height = min_height
-        super().__init__(
-            value,
-            label=label,
-            visible=visible,
-            elem_id=elem_id,
-            elem_classes=elem_classes,
-            render=render,
-            key=key,
-            show_label=show_label,
-            container=container,
-        )
-
-    def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
-        return ValueSchema("string")
-
-    def postprocess(self, value: Any, props: Mapping[str, Any] | None = None) -> Any:
-        return None if value is None else str(value)
+        options.setdefault("show_label", False)
+        options.setdefault("container", False)
+        super().__init__(value, **options)
