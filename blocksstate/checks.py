@@ -8,6 +8,13 @@ from django.core.checks import Error, Tags, Warning, register
 
 from .conf import DEFAULTS
 
+# Settings of the activity recorder that must be positive (checked, since a bad one only shows later).
+POSITIVE_NUMBERS: dict[str, type | tuple[type, ...]] = {
+    "ACTIVITY_FLUSH_SECONDS": (int, float),
+    "ACTIVITY_BUFFER_SIZE": int,
+    "RETENTION_DAYS": (int, float),
+}
+
 
 @register(Tags.compatibility)
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
@@ -32,6 +39,16 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
                 id="blocksstate.E002",
             )
         )
+    for name, kind in POSITIVE_NUMBERS.items():
+        value = user.get(name, DEFAULTS[name])
+        if isinstance(value, bool) or not isinstance(value, kind) or value <= 0:
+            messages.append(
+                Error(
+                    f"BLOCKSSTATE[{name!r}] must be a positive {'integer' if kind is int else 'number'}, not {value!r}.",
+                    hint=f"Remove it to use the default ({DEFAULTS[name]!r}).",
+                    id="blocksstate.E004",
+                )
+            )
     alias = user.get("CACHE_ALIAS", DEFAULTS["CACHE_ALIAS"])
     caches = getattr(settings, "CACHES", {})
     if alias not in caches:

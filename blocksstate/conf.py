@@ -36,6 +36,18 @@ DEFAULTS: dict[str, Any] = {
     "BROWSER_STATE_MAX_AGE": 180 * 24 * 3600,
     # Threads that run synchronous handlers.
     "HANDLER_THREADS": 32,
+    # Record live sessions in the database for the admin (models LiveSession, EventLog).
+    "RECORD_SESSIONS": True,
+    # Also keep one EventLog row per event (its trigger, duration, outcome and error).
+    "EVENT_LOG": True,
+    # Seconds between two writes of the recorded activity (batched, off the event path).
+    "ACTIVITY_FLUSH_SECONDS": 1.0,
+    # Most activity records held in memory while the database is slow or down;
+    # past it the oldest event records are dropped (and counted in a warning).
+    "ACTIVITY_BUFFER_SIZE": 10_000,
+    # Days ended sessions and event logs are kept before the sweep and
+    # ``manage.py blocksstate_cleanup`` remove them.
+    "RETENTION_DAYS": 7,
 }
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import lifecycle, protocol
+from . import activity, lifecycle, protocol
 from .conf import setting
 from .engine import InvalidInput, UnknownDependency
 from .registry import get_engine
@@ -38,6 +39,8 @@ _ending: dict[str, asyncio.Task[None]] = {}
 
 
 Publish = Callable[[int], Awaitable[None]]
+Subscribe = Callable[[str], Awaitable[None]]
+CloseSocket = Callable[[], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -47,11 +50,26 @@ class GlobalChanged:
     component_id: int
 
 
+@dataclass(frozen=True)
+class EndRequested:
+    """Queue item: an administrator disconnected this session (see ``control``)."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class StateCleared:
+    """Queue item: an administrator reset this session's State in the store (see ``control``)."""
+
+
 class Connection:
     """Serves one app to one page: session start or resume, events, and the end.
 
     ``publish(component_id)`` tells the other sessions that a GlobalState changed
     (the consumer relays it through the channel layer); they call ``global_changed``.
+    ``subscribe(session_id)`` is awaited once the page has a session, so that the
+    admin can reach it (``end_requested``, ``state_cleared``); ``close()`` closes the
+    socket after such an end.
     """
 
     def __init__(
@@ -60,8 +78,12 @@ class Connection:
         send: Send,
         scope: Mapping[str, Any] | None = None,
         publish: Publish | None = None,
+        subscribe: Subscribe | None = None,
+        close: CloseSocket | None = None,
     ) -> None:
         self.publish = publish
+        self.subscribe = subscribe
+        self._close = close
         self.engine = get_engine(app)
         self.blocks = self.engine.blocks
         self.store = SessionStore()
@@ -69,7 +91,9 @@ class Connection:
         self._send = send
         self.session: Session | None = None
         self.open = True
-        self._queue: asyncio.Queue[protocol.Frame | GlobalChanged | None] = asyncio.Queue()
+        self._queue: asyncio.Queue[
+            protocol.Frame | GlobalChanged | EndRequested | StateCleared | None
+        ] = asyncio.Queue()
         self._worker = asyncio.create_task(self._work())
         self._keepalive: asyncio.Task[None] | None = None
 
@@ -122,15 +146,29 @@ class Connection:
         """Another session changed a GlobalState: run its listeners here, in turn with events."""
         await self._queue.put(GlobalChanged(component_id))
 
+    async def end_requested(self, reason: str) -> None:
+        """End the session and close the page, saying ``reason``, after the running event."""
+        await self._queue.put(EndRequested(reason))
+
+    async def state_cleared(self) -> None:
+        """The session's State was reset in the store: reload it, run its change listeners."""
+        await self._queue.put(StateCleared())
+
     async def _publish_globals(self, session: Session) -> None:
         changed, session.globals_changed = session.globals_changed, set()
         if self.publish is not None:
             for component_id in sorted(changed):
                 await self.publish(component_id)
 
-    async def _handle(self, frame: protocol.Frame | GlobalChanged) -> None:
+    async def _handle(
+        self, frame: protocol.Frame | GlobalChanged | EndRequested | StateCleared
+    ) -> None:
         if isinstance(frame, GlobalChanged):
             await self._on_global_change(frame.component_id)
+        elif isinstance(frame, EndRequested):
+            await self._on_end_requested(frame.reason)
+        elif isinstance(frame, StateCleared):
+            await self._on_state_cleared()
         elif isinstance(frame, protocol.Hello):
             if self.session is not None:
                 raise protocol.ProtocolError("bad_frame", "this connection already has a session")
@@ -150,13 +188,50 @@ class Connection:
             raise protocol.ProtocolError(
                 "no_session", "send a hello frame before events", frame.seq
             )
+        # Noted for the admin once answered (in memory: see ``activity``).
+        started, clock = time.time(), time.perf_counter()
+        errors: list[str] = []
+        ok, recorded = False, True
+        try:
+            ok = await self._run_event(session, frame, errors)
+        except protocol.ProtocolError as exc:
+            recorded = exc.code != "unknown_event"  # not an event of this app
+            errors.append(exc.message)
+            raise
+        except Exception as exc:
+            errors.append(f"internal error ({type(exc).__name__})")
+            raise
+        finally:
+            if recorded:
+                dependency = self._dependency(frame.dep)
+                activity.event_finished(
+                    self.session or session,
+                    dependency if dependency is not None else frame.dep,
+                    started,
+                    time.perf_counter() - clock,
+                    ok and not errors,
+                    "\n".join(errors),
+                )
+
+    def _dependency(self, dependency_id: int) -> Any:
+        try:
+            return self.blocks.dependency(dependency_id)
+        except KeyError:
+            return None
+
+    async def _run_event(
+        self, session: Session, frame: protocol.EventFrame, errors: list[str]
+    ) -> bool:
+        async def send(out: dict[str, Any]) -> None:
+            if out.get("type") == "alert" and out.get("level") == "error":
+                errors.append(str(out.get("message", "")))
+            await self.send(out)
+
         try:
             async with self.store.locked(session.id) as version:
                 if version != session.version:
                     session = await self._reload(session)
-                ok = await self.engine.run_event(
-                    session, frame.dep, frame.values, frame.seq, self.send
-                )
+                ok = await self.engine.run_event(session, frame.dep, frame.values, frame.seq, send)
                 await self.store.save(session, self._timeout)
             await self._publish_globals(session)
         except InvalidInput as exc:
@@ -172,6 +247,7 @@ class Connection:
                 "conflict", f"{exc}; the event was not applied", frame.seq
             ) from None
         await self.send(protocol.done(frame.seq, ok))
+        return ok
 
     async def _on_global_change(self, component_id: int) -> None:
         session = self.session
@@ -181,6 +257,40 @@ class Connection:
             if version != session.version:
                 session = await self._reload(session)
             await self.engine.run_global_change(session, component_id, self.send)
+            await self.store.save(session, self._timeout)
+        await self._publish_globals(session)
+
+    async def _on_end_requested(self, reason: str) -> None:
+        """An administrator ended this session: say why, end it, close the socket."""
+        await self.send(protocol.closed(reason))
+        if self._keepalive is not None:
+            self._keepalive.cancel()
+        session, self.session = self.session, None
+        if self._close is not None:
+            await self._close()
+        if session is not None:
+            await lifecycle.end_session(
+                self.engine, self.store, session, reason="disconnected by an administrator"
+            )
+
+    async def _on_state_cleared(self) -> None:
+        """Take the cleared values from the store and run the change listeners of those that changed."""
+        session = self.session
+        if session is None:
+            return
+        before = dict(session.pickled)
+        async with self.store.locked(session.id) as version:
+            if version != session.version:
+                session = await self._reload(session)
+            changed = [
+                component
+                for component_id, component in self.blocks.components.items()
+                if component_id in session.pickled
+                and before.get(component_id) != session.pickled[component_id]
+            ]
+            roots = [d for c in changed for d in self.engine.listeners(c, "change")]
+            if roots:
+                await self.engine.run_chain(session, roots, None, self.send)
             await self.store.save(session, self._timeout)
         await self._publish_globals(session)
 
@@ -233,6 +343,12 @@ class Connection:
                 )
         await self.store.save(session, self._timeout)
         await self.send(protocol.session_frame(session.id, resume_token(session), resumed, notice))
+        if session.browser_tokens:
+            tokens, session.browser_tokens = session.browser_tokens, {}
+            await self.send({"type": "browser_state", "seq": None, "dep": None, "tokens": tokens})
+        (activity.session_resumed if resumed else activity.session_started)(session, self.scope)
+        if self.subscribe is not None:
+            await self.subscribe(session.id)
         if resumed:
             await self.send(
                 {
@@ -294,6 +410,7 @@ class Connection:
             period = max(0.05, min(period, min(ttls) / 2))  # type: ignore[type-var]
         while True:
             await lifecycle.heartbeat(self.engine, session, period)
+            activity.session_seen(session)
             await asyncio.sleep(period)
             session = self.session or session
             await self.store.touch(self.blocks, session, self._timeout)
@@ -314,7 +431,13 @@ class Connection:
             if meta and meta.get("epoch") == session.epoch and not meta.get("ended"):
                 # Once begun, an end runs to completion; it checks the epoch again under the lock.
                 await asyncio.shield(
-                    lifecycle.end_session(self.engine, self.store, session, epoch=session.epoch)
+                    lifecycle.end_session(
+                        self.engine,
+                        self.store,
+                        session,
+                        epoch=session.epoch,
+                        reason="connection lost",
+                    )
                 )
         except asyncio.CancelledError:
             pass
@@ -324,4 +447,4 @@ class Connection:
 
     async def _end(self, session: Session) -> None:
         """End a session once (across workers): unload listeners, then expiry after ``age``."""
-        await lifecycle.end_session(self.engine, self.store, session)
+        await lifecycle.end_session(self.engine, self.store, session, reason="page closed")

@@ -9,6 +9,7 @@ from django.http.request import split_domain_port, validate_host
 
 from . import protocol
 from .connection import Connection
+from .control import DISCONNECT_REASON, session_group
 from .registry import AppNotFound, get_engine
 
 CLOSE_UNKNOWN_APP = 4404
@@ -38,6 +39,7 @@ class BlocksConsumer(AsyncWebsocketConsumer):
 
     connection: Connection | None = None
     globals_by_key: dict[str, list[Any]]
+    session_group: str | None = None
 
     async def connect(self) -> None:
         app = self.scope["url_route"]["kwargs"]["app"]
@@ -58,7 +60,31 @@ class BlocksConsumer(AsyncWebsocketConsumer):
         if self.channel_layer is not None:
             for states in self.globals_by_key.values():
                 await self.channel_layer.group_add(states[0].group, self.channel_name)
-        self.connection = Connection(app, self.send_frame, self.scope, publish=self.publish)
+        self.connection = Connection(
+            app,
+            self.send_frame,
+            self.scope,
+            publish=self.publish,
+            subscribe=self.join_session_group,
+            close=self.close,
+        )
+
+    async def join_session_group(self, session_id: str) -> None:
+        """Let the admin reach this page's session, whichever worker it runs on."""
+        if self.channel_layer is None:
+            return
+        self.session_group = session_group(session_id)
+        await self.channel_layer.group_add(self.session_group, self.channel_name)
+
+    async def blocksstate_disconnect(self, message: dict[str, Any]) -> None:
+        """An administrator disconnected this session: end it and close the page."""
+        if self.connection is not None:
+            await self.connection.end_requested(message.get("reason") or DISCONNECT_REASON)
+
+    async def blocksstate_state_cleared(self, message: dict[str, Any]) -> None:
+        """An administrator reset this session's State: show the page what follows from it."""
+        if self.connection is not None:
+            await self.connection.state_cleared()
 
     async def publish(self, component_id: int) -> None:
         """Tell every session of every worker that a GlobalState changed."""
@@ -86,5 +112,7 @@ class BlocksConsumer(AsyncWebsocketConsumer):
         if self.channel_layer is not None:
             for states in getattr(self, "globals_by_key", {}).values():
                 await self.channel_layer.group_discard(states[0].group, self.channel_name)
+            if self.session_group is not None:
+                await self.channel_layer.group_discard(self.session_group, self.channel_name)
         if self.connection is not None:
             await self.connection.disconnect()

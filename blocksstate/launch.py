@@ -371,13 +371,25 @@ def _register(blocks: Blocks) -> str:
 
     if blocks.name is not None:
         return blocks.name
-    name = DEFAULT_APP_NAME
+    base = name = _script_name()
     taken = registered()
     suffix = 2
     while name in taken and taken[name] is not blocks:
-        name, suffix = f"{DEFAULT_APP_NAME}-{suffix}", suffix + 1
+        name, suffix = f"{base}-{suffix}", suffix + 1
     register(name, blocks)
     return name
+
+
+def _script_name() -> str:
+    """Name the app after the script being run, so two scripts' BrowserState keys never meet."""
+    import re
+    import sys
+
+    paths = [arg for arg in sys.argv[:2] if arg.endswith(".py") and Path(arg).stem != "__main__"]
+    if not paths:
+        return DEFAULT_APP_NAME
+    slug = re.sub(r"[^a-z0-9_-]+", "-", Path(paths[0]).stem.lower()).strip("-_")[:64]
+    return slug or DEFAULT_APP_NAME
 
 
 def _where_is(app_name: str, url: str) -> str:

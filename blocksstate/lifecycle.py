@@ -19,6 +19,7 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
+from . import activity
 from .components.state import State
 from .conf import setting
 from .registry import AppNotFound, get_engine, registered
@@ -59,13 +60,18 @@ async def heartbeat(engine: Engine, session: Session, period: float) -> None:
 
 
 async def end_session(
-    engine: Engine, store: SessionStore, session: Session, epoch: int | None = None
+    engine: Engine,
+    store: SessionStore,
+    session: Session,
+    epoch: int | None = None,
+    reason: str = "",
 ) -> bool:
     """End a session once across all workers: run unload listeners, schedule expiry.
 
     Returns False if it had already ended, or, given the ``epoch`` of a dropped
     connection, if the page resumed since. Holds the session's lock, so the end is
-    written over the latest stored session, never over a stale copy.
+    written over the latest stored session, never over a stale copy. ``reason``
+    is what the admin shows (see ``activity``).
     """
     async with store.locked(session.id) as version:
         if version != session.version:
@@ -90,6 +96,7 @@ async def end_session(
             await store.touch(engine.blocks, session, key_timeout(engine))
             due = time.time() + keep_time(engine)
             await asyncio.to_thread(index.schedule, expire_member(session.app, session.id), due)
+            activity.session_ended(session, reason)
     return True
 
 
@@ -128,7 +135,9 @@ async def sweep(now: float | None = None, limit: int = 1000) -> dict[str, int]:
         try:
             if kind == "end":
                 session = await store.load(engine.blocks, session_id)
-                if session is not None and await end_session(engine, store, session):
+                if session is not None and await end_session(
+                    engine, store, session, reason="its worker stopped"
+                ):
                     counts["ended"] += 1
                 else:
                     counts["skipped"] += 1
@@ -161,3 +170,4 @@ async def _sweep_forever() -> None:
                 pass
         except Exception:
             logger.exception("the sweep failed")
+        await activity.purge_if_due()  # old admin records; in a thread, at most hourly

@@ -23,9 +23,9 @@ import pytest
 
 from tests.helpers_session import eventually
 from tests.multiworker.app import APP, build
+from tests.multiworker.client import WsPage
 from tests.multiworker.global_app import APP as GLOBAL_APP
 from tests.multiworker.global_app import build as global_build
-from tests.multiworker.client import WsPage
 
 pytestmark = pytest.mark.redis
 

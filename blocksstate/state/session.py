@@ -94,6 +94,7 @@ class Session:
             "ended": self.ended,
             "props": self.props,
             "written": self.written,
+            "rejected_tokens": self.rejected_tokens,
         }
 
     def size(self) -> int:
@@ -221,6 +222,7 @@ class SessionStore:
             ended=bool(meta.get("ended")),
             props={int(k): v for k, v in meta.get("props", {}).items()},
             written=dict(meta.get("written", {})),
+            rejected_tokens=int(meta.get("rejected_tokens", 0)),
             meta_dirty=False,
         )
         session.version = int(found.get(keys[-1], 0))

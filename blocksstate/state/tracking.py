@@ -128,19 +128,26 @@ class StateTracker:
 
     def _store_in_browser(self, session: Session, changed: set[int]) -> None:
         """Make the tokens of changed BrowserStates (raising, before any commit, if one cannot be)."""
-        from .browser import make_token
 
         for component_id in changed:
             state = self.blocks.components[component_id]
             if isinstance(state, BrowserState):
-                key = state.key_for(session.app)
-                session.browser_tokens[key] = make_token(
-                    session.values[component_id],
-                    app=session.app,
-                    storage_key=key,
-                    secret=state.secret,
-                    encrypt=state.encrypt,
-                )
+                self._issue_token(session, state)
+
+    def _issue_token(self, session: Session, state: BrowserState) -> None:
+        from .browser import make_token
+
+        key = state.key_for(session.app)
+        try:
+            session.browser_tokens[key] = make_token(
+                session.values[state.id],
+                app=session.app,
+                storage_key=key,
+                secret=state.secret,
+                encrypt=state.encrypt,
+            )
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"{state!r}: {exc}") from None
 
     def restore_browser_state(self, session: Session, tokens: Mapping[str, Any]) -> None:
         """Give a new session the BrowserState values its page stored, where their tokens verify.
@@ -171,6 +178,9 @@ class StateTracker:
                 continue
             session.values[state.id] = value
             session.dirty.add(state.id)
+            # Re-issued with the current key and time: a value signed with a rotated-out
+            # key, or about to expire, stays readable as long as the visitor comes back.
+            self._issue_token(session, state)
 
     # -- GlobalState -----------------------------------------------------------------------
 

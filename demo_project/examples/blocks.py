@@ -29,3 +29,6 @@ GUIDE_SCRIPTS = [
 
 for _stem in GUIDE_SCRIPTS:
     blocksstate.register(_stem.replace("_", "-"), load_script(GUIDES / f"{_stem}.py"))
+
+# blocksstate's own example of the global tier (GlobalState), beside the guides' module variable.
+blocksstate.register("live-counter", load_script(Path(__file__).resolve().parent / "live.py"))

@@ -18,6 +18,7 @@ class Example:
     name: str
     title: str
     summary: str
+    source: str | None = None  # the script's file, when it is not one of the guides
 
     @property
     def template_name(self) -> str:
@@ -25,6 +26,8 @@ class Example:
 
     @property
     def script(self) -> Path:
+        if self.source:
+            return GUIDES.parent / self.source
         return GUIDES / f"{self.name.replace('-', '_')}.py"
 
 
@@ -34,6 +37,12 @@ EXAMPLES = [
         "visitors",
         "Visitor counter",
         "Global state: a module-level counter shared by every visitor. Open the page twice.",
+    ),
+    Example(
+        "live-counter",
+        "Live shared counter",
+        "GlobalState: one count for every visitor of every worker, pushed live. Open two windows.",
+        source="live.py",
     ),
     Example(
         "cart",

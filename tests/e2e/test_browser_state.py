@@ -419,7 +419,7 @@ def test_a_launched_script_keeps_its_values_across_a_restart(profile, tmp_path):
     server = run_script_server(script, tmp_path, port, BLOCKSSTATE_SERVER_PORT=str(port))
     try:
         page = profile.new_page()
-        open_app(page, server.url, "/", "app")
+        open_app(page, server.url, "/", "generate_randomly")
         page.get_by_role("button", name="Generate Randomly").click()
         expect(page.get_by_label("Username")).to_have_value(re.compile(r"^[A-Za-z0-9]{10}$"))
         username = page.get_by_label("Username").input_value()
@@ -430,7 +430,7 @@ def test_a_launched_script_keeps_its_values_across_a_restart(profile, tmp_path):
     server = run_script_server(script, tmp_path, port, BLOCKSSTATE_SERVER_PORT=str(port))
     try:
         page.reload()
-        wait_until_connected(page, "app")
+        wait_until_connected(page, "generate_randomly")
         expect(page.get_by_label("Username")).to_have_value(username)
     finally:
         server.stop()

@@ -29,7 +29,7 @@ def test_index_links_every_example_and_the_admin(page, demo_server):
     expect(page.get_by_role("heading", level=1)).to_have_text("State in Blocks, on Django")
     main = page.get_by_role("main")
     expect(main.get_by_role("link", name="Shopping cart")).to_have_attribute("href", "/cart/")
-    expect(main.get_by_role("heading", level=2)).to_have_count(16)
+    expect(main.get_by_role("heading", level=2)).to_have_count(17)
     expect(
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Admin")
     ).to_be_visible()
@@ -57,6 +57,21 @@ def test_visitor_count_is_shared_by_every_visitor(new_page, demo_server):
 
     expect(second.get_by_label("Total Visitors")).to_have_value(re.compile(r"^\d+$"))
     assert int(second.get_by_label("Total Visitors").input_value()) > count
+
+
+def test_a_live_count_reaches_another_visitor_within_a_second(new_page, demo_server):
+    clicker, watcher = new_page(), new_page()  # two visitors: two browser contexts
+    open_app(clicker, demo_server.url, "/live-counter/", "live-counter")
+    open_app(watcher, demo_server.url, "/live-counter/", "live-counter")
+    shown = watcher.get_by_label("Clicks by everyone")
+    expect(shown).to_have_value(re.compile(r"^\d+$"))
+    before = int(shown.input_value())
+
+    clicker.get_by_role("button", name="Click").click()
+
+    # The watcher does nothing: the new count is pushed to its page.
+    expect(shown).to_have_value(str(before + 1), timeout=1000)
+    expect(clicker.get_by_label("Clicks by everyone")).to_have_value(str(before + 1))
 
 
 def test_cart_counts_the_items_added(visit):

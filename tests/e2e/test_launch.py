@@ -26,7 +26,7 @@ COUNTER = GUIDES / "counter.py"
 
 
 def use_the_cart(page, url: str) -> None:
-    open_app(page, url, "/", "app")
+    open_app(page, url, "/", "cart")  # a launched app is named after its script
     page.get_by_label("Milk", exact=True).check()
     page.get_by_label("Water", exact=True).check()
     page.get_by_role("button", name="Add Items").click()
@@ -106,7 +106,7 @@ def test_inside_a_project_the_script_is_served_by_that_project(page, tmp_path, s
     )
     script_servers.append(server)
 
-    open_app(page, server.url, "/", "app")
+    open_app(page, server.url, "/", "counter-2")  # "counter" is the project's own guide app
     page.get_by_role("button", name="Increment").click()
     expect(page.get_by_label("Current Count")).to_have_value("Count: 1")
     assert not (

@@ -1,0 +1,144 @@
+"""The admin in a real browser: a visitor fills a cart, staff find the session, see it, disconnect it."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.support import REPO, TIMEOUT_MS, open_app, session_id
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "e2e-admin-password-not-secret"
+STAFF = {
+    # May see state values and act on sessions.
+    "inspector": ["view_livesession", "view_session_state", "change_livesession"],
+    # May see sessions, not what they hold.
+    "viewer": ["view_livesession"],
+}
+
+CREATE_STAFF = """
+import json, os
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+
+for name, codenames in json.loads(os.environ["E2E_STAFF"]).items():
+    user, _ = get_user_model().objects.get_or_create(username=name)
+    user.is_staff = True
+    user.set_password(os.environ["E2E_PASSWORD"])
+    user.save()
+    user.user_permissions.set(
+        Permission.objects.filter(content_type__app_label="blocksstate", codename__in=codenames)
+    )
+"""
+
+
+@pytest.fixture(scope="module")
+def staff(demo_server):
+    """Create the staff users in the live server's own database (a separate SQLite file)."""
+    import json
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-startup", "-c", CREATE_STAFF],
+        cwd=REPO,
+        env={**demo_server.env, "E2E_STAFF": json.dumps(STAFF), "E2E_PASSWORD": PASSWORD},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return demo_server
+
+
+def log_in(page, base_url: str, username: str) -> None:
+    page.goto(base_url + "/admin/login/?next=/admin/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("link", name="Live sessions")).to_be_visible()
+
+
+def find_session(page, base_url: str, session: str) -> None:
+    """Search the session list for ``session`` (recorded within a second) and open its page."""
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while True:
+        page.goto(base_url + "/admin/blocksstate/livesession/")
+        search = page.get_by_role("textbox", name="Search")
+        search.fill(session[:10])
+        search.press("Enter")
+        link = page.get_by_role("link", name=session[:12])
+        if link.count() == 1 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    row = page.get_by_role("row").filter(has=link)
+    expect(row).to_contain_text("Live")
+    expect(row).to_contain_text("cart")
+    link.click()
+    expect(page.get_by_text(session, exact=True)).to_be_visible()
+
+
+def test_staff_find_a_visitors_cart_see_it_and_disconnect_it(new_page, staff):
+    url = staff.url
+    visitor = new_page()
+    open_app(visitor, url, "/cart/", "cart")
+    visitor.get_by_label("Milk", exact=True).check()
+    visitor.get_by_label("Water", exact=True).check()
+    visitor.get_by_role("button", name="Add Items").click()
+    expect(visitor.get_by_label("Cart Size")).to_have_value("2")
+    session = session_id(visitor, "cart")
+
+    inspector = new_page()
+    log_in(inspector, url, "inspector")
+    find_session(inspector, url, session)
+    values = inspector.locator("#state-values")
+    expect(values).to_contain_text("['Milk', 'Water']")
+    expect(values).to_contain_text("read by add_items")
+    expect(inspector.get_by_role("table").filter(has_text="click on Button")).to_contain_text(
+        "add_items"
+    )  # the recent events
+
+    # Staff without the permission see the session, never its values.
+    viewer = new_page()
+    log_in(viewer, url, "viewer")
+    viewer.goto(inspector.url)
+    expect(viewer.get_by_text(session, exact=True)).to_be_visible()
+    expect(viewer.locator("#state-values")).to_contain_text("State values are hidden")
+    expect(viewer.get_by_text("Milk")).to_have_count(0)
+    expect(viewer.get_by_role("button", name="Disconnect")).to_have_count(0)
+
+    inspector.get_by_role("button", name="Disconnect").click()
+    expect(inspector.get_by_text(re.compile(r"Disconnected 1 session"))).to_be_visible()
+
+    # The visitor's page says so, and lets nothing be clicked any more.
+    app = visitor.locator("[data-bs-app='cart']")
+    expect(app.get_by_role("status")).to_have_text("Disconnected by an administrator.")
+    expect(visitor.get_by_role("button", name="Add Items")).to_be_disabled()
+    expect(visitor.get_by_label("Milk", exact=True)).to_be_disabled()
+
+    # The admin records the end (within a flush).
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while "disconnected by an administrator" not in inspector.content():
+        assert time.monotonic() < deadline, "the end was not recorded"
+        time.sleep(0.3)
+        inspector.reload()
+    expect(inspector.locator(".bs-session-summary")).to_contain_text(
+        "Ended (disconnected by an administrator)"
+    )
+    expect(inspector.get_by_role("button", name="Disconnect")).to_have_count(0)
+
+
+def test_the_admin_shows_how_the_cart_is_wired(new_page, staff):
+    page = new_page()
+    log_in(page, staff.url, "viewer")
+    page.get_by_role("link", name="Registered apps").click()
+    page.get_by_role("link", name="cart", exact=True).click()
+
+    events = page.locator("#events")
+    expect(events).to_contain_text("click on Button 'Add Items'")
+    expect(events).to_contain_text("add_items")
+    expect(page.locator("#components")).to_contain_text("Cart Size")
