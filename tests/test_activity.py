@@ -18,6 +18,7 @@ from django.db import OperationalError
 import blocksstate as gr
 from blocksstate import activity, lifecycle
 from blocksstate.activity import describe_dependency, purge, recorder
+from blocksstate.activity import recording as recording_module
 from blocksstate.models import EventLog, LiveSession
 from blocksstate.state.session import Session
 from tests.helpers_activity import (
@@ -218,14 +219,14 @@ async def test_events_are_answered_while_the_database_is_slow_and_recorded_after
     """The writer thread is stuck in a write (a slow database); pages are answered meanwhile."""
     blocksstate_settings(settings, ACTIVITY_FLUSH_SECONDS=0.05)
     writing, finish = threading.Event(), threading.Event()
-    real_write = activity.write_batch
+    real_write = recording_module.write_batch
 
     def slow_write(batch):
         writing.set()
         finish.wait(30)
         real_write(batch)
 
-    monkeypatch.setattr(activity, "write_batch", slow_write)
+    monkeypatch.setattr(recording_module, "write_batch", slow_write)
     try:
         with registered(cart_app()) as app:
             async with page(app) as client:
@@ -283,7 +284,7 @@ async def test_the_buffer_is_bounded_while_the_database_is_down(
     def down(batch):
         raise OperationalError("the database is down")
 
-    monkeypatch.setattr(activity, "write_batch", down)
+    monkeypatch.setattr(recording_module, "write_batch", down)
     demo = cart_app()
     session = Session.new(demo)
     with caplog.at_level(logging.WARNING, logger="blocksstate"):
@@ -369,13 +370,13 @@ def test_the_cleanup_command_reports_and_can_dry_run(history, settings):
 async def test_the_sweep_purges_at_most_hourly_in_a_thread(recording, monkeypatch):
     await sync_to_async(make_session)("old", 30)
     calls = []
-    real = activity._purge_in_thread
+    real = recording_module.purge_in_thread
 
     def purge_in_thread():
         calls.append(threading.current_thread().name)
         return real()
 
-    monkeypatch.setattr(activity, "_purge_in_thread", purge_in_thread)
+    monkeypatch.setattr(recording_module, "purge_in_thread", purge_in_thread)
 
     assert await recorder.purge_if_due() == (1, 1)
     assert await recorder.purge_if_due() is None  # not due again for an hour

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 import blocksstate as gr
 from blocksstate.activity import recorder
-from blocksstate.admin import preview
+from blocksstate.admin.values import preview
 from blocksstate.models import EventLog, LiveSession
 from blocksstate.state.session import Session, SessionStore
 from tests.helpers_activity import cart_app, closing_connections, recording_on, rows

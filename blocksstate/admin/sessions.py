@@ -1,17 +1,13 @@
-"""The admin: live sessions (their values, events and errors), actions on them, and each app's wiring.
+"""The live sessions and the event log in the admin, with the actions on a live session.
 
-A session's values are read from the cache, never from the database, and only
-by staff with the ``blocksstate.view_session_state`` permission: they can hold
-personal data. Disconnecting a session and clearing its state need the
-"change live session" permission; both reach the worker serving the page
-through the channel layer (see ``control``).
+A session's values are shown only to staff with ``STATE_PERMISSION`` (see
+``values``). Disconnecting a session and clearing its state need
+``MANAGE_PERMISSION``; both reach the worker serving the page through the
+channel layer (see ``control``).
 """
 
 from __future__ import annotations
 
-import json
-import pprint
-import reprlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,117 +18,21 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.defaultfilters import filesizeformat
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
-from . import control
-from .activity import describe_block, function_name
-from .components.base import Component
-from .components.buttons import Button
-from .components.state import State
-from .events import Dependency
-from .models import EventLog, LiveSession, RegisteredApp
-from .registry import AppNotFound, get_app, registered
-from .state.session import SessionBusy, SessionStore
+from .. import control
+from ..models import EventLog, LiveSession
+from ..registry import AppNotFound, registered
+from ..state.session import SessionBusy
+from .readonly import ReadOnlyModelAdmin
+from .values import session_values
 
-# Characters of a value shown before it is cut.
-PREVIEW_CHARS = 2000
-# Values larger than this (pickled) are shown with reprlib's limits, not pretty-printed whole.
-PRETTY_MAX_BYTES = 64 * 1024
 RECENT_EVENTS = 50
 RECENT_ERRORS = 20
 STATE_PERMISSION = "blocksstate.view_session_state"
 MANAGE_PERMISSION = "blocksstate.change_livesession"
-
-
-# -- showing values -------------------------------------------------------------------------
-
-
-def preview(value: Any, size: int = 0, limit: int = PREVIEW_CHARS) -> str:
-    """A value as readable text, cut after ``limit`` characters (saying how much was cut)."""
-    try:
-        if size > PRETTY_MAX_BYTES:
-            short = reprlib.Repr()
-            short.maxlevel, short.maxlist, short.maxdict = 6, 100, 100
-            short.maxtuple, short.maxset, short.maxstring, short.maxother = 100, 100, limit, 200
-            text = short.repr(value)
-        else:
-            text = pprint.pformat(value, width=100, sort_dicts=False)
-    except Exception as exc:  # a value's own __repr__ may fail
-        return f"<cannot show this value: {type(exc).__name__}>"
-    if len(text) > limit:
-        text = f"{text[:limit]}\u2026 ({len(text) - limit:,} more characters)"
-    return text
-
-
-def _uses(blocks: Any) -> dict[int, dict[str, list[str]]]:
-    """For each component id: the functions that read it, write it, and that it triggers."""
-    uses: dict[int, dict[str, list[str]]] = {}
-    for dependency in blocks.dependencies:
-        name = function_name(dependency.fn)
-        for component in dependency.inputs:
-            uses.setdefault(component.id, {}).setdefault("read by", []).append(name)
-        for component in dependency.outputs:
-            uses.setdefault(component.id, {}).setdefault("written by", []).append(name)
-        for block, event in dependency.triggers:
-            if isinstance(block, Component):
-                uses.setdefault(block.id, {}).setdefault("triggers", []).append(
-                    f"{event} \u2192 {name}"
-                )
-    return uses
-
-
-def _describe_uses(uses: dict[str, list[str]]) -> str:
-    return "; ".join(
-        f"{kind} {', '.join(dict.fromkeys(names))}" for kind, names in uses.items() if names
-    )
-
-
-def session_values(obj: LiveSession) -> dict[str, Any]:
-    """Context for a session's values, read from the cache now."""
-    try:
-        blocks = get_app(obj.app)
-    except AppNotFound:
-        return {"state_error": f"The app {obj.app!r} is not registered in this process."}
-    session = async_to_sync(SessionStore().load)(blocks, obj.session_id)
-    if session is None:
-        return {"state_error": "Its values are no longer in the cache (the session expired)."}
-    uses = _uses(blocks)
-    rows = []
-    for component_id, component in blocks.components.items():
-        if component.shared or isinstance(component, Button) or component_id not in session.values:
-            continue  # shared by every session, or a button's caption
-        value = session.values[component_id]
-        is_state = isinstance(component, State)
-        if is_state:
-            size = len(session.pickled.get(component_id, b""))
-        else:
-            size = len(json.dumps(value, default=str).encode())
-        rows.append(
-            {
-                "id": component_id,
-                "name": describe_block(component),
-                "kind": "State" if is_state else "page value",
-                "uses": _describe_uses(uses.get(component_id, {})),
-                "size": size,
-                "size_text": filesizeformat(size),
-                "value": preview(value, size),
-            }
-        )
-    rows.sort(key=lambda row: (row["kind"] != "State", row["id"]))
-    total = session.size()
-    return {
-        "state_rows": rows,
-        "state_total": total,
-        "state_total_text": filesizeformat(total),
-        "state_ended": session.ended,
-    }
-
-
-# -- live sessions -----------------------------------------------------------------------------
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -190,7 +90,7 @@ def _username_field() -> str:
 
 
 @admin.register(LiveSession)
-class LiveSessionAdmin(admin.ModelAdmin):
+class LiveSessionAdmin(ReadOnlyModelAdmin):
     """Read-only: rows are written by the recorder; the actions act on the live session."""
 
     change_form_template = "blocksstate/admin/livesession/change_form.html"
@@ -229,16 +129,6 @@ class LiveSessionAdmin(admin.ModelAdmin):
         if obj.is_live:
             return "Live"
         return f"Ended ({obj.closed_reason})" if obj.closed_reason else "Ended"
-
-    # Nothing is edited here: the recorder writes, retention removes.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_manage_permission(self, request: HttpRequest) -> bool:
         """May disconnect sessions and clear their state."""
@@ -384,7 +274,7 @@ class LiveSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(EventLog)
-class EventLogAdmin(admin.ModelAdmin):
+class EventLogAdmin(ReadOnlyModelAdmin):
     """Every recorded event, across sessions: find the failing ones."""
 
     list_display = ("started_at", "event", "app", "session_link", "duration_ms", "ok", "error")
@@ -404,143 +294,3 @@ class EventLogAdmin(admin.ModelAdmin):
 
         url = reverse("admin:blocksstate_livesession_change", args=[obj.session_id])
         return format_html('<a href="{}">{}</a>', url, obj.session)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-# -- the registered apps and their wiring --------------------------------------------------------
-
-
-def _schema(component: Any) -> str:
-    if isinstance(component, State):
-        return "any picklable value (server only)"
-    try:
-        return json.dumps(component.value_schema().as_dict(), default=str)
-    except Exception as exc:
-        return f"<{type(exc).__name__}>"
-
-
-def app_wiring(blocks: Any) -> dict[str, Any]:
-    """What an app is made of and what is wired to what, for the admin page."""
-    uses = _uses(blocks)
-    components = [
-        {
-            "id": component_id,
-            "type": type(component).__name__,
-            "name": describe_block(component),
-            "label": getattr(component, "label", None) or "",
-            "schema": _schema(component),
-            "interactive": component.is_interactive(),
-            "uses": uses.get(component_id, {}),
-        }
-        for component_id, component in blocks.components.items()
-    ]
-    events = []
-    for dependency in blocks.dependencies:
-        fn = dependency.fn
-        module = getattr(fn, "__module__", "") or ""
-        events.append(
-            {
-                "id": dependency.id,
-                "triggers": [
-                    f"{event} of event {block.id}"
-                    if isinstance(block, Dependency)
-                    else f"{event} on {describe_block(block)}"
-                    for block, event in dependency.triggers
-                ],
-                "function": function_name(fn),
-                "module": module,
-                "inputs": [describe_block(c) for c in dependency.inputs],
-                "outputs": [describe_block(c) for c in dependency.outputs],
-                "chain": [
-                    f"{kind} \u2192 event {step.id} ({function_name(step.fn)})"
-                    for kind, step in dependency.chain
-                ],
-                "trigger_mode": dependency.trigger_mode,
-                "from_page": bool(dependency.client_triggers),
-            }
-        )
-    return {"components": components, "events": events}
-
-
-@admin.register(RegisteredApp)
-class RegisteredAppAdmin(admin.ModelAdmin):
-    """The apps registered in this process (no table): each one's components and events."""
-
-    def get_urls(self) -> list[Any]:
-        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
-        view = self.admin_site.admin_view
-        return [
-            path("", view(self.changelist_view), name=f"{prefix}_changelist"),
-            path("<str:name>/", view(self.app_view), name=f"{prefix}_app"),
-        ]
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # The wiring holds no personal data: whoever may see sessions may see it.
-        return request.user.has_perm("blocksstate.view_registeredapp") or request.user.has_perm(
-            "blocksstate.view_livesession"
-        )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def _context(self, request: HttpRequest, title: str, **extra: Any) -> dict[str, Any]:
-        return {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": title,
-            **extra,
-        }
-
-    def changelist_view(
-        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        live = {}
-        for app in LiveSession.objects.filter(closed_at__isnull=True).values_list("app", flat=True):
-            live[app] = live.get(app, 0) + 1
-        apps = [
-            {
-                "name": name,
-                "title": blocks.title,
-                "components": len(blocks.components),
-                "events": len(blocks.dependencies),
-                "live": live.get(name, 0),
-            }
-            for name, blocks in sorted(registered().items())
-        ]
-        context = self._context(request, "Registered apps", apps=apps, **(extra_context or {}))
-        return TemplateResponse(
-            request, "blocksstate/admin/registeredapp/change_list.html", context
-        )
-
-    def app_view(self, request: HttpRequest, name: str) -> HttpResponse:
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        try:
-            blocks = get_app(name)
-        except AppNotFound:
-            raise Http404(f"no app is registered as {name!r}") from None
-        context = self._context(
-            request,
-            f"App \u201c{name}\u201d",
-            app_name=name,
-            blocks=blocks,
-            delete_cache=blocks.delete_cache,
-            **app_wiring(blocks),
-        )
-        return TemplateResponse(request, "blocksstate/admin/registeredapp/app.html", context)

@@ -1,16 +1,10 @@
-"""The activity recorder: live sessions and their events, written to the database off the event path.
+"""The recorder: hooks that note activity in memory, and the flusher that writes it in batches.
 
-The connection calls cheap hooks (``session_started``, ``event_finished``,
-``session_ended``...) that only note what happened in memory. A flusher task,
-one per process and started lazily from the event loop, writes what was noted
-every ``ACTIVITY_FLUSH_SECONDS`` (sooner when much is waiting), in a thread of
-its own, with one ``bulk_create`` for new sessions, one for events and one
-``UPDATE`` per touched session. An event is answered before its record is
-written, so a slow or locked database never delays a page.
-
-While the database refuses writes, records wait in memory and are retried;
-past ``ACTIVITY_BUFFER_SIZE`` the oldest are dropped, counted and reported in
-a warning: the buffer never grows without limit.
+The hooks run on the event path and touch memory only. The flusher, one task
+per process started lazily from the event loop, hands what was noted to one
+writer thread every ``ACTIVITY_FLUSH_SECONDS`` (sooner when much is waiting).
+A batch the database refuses is put back and retried; past
+``ACTIVITY_BUFFER_SIZE`` records the oldest are dropped, counted and reported.
 """
 
 from __future__ import annotations
@@ -18,22 +12,24 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
-import functools
 import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from .conf import setting
+from ..conf import setting
+from .describe import describe_dependency, describe_scope
+from .records import Batch, EventRecord, SessionRecord
+from .retention import purge_in_thread
+from .writer import end_failed_transaction, write_batch
 
 if TYPE_CHECKING:
-    from .events import Dependency
-    from .state.session import Session
+    from ..events import Dependency
+    from ..state.session import Session
 
 logger = logging.getLogger("blocksstate")
 
@@ -50,50 +46,6 @@ URGENT_SIZE = 1000
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass
-class SessionRecord:
-    """What is waiting to be written about one session (merged until the next flush)."""
-
-    session_id: str
-    app: str
-    # Set when the session started (or resumed) here: enough to create its row.
-    created: dict[str, Any] | None = None
-    last_seen: datetime | None = None
-    closed_at: datetime | None = None
-    closed_reason: str = ""
-    events: int = 0
-    errors: int = 0
-
-    def merge(self, later: SessionRecord) -> None:
-        """Add ``later`` (noted after this one) to this record."""
-        self.created = self.created or later.created
-        self.last_seen = later.last_seen or self.last_seen
-        if later.closed_at is not None:
-            self.closed_at, self.closed_reason = later.closed_at, later.closed_reason
-        self.events += later.events
-        self.errors += later.errors
-
-
-@dataclass(frozen=True)
-class EventRecord:
-    session_id: str
-    dependency_id: int | None
-    event: str
-    started_at: datetime
-    duration_ms: float
-    ok: bool
-    error: str
-
-
-@dataclass
-class Batch:
-    sessions: dict[str, SessionRecord] = field(default_factory=dict)
-    events: list[EventRecord] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.sessions or self.events)
 
 
 class Recorder:
@@ -264,7 +216,7 @@ class Recorder:
 
         try:
             close_old_connections()
-            _end_failed_transaction()
+            end_failed_transaction()
             write_batch(batch)
             return True
         except (DataError, IntegrityError):
@@ -274,7 +226,7 @@ class Recorder:
             logger.exception("Could not record session activity; the batch was dropped")
             return False
         except Exception as exc:
-            _end_failed_transaction()
+            end_failed_transaction()
             self._put_back(batch)  # locked, down, unreachable, not migrated: retried
             self._warn(
                 "failed",
@@ -349,7 +301,7 @@ class Recorder:
         self._last_purge = now
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self._executor, _purge_in_thread)
+            return await loop.run_in_executor(self._executor, purge_in_thread)
         except Exception as exc:
             self._warn(
                 "purge",
@@ -358,204 +310,6 @@ class Recorder:
                 exc,
             )
             return None
-
-
-def _end_failed_transaction() -> None:
-    """Leave no transaction open after a failed write.
-
-    Django closes a connection whose rollback failed, and ``close_old_connections``
-    one left out of autocommit; neither closes an in-memory SQLite database (that
-    would destroy it), so that case is rolled back here.
-    """
-    from django.db import connection
-
-    if connection.connection is None or connection.in_atomic_block:
-        return
-    with contextlib.suppress(Exception):
-        if not connection.get_autocommit():
-            connection.rollback()
-            connection.set_autocommit(True)
-
-
-def _purge_in_thread() -> tuple[int, int]:
-    from django.db import close_old_connections
-
-    close_old_connections()
-    try:
-        return purge()
-    finally:
-        _end_failed_transaction()
-        close_old_connections()
-
-
-# -- writing ----------------------------------------------------------------------------------
-
-
-def write_batch(batch: Batch) -> None:
-    """Create new sessions, add counts and times to known ones, then add the events."""
-    from django.db import transaction
-    from django.db.models import F
-
-    from .models import EventLog, LiveSession
-
-    with transaction.atomic():
-        new = [r for r in batch.sessions.values() if r.created is not None]
-        if new:
-            users = _existing_users(r.created.get("user_id") for r in new)  # type: ignore[union-attr]
-            LiveSession.objects.bulk_create(
-                [_new_session(r, users) for r in new], ignore_conflicts=True
-            )
-        for record in batch.sessions.values():
-            changes: dict[str, Any] = {}
-            if record.last_seen is not None:
-                changes["last_seen_at"] = record.last_seen
-            if record.events:
-                changes["event_count"] = F("event_count") + record.events
-            if record.errors:
-                changes["error_count"] = F("error_count") + record.errors
-            if record.closed_at is not None:
-                changes["closed_at"] = record.closed_at
-                changes["closed_reason"] = record.closed_reason[:100]
-            elif record.created is not None:
-                changes["closed_at"] = None  # a resumed session is live again
-                changes["closed_reason"] = ""
-            if changes:
-                LiveSession.objects.filter(session_id=record.session_id).update(**changes)
-        if batch.events:
-            ids = dict(
-                LiveSession.objects.filter(
-                    session_id__in={e.session_id for e in batch.events}
-                ).values_list("session_id", "pk")
-            )
-            EventLog.objects.bulk_create(
-                [
-                    EventLog(
-                        session_id=ids[e.session_id],
-                        dependency_id=e.dependency_id,
-                        event=e.event[:300],
-                        started_at=e.started_at,
-                        duration_ms=e.duration_ms,
-                        ok=e.ok,
-                        error=e.error,
-                    )
-                    for e in batch.events
-                    if e.session_id in ids  # a session whose record was dropped has no row
-                ]
-            )
-
-
-def _existing_users(user_ids: Iterable[Any]) -> set[Any]:
-    """The ids among ``user_ids`` of users that still exist (one query)."""
-    from django.contrib.auth import get_user_model
-
-    model = get_user_model()
-    wanted = {model._meta.pk.to_python(u) for u in user_ids if u is not None}
-    if not wanted:
-        return set()
-    return set(model._default_manager.filter(pk__in=wanted).values_list("pk", flat=True))
-
-
-def _new_session(record: SessionRecord, users: set[Any]) -> Any:
-    from django.contrib.auth import get_user_model
-
-    from .models import LiveSession
-
-    fields = dict(record.created or {})
-    user_id = fields.pop("user_id", None)
-    if user_id is not None:
-        user_id = get_user_model()._meta.pk.to_python(user_id)
-    return LiveSession(
-        session_id=record.session_id,
-        app=record.app,
-        user_id=user_id if user_id in users else None,
-        last_seen_at=record.last_seen or fields["connected_at"],
-        **fields,
-    )
-
-
-def purge(
-    days: float | None = None, now: datetime | None = None, dry_run: bool = False
-) -> tuple[int, int]:
-    """Remove sessions ended (or not seen) more than ``days`` ago, and older events.
-
-    Returns ``(sessions, events)``: how many were (or, with ``dry_run``, would be)
-    removed, events of removed sessions included.
-    """
-    from django.db.models import Q
-
-    from .models import EventLog, LiveSession
-
-    days = setting("RETENTION_DAYS") if days is None else days
-    cutoff = (now or _now()) - timedelta(days=days)
-    # A session its worker never recorded as ended (the process died) counts from when last seen.
-    sessions = LiveSession.objects.filter(
-        Q(closed_at__lt=cutoff) | Q(closed_at__isnull=True, last_seen_at__lt=cutoff)
-    )
-    events = EventLog.objects.filter(Q(started_at__lt=cutoff) | Q(session__in=sessions))
-    counts = (sessions.count(), events.count())
-    if not dry_run:
-        events.delete()
-        sessions.delete()
-    return counts
-
-
-# -- describing ---------------------------------------------------------------------------------
-
-
-def describe_scope(scope: Mapping[str, Any]) -> dict[str, Any]:
-    """Who is behind a WebSocket: user, Django session, address and browser (as model fields)."""
-    user = scope.get("user")
-    user_id = None
-    if user is not None and getattr(user, "is_authenticated", False):
-        user_id = user.pk
-    session = scope.get("session")
-    session_key = getattr(session, "session_key", None) if session is not None else None
-    headers = dict(scope.get("headers") or [])
-    agent = headers.get(b"user-agent", b"").decode("latin-1")
-    client = scope.get("client") or (None, None)
-    return {
-        "user_id": user_id,
-        "django_session_key": (session_key or "")[:40],
-        "client_address": str(client[0] or "")[:64],
-        "user_agent": agent[:300],
-    }
-
-
-def describe_block(block: Any) -> str:
-    """A component as a visitor sees it: ``Button 'Add Items'``, ``Number 'Cart Size'``."""
-    from .blocks import Blocks
-
-    if isinstance(block, Blocks):
-        return "the app"
-    kind = type(block).__name__
-    label = getattr(block, "label", None)
-    if not label and isinstance(getattr(block, "value", None), str) and block.value:
-        label = block.value  # a button's text
-    return f"{kind} {label!r}" if label else f"{kind} {block.id}"
-
-
-def function_name(fn: Any) -> str:
-    """A handler's name as its code says it: ``add_items``, ``Cart.add`` (no ``<locals>``)."""
-    if fn is None:
-        return "no function"
-    name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
-    return name.rsplit("<locals>.", 1)[-1]
-
-
-@functools.lru_cache(maxsize=4096)
-def _describe(dependency: Dependency) -> str:
-    triggers = dependency.client_triggers or dependency.triggers
-    when = ", ".join(f"{event} on {describe_block(block)}" for block, event in triggers)
-    return f"{when} \u2192 {function_name(dependency.fn)}"
-
-
-def describe_dependency(dependency: Dependency | int | None) -> str:
-    """An event in words: ``click on Button 'Add Items' → add_items``."""
-    from .events import Dependency
-
-    if isinstance(dependency, Dependency):
-        return _describe(dependency)
-    return "load" if dependency is None else f"event {dependency}"
 
 
 recorder = Recorder()

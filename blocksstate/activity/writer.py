@@ -1,0 +1,108 @@
+"""Writing a batch of activity to the database: new sessions, counts and times, events."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from typing import Any
+
+from .records import Batch, SessionRecord
+
+
+def write_batch(batch: Batch) -> None:
+    """Create new sessions, add counts and times to known ones, then add the events."""
+    from django.db import transaction
+    from django.db.models import F
+
+    from ..models import EventLog, LiveSession
+
+    with transaction.atomic():
+        new = [r for r in batch.sessions.values() if r.created is not None]
+        if new:
+            users = _existing_users(r.created.get("user_id") for r in new)  # type: ignore[union-attr]
+            LiveSession.objects.bulk_create(
+                [_new_session(r, users) for r in new], ignore_conflicts=True
+            )
+        for record in batch.sessions.values():
+            changes: dict[str, Any] = {}
+            if record.last_seen is not None:
+                changes["last_seen_at"] = record.last_seen
+            if record.events:
+                changes["event_count"] = F("event_count") + record.events
+            if record.errors:
+                changes["error_count"] = F("error_count") + record.errors
+            if record.closed_at is not None:
+                changes["closed_at"] = record.closed_at
+                changes["closed_reason"] = record.closed_reason[:100]
+            elif record.created is not None:
+                changes["closed_at"] = None  # a resumed session is live again
+                changes["closed_reason"] = ""
+            if changes:
+                LiveSession.objects.filter(session_id=record.session_id).update(**changes)
+        if batch.events:
+            ids = dict(
+                LiveSession.objects.filter(
+                    session_id__in={e.session_id for e in batch.events}
+                ).values_list("session_id", "pk")
+            )
+            EventLog.objects.bulk_create(
+                [
+                    EventLog(
+                        session_id=ids[e.session_id],
+                        dependency_id=e.dependency_id,
+                        event=e.event[:300],
+                        started_at=e.started_at,
+                        duration_ms=e.duration_ms,
+                        ok=e.ok,
+                        error=e.error,
+                    )
+                    for e in batch.events
+                    if e.session_id in ids  # a session whose record was dropped has no row
+                ]
+            )
+
+
+def _existing_users(user_ids: Iterable[Any]) -> set[Any]:
+    """The ids among ``user_ids`` of users that still exist (one query)."""
+    from django.contrib.auth import get_user_model
+
+    model = get_user_model()
+    wanted = {model._meta.pk.to_python(u) for u in user_ids if u is not None}
+    if not wanted:
+        return set()
+    return set(model._default_manager.filter(pk__in=wanted).values_list("pk", flat=True))
+
+
+def _new_session(record: SessionRecord, users: set[Any]) -> Any:
+    from django.contrib.auth import get_user_model
+
+    from ..models import LiveSession
+
+    fields = dict(record.created or {})
+    user_id = fields.pop("user_id", None)
+    if user_id is not None:
+        user_id = get_user_model()._meta.pk.to_python(user_id)
+    return LiveSession(
+        session_id=record.session_id,
+        app=record.app,
+        user_id=user_id if user_id in users else None,
+        last_seen_at=record.last_seen or fields["connected_at"],
+        **fields,
+    )
+
+
+def end_failed_transaction() -> None:
+    """Leave no transaction open after a failed write.
+
+    Django closes a connection whose rollback failed, and ``close_old_connections``
+    one left out of autocommit; neither closes an in-memory SQLite database (that
+    would destroy it), so that case is rolled back here.
+    """
+    from django.db import connection
+
+    if connection.connection is None or connection.in_atomic_block:
+        return
+    with contextlib.suppress(Exception):
+        if not connection.get_autocommit():
+            connection.rollback()
+            connection.set_autocommit(True)

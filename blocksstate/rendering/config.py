@@ -1,0 +1,86 @@
+"""The page config of ``docs/protocol.md``: what the client knows of an app before its socket opens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..blocks import Blocks
+from ..components.base import Block, Component
+from ..components.state import BrowserState
+from ..protocol import PROTOCOL_VERSION
+
+
+def type_of(block: Block) -> str:
+    """Return the type the page knows a block by: its template name."""
+    return block.template_name or block.type_name
+
+
+def is_editable(component: Component) -> bool:
+    """Whether the page may send this component's value (the engine's rule, before any update)."""
+    return component.accepts_input and component.is_interactive()
+
+
+def _walk(block: Block) -> list[Block]:
+    found: list[Block] = []
+    for child in getattr(block, "children", []):
+        found.append(child)
+        found.extend(_walk(child))
+    return found
+
+
+def browser_storage_keys(blocks: Blocks, name: str) -> list[str]:
+    """Return the localStorage keys of the app's BrowserStates, in component order (no secrets)."""
+    keys = (c.key_for(name) for c in blocks.components.values() if isinstance(c, BrowserState))
+    return list(dict.fromkeys(keys))
+
+
+def page_config(blocks: Blocks, name: str | None = None) -> dict[str, Any]:
+    """Return the page config of ``docs/protocol.md``: components, page events, socket path.
+
+    ``browser_state`` names the localStorage keys where the page keeps the tokens
+    of the app's BrowserStates; the secrets that sign them never leave the server.
+    """
+    name = name or blocks.name
+    if not name:
+        raise ValueError(
+            f"{blocks!r} is not registered: call blocksstate.register(name, blocks) first"
+        )
+    dependencies: list[dict[str, Any]] = []
+    events: dict[int, set[str]] = {}
+    for dependency in blocks.dependencies:
+        triggers = [
+            (block, event)
+            for block, event in dependency.client_triggers
+            if block.id is not None and block is not blocks
+        ]
+        if not triggers:
+            continue
+        for block, event in triggers:
+            events.setdefault(block.id, set()).add(event)  # type: ignore[arg-type]
+        dependencies.append(
+            {
+                "id": dependency.id,
+                "triggers": [[block.id, event] for block, event in triggers],
+                "trigger_mode": dependency.trigger_mode,
+                "show_progress": dependency.show_progress,
+                "outputs": [c.id for c in dependency.outputs if not c.server_only],
+            }
+        )
+    components: dict[str, Any] = {}
+    for block in _walk(blocks):
+        if getattr(block, "server_only", False):
+            continue
+        if isinstance(block, Component) or block.id in events:
+            components[str(block.id)] = {
+                "type": type_of(block),
+                "editable": isinstance(block, Component) and is_editable(block),
+                "events": sorted(events.get(block.id, ())),  # type: ignore[arg-type]
+            }
+    return {
+        "app": name,
+        "protocol": PROTOCOL_VERSION,
+        "ws": f"/ws/blocks/{name}/",
+        "components": components,
+        "dependencies": dependencies,
+        "browser_state": browser_storage_keys(blocks, name),
+    }
