@@ -1,0 +1,1 @@
+"""The benchmark's own Django project: settings, the measured apps, an ASGI module."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BenchSiteConfig(AppConfig):
+    name = "benchsite"
+    verbose_name = "blocksstate benchmark"
