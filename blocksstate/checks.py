@@ -8,6 +8,9 @@ from django.core.checks import Error, Tags, Warning, register
 
 from .conf import DEFAULTS
 
+# LocMemCache entries below which live sessions risk eviction (a few keys per session).
+MIN_LOCMEM_ENTRIES = 10_000
+
 # Settings of the activity recorder that must be positive (checked, since a bad one only shows later).
 POSITIVE_NUMBERS: dict[str, type | tuple[type, ...]] = {
     "ACTIVITY_FLUSH_SECONDS": (int, float),
@@ -59,7 +62,18 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
                 id="blocksstate.E003",
             )
         )
-    elif not settings.DEBUG:
+    elif (
+        caches[alias].get("BACKEND", "").endswith("LocMemCache")
+        and int((caches[alias].get("OPTIONS") or {}).get("MAX_ENTRIES", 300)) < MIN_LOCMEM_ENTRIES
+    ):
+        messages.append(
+            Warning(
+                f"The session state cache {alias!r} is a LocMemCache that keeps few entries; it evicts live sessions' state once they hold more.",
+                hint=f"blocksstate stores a few keys per session: set CACHES[{alias!r}]['OPTIONS'] = {{'MAX_ENTRIES': 1_000_000}}, or use Redis.",
+                id="blocksstate.W004",
+            )
+        )
+    if alias in caches and not settings.DEBUG:
         backend = caches[alias].get("BACKEND", "")
         if backend.endswith(("LocMemCache", "DummyCache")):
             messages.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -11,6 +12,8 @@ from . import protocol
 from .connection import Connection
 from .control import DISCONNECT_REASON, session_group
 from .registry import AppNotFound, get_engine
+
+logger = logging.getLogger("blocksstate")
 
 CLOSE_UNKNOWN_APP = 4404
 CLOSE_FORBIDDEN_ORIGIN = 4403
@@ -109,10 +112,17 @@ class BlocksConsumer(AsyncWebsocketConsumer):
             await self.connection.receive(text_data)
 
     async def disconnect(self, code: int) -> None:
-        if self.channel_layer is not None:
-            for states in getattr(self, "globals_by_key", {}).values():
-                await self.channel_layer.group_discard(states[0].group, self.channel_name)
-            if self.session_group is not None:
-                await self.channel_layer.group_discard(self.session_group, self.channel_name)
+        # The session first: a channel layer in trouble (Redis pool exhausted, say) must
+        # not keep the session from ending (unload, expiry) when the page is gone.
         if self.connection is not None:
             await self.connection.disconnect()
+        if self.channel_layer is None:
+            return
+        groups = [states[0].group for states in getattr(self, "globals_by_key", {}).values()]
+        if self.session_group is not None:
+            groups.append(self.session_group)
+        for group in groups:
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception:  # the layer expires stale members by itself
+                logger.warning("Could not leave channel group %s", group, exc_info=True)

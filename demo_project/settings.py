@@ -98,6 +98,8 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # The default (300 entries) would evict live sessions' state past ~100 sessions.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
         }
     }
     CHANNEL_LAYERS = {

@@ -50,6 +50,7 @@ DATABASES = {
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
     },
     "redis": {
         "BACKEND": "django_redis.cache.RedisCache",

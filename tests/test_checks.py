@@ -4,7 +4,13 @@ from django.test import override_settings
 
 from blocksstate.checks import check_settings
 
-LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+LOCMEM = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    }
+}
+SMALL_LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REDIS = {
     "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://127.0.0.1:6399/0"}
 }
@@ -41,3 +47,10 @@ def test_unknown_cache_alias_is_an_error_with_a_hint():
 def test_misspelt_setting_is_an_error_naming_it():
     (message,) = [m for m in check_settings() if m.id == "blocksstate.E002"]
     assert "RESUME_GRAEC" in message.msg
+
+
+@override_settings(DEBUG=True, CACHES=SMALL_LOCMEM, CHANNEL_LAYERS=IN_MEMORY)
+def test_a_locmem_cache_with_its_default_300_entries_is_flagged_even_in_development():
+    (message,) = check_settings()
+    assert message.id == "blocksstate.W004"
+    assert "MAX_ENTRIES" in message.hint

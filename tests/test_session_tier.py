@@ -656,3 +656,25 @@ async def test_the_lock_is_held_by_one_worker_at_a_time(cache_alias, settings):
             pass
     async with store.locked("some-session"):
         pass
+
+
+async def test_a_session_still_ends_when_the_channel_layer_fails_at_disconnect(
+    cache_alias, settings, no_background_sweep, monkeypatch
+):
+    """A burst of disconnects can exhaust the layer's Redis pool: the session must end anyway."""
+    from channels.layers import InMemoryChannelLayer
+
+    async def refuse(*args, **kwargs):
+        raise ConnectionError("too many connections")
+
+    blocksstate_settings(settings, RESUME_GRACE=0.2)
+    unloads = []
+    demo, _ = unload_app(unloads)
+    with registered(demo) as app:
+        client = PageClient(app)
+        await client.open()
+        monkeypatch.setattr(InMemoryChannelLayer, "group_discard", refuse)
+        await client.drop()
+
+        await eventually(lambda: unloads, what="unload despite the failing layer")
+        assert unloads == [client.session_id]

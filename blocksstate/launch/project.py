@@ -116,7 +116,13 @@ def embedded_settings(server_name: str, *, show_error: bool = False) -> dict[str
                 "NAME": str(data_dir / "launch.sqlite3"),
             }
         },
-        "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+        "CACHES": {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                # The default (300 entries) would evict live sessions' state past ~100 sessions.
+                "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+            }
+        },
         "CHANNEL_LAYERS": {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}},
         "STATIC_URL": "/static/",
         "USE_TZ": True,
