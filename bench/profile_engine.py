@@ -99,12 +99,19 @@ class InlineExecutor:
 
 
 def what_if(inline_handlers: bool, no_lock: bool) -> None:
-    from blocksstate import engine
+    import importlib
+
     from blocksstate.state.session import SessionStore
 
     if inline_handlers:
         inline = InlineExecutor()
-        engine.handler_executor = lambda: inline  # type: ignore[assignment]
+        for module_name in ("blocksstate.handlers", "blocksstate.engine"):
+            try:
+                module = importlib.import_module(module_name)
+            except ImportError:
+                continue
+            if hasattr(module, "handler_executor"):
+                module.handler_executor = lambda: inline  # type: ignore[attr-defined]
     if no_lock:
 
         class SameVersion:
@@ -123,16 +130,38 @@ def what_if(inline_handlers: bool, no_lock: bool) -> None:
 
 
 def instrument() -> None:
-    from blocksstate import engine, protocol
-    from blocksstate.components.state import State
-    from blocksstate.state.session import SessionStore
+    """Wrap the stages that exist in this version of the package (its layout moves)."""
+    import importlib
 
-    timed_async(engine.Engine, "run_event", "Engine.run_event (all steps)")
-    timed_sync(engine.Engine, "_detect_state_changes", "  _detect_state_changes (pickle States)")
-    timed_sync(State, "dumps", "    State.dumps (each pickle)")
-    timed_cm(SessionStore, "locked", "SessionStore.locked")
-    timed_async(SessionStore, "save", "SessionStore.save")
-    timed_sync(protocol, "encode", "protocol.encode (each frame)")
+    stages = [
+        ("blocksstate.engine:Engine.run_event", "async", "Engine.run_event (all steps)"),
+        (
+            "blocksstate.state.tracking:StateTracker.detect_changes",
+            "sync",
+            "  detect_changes (pickle States)",
+        ),
+        (
+            "blocksstate.engine:Engine._detect_state_changes",
+            "sync",
+            "  _detect_state_changes (pickle States)",
+        ),
+        ("blocksstate.components.state:State.dumps", "sync", "    State.dumps (each pickle)"),
+        ("blocksstate.state.session:SessionStore.locked", "cm", "SessionStore.locked"),
+        ("blocksstate.state.session:SessionStore.save", "async", "SessionStore.save"),
+        ("blocksstate.protocol:encode", "sync", "protocol.encode (each frame)"),
+    ]
+    for target, kind, label in stages:
+        module_name, _, attr = target.partition(":")
+        try:
+            owner: Any = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        *path, name = attr.split(".")
+        for part in path:
+            owner = getattr(owner, part, None)
+        if owner is None or not hasattr(owner, name):
+            continue
+        {"async": timed_async, "sync": timed_sync, "cm": timed_cm}[kind](owner, name, label)
 
 
 async def drive(app: str, events: int, values_for: Any, dep: int) -> list[float]:
@@ -220,12 +249,8 @@ def main() -> None:
     def values_for(seq: int) -> dict[str, Any]:
         return {str(items_id): ["Milk", "Water"]} if items_id is not None else {}
 
-    # Warm up, then measure without and with the stage timers.
-    asyncio.run(drive(args.app, min(200, args.events), values_for, main_dep.id))
-    medians = []
-    for _ in range(args.repeat):
-        plain = asyncio.run(drive(args.app, args.events, values_for, main_dep.id))
-        medians.append(statistics.median(plain))
+    # Warm up, then measure without and with the stage timers, all in one event loop
+    # (the package keeps process-wide tasks, such as its sweeper, on the loop).
     profiler: Any = None
     if args.cprofile:
         import cProfile
@@ -235,12 +260,23 @@ def main() -> None:
         import pyinstrument
 
         profiler = pyinstrument.Profiler(interval=0.0001, async_mode="disabled")
-    instrument()
-    if profiler is not None:
-        profiler.enable() if args.cprofile else profiler.start()
-    timed = asyncio.run(drive(args.app, args.events, values_for, main_dep.id))
-    if profiler is not None:
-        profiler.disable() if args.cprofile else profiler.stop()
+
+    async def measure() -> tuple[list[float], list[float]]:
+        await drive(args.app, min(200, args.events), values_for, main_dep.id)
+        medians = []
+        for _ in range(args.repeat):
+            plain = await drive(args.app, args.events, values_for, main_dep.id)
+            medians.append(statistics.median(plain))
+        instrument()
+        if profiler is not None:
+            profiler.enable() if args.cprofile else profiler.start()
+        timed = await drive(args.app, args.events, values_for, main_dep.id)
+        if profiler is not None:
+            profiler.disable() if args.cprofile else profiler.stop()
+        return medians, timed
+
+    loop = asyncio.new_event_loop()
+    medians, timed = loop.run_until_complete(measure())
 
     def us(values: list[float]) -> str:
         return f"{statistics.median(values) * 1e6:8.1f} µs median, {statistics.fmean(values) * 1e6:8.1f} µs mean"
@@ -273,6 +309,8 @@ def main() -> None:
         stats.sort_stats("tottime").print_stats(25)
     elif args.pyinstrument:
         print(profiler.output_text(unicode=True, color=False, show_all=False))
+    sys.stdout.flush()
+    os._exit(0)  # the package's process-wide tasks (sweeper, activity writer) never end
 
 
 if __name__ == "__main__":

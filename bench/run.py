@@ -1147,7 +1147,7 @@ class Bench:
                 )
             lines.append("")
             lines.append(
-                "Idle: each session connected and said hello (Gradio: heartbeat stream open and one event run, which is when Gradio creates a session's state). Closed: sockets dropped without a `close` frame; blocksstate ends them after `RESUME_GRACE` (5 s in the bench settings), the table waits until the worker holds no session."
+                "Idle: each session connected and said hello (Gradio: heartbeat stream open and one event run, which is when Gradio creates a session's state). Closed: sockets dropped without a `close` frame; blocksstate ends them after `RESUME_GRACE` (5 s in the bench settings), the table waits until the worker holds no session (at most 60 s; the last column says how many were still held)."
             )
             lines.append("")
         if self.sweep:

@@ -5,6 +5,7 @@ InMemoryChannelLayer. With ``BENCH_REDIS_URL``: django-redis cache and channels-
 layer, as several workers need. DEBUG is off, as in production.
 """
 
+import json
 import os
 import resource
 from pathlib import Path
@@ -82,7 +83,11 @@ else:
 
 # Package defaults, except a short resume grace so the memory run can see dropped
 # sessions end without waiting 30 s (BENCH_RESUME_GRACE overrides).
-BLOCKSSTATE = {"RESUME_GRACE": int(os.environ.get("BENCH_RESUME_GRACE", "5"))}
+# BENCH_BLOCKSSTATE (JSON) adds settings for an experiment, e.g. '{"EVENT_LOG": false}'.
+BLOCKSSTATE = {
+    "RESUME_GRACE": int(os.environ.get("BENCH_RESUME_GRACE", "5")),
+    **json.loads(os.environ.get("BENCH_BLOCKSSTATE", "{}")),
+}
 
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

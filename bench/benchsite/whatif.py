@@ -10,8 +10,12 @@ package is edited; ``run.py --what-if NAME,...`` sets it and labels the results.
   handler thread pool (what a per-dependency "fast handler" option would do).
 - ``no_lock_locmem``: no cross-worker session lock when the cache is a per-process
   LocMemCache (one worker: the connection's queue already orders a session's events).
-- ``shared_cache_backend``: one cache backend object per process for the session
-  store, instead of one per connection (``caches[alias]`` is per async context).
+- ``disconnect_first``: the consumer tells the connection the socket closed before
+  it leaves its channel-layer groups, and a layer error there is logged, not raised
+  (so a burst of disconnects cannot leave sessions alive).
+- ``shared_cache_backend``: one cache backend object per process and alias, instead
+  of one per connection (Django's ``caches[alias]`` is local to each asyncio context,
+  and the session store, the expiry index and the global tier all ask for it).
 """
 
 from __future__ import annotations
@@ -22,7 +26,13 @@ import functools
 import os
 from typing import Any
 
-PATCHES = ("no_close_old_connections", "inline_handlers", "no_lock_locmem", "shared_cache_backend")
+PATCHES = (
+    "no_close_old_connections",
+    "inline_handlers",
+    "no_lock_locmem",
+    "shared_cache_backend",
+    "disconnect_first",
+)
 
 
 class InlineExecutor(concurrent.futures.Executor):
@@ -64,18 +74,46 @@ def apply() -> list[str]:
             await handler(message)
 
         BlocksConsumer.dispatch = dispatch  # type: ignore[method-assign]
+    if "disconnect_first" in names:
+        import logging
+
+        from blocksstate.consumers import BlocksConsumer
+
+        original_disconnect = BlocksConsumer.disconnect
+
+        async def disconnect(self: Any, code: int) -> None:
+            connection, self.connection = self.connection, None
+            if connection is not None:
+                await connection.disconnect()
+            try:
+                await original_disconnect(self, code)  # leaves the groups
+            except Exception:
+                logging.getLogger("blocksstate").warning(
+                    "leaving channel-layer groups failed", exc_info=True
+                )
+
+        BlocksConsumer.disconnect = disconnect  # type: ignore[method-assign]
     if "inline_handlers" in names:
-        from blocksstate import engine
+        import importlib
 
         inline = InlineExecutor()
-        engine.handler_executor = lambda: inline  # type: ignore[assignment]
+        for module_name in ("blocksstate.handlers", "blocksstate.engine"):
+            try:
+                module = importlib.import_module(module_name)
+            except ImportError:
+                continue
+            if hasattr(module, "handler_executor"):
+                module.handler_executor = lambda: inline  # type: ignore[attr-defined]
     if "no_lock_locmem" in names or "shared_cache_backend" in names:
         from django.core.cache import caches
 
         from blocksstate.state.session import SessionStore
 
         if "shared_cache_backend" in names:
+            # Every ``caches[alias]`` of the process (session store, expiry index, global
+            # state...) returns one backend per alias, not one per asyncio context.
             backend = functools.cache(caches.create_connection)
+            type(caches).__getitem__ = lambda self, alias: backend(alias)  # type: ignore[method-assign]
             SessionStore.cache = property(lambda self: backend(self.cache_alias))  # type: ignore[assignment]
         if "no_lock_locmem" in names:
             original = SessionStore.locked
