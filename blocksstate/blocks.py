@@ -44,7 +44,6 @@ class Blocks(BlockContext):
         self.mode = mode
         self.name: str | None = None
         self.components: dict[int, Component] = {}
-        self.block_list: list[Block] = []
         self.dependencies: list[Dependency] = []
         self._ids = itertools.count(1)
         self._server: Any = None
@@ -60,7 +59,6 @@ class Blocks(BlockContext):
         """Give ``block`` (and anything it already holds) an id in this app."""
         block.blocks = self
         block.id = next(self._ids)
-        self.block_list.append(block)
         if isinstance(block, Component):
             self.components[block.id] = block
         for child in getattr(block, "children", []):

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -228,11 +228,8 @@ class Connection:
             await self.send(out)
 
         try:
-            async with self.store.locked(session.id) as version:
-                if version != session.version:
-                    session = await self._reload(session)
+            async with self._current(session) as session:
                 ok = await self.engine.run_event(session, frame.dep, frame.values, frame.seq, send)
-                await self.store.save(session, self._timeout)
             await self._publish_globals(session)
         except InvalidInput as exc:
             raise protocol.ProtocolError("invalid_input", exc.message, frame.seq) from None
@@ -253,11 +250,8 @@ class Connection:
         session = self.session
         if session is None:
             return
-        async with self.store.locked(session.id) as version:
-            if version != session.version:
-                session = await self._reload(session)
+        async with self._current(session) as session:
             await self.engine.run_global_change(session, component_id, self.send)
-            await self.store.save(session, self._timeout)
         await self._publish_globals(session)
 
     async def _on_end_requested(self, reason: str) -> None:
@@ -279,9 +273,7 @@ class Connection:
         if session is None:
             return
         before = dict(session.pickled)
-        async with self.store.locked(session.id) as version:
-            if version != session.version:
-                session = await self._reload(session)
+        async with self._current(session) as session:
             changed = [
                 component
                 for component_id, component in self.blocks.components.items()
@@ -291,8 +283,17 @@ class Connection:
             roots = [d for c in changed for d in self.engine.listeners(c, "change")]
             if roots:
                 await self.engine.run_chain(session, roots, None, self.send)
-            await self.store.save(session, self._timeout)
         await self._publish_globals(session)
+
+    @contextlib.asynccontextmanager
+    async def _current(self, session: Session) -> AsyncIterator[Session]:
+        """Hold the session's lock and yield it up to date (reloaded if another worker wrote
+        it); save what changed before letting go."""
+        async with self.store.locked(session.id) as version:
+            if version != session.version:
+                session = await self._reload(session)
+            yield session
+            await self.store.save(session, self._timeout)
 
     async def _reload(self, session: Session) -> Session:
         """Take the stored session, written by another worker, in place of ours."""
@@ -345,23 +346,16 @@ class Connection:
         await self.send(protocol.session_frame(session.id, resume_token(session), resumed, notice))
         if session.browser_tokens:
             tokens, session.browser_tokens = session.browser_tokens, {}
-            await self.send({"type": "browser_state", "seq": None, "dep": None, "tokens": tokens})
+            await self.send(protocol.browser_state(None, None, tokens))
         (activity.session_resumed if resumed else activity.session_started)(session, self.scope)
         if self.subscribe is not None:
             await self.subscribe(session.id)
         if resumed:
-            await self.send(
-                {
-                    "type": "update",
-                    "seq": None,
-                    "dep": None,
-                    "updates": self._page_state(session, everything=True),
-                }
-            )
+            await self.send(protocol.update(None, None, self.engine.page_state(session, True)))
         else:
-            initial = self._page_state(session, everything=False)
+            initial = self.engine.page_state(session, everything=False)
             if initial:
-                await self.send({"type": "update", "seq": None, "dep": None, "updates": initial})
+                await self.send(protocol.update(None, None, initial))
             await self.engine.run_load(session, self.send)
             await self.store.save(session, self._timeout)
             await self._publish_globals(session)
@@ -389,19 +383,6 @@ class Connection:
         session.meta_dirty = True
         return session, None
 
-    def _page_state(self, session: Session, everything: bool) -> dict[str, Any]:
-        """Values (and changed properties) the page must show: all, or the per-session ones."""
-        from .engine import page_props
-
-        updates: dict[str, Any] = {}
-        for component_id, component in self.blocks.components.items():
-            if component.server_only or not (everything or callable(component.value)):
-                continue
-            entry = page_props(component, session.props.get(component_id, {})) if everything else {}
-            entry["value"] = session.values.get(component_id)
-            updates[str(component_id)] = entry
-        return updates
-
     async def _keep_alive(self, session: Session) -> None:
         """While connected: keep the keys from expiring, expire timed-out values, beat the heart."""
         period = max(1.0, min(60.0, lifecycle.keep_time(self.engine) / 4))
@@ -415,11 +396,8 @@ class Connection:
             session = self.session or session
             await self.store.touch(self.blocks, session, self._timeout)
             if ttls:
-                async with self.store.locked(session.id) as version:
-                    if version != session.version:
-                        session = await self._reload(session)
+                async with self._current(session) as session:
                     await self.engine.expire_values(session)
-                    await self.store.save(session, self._timeout)
 
     async def _end_after_grace(self, session: Session, worker: asyncio.Task[None]) -> None:
         try:

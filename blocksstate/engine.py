@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from . import handlers
+from . import handlers, protocol
 from .components.base import Component, normalize_choices
 from .components.schema import InvalidValue
 from .components.state import State, StateNotPicklable
@@ -148,6 +148,17 @@ class Engine:
         """Reset State values whose ``time_to_live`` has passed (see StateTracker)."""
         await self.tracker.expire_values(session, now)
 
+    def page_state(self, session: Session, everything: bool) -> dict[str, Any]:
+        """Values (and changed properties) a page must show: all, or only the per-session ones."""
+        updates: dict[str, Any] = {}
+        for component_id, component in self.blocks.components.items():
+            if component.server_only or not (everything or callable(component.value)):
+                continue
+            entry = page_props(component, session.props.get(component_id, {})) if everything else {}
+            entry["value"] = session.values.get(component_id)
+            updates[str(component_id)] = entry
+        return updates
+
     async def run_global_change(self, session: Session, component_id: int, send: Send) -> None:
         """Run the ``.change`` listeners of a GlobalState another session changed."""
         roots = self.listeners(self.blocks.components[component_id], "change")
@@ -240,28 +251,14 @@ class Engine:
                     frame = self._apply(session, updates, changed, fresh, shared_out)
                     await feedback.flush()
                     if frame:
-                        await feedback.send(
-                            {
-                                "type": "update",
-                                "seq": feedback.seq,
-                                "dep": dependency.id,
-                                "updates": frame,
-                            }
-                        )
+                        await feedback.send(protocol.update(feedback.seq, dependency.id, frame))
                 if results > 1:
                     fresh.clear()  # a generator may have mutated a State after yielding it
                 changed |= self.tracker.detect_changes(session, watched, fresh)
                 changed |= await self.tracker.write_globals(session, shared_out)
             if session.browser_tokens:
                 tokens, session.browser_tokens = session.browser_tokens, {}
-                await feedback.send(
-                    {
-                        "type": "browser_state",
-                        "seq": feedback.seq,
-                        "dep": dependency.id,
-                        "tokens": tokens,
-                    }
-                )
+                await feedback.send(protocol.browser_state(feedback.seq, dependency.id, tokens))
         except Exception as exc:
             self.tracker.rollback(session, watched)
             await self._report(feedback, dependency, exc)

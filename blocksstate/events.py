@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 
 TRIGGER_MODES = ("once", "multiple", "always_last")
 SHOW_PROGRESS = ("full", "minimal", "hidden")
-CHAIN_KINDS = ("then", "success", "failure")
 # Events the server raises itself; a browser may never ask for them.
 SERVER_EVENTS = frozenset({"load", "unload", "then", "success", "failure", "tick_server"})
 

@@ -129,6 +129,16 @@ def session_frame(
     }
 
 
+def update(seq: int | None, dep: int | None, updates: dict[str, Any]) -> dict[str, Any]:
+    """Values and properties to show, by component id (``seq``/``dep`` None: the server's own)."""
+    return {"type": "update", "seq": seq, "dep": dep, "updates": updates}
+
+
+def browser_state(seq: int | None, dep: int | None, tokens: dict[str, str]) -> dict[str, Any]:
+    """Tokens for the page to keep in localStorage, by storage key."""
+    return {"type": "browser_state", "seq": seq, "dep": dep, "tokens": tokens}
+
+
 def done(seq: int | None, ok: bool) -> dict[str, Any]:
     return {"type": "done" if ok else "failed", "seq": seq}
 

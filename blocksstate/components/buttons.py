@@ -47,9 +47,6 @@ class Button(TextDisplay):
         options["min_width"] = options.get("min_width") or 160
         super().__init__(value, **options)
 
-    def is_enabled(self) -> bool:
-        return self.interactive is not False
-
 
 class ClearButton(Button):
     """A button that resets the given components (and State) to their initial values."""
