@@ -106,26 +106,39 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def new_page(browser):
-    """Open pages, each in a browser context (a visitor) of its own; fail on page errors."""
+def new_profile(browser):
+    """Open browser contexts (a visitor's profile each); fail on errors in any of their pages."""
     from playwright.sync_api import expect
 
     expect.set_options(timeout=TIMEOUT_MS)
     contexts = []
     errors: list[str] = []
 
-    def open_page(viewport: dict[str, int] | None = None):
+    def open_profile(init_script: str | None = None, viewport: dict[str, int] | None = None):
         context = browser.new_context(viewport=viewport or {"width": 1100, "height": 900})
         context.set_default_timeout(TIMEOUT_MS)
+        if init_script:
+            context.add_init_script(init_script)
+        context.on(
+            "page", lambda page: page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
+        )
         contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
-        return page
+        return context
 
-    yield open_page
+    yield open_profile
     for context in contexts:
         context.close()
     assert not errors, "uncaught errors in the page:\n" + "\n".join(errors)
+
+
+@pytest.fixture
+def new_page(new_profile):
+    """Open pages, each in a browser context (a visitor) of its own."""
+
+    def open_page(viewport: dict[str, int] | None = None):
+        return new_profile(viewport=viewport).new_page()
+
+    return open_page
 
 
 @pytest.fixture

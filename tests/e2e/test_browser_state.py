@@ -28,7 +28,6 @@ from tests.e2e.browser_apps.blocks import DEFAULT, SHARED_KEY
 from tests.e2e.support import (
     GUIDES,
     REPO,
-    TIMEOUT_MS,
     ServerProcess,
     child_environment,
     free_port,
@@ -136,30 +135,6 @@ def site(restartable_site: RestartableSite) -> RestartableSite:
 
 
 # -- browser profiles ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def new_profile(browser):
-    """Open browser profiles (contexts): pages of one profile share localStorage."""
-    expect.set_options(timeout=TIMEOUT_MS)
-    contexts = []
-    errors: list[str] = []
-
-    def open_profile(init_script: str | None = None):
-        context = browser.new_context(viewport={"width": 1100, "height": 900})
-        context.set_default_timeout(TIMEOUT_MS)
-        if init_script:
-            context.add_init_script(init_script)
-        context.on(
-            "page", lambda page: page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
-        )
-        contexts.append(context)
-        return context
-
-    yield open_profile
-    for context in contexts:
-        context.close()
-    assert not errors, "uncaught errors in the page:\n" + "\n".join(errors)
 
 
 @pytest.fixture
