@@ -63,6 +63,7 @@ class Recorder:
         )
         self._flusher: asyncio.Task[None] | None = None
         self._wake: asyncio.Event | None = None
+        self._flushing: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
         self.dropped = 0
         self._dropped_reported = 0
         self._last_warning: dict[str, float] = {}
@@ -187,10 +188,20 @@ class Recorder:
             await self.flush()
 
     async def flush(self) -> bool:
-        """Write everything noted so far, in the writer thread; return whether it was written."""
-        batch = self._take()
+        """Write everything noted so far, in the writer thread; return whether it was written.
+
+        One flush at a time per event loop: a batch the database refused is back in
+        memory before the next flush takes what is noted.
+        """
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._write_or_keep, batch)
+        async with self._flush_lock(loop):
+            batch = self._take()
+            return await loop.run_in_executor(self._executor, self._write_or_keep, batch)
+
+    def _flush_lock(self, loop: asyncio.AbstractEventLoop) -> asyncio.Lock:
+        if self._flushing is None or self._flushing[0] is not loop:
+            self._flushing = (loop, asyncio.Lock())
+        return self._flushing[1]
 
     def flush_sync(self) -> bool:
         """Write everything noted so far from synchronous code (a command, process exit)."""
