@@ -90,7 +90,7 @@ async def test_only_changed_keys_are_written(monkeypatch):
     session = harness.session()
     await store.save(session, 60)
     writes = []
-    cache = caches["default"]
+    cache = store.cache
     original = cache.set_many
 
     def recording_set_many(data, timeout=None):
@@ -234,3 +234,4 @@ async def test_a_closed_session_cannot_be_resumed(cache_alias):
     assert second.session["resumed"] is False
     assert "ended" in second.session["notice"]
     await second.close()
+

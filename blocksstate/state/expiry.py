@@ -101,15 +101,13 @@ _lock = threading.Lock()
 
 def index_for(cache_alias: str | None = None) -> ExpiryIndex:
     """Return the index that goes with a cache: Redis' sorted set, or this process's heap."""
-    from django.core.cache import caches
+    from .io import cache_for
 
     alias = cache_alias or setting("CACHE_ALIAS")
-    cache = caches[alias]
+    cache = cache_for(alias)
     key = f"{setting('KEY_PREFIX')}:expiry"
     if type(cache).__module__.startswith("django_redis"):
-        from django_redis import get_redis_connection
-
-        return RedisExpiryIndex(get_redis_connection(alias), cache.make_key(key))
+        return RedisExpiryIndex(cache.client.get_client(write=True), cache.make_key(key))
     if type(cache).__module__ == "django.core.cache.backends.redis":  # Django's own Redis backend
         return RedisExpiryIndex(cache._cache.get_client(write=True), cache.make_key(key))
     with _lock:

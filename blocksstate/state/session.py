@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
+import os
 import pickle
 import secrets
+import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -22,7 +25,7 @@ from django.core import signing
 
 from ..components.state import State
 from ..conf import setting
-from .io import cache_call
+from .io import cache_call, cache_for, is_local
 
 if TYPE_CHECKING:
     from django.core.cache.backends.base import BaseCache
@@ -102,6 +105,85 @@ class Session:
         return sum(len(data) for data in self.pickled.values())
 
 
+class _LocalLocks:
+    """Session locks of a per-process cache: taken and released in this process's memory."""
+
+    def __init__(self) -> None:
+        self._held: dict[str, str] = {}
+        self._guard = threading.Lock()
+
+    def acquire(self, key: str, owner: str) -> bool:
+        with self._guard:
+            return self._held.setdefault(key, owner) == owner
+
+    def release(self, key: str, owner: str) -> None:
+        with self._guard:
+            if self._held.get(key) == owner:
+                del self._held[key]
+
+
+_LOCAL_LOCKS = _LocalLocks()
+
+
+class _CacheLock:
+    """A session lock in a shared cache: ``add`` takes it, it expires after ``LOCK_TIMEOUT``."""
+
+    def __init__(self, cache: BaseCache, key: str) -> None:
+        self.cache, self.key = cache, key
+
+    def acquire(self, owner: str) -> bool:
+        return bool(self.cache.add(self.key, owner, setting("LOCK_TIMEOUT")))
+
+    def release(self, owner: str) -> None:
+        if self.cache.get(self.key) == owner:
+            self.cache.delete(self.key)
+
+    @contextlib.contextmanager
+    def renewed(self, run: Callable[..., Any]) -> Iterator[None]:
+        """Push the expiry back every third of ``LOCK_TIMEOUT`` while a long event runs.
+
+        A timer, not a task per event: most events end long before it fires.
+        """
+        loop = asyncio.get_running_loop()
+        timeout = setting("LOCK_TIMEOUT")
+        timer: asyncio.TimerHandle | None = None
+        renewal: asyncio.Task[None] | None = None
+
+        async def renew() -> None:
+            nonlocal timer
+            await run(self.cache.touch, self.key, timeout)
+            timer = loop.call_later(timeout / 3, start)
+
+        def start() -> None:
+            nonlocal renewal
+            renewal = loop.create_task(renew())
+
+        timer = loop.call_later(timeout / 3, start)
+        try:
+            yield
+        finally:
+            timer.cancel()
+            if renewal is not None:
+                renewal.cancel()
+
+
+_owner_prefix = secrets.token_hex(6)
+_owner_numbers = itertools.count()
+
+
+def _new_owner() -> str:
+    """A lock owner unique across processes: a random prefix per process, then a counter."""
+    return f"{_owner_prefix}:{next(_owner_numbers)}"
+
+
+def _after_fork() -> None:
+    global _owner_prefix
+    _owner_prefix = secrets.token_hex(6)
+
+
+os.register_at_fork(after_in_child=_after_fork)
+
+
 class SessionStore:
     """Reads and writes sessions in the Django cache named by ``CACHE_ALIAS``."""
 
@@ -111,9 +193,7 @@ class SessionStore:
 
     @property
     def cache(self) -> BaseCache:
-        from django.core.cache import caches
-
-        return caches[self.cache_alias]
+        return cache_for(self.cache_alias)
 
     def key(self, session_id: str, part: int | str) -> str:
         return f"{self.prefix}:{session_id}:{part}"
@@ -128,43 +208,34 @@ class SessionStore:
         Events of one session are applied one at a time across all workers. The
         lock expires by itself after ``LOCK_TIMEOUT`` seconds, so a dead worker
         cannot block a session; the version (checked again in ``save``) fences
-        off a worker whose lock expired while it worked.
+        off a worker whose lock expired while it worked. With a per-process cache
+        (one worker by definition) the lock is held in this process's memory.
         """
         lock_key, version_key = self.key(session_id, "lock"), self.key(session_id, "version")
-        owner = secrets.token_hex(8)
         cache = self.cache
-
-        def acquire() -> int | None:
-            if cache.add(lock_key, owner, setting("LOCK_TIMEOUT")):
-                return int(cache.get(version_key, 0))
-            return None
-
+        local = is_local(cache)
+        lock = _LOCAL_LOCKS if local else _CacheLock(cache, lock_key)
         deadline = time.monotonic() + setting("LOCK_WAIT")
         delay = 0.001
-        version = await self._run(acquire)
-        while version is None:
+        owner = _new_owner()
+        while not (
+            lock.acquire(lock_key, owner) if local else await self._run(lock.acquire, owner)
+        ):
             if time.monotonic() > deadline:
                 raise SessionBusy(f"session {session_id[:8]}... is busy in another worker")
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.05)
-            version = await self._run(acquire)
-
-        def release() -> None:
-            if cache.get(lock_key) == owner:
-                cache.delete(lock_key)
-
-        async def renew() -> None:
-            # A long event keeps its lock: push the expiry back while it runs.
-            while True:
-                await asyncio.sleep(setting("LOCK_TIMEOUT") / 3)
-                await self._run(cache.touch, lock_key, setting("LOCK_TIMEOUT"))
-
-        renewal = asyncio.create_task(renew())
         try:
-            yield version
+            if local:
+                yield int(cache.get(version_key, 0))
+            else:
+                with lock.renewed(self._run):
+                    yield int(await self._run(cache.get, version_key, 0))
         finally:
-            renewal.cancel()
-            await self._run(release)
+            if local:
+                _LOCAL_LOCKS.release(lock_key, owner)
+            else:
+                await self._run(lock.release, owner)
 
     async def save(self, session: Session, timeout: float | None) -> None:
         """Write what changed since the last save, if no other worker wrote in between.

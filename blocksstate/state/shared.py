@@ -60,9 +60,9 @@ class GlobalState(State):
 
     @property
     def cache(self) -> Any:
-        from django.core.cache import caches
+        from .io import cache_for
 
-        return caches[setting("CACHE_ALIAS")]
+        return cache_for(setting("CACHE_ALIAS"))
 
     @property
     def cache_key(self) -> str:
