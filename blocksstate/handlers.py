@@ -69,7 +69,7 @@ async def results(
         result = fn(*args, **kwargs)
     else:
         call = functools.partial(fn, *args, **kwargs)
-        result = await loop.run_in_executor(handler_executor(), context.run, call)
+        result = await loop.run_in_executor(handler_executor(), context.run, _as_request, call)
     if inspect.isawaitable(result):
         result = await result
     if inspect.isasyncgen(result):
@@ -77,12 +77,28 @@ async def results(
             yield item
     elif inspect.isgenerator(result):
         while True:
-            item = await loop.run_in_executor(handler_executor(), context.run, next, result, _END)
+            step = functools.partial(next, result, _END)
+            item = await loop.run_in_executor(handler_executor(), context.run, _as_request, step)
             if item is _END:
                 break
             yield item
     else:
         yield result
+
+
+def _as_request(call: Callable[[], Any]) -> Any:
+    """Run a handler call in its thread as Django runs a request, for database connections.
+
+    Connections the handler opens are closed or kept as ``CONN_MAX_AGE`` says, and a
+    broken one is replaced, as at the start and end of each request.
+    """
+    from django.db import close_old_connections
+
+    close_old_connections()
+    try:
+        return call()
+    finally:
+        close_old_connections()
 
 
 @functools.cache

@@ -104,7 +104,7 @@ else:
     }
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "BACKEND": "blocksstate.layers.InMemoryChannelLayer",
         }
     }
 

@@ -59,7 +59,7 @@ CACHES = {
 }
 
 CHANNEL_LAYERS = {
-    "default": {"BACKEND": "channels.layers.InMemoryChannelLayer"},
+    "default": {"BACKEND": "blocksstate.layers.InMemoryChannelLayer"},
 }
 
 TEMPLATES = [

@@ -79,7 +79,7 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 10_000_000},
         }
     }
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "blocksstate.layers.InMemoryChannelLayer"}}
 
 # Package defaults, except a short resume grace so the memory run can see dropped
 # sessions end without waiting 30 s (BENCH_RESUME_GRACE overrides).

@@ -17,13 +17,10 @@ def write_batch(batch: Batch) -> None:
     from ..models import EventLog, LiveSession
 
     with transaction.atomic():
-        new = [r for r in batch.sessions.values() if r.created is not None]
-        if new:
-            users = _existing_users(r.created.get("user_id") for r in new)  # type: ignore[union-attr]
-            LiveSession.objects.bulk_create(
-                [_new_session(r, users) for r in new], ignore_conflicts=True
-            )
+        created = _create_sessions(batch)
         for record in batch.sessions.values():
+            if record.session_id in created:
+                continue  # its row was written whole
             changes: dict[str, Any] = {}
             if record.last_seen is not None:
                 changes["last_seen_at"] = record.last_seen
@@ -62,6 +59,44 @@ def write_batch(batch: Batch) -> None:
             )
 
 
+def _create_sessions(batch: Batch) -> set[str]:
+    """Insert the rows of sessions seen for the first time; return the ids written whole.
+
+    A new session's row is written complete in one bulk insert (the common case when
+    many pages connect at once); known ones (resumed here or elsewhere) are left to
+    ``write_batch``'s updates. Should another worker insert one of the same rows
+    meanwhile, every started session is updated instead, so no count is lost.
+    """
+    from django.db import IntegrityError, transaction
+
+    from ..models import LiveSession
+
+    started = {r.session_id: r for r in batch.sessions.values() if r.created is not None}
+    if not started:
+        return set()
+    ids = list(started)
+    known: set[str] = set()
+    for i in range(0, len(ids), 500):
+        known.update(
+            LiveSession.objects.filter(session_id__in=ids[i : i + 500]).values_list(
+                "session_id", flat=True
+            )
+        )
+    new = [r for session_id, r in started.items() if session_id not in known]
+    if not new:
+        return set()
+    users = _existing_users(r.created.get("user_id") for r in new)  # type: ignore[union-attr]
+    try:
+        with transaction.atomic():
+            LiveSession.objects.bulk_create([_new_session(r, users) for r in new])
+    except IntegrityError:
+        LiveSession.objects.bulk_create(
+            [_new_session(r, users, counts=False) for r in new], ignore_conflicts=True
+        )
+        return set()
+    return {r.session_id for r in new}
+
+
 def _existing_users(user_ids: Iterable[Any]) -> set[Any]:
     """The ids among ``user_ids`` of users that still exist (one query)."""
     from django.contrib.auth import get_user_model
@@ -73,7 +108,7 @@ def _existing_users(user_ids: Iterable[Any]) -> set[Any]:
     return set(model._default_manager.filter(pk__in=wanted).values_list("pk", flat=True))
 
 
-def _new_session(record: SessionRecord, users: set[Any]) -> Any:
+def _new_session(record: SessionRecord, users: set[Any], counts: bool = True) -> Any:
     from django.contrib.auth import get_user_model
 
     from ..models import LiveSession
@@ -88,6 +123,16 @@ def _new_session(record: SessionRecord, users: set[Any]) -> Any:
         user_id=user_id if user_id in users else None,
         last_seen_at=record.last_seen or fields["connected_at"],
         **fields,
+        **(
+            {
+                "event_count": record.events,
+                "error_count": record.errors,
+                "closed_at": record.closed_at,
+                "closed_reason": record.closed_reason[:100],
+            }
+            if counts
+            else {}
+        ),
     )
 
 

@@ -123,7 +123,7 @@ def embedded_settings(server_name: str, *, show_error: bool = False) -> dict[str
                 "OPTIONS": {"MAX_ENTRIES": 1_000_000},
             }
         },
-        "CHANNEL_LAYERS": {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}},
+        "CHANNEL_LAYERS": {"default": {"BACKEND": "blocksstate.layers.InMemoryChannelLayer"}},
         "STATIC_URL": "/static/",
         "USE_TZ": True,
         "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",

@@ -1,0 +1,50 @@
+"""blocksstate's in-memory channel layer: Channels' behaviour, with the clean-up throttled."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from blocksstate.layers import InMemoryChannelLayer
+
+
+async def test_messages_reach_a_channel_and_a_group():
+    layer = InMemoryChannelLayer()
+    first, second = await layer.new_channel(), await layer.new_channel()
+    await layer.group_add("page", first)
+    await layer.group_add("page", second)
+
+    await layer.send(first, {"type": "hello", "n": 1})
+    assert await layer.receive(first) == {"type": "hello", "n": 1}
+
+    await layer.group_send("page", {"type": "all"})
+    assert await layer.receive(first) == {"type": "all"}
+    assert await layer.receive(second) == {"type": "all"}
+
+    await layer.group_discard("page", second)
+    await layer.group_send("page", {"type": "only first"})
+    assert await layer.receive(first) == {"type": "only first"}
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(layer.receive(second), 0.05)
+
+
+async def test_expired_messages_are_dropped_once_the_clean_up_is_due():
+    layer = InMemoryChannelLayer(expiry=0.01, clean_every=0.2)
+    gone, live = await layer.new_channel(), await layer.new_channel()
+    await layer.group_add("page", gone)
+    await layer.send(gone, {"type": "never read"})
+    await asyncio.sleep(0.05)  # the message has expired
+
+    await layer.group_send("page", {"type": "first"})  # the clean-up runs: not yet due before
+    assert gone not in layer.groups.get("page", {})  # a channel with an expired message leaves
+    assert gone not in layer.channels
+
+    await layer.group_add("page", live)
+    await layer.send(live, {"type": "stale"})
+    await asyncio.sleep(0.05)
+    await layer.group_send("page", {"type": "second"})  # within clean_every: no clean-up yet
+    assert live in layer.groups["page"]
+    await asyncio.sleep(0.2)
+    await layer.group_send("page", {"type": "third"})
+    assert live not in layer.groups.get("page", {})
