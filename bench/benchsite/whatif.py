@@ -3,36 +3,23 @@
 ``BENCH_WHATIF`` names patches applied to this server process only, nothing in the
 package is edited; ``run.py --what-if NAME,...`` sets it and labels the results.
 
-- ``no_close_old_connections``: the consumer skips Channels' per-message
-  ``aclose_old_connections()`` (a ``sync_to_async`` thread hop per frame), as a
-  ``BlocksConsumer.dispatch`` override would; the event path uses no database.
 - ``inline_handlers``: synchronous handlers run on the event loop, not in the
   handler thread pool (what a per-dependency "fast handler" option would do).
-- ``no_lock_locmem``: no cross-worker session lock when the cache is a per-process
+- ``no_lock_locmem``: no session lock at all when the cache is a per-process
   LocMemCache (one worker: the connection's queue already orders a session's events).
-- ``disconnect_first``: the consumer tells the connection the socket closed before
-  it leaves its channel-layer groups, and a layer error there is logged, not raised
-  (so a burst of disconnects cannot leave sessions alive).
-- ``shared_cache_backend``: one cache backend object per process and alias, instead
-  of one per connection (Django's ``caches[alias]`` is local to each asyncio context,
-  and the session store, the expiry index and the global tier all ask for it).
+
+Patches that sized changes since made in the package (``no_close_old_connections``,
+``shared_cache_backend``, ``disconnect_first``) are gone; see ``docs/performance.md``.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import contextlib
-import functools
 import os
 from typing import Any
 
-PATCHES = (
-    "no_close_old_connections",
-    "inline_handlers",
-    "no_lock_locmem",
-    "shared_cache_backend",
-    "disconnect_first",
-)
+PATCHES = ("inline_handlers", "no_lock_locmem")
 
 
 class InlineExecutor(concurrent.futures.Executor):
@@ -62,37 +49,6 @@ def apply() -> list[str]:
     unknown = set(names) - set(PATCHES)
     if unknown:
         raise SystemExit(f"unknown BENCH_WHATIF patch(es): {sorted(unknown)}; known: {PATCHES}")
-    if "no_close_old_connections" in names:
-        from channels.consumer import get_handler_name
-
-        from blocksstate.consumers import BlocksConsumer
-
-        async def dispatch(self: Any, message: dict[str, Any]) -> None:
-            handler = getattr(self, get_handler_name(message), None)
-            if handler is None:
-                raise ValueError(f"No handler for message type {message['type']}")
-            await handler(message)
-
-        BlocksConsumer.dispatch = dispatch  # type: ignore[method-assign]
-    if "disconnect_first" in names:
-        import logging
-
-        from blocksstate.consumers import BlocksConsumer
-
-        original_disconnect = BlocksConsumer.disconnect
-
-        async def disconnect(self: Any, code: int) -> None:
-            connection, self.connection = self.connection, None
-            if connection is not None:
-                await connection.disconnect()
-            try:
-                await original_disconnect(self, code)  # leaves the groups
-            except Exception:
-                logging.getLogger("blocksstate").warning(
-                    "leaving channel-layer groups failed", exc_info=True
-                )
-
-        BlocksConsumer.disconnect = disconnect  # type: ignore[method-assign]
     if "inline_handlers" in names:
         import importlib
 
@@ -104,27 +60,18 @@ def apply() -> list[str]:
                 continue
             if hasattr(module, "handler_executor"):
                 module.handler_executor = lambda: inline  # type: ignore[attr-defined]
-    if "no_lock_locmem" in names or "shared_cache_backend" in names:
-        from django.core.cache import caches
-
+    if "no_lock_locmem" in names:
         from blocksstate.state.session import SessionStore
 
-        if "shared_cache_backend" in names:
-            # Every ``caches[alias]`` of the process (session store, expiry index, global
-            # state...) returns one backend per alias, not one per asyncio context.
-            backend = functools.cache(caches.create_connection)
-            type(caches).__getitem__ = lambda self, alias: backend(alias)  # type: ignore[method-assign]
-            SessionStore.cache = property(lambda self: backend(self.cache_alias))  # type: ignore[assignment]
-        if "no_lock_locmem" in names:
-            original = SessionStore.locked
+        original = SessionStore.locked
 
-            @contextlib.asynccontextmanager
-            async def locked(self: Any, session_id: str) -> Any:
-                if type(self.cache).__name__ == "LocMemCache":
-                    yield SameVersion()
-                    return
-                async with original(self, session_id) as version:
-                    yield version
+        @contextlib.asynccontextmanager
+        async def locked(self: Any, session_id: str) -> Any:
+            if type(self.cache).__name__ == "LocMemCache":
+                yield SameVersion()
+                return
+            async with original(self, session_id) as version:
+                yield version
 
-            SessionStore.locked = locked  # type: ignore[method-assign]
+        SessionStore.locked = locked  # type: ignore[method-assign]
     return names
