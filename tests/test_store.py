@@ -234,4 +234,3 @@ async def test_a_closed_session_cannot_be_resumed(cache_alias):
     assert second.session["resumed"] is False
     assert "ended" in second.session["notice"]
     await second.close()
-

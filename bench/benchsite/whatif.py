@@ -19,7 +19,7 @@ import contextlib
 import os
 from typing import Any
 
-PATCHES = ("inline_handlers", "no_lock_locmem")
+PATCHES = ("inline_handlers", "no_lock_locmem", "gc_freeze", "gc_threshold")
 
 
 class InlineExecutor(concurrent.futures.Executor):
@@ -74,4 +74,12 @@ def apply() -> list[str]:
                 yield version
 
         SessionStore.locked = locked  # type: ignore[method-assign]
+    if "gc_freeze" in names:
+        import gc
+
+        gc.freeze()  # what is loaded at start never takes part in a collection again
+    if "gc_threshold" in names:
+        import gc
+
+        gc.set_threshold(50_000, 50, 100)
     return names
