@@ -13,3 +13,6 @@ class BlocksStateConfig(AppConfig):
         from .registry import autodiscover
 
         autodiscover()
+        from .startup import freeze_loaded_objects
+
+        freeze_loaded_objects()

@@ -48,7 +48,7 @@ DEFAULTS: dict[str, Any] = {
     # Days ended sessions and event logs are kept before the sweep and
     # ``manage.py blocksstate_cleanup`` remove them.
     "RETENTION_DAYS": 7,
-    # At a worker's first page, freeze the objects loaded so far out of the cyclic
+    # When Django is ready, freeze the objects loaded so far out of the cyclic
     # garbage collector (gc.freeze), whose full collections otherwise pause every event.
     "FREEZE_GC": True,
 }

@@ -13,7 +13,6 @@ from . import protocol
 from .connection import Connection
 from .control import DISCONNECT_REASON, session_group
 from .registry import AppNotFound, get_engine
-from .startup import freeze_loaded_objects
 
 logger = logging.getLogger("blocksstate")
 
@@ -69,7 +68,6 @@ class BlocksConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_UNKNOWN_APP)
             return
         await self.accept()
-        freeze_loaded_objects()
         engine = get_engine(app)
         # GlobalStates of this app by key; each key's changes arrive through its group.
         self.globals_by_key: dict[str, list[Any]] = {}
