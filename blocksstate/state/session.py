@@ -105,24 +105,27 @@ class Session:
         return sum(len(data) for data in self.pickled.values())
 
 
-class _LocalLocks:
-    """Session locks of a per-process cache: taken and released in this process's memory."""
-
-    def __init__(self) -> None:
-        self._held: dict[str, str] = {}
-        self._guard = threading.Lock()
-
-    def acquire(self, key: str, owner: str) -> bool:
-        with self._guard:
-            return self._held.setdefault(key, owner) == owner
-
-    def release(self, key: str, owner: str) -> None:
-        with self._guard:
-            if self._held.get(key) == owner:
-                del self._held[key]
+_local_held: dict[str, str] = {}
+_local_guard = threading.Lock()
 
 
-_LOCAL_LOCKS = _LocalLocks()
+class _LocalLock:
+    """A session lock of a per-process cache, held in this process's memory (no expiry needed)."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def acquire(self, owner: str) -> bool:
+        with _local_guard:
+            return _local_held.setdefault(self.key, owner) == owner
+
+    def release(self, owner: str) -> None:
+        with _local_guard:
+            if _local_held.get(self.key) == owner:
+                del _local_held[self.key]
+
+    def renewed(self, run: Callable[..., Any]) -> contextlib.nullcontext[None]:
+        return contextlib.nullcontext()
 
 
 class _CacheLock:
@@ -213,29 +216,21 @@ class SessionStore:
         """
         lock_key, version_key = self.key(session_id, "lock"), self.key(session_id, "version")
         cache = self.cache
-        local = is_local(cache)
-        lock = _LOCAL_LOCKS if local else _CacheLock(cache, lock_key)
+        lock = _LocalLock(lock_key) if is_local(cache) else _CacheLock(cache, lock_key)
         deadline = time.monotonic() + setting("LOCK_WAIT")
         delay = 0.001
         owner = _new_owner()
-        while not (
-            lock.acquire(lock_key, owner) if local else await self._run(lock.acquire, owner)
-        ):
+        # ``_run`` calls a local cache (and so the in-memory lock) at once, others in a thread.
+        while not await self._run(lock.acquire, owner):
             if time.monotonic() > deadline:
                 raise SessionBusy(f"session {session_id[:8]}... is busy in another worker")
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.05)
         try:
-            if local:
-                yield int(cache.get(version_key, 0))
-            else:
-                with lock.renewed(self._run):
-                    yield int(await self._run(cache.get, version_key, 0))
+            with lock.renewed(self._run):
+                yield int(await self._run(cache.get, version_key, 0))
         finally:
-            if local:
-                _LOCAL_LOCKS.release(lock_key, owner)
-            else:
-                await self._run(lock.release, owner)
+            await self._run(lock.release, owner)
 
     async def save(self, session: Session, timeout: float | None) -> None:
         """Write what changed since the last save, if no other worker wrote in between.
