@@ -2,12 +2,16 @@
 
 The consumer hands every text frame to ``Connection.receive``; frames are
 handled one at a time in arrival order (so a session's events apply in order),
-by a worker task, so a slow handler never stops the socket from reading.
+by a worker task, so a slow handler never stops the socket from reading. The
+worker runs only while something waits: an idle page holds no task and no queue
+(memory per idle connection, see docs/performance.md), only a timer for its
+keepalive.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import time
@@ -62,6 +66,9 @@ class StateCleared:
     """Queue item: an administrator reset this session's State in the store (see ``control``)."""
 
 
+Item = protocol.Frame | GlobalChanged | EndRequested | StateCleared
+
+
 class Connection:
     """Serves one app to one page: session start or resume, events, and the end.
 
@@ -91,11 +98,11 @@ class Connection:
         self._send = send
         self.session: Session | None = None
         self.open = True
-        self._queue: asyncio.Queue[
-            protocol.Frame | GlobalChanged | EndRequested | StateCleared | None
-        ] = asyncio.Queue()
-        self._worker = asyncio.create_task(self._work())
-        self._keepalive: asyncio.Task[None] | None = None
+        # Items waiting for the worker; the worker task exists only while there are some.
+        self._pending: collections.deque[Item] = collections.deque()
+        self._worker: asyncio.Task[None] | None = None
+        # The keepalive: a timer between beats, a task during one.
+        self._keepalive: asyncio.TimerHandle | asyncio.Task[None] | None = None
 
     async def send(self, frame: dict[str, Any]) -> None:
         if self.open:
@@ -108,14 +115,12 @@ class Connection:
         except protocol.ProtocolError as exc:
             await self.send(protocol.error(exc.code, exc.message, exc.seq))
             return
-        await self._queue.put(frame)
+        self._enqueue(frame)
 
     async def disconnect(self) -> None:
-        """The socket closed: finish the running event, then give the page time to resume."""
+        """The socket closed: finish what was received, then give the page time to resume."""
         self.open = False
-        await self._queue.put(None)
-        if self._keepalive is not None:
-            self._keepalive.cancel()
+        self._stop_keepalive()
         session = self.session
         if session is not None:
             worker = self._worker
@@ -123,36 +128,49 @@ class Connection:
 
     # -- frames ----------------------------------------------------------------------------
 
+    def _enqueue(self, item: Item) -> None:
+        """Queue an item for the worker, starting it if idle; nothing is taken once closed."""
+        if not self.open:
+            return
+        self._pending.append(item)
+        if self._worker is None:
+            self._worker = asyncio.create_task(self._work())
+
     async def _work(self) -> None:
-        while True:
-            frame = await self._queue.get()
-            if frame is None:
-                return
-            try:
-                await self._handle(frame)
-            except protocol.ProtocolError as exc:
-                await self.send(protocol.error(exc.code, exc.message, exc.seq))
-            except Exception:
-                logger.exception("Unexpected error in app %r", self.blocks.name)
-                await self.send(
-                    protocol.error(
-                        "internal",
-                        "the server could not handle this frame",
-                        getattr(frame, "seq", None),
-                    )
+        """Handle the waiting items in order, then end: the next item starts a new worker."""
+        try:
+            while self._pending:
+                await self._handle_safely(self._pending.popleft())
+        finally:
+            self._worker = None
+
+    async def _handle_safely(self, frame: Item) -> None:
+        """Handle one item; an error is answered to the page, never raised."""
+        try:
+            await self._handle(frame)
+        except protocol.ProtocolError as exc:
+            await self.send(protocol.error(exc.code, exc.message, exc.seq))
+        except Exception:
+            logger.exception("Unexpected error in app %r", self.blocks.name)
+            await self.send(
+                protocol.error(
+                    "internal",
+                    "the server could not handle this frame",
+                    getattr(frame, "seq", None),
                 )
+            )
 
     async def global_changed(self, component_id: int) -> None:
         """Another session changed a GlobalState: run its listeners here, in turn with events."""
-        await self._queue.put(GlobalChanged(component_id))
+        self._enqueue(GlobalChanged(component_id))
 
     async def end_requested(self, reason: str) -> None:
         """End the session and close the page, saying ``reason``, after the running event."""
-        await self._queue.put(EndRequested(reason))
+        self._enqueue(EndRequested(reason))
 
     async def state_cleared(self) -> None:
         """The session's State was reset in the store: reload it, run its change listeners."""
-        await self._queue.put(StateCleared())
+        self._enqueue(StateCleared())
 
     async def _publish_globals(self, session: Session) -> None:
         changed, session.globals_changed = session.globals_changed, set()
@@ -160,9 +178,7 @@ class Connection:
             for component_id in sorted(changed):
                 await self.publish(component_id)
 
-    async def _handle(
-        self, frame: protocol.Frame | GlobalChanged | EndRequested | StateCleared
-    ) -> None:
+    async def _handle(self, frame: Item) -> None:
         if isinstance(frame, GlobalChanged):
             await self._on_global_change(frame.component_id)
         elif isinstance(frame, EndRequested):
@@ -176,8 +192,7 @@ class Connection:
         elif isinstance(frame, protocol.EventFrame):
             await self._event(frame)
         elif isinstance(frame, protocol.Close):
-            if self._keepalive is not None:
-                self._keepalive.cancel()
+            self._stop_keepalive()
             if self.session is not None:
                 await self._end(self.session)
                 self.session = None
@@ -257,8 +272,7 @@ class Connection:
     async def _on_end_requested(self, reason: str) -> None:
         """An administrator ended this session: say why, end it, close the socket."""
         await self.send(protocol.closed(reason))
-        if self._keepalive is not None:
-            self._keepalive.cancel()
+        self._stop_keepalive()
         session, self.session = self.session, None
         if self._close is not None:
             await self._close()
@@ -318,14 +332,16 @@ class Connection:
 
     async def _start(self, hello: protocol.Hello) -> None:
         # A resume takes the session's lock (see _resume) and keeps it until the session is taken over.
-        async with contextlib.AsyncExitStack() as self._resume_lock:
-            await self._start_session(hello)
+        async with contextlib.AsyncExitStack() as resume_lock:
+            await self._start_session(hello, resume_lock)
 
-    async def _start_session(self, hello: protocol.Hello) -> None:
+    async def _start_session(
+        self, hello: protocol.Hello, resume_lock: contextlib.AsyncExitStack
+    ) -> None:
         user_id = self._user_id()
         session, notice = None, None
         if hello.resume:
-            session, notice = await self._resume(hello.resume, user_id)
+            session, notice = await self._resume(hello.resume, user_id, resume_lock)
         resumed = session is not None
         if session is None:
             session = Session.new(self.blocks, user_id)
@@ -359,10 +375,12 @@ class Connection:
             await self.engine.run_load(session, self.send)
             await self.store.save(session, self._timeout)
             await self._publish_globals(session)
-        self._keepalive = asyncio.create_task(self._keep_alive(session))
+        self._keepalive = asyncio.create_task(self._beat(first=True))
         lifecycle.ensure_sweeper()
 
-    async def _resume(self, token: str, user_id: str | None) -> tuple[Session | None, str | None]:
+    async def _resume(
+        self, token: str, user_id: str | None, resume_lock: contextlib.AsyncExitStack
+    ) -> tuple[Session | None, str | None]:
         try:
             session_id = read_resume_token(token, self.blocks.name or "", user_id)
         except ResumeRefused as exc:
@@ -373,7 +391,7 @@ class Connection:
         # Wait for an event the dropped connection may still be running (here or on another
         # worker), and keep other connections of the session out until it is taken over.
         try:
-            await self._resume_lock.enter_async_context(self.store.locked(session_id))
+            await resume_lock.enter_async_context(self.store.locked(session_id))
         except SessionBusy:
             return None, "Your session is busy elsewhere; a new one was started."
         session = await self.store.load(self.blocks, session_id)
@@ -383,26 +401,53 @@ class Connection:
         session.meta_dirty = True
         return session, None
 
-    async def _keep_alive(self, session: Session) -> None:
-        """While connected: keep the keys from expiring, expire timed-out values, beat the heart."""
+    # -- keepalive ---------------------------------------------------------------------------
+
+    def _keepalive_period(self) -> float:
         period = max(1.0, min(60.0, lifecycle.keep_time(self.engine) / 4))
         ttls = [s.time_to_live for s in self.engine.tracker.ttl_states]
         if ttls:
             period = max(0.05, min(period, min(ttls) / 2))  # type: ignore[type-var]
-        while True:
+        return period
+
+    async def _beat(self, first: bool = False) -> None:
+        """While connected: keep the keys from expiring, expire timed-out values, beat the heart.
+
+        One beat per period, each a short task started by a timer (an idle page holds a
+        timer, not a sleeping task). A beat that fails is logged; the next one still comes.
+        """
+        period = self._keepalive_period()
+        session = self.session
+        if session is None:
+            return
+        try:
+            if not first:
+                await self.store.touch(self.blocks, session, self._timeout)
+                if self.engine.tracker.ttl_states:
+                    async with self._current(session) as session:
+                        await self.engine.expire_values(session)
             await lifecycle.heartbeat(self.engine, session, period)
             activity.session_seen(session)
-            await asyncio.sleep(period)
-            session = self.session or session
-            await self.store.touch(self.blocks, session, self._timeout)
-            if ttls:
-                async with self._current(session) as session:
-                    await self.engine.expire_values(session)
+        except Exception:
+            logger.exception(
+                "Keepalive of session %s failed; retrying in %.0f s", session.id, period
+            )
+        if self.open and self.session is not None:
+            self._keepalive = asyncio.get_running_loop().call_later(period, self._next_beat)
 
-    async def _end_after_grace(self, session: Session, worker: asyncio.Task[None]) -> None:
+    def _next_beat(self) -> None:
+        self._keepalive = asyncio.create_task(self._beat())
+
+    def _stop_keepalive(self) -> None:
+        if self._keepalive is not None:
+            self._keepalive.cancel()
+            self._keepalive = None
+
+    async def _end_after_grace(self, session: Session, worker: asyncio.Task[None] | None) -> None:
         try:
             # Shielded: a resume cancels this timer, never the event the connection was running.
-            await asyncio.shield(worker)
+            if worker is not None:
+                await asyncio.shield(worker)
             session = self.session or session  # the event may have reloaded it
             await asyncio.sleep(setting("RESUME_GRACE"))
             meta = await self.store.read_meta(session.id)

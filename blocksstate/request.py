@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -12,7 +12,37 @@ class Client(NamedTuple):
     port: int | None
 
 
-@dataclass
+class ScopeHeaders(Mapping[str, str]):
+    """A request's headers by lower-case name, decoded from the ASGI scope when first read.
+
+    Most handlers never look at them; an idle page then keeps only the scope's own list.
+    """
+
+    __slots__ = ("_raw", "_decoded")
+
+    def __init__(self, raw: Any) -> None:
+        self._raw = raw
+        self._decoded: dict[str, str] | None = None
+
+    def _headers(self) -> dict[str, str]:
+        if self._decoded is None:
+            self._decoded = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in self._raw}
+        return self._decoded
+
+    def __getitem__(self, name: str) -> str:
+        return self._headers()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._headers())
+
+    def __len__(self) -> int:
+        return len(self._headers())
+
+    def __repr__(self) -> str:
+        return repr(self._headers())
+
+
+@dataclass(slots=True)
 class Request:
     """The session and the HTTP request behind the WebSocket that carries the event."""
 
@@ -41,15 +71,12 @@ class Request:
         """Build a Request from an ASGI (Channels) scope."""
         from urllib.parse import parse_qsl
 
-        headers = {
-            k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])
-        }
         host, port = (scope.get("client") or (None, None))[:2]
         query = scope.get("query_string", b"").decode("latin-1")
         return cls(
             session_hash=session_hash,
             user=scope.get("user"),
-            headers=headers,
+            headers=ScopeHeaders(scope.get("headers", ())),
             cookies=dict(scope.get("cookies") or {}),
             client=Client(host, port),
             path=scope.get("path", ""),

@@ -266,6 +266,33 @@ async def test_a_connected_session_keeps_pushing_its_end_back(cache_alias, no_ba
     assert unloads == [client.session_id]
 
 
+async def test_a_failed_heartbeat_is_logged_and_the_next_one_still_comes(
+    cache_alias, no_background_sweep, monkeypatch, caplog
+):
+    """A cache hiccup during one beat must not end the keepalive of a connected page."""
+    real_heartbeat = lifecycle.heartbeat
+    beats = []
+
+    async def flaky_heartbeat(engine, session, period):
+        beats.append(time.time())
+        if len(beats) == 2:
+            raise ConnectionError("cache unreachable")
+        await real_heartbeat(engine, session, period)
+
+    monkeypatch.setattr(lifecycle, "heartbeat", flaky_heartbeat)
+    unloads = []
+    demo, _ = unload_app(unloads, delete_cache=(3600, 4))  # keepalive every second
+    with registered(demo) as app:
+        client = PageClient(app)
+        await client.open()
+        await eventually(lambda: len(beats) >= 3, what="a beat after the failed one", timeout=5)
+        assert "Keepalive of session" in caplog.text and "cache unreachable" in caplog.text
+        # The entry was pushed back by the beat after the failure.
+        assert (await lifecycle.sweep(now=beats[0] + 3 + 30 + 0.5))["ended"] == 0
+        await client.close()
+    assert unloads == [client.session_id]
+
+
 # -- resume ---------------------------------------------------------------------------------------------
 
 
