@@ -13,6 +13,6 @@ class BlocksStateConfig(AppConfig):
         from .registry import autodiscover
 
         autodiscover()
-        from .startup import freeze_loaded_objects
+        from .startup import configure_gc
 
-        freeze_loaded_objects()
+        configure_gc()

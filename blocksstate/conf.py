@@ -51,6 +51,9 @@ DEFAULTS: dict[str, Any] = {
     # When Django is ready, freeze the objects loaded so far out of the cyclic
     # garbage collector (gc.freeze), whose full collections otherwise pause every event.
     "FREEZE_GC": True,
+    # gc.set_threshold at start: a first generation of 50,000 new containers instead of
+    # Python's 700, so events in flight are not collected over and over (None: Python's).
+    "GC_THRESHOLD": (50_000, 10, 10),
 }
 
 

@@ -1,10 +1,12 @@
-"""Objects loaded at start are frozen out of garbage collection, once, before any page."""
+"""At start: the collector's thresholds are set, and the objects loaded so far are frozen out of
+garbage collection, once, before any page."""
 
 from __future__ import annotations
 
 import gc
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from blocksstate import startup
 from blocksstate.connection import Connection
@@ -20,16 +22,23 @@ def unfrozen(monkeypatch):
     gc.unfreeze()
 
 
+@pytest.fixture
+def thresholds():
+    before = gc.get_threshold()
+    yield
+    gc.set_threshold(*before)
+
+
 def connections() -> int:
     gc.collect()
     return sum(type(obj) is Connection for obj in gc.get_objects())
 
 
 async def test_the_freeze_runs_once_and_closed_pages_leave_nothing_behind(unfrozen):
-    assert startup.freeze_loaded_objects()
+    assert startup.configure_gc()
     frozen = gc.get_freeze_count()
     assert frozen > 10_000  # Django, Channels and the apps, at least
-    assert not startup.freeze_loaded_objects()  # once per process
+    assert not startup.configure_gc()  # once per process
     assert gc.get_freeze_count() <= frozen
 
     before = connections()
@@ -41,9 +50,33 @@ async def test_the_freeze_runs_once_and_closed_pages_leave_nothing_behind(unfroz
 
 def test_freezing_can_be_turned_off(unfrozen, settings):
     blocksstate_settings(settings, FREEZE_GC=False)
-    assert not startup.freeze_loaded_objects()
+    assert not startup.configure_gc()
     assert gc.get_freeze_count() == 0
 
 
 def test_django_froze_what_it_loaded_at_start():
     assert startup._frozen
+
+
+def test_django_set_a_first_generation_of_50000_at_start():
+    assert gc.get_threshold() == (50_000, 10, 10)
+
+
+def test_the_threshold_setting_is_applied_or_left_to_python(thresholds, settings):
+    blocksstate_settings(settings, GC_THRESHOLD=(1234, 5, 6))
+    startup.configure_gc()
+    assert gc.get_threshold() == (1234, 5, 6)
+
+    gc.set_threshold(700, 10, 10)
+    blocksstate_settings(settings, GC_THRESHOLD=None)
+    startup.configure_gc()
+    assert gc.get_threshold() == (700, 10, 10)
+
+
+@pytest.mark.parametrize("bad", [50_000, (0, 10, 10), (1, 2, 3, 4), ("700",), (True,), ()])
+def test_a_bad_threshold_is_a_clear_error_and_changes_nothing(thresholds, settings, bad):
+    blocksstate_settings(settings, GC_THRESHOLD=bad)
+    before = gc.get_threshold()
+    with pytest.raises(ImproperlyConfigured, match="GC_THRESHOLD"):
+        startup.configure_gc()
+    assert gc.get_threshold() == before

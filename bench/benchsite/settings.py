@@ -20,6 +20,11 @@ if os.environ.get("BENCH_TRACEMALLOC"):
 
     tracemalloc.start(int(os.environ["BENCH_TRACEMALLOC"]))
 
+if os.environ.get("BENCH_GCSTATS"):
+    from benchsite import gcstats
+
+    gcstats.start()
+
 BASE_DIR = Path(__file__).resolve().parent
 
 SECRET_KEY = "bench-only-secret-key-not-for-production-0123456789abcdef"

@@ -59,7 +59,10 @@ def stats_json(request):
             trimmed = True
         except OSError:
             pass
+    from benchsite import gcstats
+
     answer = {
+        "gc": gcstats.report(reset=bool(request.GET.get("gcreset"))),
         "pid": os.getpid(),
         "objects": counts,
         "ending": len(_ending),

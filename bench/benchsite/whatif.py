@@ -7,11 +7,9 @@ package is edited; ``run.py --what-if NAME,...`` sets it and labels the results.
   handler thread pool (what a per-dependency "fast handler" option would do).
 - ``no_lock_locmem``: no session lock at all when the cache is a per-process
   LocMemCache (one worker: the connection's queue already orders a session's events).
-- ``gc_threshold``: a first generation of 50,000 objects instead of 700 (fewer
-  collections), to compare with the package's ``FREEZE_GC``.
 
 Patches that sized changes since made in the package (``no_close_old_connections``,
-``shared_cache_backend``, ``disconnect_first``, ``gc_freeze``) are gone; see
+``shared_cache_backend``, ``disconnect_first``, ``gc_freeze``, ``gc_threshold``) are gone; see
 ``docs/performance.md``.
 """
 
@@ -22,7 +20,7 @@ import contextlib
 import os
 from typing import Any
 
-PATCHES = ("inline_handlers", "no_lock_locmem", "gc_threshold")
+PATCHES = ("inline_handlers", "no_lock_locmem")
 
 
 class InlineExecutor(concurrent.futures.Executor):
@@ -77,8 +75,4 @@ def apply() -> list[str]:
                 yield version
 
         SessionStore.locked = locked  # type: ignore[method-assign]
-    if "gc_threshold" in names:
-        import gc
-
-        gc.set_threshold(50_000, 50, 100)
     return names
