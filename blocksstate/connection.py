@@ -429,9 +429,7 @@ class Connection:
             await lifecycle.heartbeat(self.engine, session, period)
             activity.session_seen(session)
         except Exception:
-            logger.exception(
-                "Keepalive of session %s failed; retrying in %g s", session.id, period
-            )
+            logger.exception("Keepalive of session %s failed; retrying in %g s", session.id, period)
         if self.open and self.session is not None:
             self._keepalive = asyncio.get_running_loop().call_later(period, self._next_beat)
 

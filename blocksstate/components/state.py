@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import pickle
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ..state import serializers
 from .base import Component
 
 
@@ -38,7 +38,9 @@ class State(Component):
         *,
         time_to_live: float | None = None,
         delete_callback: Callable[[Any], None] | None = None,
+        serializer: str = serializers.PICKLE,
     ) -> None:
+        self.serializer = serializers.check(serializer)
         if time_to_live is not None and time_to_live <= 0:
             raise ValueError("time_to_live must be a positive number of seconds")
         self.time_to_live = time_to_live
@@ -47,18 +49,18 @@ class State(Component):
         self.default_bytes = None if callable(value) else self.dumps(value)
 
     def dumps(self, value: Any) -> bytes:
-        """Pickle a value of this State, or raise StateNotPicklable naming it."""
+        """Serialize a value of this State, or raise StateNotPicklable naming it."""
         try:
-            return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            return serializers.dumps(value, self.serializer)
         except (
             Exception
         ) as exc:  # pickling raises many types: TypeError, PicklingError, AttributeError...
             raise StateNotPicklable(self, exc) from exc
 
     def initial(self) -> tuple[Any, bytes]:
-        """Return a fresh value for a new session and its pickled form."""
+        """Return a fresh value for a new session and its serialized form."""
         if self.default_bytes is not None:
-            return pickle.loads(self.default_bytes), self.default_bytes
+            return serializers.loads(self.default_bytes), self.default_bytes
         value = self.value()
         return value, self.dumps(value)
 

@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import itertools
 import os
-import pickle
 import secrets
 import threading
 import time
@@ -25,6 +24,7 @@ from django.core import signing
 
 from ..components.state import State
 from ..conf import setting
+from . import serializers
 from .io import cache_call, cache_for, is_local
 
 if TYPE_CHECKING:
@@ -299,7 +299,7 @@ class SessionStore:
             stored = found.get(key)
             if isinstance(component, State):
                 if isinstance(stored, bytes):
-                    session.values[component_id] = pickle.loads(stored)
+                    session.values[component_id] = serializers.loads(stored)
                     session.pickled[component_id] = stored
                 else:
                     session.values[component_id], session.pickled[component_id] = (

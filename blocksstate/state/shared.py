@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import pickle
 import secrets
 import threading
 import time
@@ -21,6 +20,7 @@ from typing import Any
 
 from ..components.state import State
 from ..conf import setting
+from . import serializers
 
 _defaults_by_key: dict[str, bytes] = {}
 _defaults_lock = threading.Lock()
@@ -50,7 +50,7 @@ class GlobalState(State):
             known = _defaults_by_key.setdefault(key, self.default_bytes)
         if known != self.default_bytes:
             raise GlobalStateError(
-                f"GlobalState key {key!r} is already used with another default ({pickle.loads(known)!r}); give each shared value its own key, or the same default"
+                f"GlobalState key {key!r} is already used with another default ({serializers.loads(known)!r}); give each shared value its own key, or the same default"
             )
 
     def __repr__(self) -> str:
@@ -76,7 +76,7 @@ class GlobalState(State):
     def get(self) -> Any:
         """Return the current shared value (the default until something is set)."""
         value = self.cache.get(self.cache_key, _MISSING)
-        return pickle.loads(self.default_bytes) if value is _MISSING else value  # type: ignore[arg-type]
+        return serializers.loads(self.default_bytes) if value is _MISSING else value  # type: ignore[arg-type]
 
     def set(self, value: Any) -> None:
         """Replace the shared value."""
@@ -96,7 +96,7 @@ class GlobalState(State):
         try:
             return cache.incr(self.cache_key, n)
         except ValueError:  # not stored yet
-            default = pickle.loads(self.default_bytes)  # type: ignore[arg-type]
+            default = serializers.loads(self.default_bytes)  # type: ignore[arg-type]
             if not isinstance(default, int) or isinstance(default, bool):
                 raise GlobalStateError(
                     f"{self!r}: incr() needs an integer value, not {default!r}"

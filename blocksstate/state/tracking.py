@@ -1,6 +1,6 @@
 """What a step does to state: which values it may change, whether they changed, and undoing it.
 
-Per-session State (and BrowserState) is compared by pickled content with what
+Per-session State (and BrowserState) is compared by serialized content with what
 was last saved; the same bytes are what the store writes. GlobalState is read
 from the shared cache before the step and written after it; a step that has one
 as both input and output holds its lock, so the read-modify-write is atomic
@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import pickle
 import time
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..components.state import BrowserState, State, StateNotPicklable
 from ..conf import setting
+from . import serializers
 from .io import cache_call
 from .shared import GlobalState
 
@@ -73,7 +73,11 @@ class StateTracker:
             state.id: fresh.get(state.id) or state.dumps(session.values[state.id])
             for state in watched
         }
-        changed = {cid for cid, data in pickled.items() if session.pickled.get(cid) != data}
+        changed = {
+            cid
+            for cid, data in pickled.items()
+            if serializers.changed(session.pickled.get(cid), data, session.values[cid])
+        }
         if changed:
             self.check_size(session, {cid: pickled[cid] for cid in changed})
             self._store_in_browser(session, changed)
@@ -105,7 +109,7 @@ class StateTracker:
         session.browser_tokens.clear()
         for state in watched:
             if state.id in session.pickled:
-                session.values[state.id] = pickle.loads(session.pickled[state.id])
+                session.values[state.id] = serializers.loads(session.pickled[state.id])
 
     async def expire_values(self, session: Session, now: float | None = None) -> None:
         """Reset each State whose ``time_to_live`` has passed since it was written (or created)."""
