@@ -2,7 +2,8 @@
 """The blocksstate benchmark, in one command (see bench/README.md).
 
     python bench/run.py [--quick] [--compare-gradio] [--scenario counter,cart,bigstate,memory,sweep]
-                        [--mode embedded,redis] [--runs N] [--profile] [--write | --no-write]
+                        [--mode embedded,redis] [--apps A,B] [--runs N] [--profile]
+                        [--write | --no-write]
 
 It starts the servers itself, pinned to core 0 (``taskset -c 0``): (a) embedded, one
 daphne worker with LocMemCache and InMemoryChannelLayer; (b) redis, its own
@@ -398,6 +399,11 @@ class GradioServer:
         self.proc.stop()
 
 
+def gradio_twin(app: str) -> str:
+    """The Gradio app an app of ours is compared with: a marshal variant with its pickle one."""
+    return app.replace("-marshal", "")
+
+
 def gradio_script(app: str) -> tuple[str, list[str]]:
     if app in ("counter", "cart"):
         return f"{app}.py", []
@@ -557,6 +563,16 @@ class Bench:
                 change,
             )
             for label in self.profile["bigstate_sizes"]
+            for change in (False, True)
+        ] + [
+            # The largest size again with gr.State(serializer="marshal"); Gradio runs once per size.
+            (
+                f"bigstate-{label}-marshal{'-change' if change else ''}",
+                "bigstate",
+                BIGSTATE_SIZES[label],
+                change,
+            )
+            for label in self.profile["bigstate_sizes"][-1:]
             for change in (False, True)
         ]
 
@@ -862,6 +878,7 @@ class Bench:
         cases = [
             ("embedded", ("counter", "counter", 0, False), 50, 200),
             ("embedded", ("bigstate-50k-change", "bigstate", 50_000, True), 1, 40),
+            ("embedded", ("bigstate-50k-marshal", "bigstate", 50_000, False), 1, 40),
             ("redis", ("bigstate-50k", "bigstate", 50_000, False), 1, 40),
         ]
         if self.args.quick:
@@ -940,16 +957,23 @@ class Bench:
             if ("redis" in modes or "sweep" in groups or "profile" in groups)
             else None
         )
+        known = {app[0] for group in ("counter", "cart", "bigstate") for app in self.apps(group)}
+        if self.args.apps and set(self.args.apps) - known:
+            raise SystemExit(
+                f"unknown app(s) {sorted(set(self.args.apps) - known)}; known: {sorted(known)}"
+            )
         interrupted = False
         try:
             for group in ("counter", "cart", "bigstate"):
                 if group not in groups:
                     continue
                 for app in self.apps(group):
+                    if self.args.apps and app[0] not in self.args.apps:
+                        continue
                     for mode in modes:
                         self.run_app(loadgen, "ours", mode, app, redis if mode == "redis" else None)
                         self.save_raw()
-                    if self.args.compare_gradio:
+                    if self.args.compare_gradio and gradio_twin(app[0]) == app[0]:
                         self.run_app(loadgen, "gradio", "default", app, None)
                         self.save_raw()
             if "memory" in groups:
@@ -1117,7 +1141,7 @@ class Bench:
             for app, sessions in apps_seen:
                 ours, gradio = (
                     agg.get(("ours", "embedded", app, sessions)),
-                    agg.get(("gradio", "default", app, sessions)),
+                    agg.get(("gradio", "default", gradio_twin(app), sessions)),
                 )
                 if ours is None or gradio is None:
                     continue
@@ -1282,10 +1306,17 @@ class Bench:
                 gradio("bigstate-50k", 1, "p50", ISSUE_GRADIO["bigstate50k_p50"]),
             )
             add(
-                f"50k-item State p50 ≤ Gradio's, persisted ({mode})",
+                f"50k-item State p50 ≤ Gradio's, persisted ({mode}, default pickle)",
                 f"{fmt_opt(o)} ms vs {fmt_opt(g)} ms ({src})",
                 None if o is None or g is None else o <= g,
             )
+            o = ours("bigstate-50k-marshal", 1, "p50", mode)
+            if o is not None:
+                add(
+                    f'50k-item State p50 ≤ Gradio\'s, persisted ({mode}, serializer="marshal")',
+                    f"{fmt_opt(o)} ms vs {fmt_opt(g)} ms ({src})",
+                    None if g is None else o <= g,
+                )
             o, (g, src) = (
                 ours("bigstate-50k-change", 1, "p50", mode),
                 gradio("bigstate-50k-change", 1, "p50", ISSUE_GRADIO["bigstate50k_change_p50"]),
@@ -1377,6 +1408,8 @@ def app_order(app: str) -> tuple[int, str]:
         "bigstate-20k-change",
         "bigstate-50k",
         "bigstate-50k-change",
+        "bigstate-50k-marshal",
+        "bigstate-50k-marshal-change",
     ]
     return (order.index(app) if app in order else 99, app)
 
@@ -1641,6 +1674,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, help="runs per figure (default 3; 1 with --quick)")
     parser.add_argument("--sessions", help="comma list of session counts, instead of the profile's")
     parser.add_argument(
+        "--apps", help="comma list of apps to run (say bigstate-50k,bigstate-50k-marshal), not all"
+    )
+    parser.add_argument(
         "--memory-sessions", help="comma list of idle session counts for the memory scenario"
     )
     parser.add_argument(
@@ -1666,6 +1702,7 @@ def main() -> int:
     args.scenario = [s.strip() for s in args.scenario.split(",") if s.strip()]
     args.mode = [m.strip() for m in args.mode.split(",") if m.strip()]
     args.sessions = [int(s) for s in args.sessions.split(",")] if args.sessions else None
+    args.apps = [a.strip() for a in args.apps.split(",") if a.strip()] if args.apps else None
     if args.profile and "profile" not in args.scenario:
         args.scenario.append("profile")
     unknown = set(args.scenario) - {"counter", "cart", "bigstate", "memory", "sweep", "profile"}
@@ -1675,6 +1712,8 @@ def main() -> int:
         parser.error(
             "needs at least 2 cores: the server and the load generator are pinned to cores 0 and 1"
         )
+    if args.apps and args.write is None:
+        args.write = False  # a few apps are not a full run
     WHATIF[:] = [w.strip() for w in args.what_if.split(",") if w.strip()]
     if WHATIF:
         if args.write:

@@ -43,11 +43,11 @@ def make_items(n):
     return [{"id": i, "name": f"item {i}", "qty": 1, "done": False} for i in range(n)]
 
 
-def build_bigstate(n, with_change):
+def build_bigstate(n, with_change, serializer="pickle"):
     # A State holding n small dicts; each click appends one. With ``with_change`` a
     # State.change listener shows the length; "length" reads it for the final check.
     with gr.Blocks(title=f"bigstate {n}") as demo:
-        items = gr.State(make_items(n))
+        items = gr.State(make_items(n), serializer=serializer)
         length = gr.Number(label="Length", precision=0)
         add = gr.Button("Add")
         check = gr.Button("Check")
@@ -70,3 +70,6 @@ gr.register("cart", build_cart())
 for _label, _n in BIGSTATE_SIZES.items():
     gr.register(f"bigstate-{_label}", build_bigstate(_n, with_change=False))
     gr.register(f"bigstate-{_label}-change", build_bigstate(_n, with_change=True))
+    # The same apps with gr.State(serializer="marshal"), compared with the same Gradio app.
+    gr.register(f"bigstate-{_label}-marshal", build_bigstate(_n, False, "marshal"))
+    gr.register(f"bigstate-{_label}-marshal-change", build_bigstate(_n, True, "marshal"))
