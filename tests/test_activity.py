@@ -405,6 +405,37 @@ async def test_the_sweep_loop_runs_the_retention(monkeypatch):
             task.cancel()
 
 
+def test_later_batches_add_to_a_live_sessions_counts_and_keep_the_latest_time():
+    from blocksstate.activity.records import Batch, SessionRecord
+    from blocksstate.activity.writer import write_batch
+
+    start = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+    opened = {"connected_at": start}
+    write_batch(
+        Batch(
+            {
+                "a": SessionRecord("a", "app", created=opened, events=1),
+                "b": SessionRecord("b", "app", created=opened),
+            }
+        )
+    )
+    later = start + timedelta(minutes=5)
+    write_batch(
+        Batch(
+            {
+                "a": SessionRecord("a", "app", last_seen=later, events=2, errors=1),
+                "b": SessionRecord("b", "app", last_seen=later),  # a heartbeat only
+            }
+        )
+    )
+    write_batch(Batch({"a": SessionRecord("a", "app", events=4)}))  # counted, time unknown
+
+    a, b = (LiveSession.objects.get(session_id=i) for i in "ab")
+    assert (a.event_count, a.error_count, a.last_seen_at) == (7, 1, later)
+    assert (b.event_count, b.error_count, b.last_seen_at) == (0, 0, later)
+    assert a.closed_at is None and a.connected_at == start
+
+
 def test_a_connected_sessions_heartbeat_is_noted_at_most_every_30_seconds(recording):
     session = Session.new(cart_app())
     recorder.session_seen(session)

@@ -18,9 +18,14 @@ def write_batch(batch: Batch) -> None:
 
     with transaction.atomic():
         created = _create_sessions(batch)
+        counted = []  # the common case: a live session seen again, one statement for them all
         for record in batch.sessions.values():
             if record.session_id in created:
                 continue  # its row was written whole
+            if record.closed_at is None and record.created is None:
+                if record.last_seen is not None or record.events or record.errors:
+                    counted.append(record)
+                continue
             changes: dict[str, Any] = {}
             if record.last_seen is not None:
                 changes["last_seen_at"] = record.last_seen
@@ -36,6 +41,7 @@ def write_batch(batch: Batch) -> None:
                 changes["closed_reason"] = ""
             if changes:
                 LiveSession.objects.filter(session_id=record.session_id).update(**changes)
+        _add_counts(counted)
         if batch.events:
             ids = dict(
                 LiveSession.objects.filter(
@@ -57,6 +63,42 @@ def write_batch(batch: Batch) -> None:
                     if e.session_id in ids  # a session whose record was dropped has no row
                 ]
             )
+
+
+def _add_counts(records: list[SessionRecord]) -> None:
+    """Add events, errors and the time last seen to live sessions' rows, in one ``executemany``.
+
+    One ORM ``update()`` per session cost about 150 µs of the worker's CPU: with 200
+    pages sending, the flushes took a share of each event that grew with the pages.
+    """
+    if not records:
+        return
+    from django.db import connection
+
+    from ..models import LiveSession
+
+    meta, quote = LiveSession._meta, connection.ops.quote_name
+    seen, events, errors, session_id = (
+        meta.get_field(name)
+        for name in ("last_seen_at", "event_count", "error_count", "session_id")
+    )
+    seen_at, events_col, errors_col = quote(seen.column), quote(events.column), quote(errors.column)
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {seen_at} = COALESCE(%s, {seen_at}), "
+        f"{events_col} = {events_col} + %s, {errors_col} = {errors_col} + %s "
+        f"WHERE {quote(session_id.column)} = %s"
+    )
+    rows = [
+        (
+            seen.get_db_prep_value(r.last_seen, connection) if r.last_seen else None,
+            r.events,
+            r.errors,
+            r.session_id,
+        )
+        for r in records
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _create_sessions(batch: Batch) -> set[str]:
