@@ -877,6 +877,7 @@ class Bench:
     def run_profile(self, loadgen: LoadGen, redis: Redis | None) -> None:
         cases = [
             ("embedded", ("counter", "counter", 0, False), 50, 200),
+            ("embedded", ("counter", "counter", 0, False), 200, 50),
             ("embedded", ("bigstate-50k-change", "bigstate", 50_000, True), 1, 40),
             ("embedded", ("bigstate-50k-marshal", "bigstate", 50_000, False), 1, 40),
             ("redis", ("bigstate-50k", "bigstate", 50_000, False), 1, 40),
