@@ -12,36 +12,22 @@ from .records import Batch, SessionRecord
 def write_batch(batch: Batch) -> None:
     """Create new sessions, add counts and times to known ones, then add the events."""
     from django.db import transaction
-    from django.db.models import F
 
     from ..models import EventLog, LiveSession
 
     with transaction.atomic():
         created = _create_sessions(batch)
-        counted = []  # the common case: a live session seen again, one statement for them all
-        for record in batch.sessions.values():
-            if record.session_id in created:
-                continue  # its row was written whole
-            if record.closed_at is None and record.created is None:
-                if record.last_seen is not None or record.events or record.errors:
-                    counted.append(record)
-                continue
-            changes: dict[str, Any] = {}
-            if record.last_seen is not None:
-                changes["last_seen_at"] = record.last_seen
-            if record.events:
-                changes["event_count"] = F("event_count") + record.events
-            if record.errors:
-                changes["error_count"] = F("error_count") + record.errors
+        known = [r for r in batch.sessions.values() if r.session_id not in created]
+        _add_counts([r for r in known if r.last_seen is not None or r.events or r.errors])
+        for record in known:  # rarely any: sessions that ended, or resumed here
             if record.closed_at is not None:
-                changes["closed_at"] = record.closed_at
-                changes["closed_reason"] = record.closed_reason[:100]
-            elif record.created is not None:
-                changes["closed_at"] = None  # a resumed session is live again
-                changes["closed_reason"] = ""
-            if changes:
-                LiveSession.objects.filter(session_id=record.session_id).update(**changes)
-        _add_counts(counted)
+                LiveSession.objects.filter(session_id=record.session_id).update(
+                    closed_at=record.closed_at, closed_reason=record.closed_reason[:100]
+                )
+            elif record.created is not None:  # a resumed session is live again
+                LiveSession.objects.filter(session_id=record.session_id).update(
+                    closed_at=None, closed_reason=""
+                )
         if batch.events:
             ids = dict(
                 LiveSession.objects.filter(
