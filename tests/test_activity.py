@@ -436,6 +436,30 @@ def test_later_batches_add_to_a_live_sessions_counts_and_keep_the_latest_time():
     assert a.closed_at is None and a.connected_at == start
 
 
+def test_a_batchs_events_are_written_exactly_and_those_of_an_unknown_session_left_out():
+    from blocksstate.activity.records import Batch, EventRecord, SessionRecord
+    from blocksstate.activity.writer import write_batch
+
+    start = datetime(2026, 11, 22, 9, 0, 0, 123456, tzinfo=UTC)
+    events = [
+        EventRecord("a", 3, "click on Button 'Add' \u2192 add", start, 1.25, True, ""),
+        EventRecord("gone", 3, "click", start, 1.0, True, ""),  # its record was dropped
+        EventRecord("a", None, "x" * 400, start + timedelta(seconds=1), 0.5, False, "Boom\nline 2"),
+    ]
+    write_batch(
+        Batch({"a": SessionRecord("a", "app", created={"connected_at": start}, events=2)}, events)
+    )
+
+    stored = EventLog.objects.order_by("id")
+    assert [
+        (e.session.session_id, e.dependency_id, e.event, e.started_at, e.duration_ms, e.ok, e.error)
+        for e in stored
+    ] == [
+        ("a", 3, "click on Button 'Add' \u2192 add", start, 1.25, True, ""),
+        ("a", None, "x" * 300, start + timedelta(seconds=1), 0.5, False, "Boom\nline 2"),
+    ]
+
+
 def test_a_connected_sessions_heartbeat_is_noted_at_most_every_30_seconds(recording):
     session = Session.new(cart_app())
     recorder.session_seen(session)

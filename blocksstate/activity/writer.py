@@ -6,14 +6,14 @@ import contextlib
 from collections.abc import Iterable
 from typing import Any
 
-from .records import Batch, SessionRecord
+from .records import Batch, EventRecord, SessionRecord
 
 
 def write_batch(batch: Batch) -> None:
     """Create new sessions, add counts and times to known ones, then add the events."""
     from django.db import transaction
 
-    from ..models import EventLog, LiveSession
+    from ..models import LiveSession
 
     with transaction.atomic():
         created = _create_sessions(batch)
@@ -29,26 +29,7 @@ def write_batch(batch: Batch) -> None:
                     closed_at=None, closed_reason=""
                 )
         if batch.events:
-            ids = dict(
-                LiveSession.objects.filter(
-                    session_id__in={e.session_id for e in batch.events}
-                ).values_list("session_id", "pk")
-            )
-            EventLog.objects.bulk_create(
-                [
-                    EventLog(
-                        session_id=ids[e.session_id],
-                        dependency_id=e.dependency_id,
-                        event=e.event[:300],
-                        started_at=e.started_at,
-                        duration_ms=e.duration_ms,
-                        ok=e.ok,
-                        error=e.error,
-                    )
-                    for e in batch.events
-                    if e.session_id in ids  # a session whose record was dropped has no row
-                ]
-            )
+            _add_events(batch.events)
 
 
 def _add_counts(records: list[SessionRecord]) -> None:
@@ -85,6 +66,47 @@ def _add_counts(records: list[SessionRecord]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+def _add_events(events: list[EventRecord]) -> None:
+    """Insert the batch's events, in order, in one ``executemany``.
+
+    Building an ``EventLog`` instance per event for ``bulk_create`` was about a tenth
+    of the worker's CPU under load. An event whose session has no row (its record was
+    dropped) is left out.
+    """
+    from django.db import connection
+
+    from ..models import EventLog, LiveSession
+
+    ids = dict(
+        LiveSession.objects.filter(session_id__in={e.session_id for e in events}).values_list(
+            "session_id", "pk"
+        )
+    )
+    meta, quote = EventLog._meta, connection.ops.quote_name
+    names = ("session", "dependency_id", "event", "started_at", "duration_ms", "ok", "error")
+    columns = ", ".join(quote(meta.get_field(name).column) for name in names)
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"
+    )
+    started, ok = meta.get_field("started_at"), meta.get_field("ok")
+    rows = [
+        (
+            ids[e.session_id],
+            e.dependency_id,
+            e.event[:300],
+            started.get_db_prep_value(e.started_at, connection),
+            e.duration_ms,
+            ok.get_db_prep_value(e.ok, connection),
+            e.error,
+        )
+        for e in events
+        if e.session_id in ids
+    ]
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
 
 
 def _create_sessions(batch: Batch) -> set[str]:
