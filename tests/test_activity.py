@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -458,6 +460,19 @@ def test_a_batchs_events_are_written_exactly_and_those_of_an_unknown_session_lef
         ("a", 3, "click on Button 'Add' \u2192 add", start, 1.25, True, ""),
         ("a", None, "x" * 300, start + timedelta(seconds=1), 0.5, False, "Boom\nline 2"),
     ]
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="a thread's own nice value is Linux's"
+)
+def test_the_writer_thread_runs_at_a_lower_priority_than_the_event_loop():
+    def nice() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    before = nice()
+    writer = recording_module.Recorder()._executor.submit(nice).result()
+    assert writer == min(19, before + recording_module.WRITER_NICENESS)
+    assert nice() == before  # the thread that serves events keeps its priority
 
 
 def test_a_connected_sessions_heartbeat_is_noted_at_most_every_30_seconds(recording):

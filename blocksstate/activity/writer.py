@@ -57,7 +57,7 @@ def _add_counts(records: list[SessionRecord]) -> None:
     )
     rows = [
         (
-            seen.get_db_prep_value(r.last_seen, connection) if r.last_seen else None,
+            connection.ops.adapt_datetimefield_value(r.last_seen),
             r.events,
             r.errors,
             r.session_id,
@@ -90,15 +90,16 @@ def _add_events(events: list[EventRecord]) -> None:
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"
     )
-    started, ok = meta.get_field("started_at"), meta.get_field("ok")
+    # The backend's adapter, not Field.get_db_prep_value: a third of the cost per row.
+    moment = connection.ops.adapt_datetimefield_value
     rows = [
         (
             ids[e.session_id],
             e.dependency_id,
             e.event[:300],
-            started.get_db_prep_value(e.started_at, connection),
+            moment(e.started_at),
             e.duration_ms,
-            ok.get_db_prep_value(e.ok, connection),
+            e.ok,
             e.error,
         )
         for e in events
