@@ -193,3 +193,22 @@ async def test_change_fires_only_when_the_value_changed(cache_alias, serializer)
         assert changes == ["True", "False"]
         assert (await stored(demo, page.session_id)).values[items.id][0]["done"] is False
         await page.close()
+
+
+def test_a_slow_pickle_earns_one_hint_naming_the_state_and_marshal(monkeypatch, caplog):
+    from blocksstate.components import state as state_module
+
+    monkeypatch.setattr(state_module, "SLOW_PICKLE_SECONDS", 0.0)
+    with gr.Blocks():
+        items = gr.State([])
+        fast = gr.State([], serializer="marshal")
+        shared = gr.GlobalState(0, key="tests-slow-pickle-hint")
+    value = [{"id": i, "name": f"item {i}"} for i in range(1000)]
+    with caplog.at_level("WARNING", logger="blocksstate"):
+        for _ in range(3):
+            items.dumps(value)
+            fast.dumps(value)
+            shared.dumps(value)
+    hints = [r.getMessage() for r in caplog.records if "marshal" in r.getMessage()]
+    assert len(hints) == 1
+    assert repr(items) in hints[0] and 'serializer="marshal"' in hints[0]

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import json
+import logging
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..state import serializers
 from .base import Component
+
+logger = logging.getLogger("blocksstate")
+
+# Pickling a State value for longer than this, on an event, earns a hint (once per State).
+SLOW_PICKLE_SECONDS = 0.005
 
 
 class StateNotPicklable(TypeError):
@@ -30,6 +37,8 @@ class State(Component):
 
     server_only = True
     accepts_input = False
+    # Whether the declaration takes ``serializer=`` (and so a slow pickle earns a hint).
+    chooses_serializer = True
 
     def __init__(
         self,
@@ -45,17 +54,38 @@ class State(Component):
             raise ValueError("time_to_live must be a positive number of seconds")
         self.time_to_live = time_to_live
         self.delete_callback = delete_callback
+        self._hinted = False
         super().__init__(value, render=render, visible=False)
         self.default_bytes = None if callable(value) else self.dumps(value)
 
     def dumps(self, value: Any) -> bytes:
         """Serialize a value of this State, or raise StateNotPicklable naming it."""
+        started = time.perf_counter()
         try:
-            return serializers.dumps(value, self.serializer)
+            data = serializers.dumps(value, self.serializer)
         except (
             Exception
         ) as exc:  # pickling raises many types: TypeError, PicklingError, AttributeError...
             raise StateNotPicklable(self, exc) from exc
+        took = time.perf_counter() - started
+        if took > SLOW_PICKLE_SECONDS and self.chooses_serializer:
+            self._hint_marshal(took, len(data))
+        return data
+
+    def _hint_marshal(self, took: float, size: int) -> None:
+        """Say once that a big value of plain data would be stored faster with marshal."""
+        if self._hinted or self.serializer != serializers.PICKLE:
+            return
+        self._hinted = True
+        logger.warning(
+            "Pickling the value of %r took %.0f ms (%s bytes), on every event that changes "
+            'it. If it holds plain data (lists, dicts, strings, numbers), serializer="marshal" '
+            'stores it two to three times faster; see docs/state.md, "Big values". '
+            "(Said once per State.)",
+            self,
+            took * 1000,
+            f"{size:,}",
+        )
 
     def initial(self) -> tuple[Any, bytes]:
         """Return a fresh value for a new session and its serialized form."""
@@ -80,6 +110,8 @@ class BrowserState(State):
     It survives refreshes, new tabs and server restarts. The browser only stores
     the server's token; a token that does not verify is ignored and the default used.
     """
+
+    chooses_serializer = False
 
     def __init__(
         self,

@@ -34,6 +34,7 @@ class GlobalState(State):
     """A value shared by all users of all workers; ``.get()``, ``.set()``, ``.update()``, ``.incr()``."""
 
     shared = True
+    chooses_serializer = False
 
     def __init__(self, value: Any = None, *, key: str, render: bool = True) -> None:
         if not isinstance(key, str) or not key or len(key) > 200:
