@@ -685,6 +685,69 @@ async def test_the_lock_is_held_by_one_worker_at_a_time(cache_alias, settings):
         pass
 
 
+@pytest.mark.redis
+async def test_a_lock_that_expired_and_was_taken_by_another_worker_is_left_to_it(
+    redis_cache, settings
+):
+    blocksstate_settings(settings, CACHE_ALIAS="redis")
+    store = SessionStore()
+    lock_key = store.key("some-session", "lock")
+    async with store.locked("some-session"):
+        redis_cache.delete(lock_key)  # as if it expired while a long event ran
+        assert redis_cache.add(lock_key, "another-worker", 30)
+    assert redis_cache.get(lock_key) == "another-worker"
+
+
+@pytest.mark.redis
+async def test_workers_with_and_without_the_redis_scripts_share_locks_and_values(
+    redis_cache, settings, monkeypatch
+):
+    """A worker on django-redis uses Lua scripts; one on plain cache calls must interoperate."""
+    from blocksstate.state import redis_lock
+    from blocksstate.state.session import Session, SessionBusy
+
+    blocksstate_settings(settings, CACHE_ALIAS="redis", LOCK_WAIT=0.2)
+    demo = get_app("counter")
+    state = next(c for c in demo.components.values() if isinstance(c, gr.State))
+    store = SessionStore()
+    assert redis_lock.for_cache(store.cache) is not None
+    scripted = Session.new(demo)
+    scripted.values[state.id], scripted.pickled[state.id] = 1, state.dumps(1)
+    scripted.dirty.add(state.id)
+    await store.save(scripted, 60)
+    assert redis_cache.get(store.key(scripted.id, "version")) == 1
+
+    scripts = redis_lock.for_cache
+
+    def plain_cache_calls(on: bool) -> None:  # the other worker: no scripts
+        monkeypatch.setattr(redis_lock, "for_cache", (lambda cache: None) if on else scripts)
+
+    plain_cache_calls(True)
+    plain = await store.load(demo, scripted.id)
+    assert plain.values[state.id] == 1 and plain.version == 1
+    async with store.locked(scripted.id) as version:
+        assert version == 1
+        plain_cache_calls(False)
+        with pytest.raises(SessionBusy):  # the scripted worker finds the lock taken
+            async with store.locked(scripted.id):
+                pass
+        plain_cache_calls(True)
+        plain.values[state.id], plain.pickled[state.id] = 2, state.dumps(2)
+        plain.dirty.add(state.id)
+        await store.save(plain, 60)
+    plain_cache_calls(False)
+
+    async with store.locked(scripted.id) as version:
+        assert version == 2 != scripted.version
+        scripted = await store.load(demo, scripted.id)
+        assert scripted.values[state.id] == 2
+        scripted.values[state.id], scripted.pickled[state.id] = 3, state.dumps(3)
+        scripted.dirty.add(state.id)
+        await store.save(scripted, 60)
+    assert (await store.load(demo, scripted.id)).values[state.id] == 3
+    assert redis_cache.get(store.key(scripted.id, "lock")) is None  # let go
+
+
 async def test_a_session_still_ends_when_the_channel_layer_fails_at_disconnect(
     cache_alias, settings, no_background_sweep, monkeypatch
 ):

@@ -24,7 +24,7 @@ from django.core import signing
 
 from ..components.state import State
 from ..conf import setting
-from . import serializers
+from . import redis_lock, serializers
 from .io import cache_call, cache_for, is_local
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from ..blocks import Blocks
     from ..request import Request
+    from .redis_lock import RedisLock
 
 STORE_VERSION = 1
 RESUME_SALT = "blocksstate.resume"
@@ -112,8 +113,12 @@ _local_guard = threading.Lock()
 class _LocalLock:
     """A session lock of a per-process cache, held in this process's memory (no expiry needed)."""
 
-    def __init__(self, key: str) -> None:
-        self.key = key
+    def __init__(self, cache: BaseCache, key: str, version_key: str) -> None:
+        self.cache, self.key, self.version_key = cache, key, version_key
+
+    def take(self, owner: str) -> int | None:
+        """Take the lock and return the session's stored version; None if another holds it."""
+        return int(self.cache.get(self.version_key, 0)) if self.acquire(owner) else None
 
     def acquire(self, owner: str) -> bool:
         with _local_guard:
@@ -124,15 +129,12 @@ class _LocalLock:
             if _local_held.get(self.key) == owner:
                 del _local_held[self.key]
 
-    def renewed(self, run: Callable[..., Any]) -> contextlib.nullcontext[None]:
+    def renewed(self, run: Callable[..., Any]) -> contextlib.AbstractContextManager[None]:
         return contextlib.nullcontext()
 
 
-class _CacheLock:
+class _CacheLock(_LocalLock):
     """A session lock in a shared cache: ``add`` takes it, it expires after ``LOCK_TIMEOUT``."""
-
-    def __init__(self, cache: BaseCache, key: str) -> None:
-        self.cache, self.key = cache, key
 
     def acquire(self, owner: str) -> bool:
         return bool(self.cache.add(self.key, owner, setting("LOCK_TIMEOUT")))
@@ -168,6 +170,20 @@ class _CacheLock:
             timer.cancel()
             if renewal is not None:
                 renewal.cancel()
+
+
+class _ScriptLock(_CacheLock):
+    """The same lock in django-redis, one Lua script per step (see ``redis_lock``)."""
+
+    def __init__(self, cache: BaseCache, key: str, version_key: str, scripts: RedisLock) -> None:
+        super().__init__(cache, key, version_key)
+        self.scripts = scripts
+
+    def take(self, owner: str) -> int | None:
+        return self.scripts.take(self.key, self.version_key, owner, setting("LOCK_TIMEOUT"))
+
+    def release(self, owner: str) -> None:
+        self.scripts.release(self.key, owner)
 
 
 _owner_prefix = secrets.token_hex(6)
@@ -214,23 +230,31 @@ class SessionStore:
         off a worker whose lock expired while it worked. With a per-process cache
         (one worker by definition) the lock is held in this process's memory.
         """
-        lock_key, version_key = self.key(session_id, "lock"), self.key(session_id, "version")
-        cache = self.cache
-        lock = _LocalLock(lock_key) if is_local(cache) else _CacheLock(cache, lock_key)
+        lock = self._lock(session_id)
         deadline = time.monotonic() + setting("LOCK_WAIT")
         delay = 0.001
         owner = _new_owner()
         # ``_run`` calls a local cache (and so the in-memory lock) at once, others in a thread.
-        while not await self._run(lock.acquire, owner):
+        while (version := await self._run(lock.take, owner)) is None:
             if time.monotonic() > deadline:
                 raise SessionBusy(f"session {session_id[:8]}... is busy in another worker")
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.05)
         try:
             with lock.renewed(self._run):
-                yield int(await self._run(cache.get, version_key, 0))
+                yield version
         finally:
             await self._run(lock.release, owner)
+
+    def _lock(self, session_id: str) -> _LocalLock:
+        cache = self.cache
+        key, version_key = self.key(session_id, "lock"), self.key(session_id, "version")
+        if is_local(cache):
+            return _LocalLock(cache, key, version_key)
+        scripts = redis_lock.for_cache(cache)
+        if scripts is not None:
+            return _ScriptLock(cache, key, version_key, scripts)
+        return _CacheLock(cache, key, version_key)
 
     async def save(self, session: Session, timeout: float | None) -> None:
         """Write what changed since the last save, if no other worker wrote in between.
@@ -253,6 +277,12 @@ class SessionStore:
     def _write(self, session: Session, data: dict[str, Any], timeout: float | None) -> int:
         cache = self.cache
         version_key = self.key(session.id, "version")
+        scripts = redis_lock.for_cache(cache)
+        if scripts is not None:
+            written = scripts.write(version_key, session.version, data, timeout)
+            if written is None:
+                raise SessionConflict(f"session {session.id[:8]}... was changed by another worker")
+            return written
         try:
             version = cache.incr(version_key)
         except ValueError:  # no version stored yet (new session, or expired)
