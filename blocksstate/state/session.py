@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
-import os
 import secrets
-import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -25,14 +22,14 @@ from django.core import signing
 from ..components.state import State
 from ..conf import setting
 from . import redis_lock, serializers
-from .io import cache_call, cache_for, is_local
+from .io import cache_call, cache_for
+from .locks import lock_for, new_owner
 
 if TYPE_CHECKING:
     from django.core.cache.backends.base import BaseCache
 
     from ..blocks import Blocks
     from ..request import Request
-    from .redis_lock import RedisLock
 
 STORE_VERSION = 1
 RESUME_SALT = "blocksstate.resume"
@@ -106,103 +103,6 @@ class Session:
         return sum(len(data) for data in self.pickled.values())
 
 
-_local_held: dict[str, str] = {}
-_local_guard = threading.Lock()
-
-
-class _LocalLock:
-    """A session lock of a per-process cache, held in this process's memory (no expiry needed)."""
-
-    def __init__(self, cache: BaseCache, key: str, version_key: str) -> None:
-        self.cache, self.key, self.version_key = cache, key, version_key
-
-    def take(self, owner: str) -> int | None:
-        """Take the lock and return the session's stored version; None if another holds it."""
-        return int(self.cache.get(self.version_key, 0)) if self.acquire(owner) else None
-
-    def acquire(self, owner: str) -> bool:
-        with _local_guard:
-            return _local_held.setdefault(self.key, owner) == owner
-
-    def release(self, owner: str) -> None:
-        with _local_guard:
-            if _local_held.get(self.key) == owner:
-                del _local_held[self.key]
-
-    def renewed(self, run: Callable[..., Any]) -> contextlib.AbstractContextManager[None]:
-        return contextlib.nullcontext()
-
-
-class _CacheLock(_LocalLock):
-    """A session lock in a shared cache: ``add`` takes it, it expires after ``LOCK_TIMEOUT``."""
-
-    def acquire(self, owner: str) -> bool:
-        return bool(self.cache.add(self.key, owner, setting("LOCK_TIMEOUT")))
-
-    def release(self, owner: str) -> None:
-        if self.cache.get(self.key) == owner:
-            self.cache.delete(self.key)
-
-    @contextlib.contextmanager
-    def renewed(self, run: Callable[..., Any]) -> Iterator[None]:
-        """Push the expiry back every third of ``LOCK_TIMEOUT`` while a long event runs.
-
-        A timer, not a task per event: most events end long before it fires.
-        """
-        loop = asyncio.get_running_loop()
-        timeout = setting("LOCK_TIMEOUT")
-        timer: asyncio.TimerHandle | None = None
-        renewal: asyncio.Task[None] | None = None
-
-        async def renew() -> None:
-            nonlocal timer
-            await run(self.cache.touch, self.key, timeout)
-            timer = loop.call_later(timeout / 3, start)
-
-        def start() -> None:
-            nonlocal renewal
-            renewal = loop.create_task(renew())
-
-        timer = loop.call_later(timeout / 3, start)
-        try:
-            yield
-        finally:
-            timer.cancel()
-            if renewal is not None:
-                renewal.cancel()
-
-
-class _ScriptLock(_CacheLock):
-    """The same lock in django-redis, one Lua script per step (see ``redis_lock``)."""
-
-    def __init__(self, cache: BaseCache, key: str, version_key: str, scripts: RedisLock) -> None:
-        super().__init__(cache, key, version_key)
-        self.scripts = scripts
-
-    def take(self, owner: str) -> int | None:
-        return self.scripts.take(self.key, self.version_key, owner, setting("LOCK_TIMEOUT"))
-
-    def release(self, owner: str) -> None:
-        self.scripts.release(self.key, owner)
-
-
-_owner_prefix = secrets.token_hex(6)
-_owner_numbers = itertools.count()
-
-
-def _new_owner() -> str:
-    """A lock owner unique across processes: a random prefix per process, then a counter."""
-    return f"{_owner_prefix}:{next(_owner_numbers)}"
-
-
-def _after_fork() -> None:
-    global _owner_prefix
-    _owner_prefix = secrets.token_hex(6)
-
-
-os.register_at_fork(after_in_child=_after_fork)
-
-
 class SessionStore:
     """Reads and writes sessions in the Django cache named by ``CACHE_ALIAS``."""
 
@@ -230,10 +130,10 @@ class SessionStore:
         off a worker whose lock expired while it worked. With a per-process cache
         (one worker by definition) the lock is held in this process's memory.
         """
-        lock = self._lock(session_id)
+        lock = lock_for(self.cache, self.key(session_id, "lock"), self.key(session_id, "version"))
         deadline = time.monotonic() + setting("LOCK_WAIT")
         delay = 0.001
-        owner = _new_owner()
+        owner = new_owner()
         # ``_run`` calls a local cache (and so the in-memory lock) at once, others in a thread.
         while (version := await self._run(lock.take, owner)) is None:
             if time.monotonic() > deadline:
@@ -245,16 +145,6 @@ class SessionStore:
                 yield version
         finally:
             await self._run(lock.release, owner)
-
-    def _lock(self, session_id: str) -> _LocalLock:
-        cache = self.cache
-        key, version_key = self.key(session_id, "lock"), self.key(session_id, "version")
-        if is_local(cache):
-            return _LocalLock(cache, key, version_key)
-        scripts = redis_lock.for_cache(cache)
-        if scripts is not None:
-            return _ScriptLock(cache, key, version_key, scripts)
-        return _CacheLock(cache, key, version_key)
 
     async def save(self, session: Session, timeout: float | None) -> None:
         """Write what changed since the last save, if no other worker wrote in between.
