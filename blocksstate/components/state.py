@@ -68,13 +68,13 @@ class State(Component):
         ) as exc:  # pickling raises many types: TypeError, PicklingError, AttributeError...
             raise StateNotPicklable(self, exc) from exc
         took = time.perf_counter() - started
-        if took > SLOW_PICKLE_SECONDS and self.chooses_serializer:
+        if took > SLOW_PICKLE_SECONDS:
             self._hint_marshal(took, len(data))
         return data
 
     def _hint_marshal(self, took: float, size: int) -> None:
         """Say once that a big value of plain data would be stored faster with marshal."""
-        if self._hinted or self.serializer != serializers.PICKLE:
+        if self._hinted or not self.chooses_serializer or self.serializer != serializers.PICKLE:
             return
         self._hinted = True
         logger.warning(

@@ -1,9 +1,9 @@
-"""The lock that makes a session's events apply one at a time, whichever worker serves them.
+"""The lock and fencing version that make a session's events apply one at a time, on any worker.
 
-Three kinds, picked by ``SessionStore`` from its cache: in this process's memory for
+Three kinds, picked for a cache by ``lock_for``: in this process's memory for
 a per-process cache (one worker by definition); ``add`` with an expiry in any shared
 cache; one Lua script per step in django-redis (``redis_lock``). Each ``take`` also
-reads the session's stored version, the fencing number ``save`` checks.
+reads the session's stored version, the fencing number ``write_versioned`` checks.
 """
 
 from __future__ import annotations
@@ -131,3 +131,24 @@ def lock_for(cache: BaseCache, key: str, version_key: str) -> LocalLock:
     if scripts is not None:
         return ScriptLock(cache, key, version_key, scripts)
     return CacheLock(cache, key, version_key)
+
+
+def write_versioned(
+    cache: BaseCache, version_key: str, read: int, data: dict[str, Any], timeout: float | None
+) -> int | None:
+    """Store ``data`` and version ``read + 1`` if the stored version is still ``read``.
+
+    Return the new version, or None when another worker wrote meanwhile (then
+    ``data`` is not written).
+    """
+    scripts = None if is_local(cache) else redis_lock.for_cache(cache)
+    if scripts is not None:
+        return scripts.write(version_key, read, data, timeout)
+    try:
+        version = cache.incr(version_key)
+    except ValueError:  # no version stored yet (new session, or expired)
+        version = read + 1 if cache.add(version_key, read + 1, timeout) else cache.incr(version_key)
+    if version != read + 1:
+        return None
+    cache.set_many(data, timeout)
+    return version

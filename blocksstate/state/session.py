@@ -21,9 +21,9 @@ from django.core import signing
 
 from ..components.state import State
 from ..conf import setting
-from . import redis_lock, serializers
+from . import serializers
 from .io import cache_call, cache_for
-from .locks import lock_for, new_owner
+from .locks import lock_for, new_owner, write_versioned
 
 if TYPE_CHECKING:
     from django.core.cache.backends.base import BaseCache
@@ -165,25 +165,11 @@ class SessionStore:
         session.meta_dirty = False
 
     def _write(self, session: Session, data: dict[str, Any], timeout: float | None) -> int:
-        cache = self.cache
-        version_key = self.key(session.id, "version")
-        scripts = redis_lock.for_cache(cache)
-        if scripts is not None:
-            written = scripts.write(version_key, session.version, data, timeout)
-            if written is None:
-                raise SessionConflict(f"session {session.id[:8]}... was changed by another worker")
-            return written
-        try:
-            version = cache.incr(version_key)
-        except ValueError:  # no version stored yet (new session, or expired)
-            version = (
-                session.version + 1
-                if cache.add(version_key, session.version + 1, timeout)
-                else cache.incr(version_key)
-            )
-        if version != session.version + 1:
+        version = write_versioned(
+            self.cache, self.key(session.id, "version"), session.version, data, timeout
+        )
+        if version is None:
             raise SessionConflict(f"session {session.id[:8]}... was changed by another worker")
-        cache.set_many(data, timeout)
         return version
 
     async def load(self, blocks: Blocks, session_id: str) -> Session | None:
