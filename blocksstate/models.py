@@ -23,7 +23,13 @@ class LiveSession(models.Model):
         on_delete=models.SET_NULL,
         related_name="blocksstate_sessions",
     )
-    django_session_key = models.CharField("Django session key", max_length=40, blank=True)
+    browser_hash = models.CharField(
+        "browser",
+        max_length=64,
+        blank=True,
+        help_text="A keyed hash of the visitor's Django session key: the same for the sessions "
+        "of one browser until it logs in or out. Not a credential.",
+    )
     client_address = models.CharField(max_length=64, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     connected_at = models.DateTimeField()
@@ -45,6 +51,7 @@ class LiveSession(models.Model):
             models.Index(fields=["-connected_at"], name="bs_session_connected"),
             models.Index(fields=["closed_at"], name="bs_session_closed"),
             models.Index(fields=["last_seen_at"], name="bs_session_last_seen"),
+            models.Index(fields=["browser_hash"], name="bs_session_browser"),
         ]
 
     def __str__(self) -> str:

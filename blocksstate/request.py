@@ -6,6 +6,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+# Headers whose value opens the visitor's session: hidden from a repr and from the event log.
+CREDENTIAL_HEADERS = ("cookie", "authorization", "proxy-authorization")
+REDACTED = "[redacted]"
+
 
 class Client(NamedTuple):
     host: str | None
@@ -39,7 +43,10 @@ class ScopeHeaders(Mapping[str, str]):
         return len(self._headers())
 
     def __repr__(self) -> str:
-        return repr(self._headers())
+        # A repr ends up in logs, errors and the admin's value previews: never a credential.
+        return repr(
+            {k: REDACTED if k in CREDENTIAL_HEADERS else v for k, v in self._headers().items()}
+        )
 
 
 @dataclass(slots=True)
@@ -49,11 +56,11 @@ class Request:
     session_hash: str | None = None
     user: Any = None
     headers: Mapping[str, str] = field(default_factory=dict)
-    cookies: Mapping[str, str] = field(default_factory=dict)
+    cookies: Mapping[str, str] = field(default_factory=dict, repr=False)
     client: Client = Client(None, None)
     path: str = ""
     query_params: Mapping[str, str] = field(default_factory=dict)
-    session: Any = None
+    session: Any = field(default=None, repr=False)
     app: str | None = None
 
     @property

@@ -6,12 +6,30 @@ import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from django.http.cookie import parse_cookie
+from django.utils.crypto import salted_hmac
+
+from ..request import CREDENTIAL_HEADERS, REDACTED, Request
+
 if TYPE_CHECKING:
     from ..events import Dependency
 
 
+BROWSER_HASH_SALT = "blocksstate.activity.browser"
+
+
+def browser_hash(django_session_key: str | None) -> str:
+    """A keyed hash of a Django session key: equal for one browser's sessions, useless as a cookie.
+
+    The key itself logs in as the visitor; the admin must never hold it.
+    """
+    if not django_session_key:
+        return ""
+    return salted_hmac(BROWSER_HASH_SALT, django_session_key, algorithm="sha256").hexdigest()
+
+
 def describe_scope(scope: Mapping[str, Any]) -> dict[str, Any]:
-    """Who is behind a WebSocket: user, Django session, address and browser (as model fields)."""
+    """Who is behind a WebSocket: user, browser, address and user agent (as model fields)."""
     user = scope.get("user")
     user_id = None
     if user is not None and getattr(user, "is_authenticated", False):
@@ -23,10 +41,36 @@ def describe_scope(scope: Mapping[str, Any]) -> dict[str, Any]:
     client = scope.get("client") or (None, None)
     return {
         "user_id": user_id,
-        "django_session_key": (session_key or "")[:40],
+        "browser_hash": browser_hash(session_key),
         "client_address": str(client[0] or "")[:64],
         "user_agent": agent[:300],
     }
+
+
+# Shorter cookie values (a theme, a language) are not credentials; replacing them garbles the text.
+MIN_SECRET_CHARS = 8
+
+
+def _credentials(request: Request) -> list[str]:
+    """What in a request opens a session: its cookies' values, its Cookie and Authorization headers."""
+    found = set(request.cookies.values())
+    for name in CREDENTIAL_HEADERS:
+        value = request.headers.get(name, "")
+        found.add(value)
+        found.add(value.partition(" ")[2])  # a token without its scheme
+    # Also where no middleware parsed the cookies into the scope.
+    found.update(parse_cookie(request.headers.get("cookie", "")).values())
+    # Longest first: a header is replaced whole before the cookie values inside it.
+    return sorted((s for s in found if len(s) >= MIN_SECRET_CHARS), key=len, reverse=True)
+
+
+def redact_credentials(text: str, request: Request | None) -> str:
+    """``text`` (an error a handler raised) without the credentials the visitor's request carried."""
+    if not text or request is None:
+        return text
+    for credential in _credentials(request):
+        text = text.replace(credential, REDACTED)
+    return text
 
 
 def describe_block(block: Any) -> str:

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..conf import setting
-from .describe import describe_dependency, describe_scope
+from .describe import describe_dependency, describe_scope, redact_credentials
 from .records import Batch, EventRecord, SessionRecord
 from .retention import purge_in_thread
 from .writer import end_failed_transaction, write_batch
@@ -136,7 +136,8 @@ class Recorder:
                 started_at=datetime.fromtimestamp(started, UTC),
                 duration_ms=round(duration * 1000, 3),
                 ok=ok,
-                error=error[:MAX_ERROR_CHARS],
+                # The admin shows it to staff: a handler's message may quote a cookie.
+                error=redact_credentials(error, session.request)[:MAX_ERROR_CHARS],
             )
         self._note(record, event)
 

@@ -20,6 +20,8 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from .. import control
@@ -114,7 +116,7 @@ class LiveSessionAdmin(ReadOnlyModelAdmin):
     inlines = [EventLogInline]
     actions = ["disconnect_sessions", "clear_session_state"]
     fieldsets = [
-        (None, {"fields": ("session_id", "app", "status", "user", "django_session_key")}),
+        (None, {"fields": ("session_id", "app", "status", "user", "same_browser")}),
         ("Connection", {"fields": ("client_address", "user_agent")}),
         ("Times", {"fields": ("connected_at", "last_seen_at", "closed_at", "closed_reason")}),
         ("Counts", {"fields": ("event_count", "error_count", "rejected_tokens")}),
@@ -129,6 +131,20 @@ class LiveSessionAdmin(ReadOnlyModelAdmin):
         if obj.is_live:
             return "Live"
         return f"Ended ({obj.closed_reason})" if obj.closed_reason else "Ended"
+
+    @admin.display(description="browser")
+    def same_browser(self, obj: LiveSession) -> str:
+        """A link to the sessions of the same browser (by the keyed hash: no credential is kept)."""
+        if not obj.browser_hash:
+            return "no Django session"
+        count = LiveSession.objects.filter(browser_hash=obj.browser_hash).count()
+        url = reverse("admin:blocksstate_livesession_changelist")
+        return format_html(
+            '<a href="{}?{}">{} session(s) of this browser</a>',
+            url,
+            urlencode({"browser_hash": obj.browser_hash}),
+            count,
+        )
 
     def has_manage_permission(self, request: HttpRequest) -> bool:
         """May disconnect sessions and clear their state."""
@@ -290,7 +306,5 @@ class EventLogAdmin(ReadOnlyModelAdmin):
 
     @admin.display(description="session")
     def session_link(self, obj: EventLog) -> Any:
-        from django.utils.html import format_html
-
         url = reverse("admin:blocksstate_livesession_change", args=[obj.session_id])
         return format_html('<a href="{}">{}</a>', url, obj.session)
