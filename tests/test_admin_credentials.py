@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import UTC, datetime
 from html import unescape
 
 import pytest
@@ -249,22 +250,22 @@ def migrate(targets: list[tuple[str, str]]):
 
 
 def test_the_migration_replaces_stored_session_keys_by_their_hash():
-    from datetime import UTC, datetime
-
+    # More rows than the migration updates at once, and one of a visitor without a session.
+    keys = {f"visitor-{n}": f"s3cr3t{n:026d}" for n in range(1500)}
     old = migrate(BEFORE)
     try:
         sessions = old.get_model("blocksstate", "LiveSession")
         now = datetime.now(UTC)
-        key = "s3cr3t" + "k" * 26
-        sessions.objects.create(
-            session_id="with-key",
-            app="cart",
-            django_session_key=key,
-            connected_at=now,
-            last_seen_at=now,
-        )
-        sessions.objects.create(
-            session_id="anonymous", app="cart", connected_at=now, last_seen_at=now
+        rows = [("anonymous", ""), *keys.items()]
+        sessions.objects.bulk_create(
+            sessions(
+                session_id=session_id,
+                app="cart",
+                django_session_key=key,
+                connected_at=now,
+                last_seen_at=now,
+            )
+            for session_id, key in rows
         )
     finally:
         new = migrate(AFTER)
@@ -272,10 +273,14 @@ def test_the_migration_replaces_stored_session_keys_by_their_hash():
     sessions = new.get_model("blocksstate", "LiveSession")
     assert "django_session_key" not in {f.name for f in sessions._meta.get_fields()}
     hashes = dict(sessions.objects.values_list("session_id", "browser_hash"))
-    assert hashes == {"with-key": browser_hash(key), "anonymous": ""}
+    assert hashes == {
+        "anonymous": "",
+        **{session_id: browser_hash(key) for session_id, key in keys.items()},
+    }
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM blocksstate_livesession")
-        assert key not in repr(cursor.fetchall())
+        stored = repr(cursor.fetchall())
+    assert not [key for key in keys.values() if key in stored]
 
 
 def test_a_requests_repr_shows_no_credential():
