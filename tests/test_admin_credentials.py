@@ -32,27 +32,18 @@ import blocksstate.routing
 from blocksstate.activity import recorder
 from blocksstate.activity.describe import browser_hash
 from blocksstate.models import EventLog, LiveSession
-from tests.helpers_activity import closing_connections, recording_on, rows
+from tests.helpers_activity import rows
 from tests.helpers_session import blocksstate_settings, eventually
 from tests.helpers_ws import PageClient, registered
-from tests.test_admin import admin_client
+
+# The admin tests' fixtures: the recorder on, database connections closed after each test.
+from tests.test_admin import _close_connections, admin_client, recording  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 VIEWER = ["view_livesession", "view_session_state", "view_eventlog", "view_registeredapp"]
 # What a viewer sees that could pass for a token: long runs of token characters.
 TOKEN_LIKE = re.compile(r"[A-Za-z0-9_\-:.]{16,}")
-
-
-@pytest.fixture
-def recording(settings):
-    yield from recording_on(settings)
-
-
-@pytest.fixture(autouse=True)
-async def _close_connections():
-    async for _ in closing_connections():
-        yield
 
 
 def careless_app() -> gr.Blocks:
@@ -165,7 +156,8 @@ async def raw_rows() -> str:
     return repr(sessions + events)
 
 
-async def test_a_staff_viewer_finds_no_credential_of_another_visitor(recording, settings):
+@pytest.mark.usefixtures("recording")
+async def test_a_staff_viewer_finds_no_credential_of_another_visitor(settings):
     blocksstate_settings(settings, SHOW_ERRORS=True)
     visitor = await logged_in_superuser()
     assert await logs_in(visitor.session_key)  # the replay below can succeed, with the real key
@@ -219,7 +211,8 @@ async def test_a_staff_viewer_finds_no_credential_of_another_visitor(recording, 
         await page.close()
 
 
-async def test_recorded_sessions_of_one_browser_share_a_hash_that_is_not_the_key(recording):
+@pytest.mark.usefixtures("recording")
+async def test_recorded_sessions_of_one_browser_share_a_hash_that_is_not_the_key():
     visitor = await logged_in_superuser()
     with registered(careless_app()) as app:
         ids = []
