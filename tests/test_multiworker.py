@@ -409,59 +409,59 @@ def restartable_redis():
     server.stop()
 
 
+@pytest.fixture
+def lone_worker(restartable_redis, tmp_path):
+    """One daphne worker on the restartable Redis."""
+    worker = Worker("R", restartable_redis.url, tmp_path)
+    yield worker
+    worker.stop()
+
+
 @pytest.mark.parametrize(
     ("app", "add", "shown"),
     [(APP, ADD, COUNT), (GLOBAL_APP, GLOBAL_ADD, TOTAL)],
     ids=["session group only", "with GlobalState groups and load"],
 )
 async def test_after_a_redis_restart_the_first_hello_gets_a_whole_start(
-    restartable_redis, tmp_path, app, add, shown
+    restartable_redis, lone_worker, app, add, shown
 ):
-    worker = Worker("R", restartable_redis.url, tmp_path)
-    try:
-        before = await WsPage(worker.url, app).open()
-        assert done(await before.event(add))
-        await before.close_page()
+    before = await WsPage(lone_worker.url, app).open()
+    assert done(await before.event(add))
+    await before.close_page()
 
-        # The worker's pooled connections to Redis (cache and channel layer) are all stale now.
-        restartable_redis.restart()
-        page = await WsPage(worker.url, app).open()
+    # The worker's pooled connections to Redis (cache and channel layer) are all stale now.
+    restartable_redis.restart()
+    page = await WsPage(lone_worker.url, app).open()
 
-        # Whole: the session, the load listener's value if any (the restart lost the old
-        # total), and events that work; no error.
-        assert [f for f in page.opening if f["type"] == "error"] == []
-        assert page.session["resumed"] is False
-        if app == GLOBAL_APP:
-            assert page.value(TOTAL) == 0
-        frames = await page.event(add)
-        assert done(frames), frames
-        assert page.value(shown) == 1
-        await page.close_page()
-    finally:
-        worker.stop()
+    # Whole: the session, the load listener's value if any (the restart lost the old
+    # total), and events that work; no error.
+    assert [f for f in page.opening if f["type"] == "error"] == []
+    assert page.session["resumed"] is False
+    if app == GLOBAL_APP:
+        assert page.value(TOTAL) == 0
+    frames = await page.event(add)
+    assert done(frames), frames
+    assert page.value(shown) == 1
+    await page.close_page()
 
 
 async def test_a_page_connected_through_a_redis_restart_is_asked_to_come_back(
-    restartable_redis, tmp_path
+    restartable_redis, lone_worker
 ):
     from websockets.exceptions import ConnectionClosed
 
-    worker = Worker("R", restartable_redis.url, tmp_path)
-    try:
-        page = await WsPage(worker.url, GLOBAL_APP).open()
+    page = await WsPage(lone_worker.url, GLOBAL_APP).open()
 
-        # The layer's receive fails under the connected page while Redis is down.
-        restartable_redis.restart()
-        with pytest.raises(ConnectionClosed):
-            await page.receive()
-        assert page.ws.close_code == CLOSE_TRY_AGAIN
+    # The layer's receive fails under the connected page while Redis is down.
+    restartable_redis.restart()
+    with pytest.raises(ConnectionClosed):
+        await page.receive()
+    assert page.ws.close_code == CLOSE_TRY_AGAIN
 
-        # The page comes back as it does after a close: a hello with its resume token.
-        again = await WsPage(worker.url, GLOBAL_APP).open(resume=page.resume_token)
-        assert again.value(TOTAL) == 0  # the session was lost with Redis: a new one, loaded
-        frames = await again.event(GLOBAL_ADD)
-        assert done(frames), frames
-        assert again.value(TOTAL) == 1
-        await again.close_page()
-    finally:
-        worker.stop()
+    # The page comes back as it does after a close: a hello with its resume token.
+    again = await WsPage(lone_worker.url, GLOBAL_APP).open(resume=page.resume_token)
+    assert again.value(TOTAL) == 0  # the session was lost with Redis: a new one, loaded
+    frames = await again.event(GLOBAL_ADD)
+    assert done(frames), frames
+    assert again.value(TOTAL) == 1
+    await again.close_page()
