@@ -17,7 +17,8 @@ DEFAULTS: dict[str, Any] = {
     "RESUME_GRACE": 30,
     # Seconds a resume token stays valid.
     "RESUME_MAX_AGE": 24 * 3600,
-    # Largest frame accepted from a browser, in bytes (daphne stops at 1 MiB anyway).
+    # Largest frame accepted from a browser, in bytes; larger ones are answered with a
+    # too_large error up to the WebSocket server's own limit (see transport_max_bytes).
     "MAX_FRAME_BYTES": 1_000_000,
     # Most steps (chained listeners) one event may run; guards against change loops.
     "MAX_CHAIN_STEPS": 100,
@@ -74,6 +75,15 @@ def get_config() -> dict[str, Any]:
 def setting(name: str) -> Any:
     """Return one effective setting."""
     return get_config()[name]
+
+
+def transport_max_bytes() -> int:
+    """Return the largest WebSocket message the server should read: twice ``MAX_FRAME_BYTES``.
+
+    A frame a little over our limit is then read and answered with ``too_large`` on an
+    open connection; a bigger one is cut by the server unread (docs/security.md).
+    """
+    return 2 * setting("MAX_FRAME_BYTES")
 
 
 def show_errors() -> bool:

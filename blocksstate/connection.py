@@ -44,7 +44,7 @@ _ending: dict[str, asyncio.Task[None]] = {}
 
 Publish = Callable[[int], Awaitable[None]]
 Subscribe = Callable[[str], Awaitable[None]]
-CloseSocket = Callable[[], Awaitable[None]]
+CloseSocket = Callable[..., Awaitable[None]]  # close(code=None)
 
 
 @dataclass(frozen=True)
@@ -358,14 +358,13 @@ class Connection:
                 await self.send(
                     protocol.error("invalid_input", f"page values ignored: {exc.message}")
                 )
-        await self.store.save(session, self._timeout)
+        if not await self._prepare(session):
+            return
         await self.send(protocol.session_frame(session.id, resume_token(session), resumed, notice))
         if session.browser_tokens:
             tokens, session.browser_tokens = session.browser_tokens, {}
             await self.send(protocol.browser_state(None, None, tokens))
         (activity.session_resumed if resumed else activity.session_started)(session, self.scope)
-        if self.subscribe is not None:
-            await self.subscribe(session.id)
         if resumed:
             await self.send(protocol.update(None, None, self.engine.page_state(session, True)))
         else:
@@ -377,6 +376,24 @@ class Connection:
             await self._publish_globals(session)
         self._keepalive = asyncio.create_task(self._beat(first=True))
         lifecycle.ensure_sweeper()
+
+    async def _prepare(self, session: Session) -> bool:
+        """Do what can fail before the page hears of its session: join its group, store it.
+
+        On failure the socket is closed with a code the page retries on, rather than
+        leave it a session without the group or the store (no resync, no ``load``).
+        """
+        try:
+            if self.subscribe is not None:
+                await self.subscribe(session.id)
+            await self.store.save(session, self._timeout)
+        except Exception:
+            logger.warning("Could not start a session of app %r", self.blocks.name, exc_info=True)
+            self.open = False  # take no event for a session the page never heard of
+            if self._close is not None:
+                await self._close(protocol.CLOSE_TRY_AGAIN)
+            return False
+        return True
 
     async def _resume(
         self, token: str, user_id: str | None, resume_lock: contextlib.AsyncExitStack

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from typing import Any
@@ -16,8 +17,6 @@ from .registry import AppNotFound, get_engine
 
 logger = logging.getLogger("blocksstate")
 
-CLOSE_UNKNOWN_APP = 4404
-CLOSE_FORBIDDEN_ORIGIN = 4403
 # Seconds between two clean-ups of stale database connections for incoming frames.
 DB_CHECK_EVERY = 1.0
 _last_db_check = float("-inf")
@@ -57,25 +56,46 @@ class BlocksConsumer(AsyncWebsocketConsumer):
     globals_by_key: dict[str, list[Any]]
     session_group: str | None = None
 
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        """Serve the socket; if the channel layer fails under it, ask the page to come back.
+
+        Channels lets an error of the layer's receive (Redis restarted, say) end the
+        consumer: the page would get 1011 and the session no disconnect, so no grace
+        period and a keepalive that never stops. End it as a dropped connection instead.
+        """
+        try:
+            await super().__call__(scope, receive, send)
+        except Exception:
+            logger.warning("A page's connection failed; asking it to reconnect", exc_info=True)
+            with contextlib.suppress(Exception):  # the socket may be gone already
+                await send({"type": "websocket.close", "code": protocol.CLOSE_TRY_AGAIN})
+            if self.connection is not None and self.connection.open:
+                await self.disconnect(protocol.CLOSE_TRY_AGAIN)
+
     async def connect(self) -> None:
+        # Accepted before any refusal: a socket closed before it is accepted reaches the
+        # page as a failed handshake (HTTP 403), which it cannot tell from a network fault.
+        await self.accept()
         app = self.scope["url_route"]["kwargs"]["app"]
         if not origin_allowed(self.scope):
-            await self.close(code=CLOSE_FORBIDDEN_ORIGIN)
+            await self.close(code=protocol.CLOSE_FORBIDDEN_ORIGIN)
             return
         try:
-            get_engine(app)
+            engine = get_engine(app)
         except AppNotFound:
-            await self.close(code=CLOSE_UNKNOWN_APP)
+            await self.close(code=protocol.CLOSE_UNKNOWN_APP)
             return
-        await self.accept()
-        engine = get_engine(app)
         # GlobalStates of this app by key; each key's changes arrive through its group.
         self.globals_by_key: dict[str, list[Any]] = {}
         for state in engine.tracker.global_states:
             self.globals_by_key.setdefault(state.key, []).append(state)
-        if self.channel_layer is not None:
+        try:
             for states in self.globals_by_key.values():
-                await self.channel_layer.group_add(states[0].group, self.channel_name)
+                await self._join(states[0].group)
+        except Exception:
+            logger.warning("Could not join the channel groups of app %r", app, exc_info=True)
+            await self.close(code=protocol.CLOSE_TRY_AGAIN)
+            return
         self.connection = Connection(
             app,
             self.send_frame,
@@ -100,10 +120,19 @@ class BlocksConsumer(AsyncWebsocketConsumer):
 
     async def join_session_group(self, session_id: str) -> None:
         """Let the admin reach this page's session, whichever worker it runs on."""
+        group = session_group(session_id)
+        await self._join(group)
+        self.session_group = group
+
+    async def _join(self, group: str) -> None:
+        """Join a channel group, trying twice: after a Redis restart each pooled connection
+        of the layer is stale, and fails its first command only."""
         if self.channel_layer is None:
             return
-        self.session_group = session_group(session_id)
-        await self.channel_layer.group_add(self.session_group, self.channel_name)
+        try:
+            await self.channel_layer.group_add(group, self.channel_name)
+        except Exception:
+            await self.channel_layer.group_add(group, self.channel_name)
 
     async def blocksstate_disconnect(self, message: dict[str, Any]) -> None:
         """An administrator disconnected this session: end it and close the page."""

@@ -13,6 +13,13 @@ from typing import Any
 
 PROTOCOL_VERSION = 1
 
+# WebSocket close codes (docs/protocol.md). The page gives up after a 44xx and tells the
+# visitor why; after any other code it reconnects.
+CLOSE_FORBIDDEN_ORIGIN = 4403
+CLOSE_UNKNOWN_APP = 4404
+# A service the connection needs (the channel layer, the cache) failed: come back.
+CLOSE_TRY_AGAIN = 4503
+
 
 class ProtocolError(Exception):
     """A frame the server cannot accept; answered with an ``error`` frame."""

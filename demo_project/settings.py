@@ -108,10 +108,19 @@ else:
         }
     }
 
+# Largest frame a page may send, in bytes (BLOCKSSTATE["MAX_FRAME_BYTES"]).
+MAX_FRAME_BYTES = int(os.environ.get("BLOCKSSTATE_MAX_FRAME_BYTES", 1_000_000))
+
 # blocksstate configuration: one dict, read lazily by blocksstate.conf.
-# Empty means "use the documented defaults" (default cache alias, TTLs,
+# Missing keys take the documented defaults (default cache alias, TTLs,
 # limits, event log). See the blocksstate docs for the available keys.
-BLOCKSSTATE = {}
+BLOCKSSTATE = {"MAX_FRAME_BYTES": MAX_FRAME_BYTES}
+
+# What daphne reads of a WebSocket message before it cuts the connection (runserver takes
+# these settings; the daphne command --websocket-max-message-size and
+# --websocket-max-frame-size): twice MAX_FRAME_BYTES, so a frame a little too large is
+# answered with a too_large error instead (docs/security.md).
+DAPHNE_WEBSOCKET_MAX_MESSAGE_SIZE = DAPHNE_WEBSOCKET_MAX_FRAME_SIZE = 2 * MAX_FRAME_BYTES
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -4,7 +4,9 @@
 #   bash scripts/demo.sh [PYTHON]
 #
 # daphne is first in INSTALLED_APPS, so runserver serves the ASGI app
-# (HTTP and WebSockets). Set REDIS_URL to use Redis for cache and channel layer
+# (HTTP and WebSockets), reading WebSocket messages up to the size the demo's
+# settings say (DAPHNE_WEBSOCKET_MAX_MESSAGE_SIZE: twice MAX_FRAME_BYTES).
+# Set REDIS_URL to use Redis for cache and channel layer
 # (the redis extra is installed then).
 set -euo pipefail
 

@@ -27,31 +27,30 @@ def require_tool(name):
     return path
 
 
-def _redis_command(command, timeout=0.5):
-    """Send one inline command to the test redis-server and return its raw reply."""
-    with socket.create_connection(("127.0.0.1", REDIS_PORT), timeout=timeout) as sock:
+def _redis_command(command, timeout=0.5, port=REDIS_PORT):
+    """Send one inline command to a local redis-server (the test one by default); return its reply."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
         sock.sendall(command.encode() + b"\r\n")
         return sock.recv(64)
 
 
-def _redis_answers():
+def _redis_answers(port=REDIS_PORT):
     try:
-        return _redis_command("PING").startswith(b"+PONG")
+        return _redis_command("PING", port=port).startswith(b"+PONG")
     except OSError:
         return False
 
 
-@pytest.fixture(scope="session")
-def redis_server():
-    """Start a throwaway redis-server on its own port and yield its URL."""
+def start_redis(port):
+    """Start a redis-server on ``port`` (no persistence) and return its process once it answers."""
     executable = require_tool("redis-server")
-    if _redis_answers():
-        pytest.fail(f"something already answers on port {REDIS_PORT}; stop it first")
+    if _redis_answers(port):
+        pytest.fail(f"something already answers on port {port}; stop it first")
     process = subprocess.Popen(
         [
             executable,
             "--port",
-            str(REDIS_PORT),
+            str(port),
             "--bind",
             "127.0.0.1",
             "--save",
@@ -64,27 +63,42 @@ def redis_server():
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
+    deadline = time.monotonic() + 10
+    while not _redis_answers(port):
+        if process.poll() is not None:
+            stderr = process.stderr.read().decode(errors="replace")
+            process.stderr.close()
+            pytest.fail(f"redis-server exited with {process.returncode}: {stderr}")
+        if time.monotonic() > deadline:
+            stop_redis(process)
+            pytest.fail(f"redis-server did not answer PING on port {port}")
+        time.sleep(0.05)
+    return process
+
+
+def stop_redis(process):
+    """Stop a redis-server started by ``start_redis`` and wait for it to exit."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    process.stderr.close()
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """Start a throwaway redis-server on its own port and yield its URL."""
+    process = start_redis(REDIS_PORT)
     try:
-        deadline = time.monotonic() + 10
-        while not _redis_answers():
-            if process.poll() is not None:
-                stderr = process.stderr.read().decode(errors="replace")
-                pytest.fail(f"redis-server exited with {process.returncode}: {stderr}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"redis-server did not answer PING on port {REDIS_PORT}")
-            time.sleep(0.05)
         yield REDIS_URL
     finally:
         if process.poll() is None:
             with contextlib.suppress(OSError):
                 _redis_command("FLUSHALL")
-            process.terminate()
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        process.stderr.close()
+        stop_redis(process)
 
 
 @pytest.fixture

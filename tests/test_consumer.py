@@ -224,24 +224,44 @@ async def test_page_values_sent_with_hello_are_used():
         assert client.value("Cart Size") == 2
 
 
-async def test_an_unknown_app_is_closed_with_4404():
+async def refusal(path: str, headers=()) -> tuple[bool, dict]:
+    """Connect to ``path``; return whether the socket was accepted, and what came next."""
     communicator = WebsocketCommunicator(
-        URLRouter(blocksstate.routing.websocket_urlpatterns), "/ws/blocks/nope/"
+        URLRouter(blocksstate.routing.websocket_urlpatterns), path, headers=list(headers)
     )
-    connected, code = await communicator.connect()
+    accepted, _ = await communicator.connect()
+    following = await communicator.receive_output(timeout=5)
+    await communicator.wait()
+    return accepted, following
 
-    assert (connected, code) == (False, 4404)
+
+# Accepted first: a socket refused before it is accepted reaches the page as a failed
+# handshake (HTTP 403), which it cannot tell from a network fault.
+async def test_an_unknown_app_is_accepted_then_closed_with_4404():
+    accepted, following = await refusal("/ws/blocks/nope/")
+
+    assert accepted is True
+    assert following == {"type": "websocket.close", "code": 4404}
 
 
-async def test_a_foreign_origin_is_closed_with_4403():
-    communicator = WebsocketCommunicator(
-        URLRouter(blocksstate.routing.websocket_urlpatterns),
-        "/ws/blocks/cart/",
-        headers=[(b"origin", b"https://evil.example")],
+async def test_a_foreign_origin_is_accepted_then_closed_with_4403():
+    accepted, following = await refusal(
+        "/ws/blocks/cart/", headers=[(b"origin", b"https://evil.example")]
     )
-    connected, code = await communicator.connect()
 
-    assert (connected, code) == (False, 4403)
+    assert accepted is True
+    assert following == {"type": "websocket.close", "code": 4403}
+
+
+@override_settings(ALLOWED_HOSTS=["shop.example"])
+async def test_the_origin_check_reads_allowed_hosts_when_the_socket_opens():
+    _, following = await refusal("/ws/blocks/cart/", headers=[(b"origin", b"https://testserver")])
+    assert following["code"] == 4403
+
+    client = PageClient("cart", headers=[(b"origin", b"https://shop.example")])
+    await client.open()
+    assert client.session["resumed"] is False
+    await client.close()
 
 
 async def test_an_allowed_origin_connects():

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import start_redis, stop_redis
 from tests.helpers_session import eventually
 from tests.multiworker.app import APP, build
 from tests.multiworker.client import WsPage
@@ -34,6 +35,7 @@ DEMO = build()  # the same Blocks as in the workers, for its ids
 COUNT = next(c.id for c in DEMO.components.values() if getattr(c, "label", None) == "Count")
 WORKER = next(c.id for c in DEMO.components.values() if getattr(c, "label", None) == "Worker")
 ADD, SLOW = 0, 1  # the "Add" and "Slow" buttons' clicks
+CLOSE_TRY_AGAIN = 4503
 
 
 # -- processes -------------------------------------------------------------------------------------
@@ -378,3 +380,88 @@ async def test_a_global_change_is_pushed_to_sessions_on_the_other_worker(workers
     assert watcher.value(TOTAL) == before + 1
     await clicker.close_page()
     await watcher.close_page()
+
+
+# -- a Redis restart under a running worker ----------------------------------------------------------
+
+
+class RestartableRedis:
+    """A redis-server of one test's own (no persistence), which the test can restart."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = start_redis(self.port)
+
+    def restart(self) -> None:
+        """Stop the server and start it again on the same port: every client's connection is stale."""
+        stop_redis(self.process)
+        self.process = start_redis(self.port)
+
+    def stop(self) -> None:
+        stop_redis(self.process)
+
+
+@pytest.fixture
+def restartable_redis():
+    server = RestartableRedis()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def lone_worker(restartable_redis, tmp_path):
+    """One daphne worker on the restartable Redis."""
+    worker = Worker("R", restartable_redis.url, tmp_path)
+    yield worker
+    worker.stop()
+
+
+@pytest.mark.parametrize(
+    ("app", "add", "shown"),
+    [(APP, ADD, COUNT), (GLOBAL_APP, GLOBAL_ADD, TOTAL)],
+    ids=["session group only", "with GlobalState groups and load"],
+)
+async def test_after_a_redis_restart_the_first_hello_gets_a_whole_start(
+    restartable_redis, lone_worker, app, add, shown
+):
+    before = await WsPage(lone_worker.url, app).open()
+    assert done(await before.event(add))
+    await before.close_page()
+
+    # The worker's pooled connections to Redis (cache and channel layer) are all stale now.
+    restartable_redis.restart()
+    page = await WsPage(lone_worker.url, app).open()
+
+    # Whole: the session, the load listener's value if any (the restart lost the old
+    # total), and events that work; no error.
+    assert [f for f in page.opening if f["type"] == "error"] == []
+    assert page.session["resumed"] is False
+    if app == GLOBAL_APP:
+        assert page.value(TOTAL) == 0
+    frames = await page.event(add)
+    assert done(frames), frames
+    assert page.value(shown) == 1
+    await page.close_page()
+
+
+async def test_a_page_connected_through_a_redis_restart_is_asked_to_come_back(
+    restartable_redis, lone_worker
+):
+    from websockets.exceptions import ConnectionClosed
+
+    page = await WsPage(lone_worker.url, GLOBAL_APP).open()
+
+    # The layer's receive fails under the connected page while Redis is down.
+    restartable_redis.restart()
+    with pytest.raises(ConnectionClosed):
+        await page.receive()
+    assert page.ws.close_code == CLOSE_TRY_AGAIN
+
+    # The page comes back as it does after a close: a hello with its resume token.
+    again = await WsPage(lone_worker.url, GLOBAL_APP).open(resume=page.resume_token)
+    assert again.value(TOTAL) == 0  # the session was lost with Redis: a new one, loaded
+    frames = await again.event(GLOBAL_ADD)
+    assert done(frames), frames
+    assert again.value(TOTAL) == 1
+    await again.close_page()

@@ -49,14 +49,13 @@ class RootFallback:
 
 
 def websocket_router() -> ASGIApp:
-    """Return blocksstate's WebSocket routes, behind the origin check and auth."""
+    """Return blocksstate's WebSocket routes behind auth (the consumer checks the origin)."""
     from channels.auth import AuthMiddlewareStack
     from channels.routing import URLRouter
-    from channels.security.websocket import AllowedHostsOriginValidator
 
     from ..routing import websocket_urlpatterns
 
-    return AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+    return AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
 
 
 def embedded_application(app_name: str) -> ASGIApp:

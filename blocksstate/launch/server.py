@@ -224,6 +224,8 @@ def _daphne_server(
     from daphne.endpoints import build_endpoint_description_strings
     from daphne.server import Server
 
+    from ..conf import transport_max_bytes
+
     def on_ready() -> None:
         # daphne calls this after its endpoints listened, and only if they all did.
         if ready_message:
@@ -236,4 +238,7 @@ def _daphne_server(
         signal_handlers=signal_handlers,
         ready_callable=on_ready,
         verbosity=0,
+        # daphne cuts messages past 1 MiB by default, whatever MAX_FRAME_BYTES says.
+        websocket_max_message_size=transport_max_bytes(),
+        websocket_max_frame_size=transport_max_bytes(),
     )

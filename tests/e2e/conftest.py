@@ -70,6 +70,11 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProc
             "127.0.0.1",
             "-p",
             str(port),
+            # As docs/deployment.md says: twice MAX_FRAME_BYTES (the demo's 1,000,000).
+            "--websocket-max-message-size",
+            "2000000",
+            "--websocket-max-frame-size",
+            "2000000",
             "demo_project.asgi:application",
         ],
         env,

@@ -20,13 +20,14 @@ class WsPage:
         self.url = f"{base_url}/ws/blocks/{app}/"
         self.ws: ClientConnection | None = None
         self.session: dict[str, Any] | None = None
+        self.opening: list[dict[str, Any]] = []  # the frames that answered hello
         self.page: dict[str, dict[str, Any]] = {}
         self.seqs = itertools.count(1)
 
     async def open(self, resume: str | None = None) -> WsPage:
         self.ws = await connect(self.url, open_timeout=TIMEOUT, max_size=None)
         await self.send({"type": "hello", "protocol": 1, "resume": resume, "values": {}})
-        frames = await self.sync()
+        frames = self.opening = await self.sync()
         sessions = [f for f in frames if f["type"] == "session"]
         assert len(sessions) == 1, frames
         self.session = sessions[0]

@@ -14,6 +14,12 @@ import { componentEvents, Dispatcher } from "./events.js";
 
 const DOM_EVENTS = ["click", "input", "change", "select", "keydown", "focusin", "focusout", "toggle"];
 const STATUS_TEXT = { reconnecting: "Reconnecting\u2026", connecting: "" };
+// What the visitor reads when the server refuses the connection for good (close codes 44xx).
+const REFUSALS = {
+  4403: "This page cannot connect to the app: the server does not accept connections from this address.",
+  4404: "This app is not available on the server any more. Reloading the page may help.",
+};
+const refusalText = (code) => REFUSALS[code] ?? `The server refused the connection (code ${code}).`;
 
 function socketUrl(path) {
   const url = new URL(path, window.location.href);
@@ -58,7 +64,7 @@ class App {
       browser: () => this.browserStorage.tokens(),
       frame: (frame) => this.receive(frame),
       state: (state) => this.connectionState(state),
-      fatal: () => this.shutDown("This app is not available here."),
+      fatal: (code) => this.shutDown(refusalText(code)),
     });
   }
 
