@@ -499,3 +499,19 @@ async def test_a_conflict_on_save_puts_the_page_back_to_what_the_store_keeps():
             assert client.value("Said") == "theirs"
             await client.click("Go", {session_id: ""})
             assert client.value("Said") == "mine"
+
+
+async def test_hello_values_the_server_cannot_carry_are_ignored_with_an_error():
+    with registered(echo_app()) as app, override_settings(BLOCKSSTATE=NO_RECORDING):
+        client = PageClient(app)
+        await client.connect()
+
+        frames = await client.hello(values={"Text": "a\ud800b"})
+
+        [error] = [f for f in frames if f["type"] == "error" and f["code"] == "invalid_input"]
+        assert "page values ignored" in error["message"] and "lone surrogate" in error["message"]
+        await client.click("Echo")
+        assert client.value("Echo") == ""  # the server kept nothing of it
+        await client.click("Echo", {"Text": "fine"})
+        assert client.value("Echo") == "fine"
+        await client.close()
