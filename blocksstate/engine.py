@@ -340,6 +340,8 @@ class Engine:
         staged: list[tuple[Component, Any, dict[str, Any]]] = []
         for update in updates:
             component = update.component
+            if update.props:
+                _check_sendable(component, update.props)
             props = {**session.props.get(component.id, {}), **update.props}
             if not update.has_value:
                 value = _KEEP
@@ -454,6 +456,14 @@ def _streams(fn: Callable[..., Any]) -> bool:
         inspect.isgeneratorfunction(f) or inspect.isasyncgenfunction(f)
         for f in (fn, type(fn).__call__)  # a function, a partial of one, or a callable object
     )
+
+
+def _check_sendable(component: Component, props: Mapping[str, Any]) -> None:
+    """Refuse properties no frame can carry (NaN, a lone surrogate) before they are kept."""
+    try:
+        protocol.encode(props)
+    except ValueError as exc:
+        raise InvalidValue(f"{component!r} cannot be given these properties: {exc}") from None
 
 
 def _declared(component: Component, name: str) -> Any:

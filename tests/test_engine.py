@@ -583,6 +583,12 @@ FAILS_AFTER_RETURN = {
     "text holding a lone surrogate": lambda notes: (["ok"], gr.skip(), "a\ud800b", 2),
     "a number past a float's range": lambda notes: (["ok"], "ok", "after", 10**400),
     "NaN for a Number": lambda notes: (["ok"], "ok", "after", float("nan")),
+    "a property no frame can carry": lambda notes: (
+        ["ok"],
+        "ok",
+        gr.update(value="after", label="a\ud800b"),
+        2,
+    ),
 }
 
 
