@@ -21,7 +21,7 @@ from typing import Any
 
 from . import activity, lifecycle, protocol
 from .conf import setting
-from .engine import InvalidInput, UnknownDependency
+from .engine import InvalidInput, UnknownDependency, note_shown
 from .registry import get_engine
 from .request import Request
 from .state.session import (
@@ -248,8 +248,7 @@ class Connection:
             if out.get("type") == "alert" and out.get("level") == "error":
                 errors.append(str(out.get("message", "")))
             elif out.get("type") == "update":
-                for key, entry in out["updates"].items():
-                    shown.setdefault(key, set()).update(entry)
+                note_shown(shown, out["updates"])
             await self.send(out)
 
         try:
@@ -267,7 +266,9 @@ class Connection:
             # show theirs where the page was shown this event's.
             stored = await self._reload(session)
             if shown:
-                await self.send(protocol.update(None, None, self.engine.kept_updates(stored, shown)))
+                await self.send(
+                    protocol.update(None, None, self.engine.kept_updates(stored, shown))
+                )
             raise protocol.ProtocolError(
                 "conflict", f"{exc}; the event was not applied", frame.seq
             ) from None

@@ -445,9 +445,14 @@ class PageUpdates:
     def release(self) -> dict[str, dict[str, Any]]:
         """Return the held updates, to be sent now, and note them as shown."""
         held, self.held = self.held, {}
-        for key, entry in held.items():
-            self.shown.setdefault(key, set()).update(entry)
+        note_shown(self.shown, held)
         return held
+
+
+def note_shown(shown: dict[str, set[str]], updates: Mapping[str, Mapping[str, Any]]) -> None:
+    """Add to ``shown`` what ``updates`` show: property names and "value", by component id."""
+    for key, entry in updates.items():
+        shown.setdefault(key, set()).update(entry)
 
 
 def _streams(fn: Callable[..., Any]) -> bool:

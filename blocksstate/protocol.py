@@ -113,7 +113,9 @@ def encode(frame: dict[str, Any]) -> str:
     NaN is not JSON (the page's parser refuses the frame), and a lone surrogate
     cannot be encoded as UTF-8 (the socket refuses it).
     """
-    text = json.dumps(frame, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=str)
+    text = json.dumps(
+        frame, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=str
+    )
     if not text.isascii():
         text.encode("utf-8")  # UnicodeEncodeError, a ValueError, on a lone surrogate
     return text

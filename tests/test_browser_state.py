@@ -220,9 +220,10 @@ def test_a_value_no_page_can_carry_makes_no_token_and_is_not_read_from_one(encry
     # A token an older version made of such a value gives the default, not the value.
     salt = token_salt("notes", "note")
     if encrypt:
-        old = ENCRYPTED_PREFIX + _fernet([settings.SECRET_KEY], salt).encrypt(
-            b'{"name":"a\\ud800b"}'
-        ).decode()
+        old = (
+            ENCRYPTED_PREFIX
+            + _fernet([settings.SECRET_KEY], salt).encrypt(b'{"name":"a\\ud800b"}').decode()
+        )
     else:
         old = signing.dumps({"name": "a\ud800b"}, salt=salt, compress=True)
     with pytest.raises(TokenRejected, match="lone surrogate"):

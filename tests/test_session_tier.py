@@ -798,7 +798,9 @@ async def test_a_session_whose_values_its_page_cannot_take_is_replaced_with_a_no
         assert second.session["resumed"] is False
         assert second.session_id != first.session_id
         assert "could not be restored" in second.session["notice"]
-        assert [f["code"] for f in frames if f["type"] == "error"] == ["unknown_event"]  # the barrier
+        assert [f["code"] for f in frames if f["type"] == "error"] == [
+            "unknown_event"
+        ]  # the barrier
         # The page is shown the new session's values, in place of the old session's.
         [shown] = [f["updates"] for f in frames if f["type"] == "update"]
         assert (shown[str(text.id)], shown[str(count.id)]) == ({"value": ""}, {"value": 0})

@@ -47,7 +47,9 @@ def check_json_safe(value: Any) -> None:
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
-            raise InvalidValue("the text holds a lone surrogate, which is not valid Unicode") from None
+            raise InvalidValue(
+                "the text holds a lone surrogate, which is not valid Unicode"
+            ) from None
 
 
 @dataclass(frozen=True)

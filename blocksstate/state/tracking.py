@@ -124,7 +124,9 @@ class StateTracker:
         outputs = [c.id for c in dependency.outputs if not c.shared]
         return Checkpoint(
             values={cid: session.values.get(cid) for cid in outputs},
-            props={cid: dict(session.props[cid]) if cid in session.props else None for cid in outputs},
+            props={
+                cid: dict(session.props[cid]) if cid in session.props else None for cid in outputs
+            },
             pickled={s.id: session.pickled[s.id] for s in watched if s.id in session.pickled},
             written=dict(session.written),
             dirty=set(session.dirty),
