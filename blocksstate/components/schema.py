@@ -90,7 +90,8 @@ class ValueSchema:
             raise InvalidValue("a value is required")
         check = getattr(self, f"_check_{self.kind}")
         value = check(value)
-        check_json_safe(value)
+        if self.kind != "messages":  # checked message by message: a long chat is re-sent often
+            check_json_safe(value)
         return value
 
     # One method per kind; each returns the normalised value.
@@ -174,11 +175,16 @@ def _as_messages(item: Any) -> list[dict[str, Any]]:
             raise InvalidValue(f"a message's role must be one of {ROLES}, got {role!r}")
         if not isinstance(content, str):
             raise InvalidValue("a message's content must be text")
+        check_json_safe(content)
         message = {"role": role, "content": content}
         if isinstance(item.get("metadata"), dict):
+            check_json_safe(item["metadata"])
             message["metadata"] = item["metadata"]
         return [message]
     if isinstance(item, (list, tuple)) and len(item) == 2:
         pair = [("user", item[0]), ("assistant", item[1])]
-        return [{"role": r, "content": str(c)} for r, c in pair if c is not None]
+        messages = [{"role": r, "content": str(c)} for r, c in pair if c is not None]
+        for message in messages:
+            check_json_safe(message["content"])
+        return messages
     raise InvalidValue(f"expected a message dict with 'role' and 'content', got {item!r}")
