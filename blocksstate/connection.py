@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import activity, lifecycle, protocol
+from .components.schema import check_json_safe
 from .conf import setting
 from .engine import InvalidInput, UnknownDependency, note_shown
 from .registry import get_engine
@@ -397,9 +398,12 @@ class Connection:
         lifecycle.ensure_sweeper()
 
     def _can_show(self, session: Session) -> bool:
-        """Whether a resumed session's values can be sent to the page (its resync)."""
+        """Whether a resumed session's values can be sent to the page (its resync) and used."""
         try:
-            protocol.encode(protocol.update(None, None, self.engine.page_state(session, True)))
+            updates = self.engine.page_state(session, True)
+            for entry in updates.values():
+                check_json_safe(entry["value"])  # e.g. an int that would overflow float()
+            protocol.encode(protocol.update(None, None, updates))
         except Exception:
             logger.exception(
                 "Session %s of app %r holds a value its page cannot be sent; a new session "

@@ -770,11 +770,14 @@ async def test_a_session_still_ends_when_the_channel_layer_fails_at_disconnect(
         assert unloads == [client.session_id]
 
 
+@pytest.mark.parametrize(
+    ("label", "bad"), [("Text", "a\ud800b"), ("Count", 10**400)], ids=["lone surrogate", "10**400"]
+)
 async def test_a_session_whose_values_its_page_cannot_take_is_replaced_with_a_notice(
-    cache_alias, no_background_sweep
+    label, bad, cache_alias, no_background_sweep
 ):
-    """A stored value no frame can carry (here a lone surrogate, as older versions let through)
-    must not lock its visitor out: the resume starts a new session, says so, and it works."""
+    """A stored value the server cannot carry (as older versions let through) must not lock its
+    visitor out: the resume starts a new session, says so, and it works."""
     with gr.Blocks() as demo:
         text = gr.Textbox(label="Text")
         count = gr.Number(label="Count", value=0)
@@ -787,8 +790,9 @@ async def test_a_session_whose_values_its_page_cannot_take_is_replaced_with_a_no
         await first.drop()
         store = SessionStore()
         session = await store.load(demo, first.session_id)
-        session.values[text.id] = "a\ud800b"
-        session.dirty.add(text.id)
+        stored_as = text if label == "Text" else count
+        session.values[stored_as.id] = bad
+        session.dirty.add(stored_as.id)
         await store.save(session, 60)
 
         second = PageClient(app)
