@@ -406,7 +406,7 @@ class Connection:
             protocol.encode(protocol.update(None, None, updates))
         except Exception:
             logger.exception(
-                "Session %s of app %r holds a value its page cannot be sent; a new session "
+                "Session %s of app %r holds a value its page cannot be sent or use; a new session "
                 "was started in its place",
                 session.id,
                 self.blocks.name,
