@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import activity, lifecycle, protocol
+from .components.schema import check_json_safe
 from .conf import setting
-from .engine import InvalidInput, UnknownDependency
+from .engine import InvalidInput, UnknownDependency, note_shown
 from .registry import get_engine
 from .request import Request
 from .state.session import (
@@ -37,6 +38,11 @@ from .state.session import (
 logger = logging.getLogger("blocksstate")
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+RESYNC_FAILED_NOTICE = (
+    "Your session could not be restored (it holds a value this page cannot show); "
+    "a new one was started."
+)
 
 # Sessions whose connection dropped, waiting out the resume grace period in this process.
 _ending: dict[str, asyncio.Task[None]] = {}
@@ -237,9 +243,13 @@ class Connection:
     async def _run_event(
         self, session: Session, frame: protocol.EventFrame, errors: list[str]
     ) -> bool:
+        shown: dict[str, set[str]] = {}
+
         async def send(out: dict[str, Any]) -> None:
             if out.get("type") == "alert" and out.get("level") == "error":
                 errors.append(str(out.get("message", "")))
+            elif out.get("type") == "update":
+                note_shown(shown, out["updates"])
             await self.send(out)
 
         try:
@@ -253,8 +263,13 @@ class Connection:
         except SessionBusy as exc:
             raise protocol.ProtocolError("busy", str(exc), frame.seq) from None
         except SessionConflict as exc:
-            # Another worker wrote meanwhile: drop this event's changes, keep theirs.
-            await self._reload(session)
+            # Another worker wrote meanwhile: drop this event's changes, keep theirs, and
+            # show theirs where the page was shown this event's.
+            stored = await self._reload(session)
+            if shown:
+                await self.send(
+                    protocol.update(None, None, self.engine.kept_updates(stored, shown))
+                )
             raise protocol.ProtocolError(
                 "conflict", f"{exc}; the event was not applied", frame.seq
             ) from None
@@ -342,6 +357,9 @@ class Connection:
         session, notice = None, None
         if hello.resume:
             session, notice = await self._resume(hello.resume, user_id, resume_lock)
+        if session is not None and not self._can_show(session):
+            # Left to the sweep, which ends it once its heartbeats stop.
+            session, notice = None, RESYNC_FAILED_NOTICE
         resumed = session is not None
         if session is None:
             session = Session.new(self.blocks, user_id)
@@ -368,7 +386,8 @@ class Connection:
         if resumed:
             await self.send(protocol.update(None, None, self.engine.page_state(session, True)))
         else:
-            initial = self.engine.page_state(session, everything=False)
+            # A page that asked to resume shows another session's values: replace them all.
+            initial = self.engine.page_state(session, everything=hello.resume is not None)
             if initial:
                 await self.send(protocol.update(None, None, initial))
             await self.engine.run_load(session, self.send)
@@ -392,6 +411,23 @@ class Connection:
             self.open = False  # take no event for a session the page never heard of
             if self._close is not None:
                 await self._close(protocol.CLOSE_TRY_AGAIN)
+            return False
+        return True
+
+    def _can_show(self, session: Session) -> bool:
+        """Whether a resumed session's values can be sent to the page (its resync) and used."""
+        try:
+            updates = self.engine.page_state(session, True)
+            for entry in updates.values():
+                check_json_safe(entry["value"])  # e.g. an int that would overflow float()
+            protocol.encode(protocol.update(None, None, updates))
+        except Exception:
+            logger.exception(
+                "Session %s of app %r holds a value its page cannot be sent or use; a new session "
+                "was started in its place",
+                session.id,
+                self.blocks.name,
+            )
             return False
         return True
 

@@ -5,13 +5,22 @@ the session, GlobalState from the shared cache), calls the handler (see
 ``handlers``), applies the outputs, detects which values changed (see
 ``state.tracking``), and then runs the ``.change`` listeners and
 ``.then``/``.success``/``.failure`` steps on the server, in the same event,
-sending each step's updates as soon as it finishes. It knows nothing of
+sending each step's updates as soon as it commits. It knows nothing of
 sockets: it is handed a ``send``.
+
+A step is applied whole or not at all. Its updates are held until it commits
+(its outputs post-processed, its State checked, pickled and within its size
+limit, its GlobalState written); a step that fails sends none and leaves the
+session as it was before it. A streaming step (a generator) sends each yield
+as it comes; if it then fails, one more update puts the page back to what the
+session keeps. Each step of a chain commits on its own: a failed ``.then``
+leaves the steps before it in place.
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -226,12 +235,15 @@ class Engine:
     async def run_step(
         self, session: Session, dependency: Dependency, feedback: Feedback
     ) -> tuple[bool, set[int]]:
-        """Run one handler; return whether it succeeded and which values it changed."""
+        """Run one handler, all or nothing; return whether it succeeded and which values it changed."""
         feedback.dependency_id = dependency.id
         if dependency.fn is None:
             return True, set()
         watched = self.tracker.watched(session, dependency)
+        checkpoint = self.tracker.checkpoint(session, dependency, watched)
         changed: set[int] = set()
+        page = PageUpdates()
+        streams = _streams(dependency.fn)
         token = current_feedback.set(feedback)
         try:
             async with self.tracker.globals_for(dependency) as shared:
@@ -248,25 +260,55 @@ class Engine:
                 async for result in handlers.results(dependency.fn, args, kwargs):
                     results += 1
                     updates = split_result(dependency, result)
-                    frame = self._apply(session, updates, changed, fresh, shared_out)
+                    page.hold(self._apply(session, updates, changed, fresh, shared_out))
                     await feedback.flush()
-                    if frame:
-                        await feedback.send(protocol.update(feedback.seq, dependency.id, frame))
+                    # A function that returned a generator streams too, from its second yield.
+                    if streams or results > 1:
+                        await self._send_updates(feedback, page.release())
                 if results > 1:
                     fresh.clear()  # a generator may have mutated a State after yielding it
                 changed |= self.tracker.detect_changes(session, watched, fresh)
                 changed |= await self.tracker.write_globals(session, shared_out)
-            if session.browser_tokens:
-                tokens, session.browser_tokens = session.browser_tokens, {}
-                await feedback.send(protocol.browser_state(feedback.seq, dependency.id, tokens))
         except Exception as exc:
-            self.tracker.rollback(session, watched)
+            self.tracker.rollback(session, checkpoint)
+            await self._send_updates(feedback, self.kept_updates(session, page.shown))
             await self._report(feedback, dependency, exc)
             return False, set()
         finally:
             current_feedback.reset(token)
+        await self._send_updates(feedback, page.release())
+        if session.browser_tokens:
+            tokens, session.browser_tokens = session.browser_tokens, {}
+            await feedback.send(protocol.browser_state(feedback.seq, dependency.id, tokens))
         await feedback.flush()
         return True, changed
+
+    async def _send_updates(self, feedback: Feedback, updates: dict[str, Any]) -> None:
+        if updates:
+            await feedback.send(protocol.update(feedback.seq, feedback.dependency_id, updates))
+
+    def kept_updates(self, session: Session, shown: Mapping[str, Iterable[str]]) -> dict[str, Any]:
+        """The session's value and properties for what a page was shown (by component, names).
+
+        Sent after a step (or an event) that showed things the session does not keep,
+        so that the page shows what the server keeps.
+        """
+        updates: dict[str, Any] = {}
+        for key, names in shown.items():
+            component = self.blocks.components[int(key)]
+            props = session.props.get(component.id, {})
+            entry = page_props(
+                component,
+                {
+                    name: props[name] if name in props else _declared(component, name)
+                    for name in names
+                    if name != "value"
+                },
+            )
+            if "value" in names:
+                entry["value"] = session.values.get(component.id)
+            updates[key] = entry
+        return updates
 
     def request(self, session: Session) -> Request:
         return session.request or Request(session_hash=session.id, app=session.app)
@@ -298,6 +340,8 @@ class Engine:
         staged: list[tuple[Component, Any, dict[str, Any]]] = []
         for update in updates:
             component = update.component
+            if update.props:
+                _check_sendable(component, update.props)
             props = {**session.props.get(component.id, {}), **update.props}
             if not update.has_value:
                 value = _KEEP
@@ -384,6 +428,54 @@ class Engine:
 
 
 _KEEP = object()
+
+
+class PageUpdates:
+    """A step's page updates: held until sent, remembering what was sent."""
+
+    def __init__(self) -> None:
+        self.held: dict[str, dict[str, Any]] = {}
+        # Property names (and "value") shown so far, by component id.
+        self.shown: dict[str, set[str]] = {}
+
+    def hold(self, frame: Mapping[str, dict[str, Any]]) -> None:
+        for key, entry in frame.items():
+            self.held.setdefault(key, {}).update(entry)
+
+    def release(self) -> dict[str, dict[str, Any]]:
+        """Return the held updates, to be sent now, and note them as shown."""
+        held, self.held = self.held, {}
+        note_shown(self.shown, held)
+        return held
+
+
+def note_shown(shown: dict[str, set[str]], updates: Mapping[str, Mapping[str, Any]]) -> None:
+    """Add to ``shown`` what ``updates`` show: property names and "value", by component id."""
+    for key, entry in updates.items():
+        shown.setdefault(key, set()).update(entry)
+
+
+def _streams(fn: Callable[..., Any]) -> bool:
+    """Whether ``fn`` is a generator (sync or async), whose yields are sent as they come."""
+    return any(
+        inspect.isgeneratorfunction(f) or inspect.isasyncgenfunction(f)
+        for f in (fn, type(fn).__call__)  # a function, a partial of one, or a callable object
+    )
+
+
+def _check_sendable(component: Component, props: Mapping[str, Any]) -> None:
+    """Refuse properties no frame can carry (NaN, a lone surrogate) before they are kept."""
+    try:
+        protocol.encode(props)
+    except ValueError as exc:
+        raise InvalidValue(f"{component!r} cannot be given these properties: {exc}") from None
+
+
+def _declared(component: Component, name: str) -> Any:
+    """A property as the component was declared (what the page shows when no handler changed it)."""
+    if name == "interactive":
+        return component.is_interactive()
+    return getattr(component, name, None)
 
 
 def page_props(component: Component, props: Mapping[str, Any]) -> dict[str, Any]:

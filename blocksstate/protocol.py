@@ -115,8 +115,17 @@ def _values(data: dict[str, Any], seq: int | None) -> dict[str, Any]:
 
 
 def encode(frame: dict[str, Any]) -> str:
-    """Serialise a server frame."""
-    return json.dumps(frame, separators=(",", ":"), ensure_ascii=False, default=str)
+    """Serialise a server frame; raise ValueError for one a WebSocket cannot carry.
+
+    NaN is not JSON (the page's parser refuses the frame), and a lone surrogate
+    cannot be encoded as UTF-8 (the socket refuses it).
+    """
+    text = json.dumps(
+        frame, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=str
+    )
+    if not text.isascii():
+        text.encode("utf-8")  # UnicodeEncodeError, a ValueError, on a lone surrogate
+    return text
 
 
 def error(code: str, message: str, seq: int | None = None) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core import signing
 from django.test import override_settings
 
@@ -29,8 +30,10 @@ from blocksstate.state.browser import (
     ENCRYPTED_PREFIX,
     TokenRejected,
     TokenTooLarge,
+    _fernet,
     make_token,
     read_token,
+    token_salt,
 )
 from tests.helpers_engine import Harness
 from tests.helpers_ws import PageClient, registered
@@ -206,6 +209,25 @@ def test_a_value_that_is_not_json_is_a_clear_error():
         token({"when": {1, 2}})
     with pytest.raises(TypeError, match="JSON-serialisable"):
         token(float("nan"))
+
+
+@pytest.mark.parametrize("encrypt", [False, True], ids=["signed", "encrypted"])
+def test_a_value_no_page_can_carry_makes_no_token_and_is_not_read_from_one(encrypt):
+    with pytest.raises(TypeError, match="lone surrogate"):
+        token({"name": "a\ud800b"}, encrypt=encrypt)
+    with pytest.raises(TypeError, match="too large"):
+        token(10**400, encrypt=encrypt)
+    # A token an older version made of such a value gives the default, not the value.
+    salt = token_salt("notes", "note")
+    if encrypt:
+        old = (
+            ENCRYPTED_PREFIX
+            + _fernet([settings.SECRET_KEY], salt).encrypt(b'{"name":"a\\ud800b"}').decode()
+        )
+    else:
+        old = signing.dumps({"name": "a\ud800b"}, salt=salt, compress=True)
+    with pytest.raises(TokenRejected, match="lone surrogate"):
+        read(old, encrypted=encrypt)
 
 
 def test_the_component_checks_its_arguments():

@@ -45,6 +45,40 @@ def test_page_values_are_checked_against_the_schema(make, good, bad):
             component.preprocess(value)
 
 
+LONE = "a\ud800b"  # a lone surrogate: a str in Python, but not Unicode any socket can send
+
+
+CANNOT_CARRY = {
+    "Textbox, lone surrogate": (lambda: gr.Textbox(), LONE),
+    "Number, int past a float": (lambda: gr.Number(), 10**400),
+    "Number(precision=0), int past a float": (lambda: gr.Number(precision=0), -(10**400)),
+    "Number(precision=1), int past a float": (lambda: gr.Number(precision=1), 10**400),
+    "Slider, int past a float": (lambda: gr.Slider(0, 10**500), 10**400),
+    "custom Dropdown, lone surrogate": (
+        lambda: gr.Dropdown(["a"], allow_custom_value=True),
+        LONE,
+    ),
+    "custom multiselect, lone surrogate": (
+        lambda: gr.Dropdown(["a"], allow_custom_value=True, multiselect=True),
+        ["a", LONE],
+    ),
+    "custom Dropdown, int past a float": (
+        lambda: gr.Dropdown(["a"], allow_custom_value=True),
+        10**400,
+    ),
+    "custom Dropdown, NaN": (
+        lambda: gr.Dropdown(["a"], allow_custom_value=True),
+        float("nan"),
+    ),
+}
+
+
+@pytest.mark.parametrize(("make", "bad"), CANNOT_CARRY.values(), ids=CANNOT_CARRY.keys())
+def test_a_page_value_the_server_cannot_carry_is_refused(make, bad):
+    with pytest.raises(InvalidValue, match="lone surrogate|too large|finite"):
+        make().preprocess(bad)
+
+
 def test_updated_choices_change_what_is_accepted():
     group = gr.CheckboxGroup(["a", "b"])
     props = {"choices": [("Cherry", "c")]}
@@ -92,7 +126,24 @@ def test_handler_results_are_shown_as_the_page_expects():
         (gr.Chatbot(), [{"role": "robot", "content": "hi"}]),
         (gr.Chatbot(), ["just text"]),
         (gr.Slider(0, 1), 2),
+        (gr.Textbox(), LONE),
+        (gr.Markdown(), LONE),
+        (gr.HTML(), LONE),
+        (gr.Button(), LONE),
+        (gr.Number(), 10**400),
+        (gr.Number(precision=2), 10**400),
+        (gr.Number(), "1e400"),
+        (gr.JSON(), {"names": [LONE]}),
+        (gr.JSON(), {LONE: 1}),
+        (gr.JSON(), [float("inf")]),
+        (gr.Label(), {"cat": float("nan")}),
+        (gr.Label(), LONE),
+        (gr.Chatbot(), [{"role": "user", "content": LONE}]),
+        (gr.Chatbot(), [{"role": "user", "content": "hi", "metadata": {"title": LONE}}]),
+        (gr.Chatbot(), [[LONE, "hello"]]),
+        (gr.Radio([LONE, "b"]), LONE),
     ],
+    ids=repr,
 )
 def test_a_result_a_component_cannot_show_is_an_error_naming_it(component, value):
     with pytest.raises(InvalidValue) as caught:

@@ -394,3 +394,144 @@ async def test_a_session_with_state_frame_carries_id_and_resume_token():
         assert client.session["resumed"] is False
         assert client.session["notice"] is None
         assert client.resume_token and client.resume_token != client.session_id
+
+
+# -- a failed step changes nothing; a value the server cannot carry is refused ----------------------
+
+NO_RECORDING = {"RECORD_SESSIONS": False}
+
+
+async def resumed(client: PageClient) -> PageClient:
+    """Drop ``client``'s connection and resume its session on a new one."""
+    await client.drop()
+    again = PageClient(client.app)
+    await again.connect()
+    await again.hello(resume=client.resume_token)
+    return again
+
+
+def notes_app():
+    """Each click keeps a note of the given size in State (in place) and says how many there are."""
+
+    def keep(notes, size):
+        notes.append("x" * int(size))
+        return f"{len(notes)} notes"
+
+    with gr.Blocks() as demo:
+        notes = gr.State([])
+        size = gr.Number(label="Size", value=10)
+        said = gr.Textbox(label="Said", value="no notes")
+        gr.Button("Keep").click(keep, [notes, size], said)
+    return demo, notes
+
+
+async def test_a_state_grown_in_place_past_the_limit_sends_and_keeps_no_output():
+    demo, notes = notes_app()
+    with (
+        registered(demo) as app,
+        override_settings(BLOCKSSTATE={**NO_RECORDING, "MAX_STATE_BYTES": 2000}),
+    ):
+        client = PageClient(app)
+        await client.open()
+        await client.click("Keep", {"Size": 10})
+        assert client.value("Said") == "1 notes"
+
+        outcome = await client.trigger("Keep", "click", {"Size": 5000})
+
+        assert outcome.types() == ["alert", "failed"]
+        assert client.value("Said") == "1 notes"
+        again = await resumed(client)
+        assert again.session["resumed"] is True
+        assert again.value("Said") == "1 notes"  # the resync shows what the server keeps
+        assert [len(note) for note in await stored_state(again, notes)] == [10]
+        await again.click("Keep", {"Size": 20})
+        assert again.value("Said") == "2 notes"
+        await again.close()
+
+
+def echo_app():
+    with gr.Blocks() as demo:
+        text = gr.Textbox(label="Text")
+        number = gr.Number(label="N")
+        echo = gr.Textbox(label="Echo")
+        twice = gr.Number(label="Twice")
+        gr.Button("Echo").click(lambda t: t, text, echo)
+        gr.Button("Double").click(lambda n: n * 2, number, twice)
+    return demo
+
+
+@pytest.mark.parametrize(
+    ("button", "label", "bad", "good", "shown", "message"),
+    [
+        ("Echo", "Text", "a\ud800b", "ab", "ab", "lone surrogate"),
+        ("Double", "N", 10**400, 2, 4, "too large"),
+    ],
+    ids=["lone surrogate", "int past a float"],
+)
+async def test_a_value_the_server_cannot_carry_is_refused_and_the_session_stays_usable(
+    button, label, bad, good, shown, message
+):
+    with registered(echo_app()) as app, override_settings(BLOCKSSTATE=NO_RECORDING):
+        client = PageClient(app)
+        await client.open()
+
+        outcome = await client.trigger(button, "click", {label: bad})
+
+        assert outcome.frames == [outcome.error]
+        assert outcome.error["code"] == "invalid_input"
+        assert message in outcome.error["message"]
+        await client.click(button, {label: good})
+        out = "Echo" if button == "Echo" else "Twice"
+        assert client.value(out) == shown
+        again = await resumed(client)
+        assert again.session["resumed"] is True
+        assert again.value(out) == shown
+        await again.click(button)
+        assert again.value(out) == shown
+        await again.close()
+
+
+async def test_a_conflict_on_save_puts_the_page_back_to_what_the_store_keeps():
+    """Another worker wrote the session during the event (this one's lock had expired)."""
+
+    async def overtaken(session_id):
+        if session_id:
+            store = SessionStore()
+            theirs = await store.load(get_app(app), session_id)
+            theirs.values[said.id] = "theirs"
+            theirs.dirty.add(said.id)
+            await store.save(theirs, 60)
+        return "mine"
+
+    with gr.Blocks() as demo:
+        session_id = gr.Textbox(label="Session")
+        said = gr.Textbox(label="Said", value="before")
+        gr.Button("Go").click(overtaken, session_id, said)
+
+    with registered(demo) as app, override_settings(BLOCKSSTATE=NO_RECORDING):
+        async with page(app) as client:
+            outcome = await client.event(
+                dependency(demo, component(demo, value="Go"), "click"),
+                {session_id: client.session_id},
+            )
+
+            assert outcome.error["code"] == "conflict"
+            assert client.value("Said") == "theirs"
+            await client.click("Go", {session_id: ""})
+            assert client.value("Said") == "mine"
+
+
+async def test_hello_values_the_server_cannot_carry_are_ignored_with_an_error():
+    with registered(echo_app()) as app, override_settings(BLOCKSSTATE=NO_RECORDING):
+        client = PageClient(app)
+        await client.connect()
+
+        frames = await client.hello(values={"Text": "a\ud800b"})
+
+        [error] = [f for f in frames if f["type"] == "error" and f["code"] == "invalid_input"]
+        assert "page values ignored" in error["message"] and "lone surrogate" in error["message"]
+        await client.click("Echo")
+        assert client.value("Echo") == ""  # the server kept nothing of it
+        await client.click("Echo", {"Text": "fine"})
+        assert client.value("Echo") == "fine"
+        await client.close()

@@ -1,6 +1,8 @@
 """The engine, without a socket: validation, handler results, State changes, chains, errors."""
 
 import asyncio
+import copy
+import os
 import threading
 from dataclasses import dataclass, field
 
@@ -542,3 +544,142 @@ async def test_an_unpicklable_state_output_leaves_the_other_outputs_unchanged():
     assert run.of_type("update") == []
     assert session.values[shown.id] == "before"
     assert session.values[holder.id] == "fine"
+
+
+# -- a failed step changes nothing, on the page either ------------------------------------------
+
+
+def fails_after_return(handler):
+    """An app whose step's handler returns, then fails when its results are applied."""
+    with gr.Blocks() as demo:
+        notes = gr.State([])
+        kept = gr.BrowserState("")
+        said = gr.Textbox(label="Said", value="before")
+        count = gr.Number(label="Count", value=1, visible=False)
+        gr.Button("Go").click(handler, notes, [notes, kept, said, count])
+    return demo, notes, kept, said, count
+
+
+FAILS_AFTER_RETURN = {
+    "a State grown in place past MAX_STATE_BYTES": lambda notes: (
+        notes.append("x" * 5000) or gr.skip(),
+        gr.skip(),
+        "after",
+        gr.update(value=2, visible=True),
+    ),
+    "a State output past MAX_STATE_BYTES": lambda notes: (["x" * 5000], gr.skip(), "after", 2),
+    "an unpicklable State made in place": lambda notes: (
+        notes.append(threading.Lock()) or gr.skip(),
+        gr.skip(),
+        "after",
+        2,
+    ),
+    "a BrowserState value too large for its token": lambda notes: (
+        gr.skip(),
+        os.urandom(600).hex(),
+        "after",
+        2,
+    ),
+    "text holding a lone surrogate": lambda notes: (["ok"], gr.skip(), "a\ud800b", 2),
+    "a number past a float's range": lambda notes: (["ok"], "ok", "after", 10**400),
+    "NaN for a Number": lambda notes: (["ok"], "ok", "after", float("nan")),
+    "a property no frame can carry": lambda notes: (
+        ["ok"],
+        "ok",
+        gr.update(value="after", label="a\ud800b"),
+        2,
+    ),
+}
+
+
+@pytest.mark.parametrize("handler", FAILS_AFTER_RETURN.values(), ids=FAILS_AFTER_RETURN.keys())
+async def test_a_step_that_fails_after_its_function_returned_sends_and_keeps_nothing(handler):
+    demo, notes, kept, said, count = fails_after_return(handler)
+    harness = Harness(demo)
+    session = harness.session()
+    session.dirty.clear()
+    before = copy.deepcopy((session.values, session.pickled, session.props))
+
+    with override_settings(
+        BLOCKSSTATE={"MAX_STATE_BYTES": 2000, "MAX_BROWSER_STATE_BYTES": 500, **SHOW_ERRORS}
+    ):
+        run = await harness.run(session, 0)
+
+    assert not run.ok
+    assert [f["type"] for f in run.frames] == ["alert"], run.alerts
+    assert (session.values, session.pickled, session.props) == before
+    assert session.dirty == set() and session.browser_tokens == {}
+
+
+async def test_a_failed_then_step_leaves_the_steps_before_it_in_place():
+    def grow(notes):
+        notes.append("x" * 5000)
+        return "second"
+
+    with gr.Blocks() as demo:
+        notes = gr.State([])
+        first = gr.Textbox(label="First", value="")
+        second = gr.Textbox(label="Second", value="")
+        go = gr.Button("Go")
+        go.click(lambda: "first", None, first).then(grow, notes, second)
+    harness = Harness(demo)
+    session = harness.session()
+
+    with override_settings(BLOCKSSTATE={"MAX_STATE_BYTES": 2000}):
+        run = await harness.run(session, dependency(demo, go, "click"))
+
+    assert run.ok  # the event's own step succeeded; its .then failed
+    assert [f["type"] for f in run.frames] == ["update", "alert"]
+    assert run.updates == {first.id: {"value": "first"}}
+    assert (session.values[first.id], session.values[second.id]) == ("first", "")
+    assert session.values[notes.id] == []
+
+
+async def test_a_stream_that_fails_puts_the_page_back_to_what_the_session_keeps():
+    def stream(notes):
+        yield "thinking", gr.update(visible=True)
+        notes.append("x" * 5000)
+        yield "done", gr.update(visible=True, label="Ready")
+
+    with gr.Blocks() as demo:
+        notes = gr.State([])
+        said = gr.Textbox(label="Said", value="before")
+        flag = gr.Textbox(label="Flag", visible=False)
+        gr.Button("Go").click(stream, notes, [said, flag])
+    harness = Harness(demo)
+    session = harness.session()
+
+    with override_settings(BLOCKSSTATE={"MAX_STATE_BYTES": 2000}):
+        run = await harness.run(session, 0)
+
+    assert not run.ok
+    shown = [f["updates"] for f in run.of_type("update")]
+    assert shown[:2] == [
+        {str(said.id): {"value": "thinking"}, str(flag.id): {"visible": True}},
+        {str(said.id): {"value": "done"}, str(flag.id): {"visible": True, "label": "Ready"}},
+    ]
+    # Sent last, before the alert: what the page must show again.
+    assert [f["type"] for f in run.frames] == ["update", "update", "update", "alert"]
+    assert shown[2] == {
+        str(said.id): {"value": "before"},
+        str(flag.id): {"visible": False, "label": "Flag"},
+    }
+    assert session.values[said.id] == "before" and session.props == {}
+    assert session.values[notes.id] == []
+
+
+async def test_a_function_that_returns_a_generator_streams_from_its_second_yield():
+    def count_up():
+        yield from ("one", "two", "three")
+
+    with gr.Blocks() as demo:
+        out = gr.Textbox(label="Out")
+        gr.Button("Go").click(lambda: count_up(), None, out)
+    harness = Harness(demo)
+
+    run = await harness.run(harness.session(), 0)
+
+    assert [f["updates"][str(out.id)]["value"] for f in run.of_type("update")] == [
+        "two",
+        "three",
+    ]

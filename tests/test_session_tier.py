@@ -768,3 +768,46 @@ async def test_a_session_still_ends_when_the_channel_layer_fails_at_disconnect(
 
         await eventually(lambda: unloads, what="unload despite the failing layer")
         assert unloads == [client.session_id]
+
+
+@pytest.mark.parametrize(
+    ("label", "bad"), [("Text", "a\ud800b"), ("Count", 10**400)], ids=["lone surrogate", "10**400"]
+)
+async def test_a_session_whose_values_its_page_cannot_take_is_replaced_with_a_notice(
+    label, bad, cache_alias, no_background_sweep
+):
+    """A stored value the server cannot carry (as older versions let through) must not lock its
+    visitor out: the resume starts a new session, says so, and it works."""
+    with gr.Blocks() as demo:
+        text = gr.Textbox(label="Text")
+        count = gr.Number(label="Count", value=0)
+        gr.Button("Add").click(lambda n: n + 1, count, count)
+
+    with registered(demo) as app:
+        first = PageClient(app)
+        await first.open()
+        await first.click("Add")
+        await first.drop()
+        store = SessionStore()
+        session = await store.load(demo, first.session_id)
+        stored_as = text if label == "Text" else count
+        session.values[stored_as.id] = bad
+        session.dirty.add(stored_as.id)
+        await store.save(session, 60)
+
+        second = PageClient(app)
+        await second.connect()
+        frames = await second.hello(resume=first.resume_token)
+
+        assert second.session["resumed"] is False
+        assert second.session_id != first.session_id
+        assert "could not be restored" in second.session["notice"]
+        assert [f["code"] for f in frames if f["type"] == "error"] == [
+            "unknown_event"
+        ]  # the barrier
+        # The page is shown the new session's values, in place of the old session's.
+        [shown] = [f["updates"] for f in frames if f["type"] == "update"]
+        assert (shown[str(text.id)], shown[str(count.id)]) == ({"value": ""}, {"value": 0})
+        await second.click("Add")
+        assert second.value("Count") == 1
+        await second.close()

@@ -12,6 +12,7 @@ import contextvars
 import copy
 import functools
 import inspect
+import reprlib
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, Unpack
 
@@ -195,7 +196,7 @@ class Component(Block):
         try:
             return self.value_schema(props).validate(value)
         except InvalidValue as exc:
-            raise InvalidValue(f"{self!r} cannot show {value!r}: {exc}") from None
+            raise InvalidValue(f"{self!r} cannot show {reprlib.repr(value)}: {exc}") from None
 
     # -- properties ------------------------------------------------------------
 

@@ -56,6 +56,9 @@ class Label(Component):
 
     def postprocess(self, value: Any, props: Mapping[str, Any] | None = None) -> Any:
         """Return ``{"label": ..., "confidences": [...]}`` from a label or a dict of scores."""
+        return super().postprocess(self._labelled(value, props), props)
+
+    def _labelled(self, value: Any, props: Mapping[str, Any] | None) -> Any:
         if value is None:
             return None
         if isinstance(value, (str, int, float)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Mapping
 from typing import Any, Unpack
 
@@ -71,7 +72,12 @@ class Number(FormComponent):
             value = int(value)
         precision = (props or {}).get("precision", self.precision)
         if not isinstance(value, bool) and isinstance(value, (int, float)):
-            value = round_to_precision(value, precision)
+            try:
+                value = round_to_precision(value, precision)
+            except (OverflowError, ValueError):  # an int past a float's range, or NaN
+                raise InvalidValue(
+                    f"{self!r} cannot show {reprlib.repr(value)}: not a finite number"
+                ) from None
         return super().postprocess(value, props)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +14,42 @@ KINDS = ("any", "string", "number", "integer", "boolean", "choice", "choices", "
 
 class InvalidValue(ValueError):
     """A value does not fit a component's schema."""
+
+
+def check_json_safe(value: Any) -> None:
+    """Raise InvalidValue unless ``value`` can go to the page as JSON and into the store.
+
+    A lone surrogate cannot be encoded as UTF-8, so no frame holding it can be sent;
+    NaN and the infinities are not JSON; an int past a double's range overflows
+    ``float()`` and is Infinity to the page. Containers are checked through
+    ``json.dumps`` (in C): its strictness about types, cycles and NaN is the page's.
+    """
+    kind = type(value)
+    if kind is str:
+        text = value
+    elif value is None or kind is bool:
+        return
+    elif kind is int:
+        if not -sys.float_info.max <= value <= sys.float_info.max:
+            raise InvalidValue("the number is too large (past ±1.8e308)")
+        return
+    elif kind is float:
+        if not math.isfinite(value):
+            raise InvalidValue("expected a finite number")
+        return
+    else:
+        try:
+            text = json.dumps(value, allow_nan=False, ensure_ascii=False)
+        except (TypeError, ValueError, RecursionError) as exc:
+            raise InvalidValue(f"not JSON-serialisable ({exc})") from None
+    # isascii() is a flag lookup; only text outside ASCII is encoded to look for surrogates.
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidValue(
+                "the text holds a lone surrogate, which is not valid Unicode"
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -43,13 +80,19 @@ class ValueSchema:
         return data
 
     def validate(self, value: Any) -> Any:
-        """Return ``value`` normalised to this schema, or raise InvalidValue."""
+        """Return ``value`` normalised to this schema, or raise InvalidValue.
+
+        Whatever the kind, the value must survive the trip to the page and the store.
+        """
         if value is None:
             if self.nullable:
                 return None
             raise InvalidValue("a value is required")
         check = getattr(self, f"_check_{self.kind}")
-        return check(value)
+        value = check(value)
+        if self.kind != "messages":  # checked message by message: a long chat is re-sent often
+            check_json_safe(value)
+        return value
 
     # One method per kind; each returns the normalised value.
 
@@ -106,11 +149,7 @@ class ValueSchema:
         return items
 
     def _check_json(self, value: Any) -> Any:
-        try:
-            json.dumps(value, allow_nan=False)
-        except (TypeError, ValueError) as exc:
-            raise InvalidValue(f"not JSON-serialisable ({exc})") from None
-        return value
+        return value  # validate() checks every value is JSON
 
     def _check_messages(self, value: Any) -> list[dict[str, Any]]:
         if not isinstance(value, Sequence) or isinstance(value, (str, bytes)):
@@ -136,11 +175,16 @@ def _as_messages(item: Any) -> list[dict[str, Any]]:
             raise InvalidValue(f"a message's role must be one of {ROLES}, got {role!r}")
         if not isinstance(content, str):
             raise InvalidValue("a message's content must be text")
+        check_json_safe(content)
         message = {"role": role, "content": content}
         if isinstance(item.get("metadata"), dict):
+            check_json_safe(item["metadata"])
             message["metadata"] = item["metadata"]
         return [message]
     if isinstance(item, (list, tuple)) and len(item) == 2:
         pair = [("user", item[0]), ("assistant", item[1])]
-        return [{"role": r, "content": str(c)} for r, c in pair if c is not None]
+        messages = [{"role": r, "content": str(c)} for r, c in pair if c is not None]
+        for message in messages:
+            check_json_safe(message["content"])
+        return messages
     raise InvalidValue(f"expected a message dict with 'role' and 'content', got {item!r}")

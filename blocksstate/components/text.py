@@ -74,7 +74,7 @@ class TextDisplay(Component):
         return ValueSchema("string")
 
     def postprocess(self, value: Any, props: Mapping[str, Any] | None = None) -> Any:
-        return None if value is None else str(value)
+        return None if value is None else super().postprocess(str(value), props)
 
 
 class Markdown(TextDisplay):

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.core import signing
 
+from ..components.schema import InvalidValue, check_json_safe
 from ..conf import setting
 
 logger = logging.getLogger("blocksstate")
@@ -63,9 +64,10 @@ def make_token(value: Any, *, app: str, storage_key: str, secret: str | None, en
     salt = token_salt(app, storage_key)
     keys = _keys(secret)
     try:
-        data = json.dumps(value, separators=(",", ":"), allow_nan=False)
-    except (TypeError, ValueError) as exc:
+        check_json_safe(value)
+    except InvalidValue as exc:
         raise TypeError(f"a BrowserState value must be JSON-serialisable ({exc})") from None
+    data = json.dumps(value, separators=(",", ":"))
     if encrypt:
         token = ENCRYPTED_PREFIX + _fernet(keys, salt).encrypt(data.encode()).decode()
     else:
@@ -96,10 +98,18 @@ def read_token(
             data = _fernet(keys, salt).decrypt(token[len(ENCRYPTED_PREFIX) :].encode(), ttl=max_age)
         except InvalidToken:
             raise TokenRejected("token does not decrypt (tampered, foreign or expired)") from None
-        return json.loads(data)
+        value = json.loads(data)
+    else:
+        try:
+            value = signing.loads(
+                token, key=keys[0], fallback_keys=keys[1:], salt=salt, max_age=max_age
+            )
+        except signing.SignatureExpired:
+            raise TokenRejected("token expired") from None
+        except (signing.BadSignature, ValueError):
+            raise TokenRejected("bad signature (tampered or foreign)") from None
     try:
-        return signing.loads(token, key=keys[0], fallback_keys=keys[1:], salt=salt, max_age=max_age)
-    except signing.SignatureExpired:
-        raise TokenRejected("token expired") from None
-    except (signing.BadSignature, ValueError):
-        raise TokenRejected("bad signature (tampered or foreign)") from None
+        check_json_safe(value)  # a token made before values were checked so
+    except InvalidValue as exc:
+        raise TokenRejected(f"the stored value cannot be used ({exc})") from None
+    return value

@@ -13,6 +13,7 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..components.state import BrowserState, State, StateNotPicklable
@@ -34,6 +35,18 @@ IMMUTABLE = (int, float, str, bytes, bool, type(None), complex, frozenset)
 
 class StateTooLarge(Exception):
     """A change would take a session's State past the configured size limit."""
+
+
+@dataclass
+class Checkpoint:
+    """What a step may change in a session, as it was before the step ran."""
+
+    values: dict[int, Any]
+    props: dict[int, dict[str, Any] | None]
+    pickled: dict[int, bytes]
+    written: dict[int, float | None]
+    dirty: set[int]
+    meta_dirty: bool
 
 
 class StateTracker:
@@ -104,12 +117,40 @@ class StateTracker:
                 "Keep large data in a database or files and store a reference in State."
             )
 
-    def rollback(self, session: Session, watched: list[State]) -> None:
-        """Put watched States back as last saved: a failed step leaves no half-done change."""
+    def checkpoint(
+        self, session: Session, dependency: Dependency, watched: list[State]
+    ) -> Checkpoint:
+        """Note the step's outputs and watched States as they are, for ``rollback``."""
+        outputs = [c.id for c in dependency.outputs if not c.shared]
+        return Checkpoint(
+            values={cid: session.values.get(cid) for cid in outputs},
+            props={
+                cid: dict(session.props[cid]) if cid in session.props else None for cid in outputs
+            },
+            pickled={s.id: session.pickled[s.id] for s in watched if s.id in session.pickled},
+            written=dict(session.written),
+            dirty=set(session.dirty),
+            meta_dirty=session.meta_dirty,
+        )
+
+    def rollback(self, session: Session, checkpoint: Checkpoint) -> None:
+        """Put the session back as it was at ``checkpoint``: a failed step leaves no half-done change.
+
+        States are read back from their saved form, which undoes changes made in place.
+        """
         session.browser_tokens.clear()
-        for state in watched:
-            if state.id in session.pickled:
-                session.values[state.id] = serializers.loads(session.pickled[state.id])
+        session.values.update(checkpoint.values)
+        for component_id, props in checkpoint.props.items():
+            if props is None:
+                session.props.pop(component_id, None)
+            else:
+                session.props[component_id] = props
+        for component_id, data in checkpoint.pickled.items():
+            session.pickled[component_id] = data
+            session.values[component_id] = serializers.loads(data)
+        session.written = checkpoint.written
+        session.dirty = checkpoint.dirty
+        session.meta_dirty = checkpoint.meta_dirty
 
     async def expire_values(self, session: Session, now: float | None = None) -> None:
         """Reset each State whose ``time_to_live`` has passed since it was written (or created)."""
