@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
+import threading
 from typing import Any
 
 import pytest
@@ -18,7 +20,10 @@ from django.test import override_settings
 
 import blocksstate as gr
 from blocksstate.protocol import CLOSE_BACKPRESSURE
+from tests.backpressure.client import RawPage
+from tests.e2e.support import ServerProcess, child_environment, free_port
 from tests.helpers_ws import TIMEOUT, PageClient, button, dependency, registered
+from tests.multiworker.client import WsPage
 
 ANSWER_CHARS = 300_000
 
@@ -164,3 +169,82 @@ async def test_a_page_that_sends_faster_than_it_is_served_is_closed_with_4509(li
         assert again.session_id == client.session_id
         assert (await again.click("Big")).status == "done"
         await again.close()
+
+
+# -- a real server, a socket that never reads -----------------------------------------------------
+
+
+def rss_bytes(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise LookupError("no VmRSS")
+
+
+class PeakRss:
+    """Samples a process's resident memory in a thread; ``peak`` is the highest seen."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak = rss_bytes(pid)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, rss_bytes(self.pid))
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+@pytest.fixture
+def flood_server(tmp_path):
+    port = free_port()
+    server = ServerProcess(
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+         "tests.backpressure.asgi:application"],
+        child_environment(DJANGO_SETTINGS_MODULE="tests.backpressure.settings"),
+        tmp_path / "daphne.log",
+        port,
+    )  # fmt: skip
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_a_socket_that_never_reads_is_closed_and_the_server_memory_stays_bounded(flood_server):
+    from tests.backpressure.blocks import APP, BIG
+
+    page = RawPage(flood_server.port, APP)
+    page.send({"type": "hello", "protocol": 1, "resume": None, "values": {}})
+    session = page.receive()
+    assert session["type"] == "session", session
+    # One answer read in full, so the server's memory is measured after its first big event.
+    page.send({"type": "event", "seq": 1, "dep": BIG, "values": {}})
+    while page.receive()["type"] != "done":
+        pass
+    before = rss_bytes(flood_server.process.pid)
+    memory = PeakRss(flood_server.process.pid)
+
+    # 95 answers of 900 kB (85 MB) that are never read: today the server buffers them all.
+    for seq in range(2, 97):
+        page.send({"type": "event", "seq": seq, "dep": BIG, "values": {}})
+    closed = page.wait_until_closed_by_server(timeout=30)
+    growth = memory.stop() - before
+    page.close()
+    assert closed, "the server kept the connection of a page that reads nothing"
+    # The window is 16 million characters; its bytes, and a copy or two in flight, stay under 40 MB.
+    assert growth < 40 * 2**20, f"the server grew by {growth / 2**20:.0f} MB"
+
+    async def resume() -> dict[str, Any]:
+        again = await WsPage(flood_server.url.replace("http", "ws"), APP).open(session["resume"])
+        await again.ws.close()
+        return again.session
+
+    resumed = asyncio.run(resume())
+    assert resumed["resumed"] is True and resumed["session"] == session["session"], resumed
