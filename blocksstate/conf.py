@@ -65,6 +65,11 @@ DEFAULTS: dict[str, Any] = {
     "MAX_UNACKED_CHARS": 16_000_000,
     # Seconds a page past MAX_UNACKED_CHARS may read nothing before the same close.
     "UNACKED_TIMEOUT": 30,
+    # Issue 14.10: fair shares of the handler threads
+    # Most synchronous runs of one listener (or concurrency_id group) at once in a worker,
+    # for listeners whose concurrency_limit is "default" (Gradio: 1); keep it below
+    # HANDLER_THREADS so that one slow listener leaves threads to the others.
+    "DEFAULT_CONCURRENCY_LIMIT": 8,
 }
 
 
