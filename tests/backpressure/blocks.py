@@ -21,4 +21,25 @@ def build() -> gr.Blocks:
 
 
 BIG = 0  # the dependency id of "Big"'s click
+STREAM_APP = "stream"
+STREAM_STEPS = 10
+STREAM_CHARS = 700_000
+
+
+def build_stream() -> gr.Blocks:
+    """One click streams 10 answers of 700,000 characters, as fast as the server can."""
+    with gr.Blocks() as demo:
+        step = gr.Number(label="Step")
+        answer = gr.Textbox(label="Answer", visible=False)
+        go = gr.Button("Stream")
+
+        def stream():
+            for i in range(1, STREAM_STEPS + 1):
+                yield i, "y" * STREAM_CHARS
+
+        go.click(stream, None, [step, answer])
+    return demo
+
+
 gr.register(APP, build())
+gr.register(STREAM_APP, build_stream())
