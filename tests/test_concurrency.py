@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -63,17 +64,22 @@ async def click_all(pages: list[PageClient], label: str) -> None:
 # -- one busy listener, and a visitor who clicks something quick --------------------------------
 
 
+def counted(running: Running, hold: Callable[[], object]) -> Callable[[], str]:
+    """A synchronous handler that holds its thread with ``hold()``, counted in ``running``."""
+
+    def handler() -> str:
+        with running.one():
+            hold()
+        return "done"
+
+    return handler
+
+
 def slow_and_quick(gate: threading.Event, running: Running) -> tuple[gr.Blocks, gr.Blocks]:
     """An app whose "Slow" blocks a thread until ``gate`` opens; another whose "Quick" does not."""
     with gr.Blocks() as slow_app:
         out = gr.Textbox(label="Out")
-
-        def slow() -> str:
-            with running.one():
-                gate.wait(10)
-            return "slow"
-
-        gr.Button("Slow").click(slow, None, out)
+        gr.Button("Slow").click(counted(running, lambda: gate.wait(10)), None, out)
         gr.Button("Quick").click(lambda: "quick", None, out)
     with gr.Blocks() as other_app:
         out = gr.Textbox(label="Out")
@@ -111,13 +117,7 @@ def limited_app(running: Running, **options) -> gr.Blocks:
     """An app whose "Go" (synchronous, 50 ms) runs with the listener ``options``."""
     with gr.Blocks() as demo:
         out = gr.Textbox(label="Out")
-
-        def go() -> str:
-            with running.one():
-                time.sleep(0.05)
-            return "done"
-
-        gr.Button("Go").click(go, None, out, **options)
+        gr.Button("Go").click(counted(running, lambda: time.sleep(0.05)), None, out, **options)
     return demo
 
 

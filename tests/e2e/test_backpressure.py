@@ -7,8 +7,6 @@ server (tests/backpressure/page_settings.py: a 1.5-million-character window,
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
@@ -16,13 +14,11 @@ from playwright.sync_api import expect
 
 from tests.conftest import require_tool
 from tests.e2e.support import (
-    REPO,
     ServerProcess,
-    child_environment,
     connection_states,
-    free_port,
     open_app,
     record_connection_states,
+    run_demo_site,
     session_id,
 )
 
@@ -32,25 +28,9 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def stream_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     require_tool("chromium")
-    directory = tmp_path_factory.mktemp("backpressure-site")
-    env = child_environment(
-        DJANGO_SETTINGS_MODULE="tests.backpressure.page_settings",
-        DJANGO_DEBUG="0",
-        BLOCKSSTATE_DB=str(directory / "db.sqlite3"),
+    server = run_demo_site(
+        tmp_path_factory.mktemp("backpressure-site"), "tests.backpressure.page_settings"
     )
-    migrate = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    if migrate.returncode != 0:
-        pytest.fail(f"manage.py migrate failed:\n{migrate.stdout}{migrate.stderr}")
-    port = free_port()
-    server = ServerProcess(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-         "demo_project.asgi:application"],
-        env, directory / "daphne.log", port,
-    )  # fmt: skip
-    server.start()
     yield server
     server.stop()
 
