@@ -8,6 +8,7 @@ from typing import Any
 
 from .components.base import Block, Component
 from .components.layout import BlockContext
+from .concurrency import NOT_SET, check_limit
 from .events import Dependency, Event
 
 DEFAULT_DELETE_CACHE = (3600, 3600)
@@ -43,6 +44,7 @@ class Blocks(BlockContext):
         self.fill_width = fill_width
         self.mode = mode
         self.name: str | None = None
+        self.default_concurrency_limit: int | str | None = NOT_SET
         self.components: dict[int, Component] = {}
         self.dependencies: list[Dependency] = []
         self._ids = itertools.count(1)
@@ -120,8 +122,16 @@ class Blocks(BlockContext):
             self._server = None
         return None
 
-    def queue(self, *args: Any, **kwargs: Any) -> Blocks:
-        """Accepted for Gradio scripts: every event already goes through the socket in order."""
+    def queue(
+        self, *args: Any, default_concurrency_limit: int | str | None = NOT_SET, **kwargs: Any
+    ) -> Blocks:
+        """Set the concurrency limit of listeners left at "default" (see ``concurrency``).
+
+        Gradio's other queue options are accepted and change nothing: every event
+        already goes through the socket in order.
+        """
+        check_limit(default_concurrency_limit, "default_concurrency_limit", NOT_SET)
+        self.default_concurrency_limit = default_concurrency_limit
         return self
 
     def launch(

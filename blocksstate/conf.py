@@ -55,6 +55,22 @@ DEFAULTS: dict[str, Any] = {
     # gc.set_threshold at start: a first generation of 50,000 new containers instead of
     # Python's 700, so events in flight are not collected over and over (None: Python's).
     "GC_THRESHOLD": (50_000, 10, 10),
+    # Issue 14.3: backpressure
+    # Most frames from a page waiting while an earlier one is handled; one more closes the
+    # connection (code 4509) and the session waits out RESUME_GRACE for the page to resume.
+    "MAX_QUEUED_FRAMES": 100,
+    # Most characters of frame text waiting so; past it, the same close.
+    "MAX_QUEUED_CHARS": 8_000_000,
+    # Most characters sent to a page and not yet acknowledged by its "received" frames;
+    # past it, the page's next answers wait until it reads (its handlers pause).
+    "MAX_UNACKED_CHARS": 16_000_000,
+    # Seconds a page past MAX_UNACKED_CHARS may read nothing before the same close.
+    "UNACKED_TIMEOUT": 30,
+    # Issue 14.10: fair shares of the handler threads
+    # Most synchronous runs of one listener (or concurrency_id group) at once in a worker,
+    # for listeners whose concurrency_limit is "default" (Gradio: 1); keep it below
+    # HANDLER_THREADS so that one slow listener leaves threads to the others.
+    "DEFAULT_CONCURRENCY_LIMIT": 8,
 }
 
 

@@ -37,7 +37,8 @@ from .state.session import (
 
 logger = logging.getLogger("blocksstate")
 
-Send = Callable[[dict[str, Any]], Awaitable[None]]
+# Sends one frame; returns the length of the text sent (counted against MAX_UNACKED_CHARS).
+Send = Callable[[dict[str, Any]], Awaitable[int | None]]
 
 RESYNC_FAILED_NOTICE = (
     "Your session could not be restored (it holds a value this page cannot show); "
@@ -82,7 +83,7 @@ class Connection:
     (the consumer relays it through the channel layer); they call ``global_changed``.
     ``subscribe(session_id)`` is awaited once the page has a session, so that the
     admin can reach it (``end_requested``, ``state_cleared``); ``close()`` closes the
-    socket after such an end.
+    socket after such an end (``close(code=...)`` after a backpressure bound).
     """
 
     def __init__(
@@ -104,29 +105,50 @@ class Connection:
         self._send = send
         self.session: Session | None = None
         self.open = True
-        # Items waiting for the worker; the worker task exists only while there are some.
-        self._pending: collections.deque[Item] = collections.deque()
+        # Items waiting for the worker, each with the length of its frame's text (0: not
+        # from the page); the worker task exists only while there are some.
+        self._pending: collections.deque[tuple[Item, int]] = collections.deque()
+        # Backpressure: what the page has queued, and what it was sent but has not read.
+        self._queued_frames = self._queued_chars = 0
+        self._sent_chars = self._acked_chars = 0
+        # Set when the page reads, while a send waits for it to (see _wait_until_read).
+        self._read_progress: asyncio.Event | None = None
         self._worker: asyncio.Task[None] | None = None
         # The keepalive: a timer between beats, a task during one.
         self._keepalive: asyncio.TimerHandle | asyncio.Task[None] | None = None
 
-    async def send(self, frame: dict[str, Any]) -> None:
-        if self.open:
-            await self._send(frame)
+    async def send(self, frame: dict[str, Any], wait: bool = True) -> None:
+        """Send a frame; past the page's unread window, wait until it reads (``wait``) or close."""
+        if not self.open:
+            return
+        self._sent_chars += await self._send(frame) or 0
+        if self._unread() > setting("MAX_UNACKED_CHARS"):
+            if wait:
+                await self._wait_until_read()
+            else:
+                await self._fell_behind("the page does not read what it is sent")
 
     async def receive(self, text: str | None) -> None:
         """Accept one frame from the page; bad ones are answered at once, the rest queued."""
         try:
             frame = protocol.decode(text, setting("MAX_FRAME_BYTES"))
         except protocol.ProtocolError as exc:
-            await self.send(protocol.error(exc.code, exc.message, exc.seq))
+            # Never waits: the page's acknowledgements come through here.
+            await self.send(protocol.error(exc.code, exc.message, exc.seq), wait=False)
             return
-        self._enqueue(frame)
+        if isinstance(frame, protocol.Received):
+            await self._received(frame.chars)
+        elif self._queue_full(len(text or "")):
+            await self._fell_behind("the page sends frames faster than they are handled")
+        else:
+            self._enqueue(frame, len(text or ""))
 
     async def disconnect(self) -> None:
         """The socket closed: finish what was received, then give the page time to resume."""
         self.open = False
         self._stop_keepalive()
+        if self._read_progress is not None:
+            self._read_progress.set()  # a send waiting for the page to read gives up
         session = self.session
         if session is not None:
             worker = self._worker
@@ -134,11 +156,17 @@ class Connection:
 
     # -- frames ----------------------------------------------------------------------------
 
-    def _enqueue(self, item: Item) -> None:
-        """Queue an item for the worker, starting it if idle; nothing is taken once closed."""
+    def _enqueue(self, item: Item, chars: int = 0) -> None:
+        """Queue an item for the worker, starting it if idle; nothing is taken once closed.
+
+        ``chars``: the length of the page frame's text (0 for the server's own items).
+        """
         if not self.open:
             return
-        self._pending.append(item)
+        self._pending.append((item, chars))
+        if chars:
+            self._queued_frames += 1
+            self._queued_chars += chars
         if self._worker is None:
             self._worker = asyncio.create_task(self._work())
 
@@ -146,9 +174,63 @@ class Connection:
         """Handle the waiting items in order, then end: the next item starts a new worker."""
         try:
             while self._pending:
-                await self._handle_safely(self._pending.popleft())
+                item, chars = self._pending.popleft()
+                if chars:
+                    self._queued_frames -= 1
+                    self._queued_chars -= chars
+                await self._handle_safely(item)
         finally:
             self._worker = None
+
+    def _queue_full(self, chars: int) -> bool:
+        """Whether one more page frame of ``chars`` would pass MAX_QUEUED_FRAMES or _CHARS."""
+        if not self._queued_frames:
+            return False  # one frame always fits: its size is MAX_FRAME_BYTES's business
+        too_many = self._queued_frames >= setting("MAX_QUEUED_FRAMES")
+        return too_many or self._queued_chars + chars > setting("MAX_QUEUED_CHARS")
+
+    def _unread(self) -> int:
+        return self._sent_chars - self._acked_chars
+
+    async def _received(self, chars: int) -> None:
+        """The page says how much it has read: what it has read no longer counts as unread."""
+        if chars < self._acked_chars:
+            message = f"'chars' went back from {self._acked_chars} to {chars}"
+            await self.send(protocol.error("bad_frame", message), wait=False)
+            return
+        # The page counts UTF-16 units, more than the characters counted here for an emoji.
+        self._acked_chars = min(chars, self._sent_chars)
+        if self._read_progress is not None:
+            self._read_progress.set()
+
+    async def _wait_until_read(self) -> None:
+        """Hold the sender until the page's unread frames are back under the window.
+
+        A page on a slow link keeps reading, so it waits but is never closed; one that
+        reads nothing for ``UNACKED_TIMEOUT`` seconds is.
+        """
+        while self.open and self._unread() > setting("MAX_UNACKED_CHARS"):
+            self._read_progress = asyncio.Event()
+            try:
+                await asyncio.wait_for(self._read_progress.wait(), setting("UNACKED_TIMEOUT"))
+            except TimeoutError:
+                await self._fell_behind("the page does not read what it is sent")
+            finally:
+                self._read_progress = None
+
+    async def _fell_behind(self, why: str) -> None:
+        """Past a backpressure bound: close the socket; the session stays resumable (grace)."""
+        if not self.open:
+            return
+        self.open = False
+        logger.warning(
+            "Closing a connection of app %r (session %s): %s",
+            self.blocks.name,
+            self.session.id if self.session else None,
+            why,
+        )
+        if self._close is not None:
+            await self._close(code=protocol.CLOSE_BACKPRESSURE)
 
     async def _handle_safely(self, frame: Item) -> None:
         """Handle one item; an error is answered to the page, never raised."""

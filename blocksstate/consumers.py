@@ -159,8 +159,11 @@ class BlocksConsumer(AsyncWebsocketConsumer):
         for state in self.globals_by_key.get(message.get("key", ""), []):
             await self.connection.global_changed(state.id)
 
-    async def send_frame(self, frame: dict[str, Any]) -> None:
-        await self.send(text_data=protocol.encode(frame))
+    async def send_frame(self, frame: dict[str, Any]) -> int:
+        """Send one frame; return the length of its text, for the page's acknowledgements."""
+        text = protocol.encode(frame)
+        await self.send(text_data=text)
+        return len(text)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.connection is not None:

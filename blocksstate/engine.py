@@ -26,7 +26,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from . import handlers, protocol
+from . import concurrency, handlers, protocol
 from .components.base import Component, normalize_choices
 from .components.schema import InvalidValue
 from .components.state import State, StateNotPicklable
@@ -257,7 +257,8 @@ class Engine:
                 args, kwargs = handlers.arguments(
                     dependency.fn, values, lambda: self.request(session)
                 )
-                async for result in handlers.results(dependency.fn, args, kwargs):
+                limit = concurrency.limit_of(dependency)
+                async for result in handlers.results(dependency.fn, args, kwargs, limit):
                     results += 1
                     updates = split_result(dependency, result)
                     page.hold(self._apply(session, updates, changed, fresh, shared_out))

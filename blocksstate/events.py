@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .concurrency import check_limit
+
 if TYPE_CHECKING:
     from .blocks import Blocks
     from .components.base import Block, Component
@@ -66,6 +68,7 @@ class Dependency:
     api_name: str | None = None
     queue: bool = True
     concurrency_limit: int | str | None = "default"
+    concurrency_id: str | None = None
     trigger_mode: str = "once"
     show_progress: str = "full"
     js: str | None = None
@@ -134,6 +137,7 @@ _OPTIONS = {
     "api_name",
     "queue",
     "concurrency_limit",
+    "concurrency_id",
     "trigger_mode",
     "show_progress",
     "js",
@@ -141,7 +145,6 @@ _OPTIONS = {
     "scroll_to_output",
     "show_api",
     "cancels",
-    "concurrency_id",
     "preprocess",
     "postprocess",
     "batch",
@@ -254,6 +257,11 @@ def _build(
         show_progress = "full" if show_progress else "hidden"
     if show_progress not in SHOW_PROGRESS:
         raise ValueError(f"show_progress must be one of {SHOW_PROGRESS}, got {show_progress!r}")
+    concurrency_limit = options.get("concurrency_limit", "default")
+    check_limit(concurrency_limit, "concurrency_limit", "default")
+    concurrency_id = options.get("concurrency_id")
+    if concurrency_id is not None and not isinstance(concurrency_id, str):
+        raise TypeError(f"concurrency_id must be a string or None, got {concurrency_id!r}")
     dependency = Dependency(
         blocks=blocks,
         triggers=triggers,
@@ -263,7 +271,8 @@ def _build(
         inputs_as_dict=isinstance(inputs, (set, dict)),
         api_name=options.get("api_name"),
         queue=options.get("queue", True),
-        concurrency_limit=options.get("concurrency_limit", "default"),
+        concurrency_limit=concurrency_limit,
+        concurrency_id=concurrency_id,
         trigger_mode=trigger_mode,
         show_progress=show_progress,
         js=options.get("js"),

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from .concurrency import Limit, admission
 from .conf import setting
 from .feedback import Progress
 from .request import Request
@@ -60,9 +61,22 @@ def arguments(
 
 
 async def results(
+    fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], limit: Limit | None = None
+) -> AsyncIterator[Any]:
+    """Call ``fn`` and yield what it returns: once, or once per generator yield.
+
+    The whole run (every step of a generator) first waits for its place within ``limit``
+    (its listener's), and a synchronous one for a handler thread (see ``concurrency``).
+    """
+    synchronous = not (inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn))
+    async with admission().run(limit or Limit(fn, None), synchronous):
+        async for item in _results(fn, args, kwargs):
+            yield item
+
+
+async def _results(
     fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]
 ) -> AsyncIterator[Any]:
-    """Call ``fn`` and yield what it returns: once, or once per generator yield."""
     context = contextvars.copy_context()
     loop = asyncio.get_running_loop()
     if inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn):

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 PROTOCOL_VERSION = 1
+# Close code: the page fell too far behind (unread answers or queued frames past their bound).
+# Outside 4400-4499, so the page reconnects and resumes its session.
+CLOSE_BACKPRESSURE = 4509
 
 # WebSocket close codes (docs/protocol.md). The page gives up after a 44xx and tells the
 # visitor why; after any other code it reconnects.
@@ -55,7 +58,14 @@ class Close:
     """The page is going away: end the session now."""
 
 
-Frame = Hello | EventFrame | Close
+@dataclass(frozen=True)
+class Received:
+    """The page has read ``chars`` characters of the frames sent on this socket, in all."""
+
+    chars: int
+
+
+Frame = Hello | EventFrame | Close | Received
 
 
 def decode(text: str | None, max_bytes: int) -> Frame:
@@ -98,6 +108,11 @@ def decode(text: str | None, max_bytes: int) -> Frame:
         return Hello(protocol=version, resume=resume, values=_values(data, None), browser=browser)
     if kind == "close":
         return Close()
+    if kind == "received":
+        chars = data.get("chars")
+        if not _is_int(chars) or chars < 0:
+            raise ProtocolError("bad_frame", "received frame needs a non-negative integer 'chars'")
+        return Received(chars=chars)
     raise ProtocolError("unknown_type", f"unknown frame type {kind!r}", seq)
 
 

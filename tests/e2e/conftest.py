@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
@@ -13,12 +11,10 @@ from tests.conftest import require_tool
 from tests.e2e.support import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    REPO,
     TIMEOUT_MS,
     ServerProcess,
     TcpProxy,
-    child_environment,
-    free_port,
+    run_demo_site,
 )
 
 # Every fixture here is package-scoped: the servers and the browser stop once the last
@@ -44,44 +40,7 @@ def allow_django_next_to_playwright() -> Iterator[None]:
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """The demo project under daphne, as in production: DEBUG off, a migrated database."""
     require_tool("chromium")  # without a browser, no point starting the server
-    directory = tmp_path_factory.mktemp("demo-server")
-    env = child_environment(
-        DJANGO_SETTINGS_MODULE="demo_project.settings",
-        DJANGO_DEBUG="0",
-        BLOCKSSTATE_DB=str(directory / "db.sqlite3"),
-    )
-    migrate = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    if migrate.returncode != 0:
-        pytest.fail(f"manage.py migrate failed:\n{migrate.stdout}{migrate.stderr}")
-    port = free_port()
-    server = ServerProcess(
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            # As docs/deployment.md says: twice MAX_FRAME_BYTES (the demo's 1,000,000).
-            "--websocket-max-message-size",
-            "2000000",
-            "--websocket-max-frame-size",
-            "2000000",
-            "demo_project.asgi:application",
-        ],
-        env,
-        directory / "daphne.log",
-        port,
-    )
-    server.start()
+    server = run_demo_site(tmp_path_factory.mktemp("demo-server"))
     yield server
     server.stop()
 

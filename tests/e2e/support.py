@@ -127,6 +127,33 @@ class ServerProcess:
             self.process.wait()
 
 
+def run_demo_site(directory: Path, settings_module: str = "demo_project.settings") -> ServerProcess:
+    """The demo project (or settings built on it) under daphne, as in production: DEBUG off,
+    a migrated SQLite file in ``directory``."""
+    env = child_environment(
+        DJANGO_SETTINGS_MODULE=settings_module,
+        DJANGO_DEBUG="0",
+        BLOCKSSTATE_DB=str(directory / "db.sqlite3"),
+    )
+    migrate = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if migrate.returncode != 0:
+        pytest.fail(f"manage.py migrate failed:\n{migrate.stdout}{migrate.stderr}")
+    port = free_port()
+    daphne = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
+    # As docs/deployment.md says: twice MAX_FRAME_BYTES (the demo's 1,000,000).
+    daphne += ["--websocket-max-message-size", "2000000", "--websocket-max-frame-size", "2000000"]
+    return ServerProcess(
+        [*daphne, "demo_project.asgi:application"], env, directory / "daphne.log", port
+    ).start()
+
+
 def run_script_server(args: Sequence[str], tmp_path: Path, port: int, **env: str) -> ServerProcess:
     """Start ``python <args>`` as a guide's author would, with no Django settings module."""
     environment = child_environment(XDG_DATA_HOME=str(tmp_path / "data"), **env)

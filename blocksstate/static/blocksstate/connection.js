@@ -8,6 +8,9 @@
 export const PROTOCOL = 1;
 const FIRST_DELAY = 300;
 const MAX_DELAY = 10000;
+// Characters read between two "received" frames: the server closes a socket whose page has
+// not acknowledged MAX_UNACKED_CHARS (16 million by default), far beyond this.
+export const RECEIVED_EVERY = 256 * 1024;
 
 // Milliseconds to wait before reconnect attempt `attempt` (0, 1, 2...):
 // doubling up to ten seconds, and between half and all of that at random so
@@ -51,6 +54,9 @@ export class Connection {
     if (this.stopped) return;
     const socket = new WebSocket(this.url);
     this.socket = socket;
+    // Characters of text frames read on this socket, and how many of them the server was told.
+    let read = 0;
+    let told = 0;
     socket.addEventListener("open", () => {
       if (socket !== this.socket) return;
       const hello = { type: "hello", protocol: PROTOCOL, resume: this.resumeToken, values: this.callbacks.values() };
@@ -61,6 +67,8 @@ export class Connection {
     });
     socket.addEventListener("message", (event) => {
       if (socket !== this.socket || typeof event.data !== "string") return;
+      read += event.data.length;
+      if (read - told >= RECEIVED_EVERY && this.send({ type: "received", chars: read })) told = read;
       let frame;
       try {
         frame = JSON.parse(event.data);

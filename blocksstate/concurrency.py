@@ -1,0 +1,180 @@
+"""Concurrency limits of listeners, and fair shares of the handler threads (per worker).
+
+A listener's ``concurrency_limit`` (Gradio's option) caps how many of its runs go
+at once; listeners with the same ``concurrency_id`` share the lowest cap of the
+group. Synchronous handlers also need one of the ``HANDLER_THREADS`` threads:
+when none is free, the group that started a run longest ago goes first, so a
+quick listener waits for at most one thread behind a busy one, never for its
+whole queue. See docs/security.md ("Limits") for where this differs from Gradio.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import weakref
+from collections import deque
+from collections.abc import AsyncIterator, Hashable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .conf import setting
+
+if TYPE_CHECKING:
+    from .events import Dependency
+
+# ``Blocks.queue(default_concurrency_limit=...)`` not called: the DEFAULT_CONCURRENCY_LIMIT setting.
+NOT_SET = "not_set"
+
+
+@dataclass(frozen=True)
+class Limit:
+    """How many runs of one group of listeners may go at once in this worker."""
+
+    key: Hashable
+    most: int | None  # None: no cap of the group's own
+    threads_only: bool = False  # the setting's default caps synchronous runs only
+
+
+def check_limit(value: object, name: str, default: str) -> None:
+    """Refuse a concurrency limit that is not a positive integer, None or ``default``."""
+    if value is None or value == default:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, None or {default!r}, got {value!r}")
+
+
+def limit_of(dependency: Dependency) -> Limit:
+    """The limit that applies to a run of ``dependency``."""
+    blocks = dependency.blocks
+    if dependency.concurrency_id is None:
+        key: Hashable = dependency
+        members = [dependency]
+    else:
+        key = (blocks, dependency.concurrency_id)
+        members = [d for d in blocks.dependencies if d.concurrency_id == dependency.concurrency_id]
+    capped = [(most, threads_only) for most, threads_only in map(_own_limit, members) if most]
+    if not capped:
+        return Limit(key, None)
+    most, threads_only = min(capped)
+    return Limit(key, most, threads_only)
+
+
+def _own_limit(dependency: Dependency) -> tuple[int | None, bool]:
+    if not dependency.queue:
+        return None, False  # as in Gradio: an event off the queue has no concurrency limit
+    limit = dependency.concurrency_limit
+    if limit != "default":
+        return limit, False  # type: ignore[return-value]
+    app_default = dependency.blocks.default_concurrency_limit
+    if app_default != NOT_SET:
+        return app_default, False
+    return setting("DEFAULT_CONCURRENCY_LIMIT"), True
+
+
+@dataclass(eq=False)
+class _Waiter:
+    future: asyncio.Future[None]
+    thread: bool
+
+
+@dataclass(eq=False)
+class _Group:
+    limit: Limit
+    running: int = 0
+    started: int = 0  # when a run of this group last started, on the admission clock
+    waiting: deque[_Waiter] = field(default_factory=deque)
+
+    def counts(self, thread: bool) -> bool:
+        return self.limit.most is not None and (thread or not self.limit.threads_only)
+
+    def full(self, thread: bool) -> bool:
+        return self.counts(thread) and self.running >= self.limit.most  # type: ignore[operator]
+
+
+class Admission:
+    """Admits handler runs of one event loop within the limits of their groups and the threads."""
+
+    def __init__(self, threads: int) -> None:
+        self.threads = threads
+        self.busy_threads = 0
+        self._groups: dict[Hashable, _Group] = {}
+        self._clock = itertools.count(1)
+
+    @contextlib.asynccontextmanager
+    async def run(self, limit: Limit, thread: bool) -> AsyncIterator[None]:
+        """Hold a place for one run (and a thread if ``thread``) for the duration of the block."""
+        group = self._groups.get(limit.key)
+        if group is None:
+            group = self._groups[limit.key] = _Group(limit)
+        if not group.waiting and self._may_start(group, thread):
+            self._start(group, thread)
+        else:
+            await self._wait(group, thread)
+        try:
+            yield
+        finally:
+            self._finish(group, thread)
+
+    def _may_start(self, group: _Group, thread: bool) -> bool:
+        return not group.full(thread) and (not thread or self.busy_threads < self.threads)
+
+    def _start(self, group: _Group, thread: bool) -> None:
+        group.running += group.counts(thread)
+        group.started = next(self._clock)
+        self.busy_threads += thread
+
+    async def _wait(self, group: _Group, thread: bool) -> None:
+        waiter = _Waiter(asyncio.get_running_loop().create_future(), thread)
+        group.waiting.append(waiter)
+        try:
+            await waiter.future
+        except asyncio.CancelledError:
+            if waiter.future.done() and not waiter.future.cancelled():
+                self._finish(group, thread)  # admitted, then cancelled before it ran
+            elif waiter in group.waiting:
+                group.waiting.remove(waiter)
+                self._forget_if_idle(group)
+            raise
+
+    def _finish(self, group: _Group, thread: bool) -> None:
+        group.running -= group.counts(thread)
+        self.busy_threads -= thread
+        self._admit()
+        self._forget_if_idle(group)
+
+    def _forget_if_idle(self, group: _Group) -> None:
+        if not group.running and not group.waiting:
+            self._groups.pop(group.limit.key, None)
+
+    def _admit(self) -> None:
+        """Start what may start now; for a free thread, the group served longest ago first."""
+        while True:
+            ready = [
+                group
+                for group in self._groups.values()
+                if group.waiting and self._may_start(group, group.waiting[0].thread)
+            ]
+            if not ready:
+                return
+            group = min(ready, key=lambda g: g.started)
+            waiter = group.waiting.popleft()
+            if waiter.future.done():
+                continue  # cancelled while waiting; its task forgets it when it resumes
+            self._start(group, waiter.thread)
+            waiter.future.set_result(None)
+
+
+_admissions: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Admission] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def admission() -> Admission:
+    """The admission of the running event loop (one per loop: its waiters are the loop's futures)."""
+    loop = asyncio.get_running_loop()
+    found = _admissions.get(loop)
+    if found is None:
+        found = _admissions[loop] = Admission(setting("HANDLER_THREADS"))
+    return found

@@ -1,0 +1,1 @@
+"""A Django project for the backpressure test: one daphne process serving one app."""
