@@ -54,6 +54,10 @@ DEFAULTS: dict[str, Any] = {
     # gc.set_threshold at start: a first generation of 50,000 new containers instead of
     # Python's 700, so events in flight are not collected over and over (None: Python's).
     "GC_THRESHOLD": (50_000, 10, 10),
+    # Issue 14.2: liveness
+    # Seconds without any frame from a page that pings (it does every 5 s) before the
+    # server treats its connection as dead (half-open) and closes it with 4001.
+    "PAGE_TIMEOUT": 20,
 }
 
 

@@ -13,6 +13,12 @@ from typing import Any
 
 PROTOCOL_VERSION = 1
 
+# Close codes the server ends a connection with (docs/protocol.md, "Close codes").
+# The page heard nothing for PAGE_TIMEOUT seconds: it reconnects if it is still there.
+CLOSE_PAGE_SILENT = 4001
+# Another connection resumed this session: the page must not reconnect (4400-4499: for good).
+CLOSE_CONTINUED_ELSEWHERE = 4409
+
 
 class ProtocolError(Exception):
     """A frame the server cannot accept; answered with an ``error`` frame."""
@@ -48,7 +54,18 @@ class Close:
     """The page is going away: end the session now."""
 
 
-Frame = Hello | EventFrame | Close
+@dataclass(frozen=True)
+class Ping:
+    """The page checks that the connection is alive; answered at once with ``pong``.
+
+    ``session`` is the id the ``session`` frame of this connection gave, once the page
+    has it: proof that the page holds the newest resume token.
+    """
+
+    session: str | None = None
+
+
+Frame = Hello | EventFrame | Close | Ping
 
 
 def decode(text: str | None, max_bytes: int) -> Frame:
@@ -89,6 +106,11 @@ def decode(text: str | None, max_bytes: int) -> Frame:
                 "bad_frame", "'browser' must be an object of storage key to token string"
             )
         return Hello(protocol=version, resume=resume, values=_values(data, None), browser=browser)
+    if kind == "ping":
+        session = data.get("session")
+        if session is not None and not isinstance(session, str):
+            raise ProtocolError("bad_frame", "'session' must be a session id or null")
+        return Ping(session=session)
     if kind == "close":
         return Close()
     raise ProtocolError("unknown_type", f"unknown frame type {kind!r}", seq)
@@ -141,6 +163,10 @@ def browser_state(seq: int | None, dep: int | None, tokens: dict[str, str]) -> d
 
 def done(seq: int | None, ok: bool) -> dict[str, Any]:
     return {"type": "done" if ok else "failed", "seq": seq}
+
+
+def pong() -> dict[str, Any]:
+    return {"type": "pong"}
 
 
 def closed(reason: str) -> dict[str, Any]:

@@ -11,6 +11,9 @@ from websockets.asyncio.client import ClientConnection, connect
 
 TIMEOUT = 20
 _barriers = itertools.count(1_000_000)
+# Event seqs, shared by every page: a resumed session goes on numbering its events as the
+# real page does (the server runs each seq of a session once).
+_event_seqs = itertools.count(1)
 
 
 class WsPage:
@@ -21,7 +24,7 @@ class WsPage:
         self.ws: ClientConnection | None = None
         self.session: dict[str, Any] | None = None
         self.page: dict[str, dict[str, Any]] = {}
-        self.seqs = itertools.count(1)
+        self.seqs = _event_seqs
 
     async def open(self, resume: str | None = None) -> WsPage:
         self.ws = await connect(self.url, open_timeout=TIMEOUT, max_size=None)
