@@ -72,6 +72,8 @@ def test_a_counter_counts_on_after_a_20_second_silent_drop(page, proxy):
     record_connection_states(page, "non-deepcopyable")
 
     over = proxy.black_hole(20, then="reset")
+    page.get_by_role("button", name="Increment Counter").click()  # into the hole
+    expect(status(page, "non-deepcopyable")).to_have_text("Reconnecting\u2026 1 action waiting.")
     assert over.wait(30)
     page.wait_for_function(
         "window.__e2eStates.includes('reconnecting')"
@@ -81,8 +83,9 @@ def test_a_counter_counts_on_after_a_20_second_silent_drop(page, proxy):
 
     assert "reconnecting" in connection_states(page)
     assert session_id(page, "non-deepcopyable") == before
-    page.get_by_role("button", name="Increment Counter").click()
     expect(page.get_by_label("Counter Value")).to_have_value("2")
+    page.get_by_role("button", name="Increment Counter").click()
+    expect(page.get_by_label("Counter Value")).to_have_value("3")
 
 
 def test_a_page_whose_session_was_resumed_elsewhere_says_so_and_stops(page, demo_server):
