@@ -392,6 +392,14 @@ def increment_frame(seq: int) -> dict:
     return {"type": "event", "seq": seq, "dep": dep, "values": {}}
 
 
+async def resume_with(token: str) -> PageClient:
+    """A new connection of the counter page, resuming with ``token``."""
+    client = PageClient("counter")
+    await client.connect()
+    await client.hello(resume=token)
+    return client
+
+
 async def answers(client: PageClient, seq: int) -> list[dict]:
     return await client.receive_until(
         lambda f: f.get("seq") == seq and f["type"] in ("done", "failed", "error")
@@ -406,9 +414,7 @@ async def test_an_event_sent_again_is_answered_and_not_run_again(cache_alias):
     await first.drop()
 
     # And after a resume (the page re-sends what was not answered on the lost connection).
-    second = PageClient("counter")
-    await second.connect()
-    await second.hello(resume=first.resume_token)
+    second = await resume_with(first.resume_token)
     await second.send(increment_frame(seq))
 
     assert [f["type"] for f in await answers(second, seq)] == ["done"]
@@ -423,14 +429,10 @@ async def test_a_resume_token_is_single_use_once_the_page_has_the_next(cache_ali
     first = await PageClient("counter").open()
     await first.click("Increment")
     await first.drop()
-    second = PageClient("counter")
-    await second.connect()
-    await second.hello(resume=first.resume_token)
+    second = await resume_with(first.resume_token)
     await second.ping()  # what the page does once it has its session frame (and new token)
 
-    replay = PageClient("counter")
-    await replay.connect()
-    await replay.hello(resume=first.resume_token)
+    replay = await resume_with(first.resume_token)
 
     assert replay.session["resumed"] is False and replay.session_id != first.session_id
     assert "already used" in replay.session["notice"]
@@ -443,18 +445,12 @@ async def test_a_resume_token_is_single_use_once_the_page_has_the_next(cache_ali
 async def test_an_old_resume_token_is_refused_after_a_newer_one_was_used(cache_alias):
     first = await PageClient("counter").open()
     await first.drop()
-    second = PageClient("counter")
-    await second.connect()
-    await second.hello(resume=first.resume_token)
+    second = await resume_with(first.resume_token)
     await second.drop()
-    third = PageClient("counter")
-    await third.connect()
-    await third.hello(resume=second.resume_token)
+    third = await resume_with(second.resume_token)
     assert third.session["resumed"] is True
 
-    replay = PageClient("counter")
-    await replay.connect()
-    await replay.hello(resume=first.resume_token)
+    replay = await resume_with(first.resume_token)
 
     assert replay.session["resumed"] is False and "already used" in replay.session["notice"]
     await replay.close()
@@ -466,14 +462,10 @@ async def test_a_session_frame_lost_on_the_way_does_not_lose_the_session(cache_a
     first = await PageClient("counter").open()
     await first.click("Increment")
     await first.drop()
-    lost = PageClient("counter")
-    await lost.connect()
-    await lost.hello(resume=first.resume_token)
+    lost = await resume_with(first.resume_token)
     await lost.drop()  # the session frame went into a black hole: no ping ever came back
 
-    again = PageClient("counter")
-    await again.connect()
-    await again.hello(resume=first.resume_token)
+    again = await resume_with(first.resume_token)
 
     assert again.session["resumed"] is True and again.session_id == first.session_id
     assert again.value("Current Count") == "Count: 1"
@@ -483,9 +475,7 @@ async def test_a_session_frame_lost_on_the_way_does_not_lose_the_session(cache_a
 async def test_a_resume_detaches_the_page_connected_before(cache_alias):
     first = await PageClient("counter").open()
     await first.click("Increment")
-    second = PageClient("counter")
-    await second.connect()
-    await second.hello(resume=first.resume_token)
+    second = await resume_with(first.resume_token)
 
     _, code = await first.until_closed()
 
