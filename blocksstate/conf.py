@@ -71,6 +71,10 @@ DEFAULTS: dict[str, Any] = {
     # for listeners whose concurrency_limit is "default" (Gradio: 1); keep it below
     # HANDLER_THREADS so that one slow listener leaves threads to the others.
     "DEFAULT_CONCURRENCY_LIMIT": 8,
+    # Issue 14.2: liveness
+    # Seconds without any frame from a page that pings (it does every 5 s) before the
+    # server treats its connection as dead (half-open) and closes it with 4001.
+    "PAGE_TIMEOUT": 20,
 }
 
 

@@ -6,6 +6,14 @@ by a worker task, so a slow handler never stops the socket from reading. The
 worker runs only while something waits: an idle page holds no task and no queue
 (memory per idle connection, see docs/performance.md), only a timer for its
 keepalive.
+
+Liveness, both ways (docs/protocol.md): the page pings, and the server answers
+at once, outside the queue. Once a page has pinged, a timer checks that it keeps
+sending something; a page silent for ``PAGE_TIMEOUT`` seconds is treated as gone
+(its connection may be half-open), and its session ends ``RESUME_GRACE`` seconds
+after its last sign of life unless it resumes. A resume detaches the connection
+that held the session before (closed with 4409), on whichever worker it is, and
+each event's ``seq`` runs at most once per session (``Session.ran``).
 """
 
 from __future__ import annotations
@@ -52,6 +60,8 @@ _ending: dict[str, asyncio.Task[None]] = {}
 Publish = Callable[[int], Awaitable[None]]
 Subscribe = Callable[[str], Awaitable[None]]
 CloseSocket = Callable[..., Awaitable[None]]  # close(code=None)
+# ``detach(session_id, epoch)``: close the connections holding the session at an older epoch.
+Detach = Callable[[str, int], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -73,7 +83,16 @@ class StateCleared:
     """Queue item: an administrator reset this session's State in the store (see ``control``)."""
 
 
-Item = protocol.Frame | GlobalChanged | EndRequested | StateCleared
+@dataclass(frozen=True)
+class TokenReceived:
+    """Queue item: the page proved it holds the resume token this connection gave it."""
+
+
+Item = protocol.Frame | GlobalChanged | EndRequested | StateCleared | TokenReceived
+
+
+class Superseded(Exception):
+    """Another connection resumed this connection's session since: this one lets go of it."""
 
 
 class Connection:
@@ -82,8 +101,10 @@ class Connection:
     ``publish(component_id)`` tells the other sessions that a GlobalState changed
     (the consumer relays it through the channel layer); they call ``global_changed``.
     ``subscribe(session_id)`` is awaited once the page has a session, so that the
-    admin can reach it (``end_requested``, ``state_cleared``); ``close()`` closes the
-    socket after such an end (``close(code=...)`` after a backpressure bound).
+    admin can reach it (``end_requested``, ``state_cleared``); ``close(code=None)``
+    closes the socket after such an end (with a code after a backpressure bound).
+    ``detach(session_id, epoch)`` is awaited after a resume, to close the session's
+    previous connection on any worker (it calls ``detach`` there).
     """
 
     def __init__(
@@ -94,10 +115,12 @@ class Connection:
         publish: Publish | None = None,
         subscribe: Subscribe | None = None,
         close: CloseSocket | None = None,
+        detach: Detach | None = None,
     ) -> None:
         self.publish = publish
         self.subscribe = subscribe
         self._close = close
+        self._detach_previous = detach
         self.engine = get_engine(app)
         self.blocks = self.engine.blocks
         self.store = SessionStore()
@@ -116,6 +139,12 @@ class Connection:
         self._worker: asyncio.Task[None] | None = None
         # The keepalive: a timer between beats, a task during one.
         self._keepalive: asyncio.TimerHandle | asyncio.Task[None] | None = None
+        # When the page last sent a frame, and the timer that notices its silence (armed
+        # by its first ping: a client that never pings is left to the transport's own).
+        self.last_seen = time.monotonic()
+        self._watchdog: asyncio.TimerHandle | None = None
+        self._silenced: asyncio.Task[None] | None = None
+        self._token_proven = False
 
     async def send(self, frame: dict[str, Any], wait: bool = True) -> None:
         """Send a frame; past the page's unread window, wait until it reads (``wait``) or close."""
@@ -129,7 +158,8 @@ class Connection:
                 await self._fell_behind("the page does not read what it is sent")
 
     async def receive(self, text: str | None) -> None:
-        """Accept one frame from the page; bad ones are answered at once, the rest queued."""
+        """Accept one frame from the page; bad ones and pings are answered at once, the rest queued."""
+        self.last_seen = time.monotonic()
         try:
             frame = protocol.decode(text, setting("MAX_FRAME_BYTES"))
         except protocol.ProtocolError as exc:
@@ -138,6 +168,8 @@ class Connection:
             return
         if isinstance(frame, protocol.Received):
             await self._received(frame.chars)
+        elif isinstance(frame, protocol.Ping):
+            await self._ping(frame)
         elif self._queue_full(len(text or "")):
             await self._fell_behind("the page sends frames faster than they are handled")
         else:
@@ -145,14 +177,80 @@ class Connection:
 
     async def disconnect(self) -> None:
         """The socket closed: finish what was received, then give the page time to resume."""
+        self._lost(time.monotonic())
+
+    def _lost(self, last_sign: float) -> None:
+        """The page is gone: its session ends ``RESUME_GRACE`` after ``last_sign`` unless resumed."""
+        if not self.open:
+            return
+        self._stop_serving()
+        session = self.session
+        if session is not None:
+            deadline = last_sign + setting("RESUME_GRACE")
+            _ending[session.id] = asyncio.create_task(
+                self._end_after_grace(session, self._worker, deadline)
+            )
+
+    def _stop_serving(self) -> None:
+        """Take nothing more from the page, and stop its timers and any send waiting for it."""
         self.open = False
         self._stop_keepalive()
         if self._read_progress is not None:
             self._read_progress.set()  # a send waiting for the page to read gives up
+
+    async def detach(self, epoch: int) -> None:
+        """Another connection resumed this session at ``epoch``: close this one, keep the session."""
+        if self.session is not None and self.session.epoch < epoch:
+            await self._let_go(protocol.CLOSE_CONTINUED_ELSEWHERE)
+
+    async def _let_go(self, code: int) -> None:
+        """Stop serving the session without ending it, and close the socket with ``code``."""
+        self._stop_serving()
+        self.session = None
+        self._pending.clear()
+        if self._close is not None:
+            await self._close(code=code)
+
+    # -- liveness ------------------------------------------------------------------------------
+
+    async def _ping(self, ping: protocol.Ping) -> None:
+        await self.send(protocol.pong())
+        if self._watchdog is None and self.open:
+            self._watch_silence()
         session = self.session
-        if session is not None:
-            worker = self._worker
-            _ending[session.id] = asyncio.create_task(self._end_after_grace(session, worker))
+        if (
+            not self._token_proven
+            and session is not None
+            and ping.session == session.id
+            and session.proven_epoch < session.epoch
+        ):
+            self._token_proven = True
+            self._enqueue(TokenReceived())
+
+    def _watch_silence(self) -> None:
+        """Check, by a timer (no task per idle page), that the page still sends something."""
+        timeout = float(setting("PAGE_TIMEOUT"))
+        silent = time.monotonic() - self.last_seen
+        if silent < timeout:
+            self._watchdog = asyncio.get_running_loop().call_later(
+                timeout - silent, self._watch_silence
+            )
+            return
+        self._watchdog = None
+        logger.info("Page of app %r silent for %g s: treated as gone", self.blocks.name, silent)
+        self._lost(self.last_seen)
+        if self._close is not None:
+            self._silenced = asyncio.create_task(self._close(code=protocol.CLOSE_PAGE_SILENT))
+
+    async def _on_token_received(self) -> None:
+        """Tokens older than this connection's are refused from now on (each is single-use)."""
+        session = self.session
+        if session is None:
+            return
+        async with self._current(session) as session:
+            if session.proven_epoch < session.epoch:
+                session.proven_epoch = session.epoch
+                session.meta_dirty = True
 
     # -- frames ----------------------------------------------------------------------------
 
@@ -222,13 +320,13 @@ class Connection:
         """Past a backpressure bound: close the socket; the session stays resumable (grace)."""
         if not self.open:
             return
-        self.open = False
         logger.warning(
             "Closing a connection of app %r (session %s): %s",
             self.blocks.name,
             self.session.id if self.session else None,
             why,
         )
+        self._lost(time.monotonic())  # the session waits out RESUME_GRACE, as after any drop
         if self._close is not None:
             await self._close(code=protocol.CLOSE_BACKPRESSURE)
 
@@ -236,6 +334,8 @@ class Connection:
         """Handle one item; an error is answered to the page, never raised."""
         try:
             await self._handle(frame)
+        except Superseded:
+            await self._let_go(protocol.CLOSE_CONTINUED_ELSEWHERE)
         except protocol.ProtocolError as exc:
             await self.send(protocol.error(exc.code, exc.message, exc.seq))
         except Exception:
@@ -273,6 +373,8 @@ class Connection:
             await self._on_end_requested(frame.reason)
         elif isinstance(frame, StateCleared):
             await self._on_state_cleared()
+        elif isinstance(frame, TokenReceived):
+            await self._on_token_received()
         elif isinstance(frame, protocol.Hello):
             if self.session is not None:
                 raise protocol.ProtocolError("bad_frame", "this connection already has a session")
@@ -294,9 +396,11 @@ class Connection:
         # Noted for the admin once answered (in memory: see ``activity``).
         started, clock = time.time(), time.perf_counter()
         errors: list[str] = []
-        ok, recorded = False, True
+        ok: bool | None = False
+        recorded = True
         try:
             ok = await self._run_event(session, frame, errors)
+            recorded = ok is not None  # None: it had run before, and was only answered
         except protocol.ProtocolError as exc:
             recorded = exc.code != "unknown_event"  # not an event of this app
             errors.append(exc.message)
@@ -324,7 +428,8 @@ class Connection:
 
     async def _run_event(
         self, session: Session, frame: protocol.EventFrame, errors: list[str]
-    ) -> bool:
+    ) -> bool | None:
+        """Run an event and answer it; return whether it succeeded, or None if it had run before."""
         shown: dict[str, set[str]] = {}
 
         async def send(out: dict[str, Any]) -> None:
@@ -336,7 +441,12 @@ class Connection:
 
         try:
             async with self._current(session) as session:
+                if frame.seq in session.ran:
+                    # Re-sent after a resume: the resume's resync already showed what it did.
+                    await self.send(protocol.done(frame.seq, session.ran[frame.seq]))
+                    return None
                 ok = await self.engine.run_event(session, frame.dep, frame.values, frame.seq, send)
+                session.note_ran(frame.seq, ok)  # saved with what the event changed
             await self._publish_globals(session)
         except InvalidInput as exc:
             raise protocol.ProtocolError("invalid_input", exc.message, frame.seq) from None
@@ -411,6 +521,8 @@ class Connection:
         stored = await self.store.load(self.blocks, session.id)
         if stored is None:
             return session
+        if stored.epoch != session.epoch:
+            raise Superseded(session.id)
         stored.request = session.request
         self.session = stored
         return stored
@@ -460,6 +572,11 @@ class Connection:
                 )
         if not await self._prepare(session):
             return
+        if resumed and self._detach_previous is not None:
+            try:
+                await self._detach_previous(session.id, session.epoch)
+            except Exception:  # the previous connection is fenced off anyway (``_reload``)
+                logger.warning("Could not detach the previous page of a session", exc_info=True)
         await self.send(protocol.session_frame(session.id, resume_token(session), resumed, notice))
         if session.browser_tokens:
             tokens, session.browser_tokens = session.browser_tokens, {}
@@ -517,12 +634,9 @@ class Connection:
         self, token: str, user_id: str | None, resume_lock: contextlib.AsyncExitStack
     ) -> tuple[Session | None, str | None]:
         try:
-            session_id = read_resume_token(token, self.blocks.name or "", user_id)
+            session_id, epoch = read_resume_token(token, self.blocks.name or "", user_id)
         except ResumeRefused as exc:
             return None, f"Could not resume your session ({exc}); a new one was started."
-        pending = _ending.pop(session_id, None)
-        if pending is not None:
-            pending.cancel()
         # Wait for an event the dropped connection may still be running (here or on another
         # worker), and keep other connections of the session out until it is taken over.
         try:
@@ -532,6 +646,15 @@ class Connection:
         session = await self.store.load(self.blocks, session_id)
         if session is None or session.ended:
             return None, "Your session had ended; a new one was started."
+        if not session.proven_epoch <= epoch <= session.epoch:
+            return (
+                None,
+                "Could not resume your session (its resume token was already used); a new one was started.",
+            )
+        pending = _ending.pop(session_id, None)
+        if pending is not None:
+            pending.cancel()
+        session.proven_epoch = epoch  # whoever resumes with it holds it: older ones are void
         session.epoch += 1
         session.meta_dirty = True
         return session, None
@@ -563,6 +686,10 @@ class Connection:
                         await self.engine.expire_values(session)
             await lifecycle.heartbeat(self.engine, session, period)
             activity.session_seen(session)
+        except Superseded:
+            self._keepalive = None  # this very task: not to be cancelled while it closes
+            await self._let_go(protocol.CLOSE_CONTINUED_ELSEWHERE)
+            return
         except Exception:
             logger.exception("Keepalive of session %s failed; retrying in %g s", session.id, period)
         if self.open and self.session is not None:
@@ -575,14 +702,19 @@ class Connection:
         if self._keepalive is not None:
             self._keepalive.cancel()
             self._keepalive = None
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
 
-    async def _end_after_grace(self, session: Session, worker: asyncio.Task[None] | None) -> None:
+    async def _end_after_grace(
+        self, session: Session, worker: asyncio.Task[None] | None, deadline: float
+    ) -> None:
         try:
             # Shielded: a resume cancels this timer, never the event the connection was running.
             if worker is not None:
                 await asyncio.shield(worker)
             session = self.session or session  # the event may have reloaded it
-            await asyncio.sleep(setting("RESUME_GRACE"))
+            await asyncio.sleep(max(0.0, deadline - time.monotonic()))
             meta = await self.store.read_meta(session.id)
             if meta and meta.get("epoch") == session.epoch and not meta.get("ended"):
                 # Once begun, an end runs to completion; it checks the epoch again under the lock.
@@ -603,4 +735,6 @@ class Connection:
 
     async def _end(self, session: Session) -> None:
         """End a session once (across workers): unload listeners, then expiry after ``age``."""
-        await lifecycle.end_session(self.engine, self.store, session, reason="page closed")
+        await lifecycle.end_session(
+            self.engine, self.store, session, epoch=session.epoch, reason="page closed"
+        )

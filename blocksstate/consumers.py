@@ -12,7 +12,7 @@ from django.http.request import split_domain_port, validate_host
 
 from . import protocol
 from .connection import Connection
-from .control import DISCONNECT_REASON, session_group
+from .control import DISCONNECT_REASON, detach_previous, session_group
 from .registry import AppNotFound, get_engine
 
 logger = logging.getLogger("blocksstate")
@@ -103,6 +103,7 @@ class BlocksConsumer(AsyncWebsocketConsumer):
             publish=self.publish,
             subscribe=self.join_session_group,
             close=self.close,
+            detach=detach_previous,
         )
 
     async def dispatch(self, message: dict[str, Any]) -> None:
@@ -138,6 +139,11 @@ class BlocksConsumer(AsyncWebsocketConsumer):
         """An administrator disconnected this session: end it and close the page."""
         if self.connection is not None:
             await self.connection.end_requested(message.get("reason") or DISCONNECT_REASON)
+
+    async def blocksstate_detach(self, message: dict[str, Any]) -> None:
+        """The page resumed this session on another connection: let go of it."""
+        if self.connection is not None:
+            await self.connection.detach(int(message.get("epoch", 0)))
 
     async def blocksstate_state_cleared(self, message: dict[str, Any]) -> None:
         """An administrator reset this session's State: show the page what follows from it."""

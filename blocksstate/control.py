@@ -20,6 +20,7 @@ from .state.session import Session, SessionStore
 DISCONNECT_REASON = "Disconnected by an administrator."
 DISCONNECT_MESSAGE = "blocksstate.disconnect"
 STATE_CLEARED_MESSAGE = "blocksstate.state_cleared"
+DETACH_MESSAGE = "blocksstate.detach"
 
 
 def session_group(session_id: str) -> str:
@@ -50,6 +51,11 @@ async def disconnect(session_id: str, reason: str = DISCONNECT_REASON) -> bool:
     not reached.
     """
     return await _group_send(session_id, {"type": DISCONNECT_MESSAGE, "reason": reason})
+
+
+async def detach_previous(session_id: str, epoch: int) -> bool:
+    """Close the connections that hold a session at an epoch before ``epoch`` (a resume's)."""
+    return await _group_send(session_id, {"type": DETACH_MESSAGE, "epoch": epoch})
 
 
 def reset_states(session: Session, states: list[State]) -> list[State]:

@@ -12,16 +12,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 PROTOCOL_VERSION = 1
-# Close code: the page fell too far behind (unread answers or queued frames past their bound).
-# Outside 4400-4499, so the page reconnects and resumes its session.
-CLOSE_BACKPRESSURE = 4509
 
-# WebSocket close codes (docs/protocol.md). The page gives up after a 44xx and tells the
-# visitor why; after any other code it reconnects.
+# WebSocket close codes (docs/protocol.md, "Close codes"). The page gives up after a
+# 44xx and tells the visitor why; after any other code it reconnects and resumes.
+# The page heard nothing for PAGE_TIMEOUT seconds: it reconnects if it is still there.
+CLOSE_PAGE_SILENT = 4001
 CLOSE_FORBIDDEN_ORIGIN = 4403
 CLOSE_UNKNOWN_APP = 4404
+# Another connection resumed this session: the page must not reconnect.
+CLOSE_CONTINUED_ELSEWHERE = 4409
 # A service the connection needs (the channel layer, the cache) failed: come back.
 CLOSE_TRY_AGAIN = 4503
+# The page fell too far behind (unread answers or queued frames past their bound).
+CLOSE_BACKPRESSURE = 4509
 
 
 class ProtocolError(Exception):
@@ -65,7 +68,18 @@ class Received:
     chars: int
 
 
-Frame = Hello | EventFrame | Close | Received
+@dataclass(frozen=True)
+class Ping:
+    """The page checks that the connection is alive; answered at once with ``pong``.
+
+    ``session`` is the id the ``session`` frame of this connection gave, once the page
+    has it: proof that the page holds the newest resume token.
+    """
+
+    session: str | None = None
+
+
+Frame = Hello | EventFrame | Close | Received | Ping
 
 
 def decode(text: str | None, max_bytes: int) -> Frame:
@@ -106,6 +120,11 @@ def decode(text: str | None, max_bytes: int) -> Frame:
                 "bad_frame", "'browser' must be an object of storage key to token string"
             )
         return Hello(protocol=version, resume=resume, values=_values(data, None), browser=browser)
+    if kind == "ping":
+        session = data.get("session")
+        if session is not None and not isinstance(session, str):
+            raise ProtocolError("bad_frame", "'session' must be a session id or null")
+        return Ping(session=session)
     if kind == "close":
         return Close()
     if kind == "received":
@@ -172,6 +191,10 @@ def browser_state(seq: int | None, dep: int | None, tokens: dict[str, str]) -> d
 
 def done(seq: int | None, ok: bool) -> dict[str, Any]:
     return {"type": "done" if ok else "failed", "seq": seq}
+
+
+def pong() -> dict[str, Any]:
+    return {"type": "pong"}
 
 
 def closed(reason: str) -> dict[str, Any]:

@@ -31,6 +31,9 @@ TIMEOUT = 15
 _app_names = itertools.count(1)
 # Seq numbers the helper uses for its own barrier frames (never a page's real events).
 _barrier_seqs = itertools.count(1_000_000)
+# Event seqs, shared by every client: a page resumed by a new client goes on numbering its
+# events as the real page does (the server runs each seq of a session once).
+_event_seqs = itertools.count(1)
 
 
 # -- finding things in a Blocks ------------------------------------------------------------
@@ -143,7 +146,7 @@ class PageClient:
             f"/ws/blocks/{app}/",
             headers=headers or [],
         )
-        self.seqs = itertools.count(1)
+        self.seqs = _event_seqs
         self.session: dict[str, Any] | None = None
         self.connected = False
         self.received: list[dict[str, Any]] = []
@@ -254,6 +257,22 @@ class PageClient:
         frames = await self.receive_until(lambda f: f["type"] == "error" and f.get("seq") == seq)
         assert frames[-1]["code"] in ("unknown_event", "no_session"), frames[-1]
         return frames
+
+    async def ping(self, proof: bool = True) -> list[dict[str, Any]]:
+        """Ping as the page does (with this connection's session id: ``proof``); wait for the pong."""
+        session = self.session_id if proof and self.session is not None else None
+        await self.send({"type": "ping", "session": session})
+        return await self.receive_until(lambda f: f["type"] == "pong")
+
+    async def until_closed(self) -> tuple[list[dict[str, Any]], int]:
+        """Receive frames until the server closes the socket; return them and the close code."""
+        frames = []
+        while True:
+            output = await self.communicator.receive_output(timeout=TIMEOUT)
+            if output["type"] == "websocket.close":
+                self.connected = False
+                return frames, output.get("code", 1000)
+            frames.append(json.loads(output["text"]))
 
     async def expect_error(self) -> dict[str, Any]:
         """Receive the next frame, which must be an ``error``."""

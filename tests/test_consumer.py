@@ -1,6 +1,8 @@
 """The consumer over a real (in-process) WebSocket: bad frames, feedback, streaming, lifecycle."""
 
+import asyncio
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,10 @@ import blocksstate.routing
 from blocksstate.registry import get_app
 from blocksstate.scripts import script_module
 from blocksstate.state.session import SessionStore
+from tests.helpers_session import blocksstate_settings, eventually
 from tests.helpers_ws import PageClient, component, dependency, page, registered
+
+pytest_plugins = ["tests.helpers_fixtures"]  # cache_alias
 
 GUIDES = Path(__file__).resolve().parent.parent / "demo_project" / "examples" / "guides"
 cart = script_module(GUIDES / "cart.py")
@@ -317,9 +322,10 @@ async def test_info_and_warning_arrive_as_alerts_before_done():
             outcome = await client.click("Save", {"Text": "draft"})
 
     assert outcome.types() == ["alert", "alert", "update", "done"]
+    seq = outcome.last["seq"]
     assert [(a["level"], a["message"], a["seq"]) for a in outcome.alerts] == [
-        ("info", "Saved", 1),
-        ("warning", "Almost full", 1),
+        ("info", "Saved", seq),
+        ("warning", "Almost full", seq),
     ]
     assert client.value("Out") == "DRAFT"
 
@@ -535,3 +541,140 @@ async def test_hello_values_the_server_cannot_carry_are_ignored_with_an_error():
         await client.click("Echo", {"Text": "fine"})
         assert client.value("Echo") == "fine"
         await client.close()
+
+
+# -- liveness, resume and one page per session -------------------------------------------------------
+
+counter = script_module(GUIDES / "counter.py")
+
+
+def increment_frame(seq: int) -> dict:
+    dep = dependency(get_app("counter"), counter.button, "click").id
+    return {"type": "event", "seq": seq, "dep": dep, "values": {}}
+
+
+async def resume_with(token: str) -> PageClient:
+    """A new connection of the counter page, resuming with ``token``."""
+    client = PageClient("counter")
+    await client.connect()
+    await client.hello(resume=token)
+    return client
+
+
+async def answers(client: PageClient, seq: int) -> list[dict]:
+    return await client.receive_until(
+        lambda f: f.get("seq") == seq and f["type"] in ("done", "failed", "error")
+    )
+
+
+async def test_an_event_sent_again_is_answered_and_not_run_again(cache_alias):
+    first = await PageClient("counter").open()
+    seq = (await first.click("Increment")).last["seq"]
+    await first.send(increment_frame(seq))  # the page could not know the answer came
+    assert [f["type"] for f in await answers(first, seq)] == ["done"]
+    await first.drop()
+
+    # And after a resume (the page re-sends what was not answered on the lost connection).
+    second = await resume_with(first.resume_token)
+    await second.send(increment_frame(seq))
+
+    assert [f["type"] for f in await answers(second, seq)] == ["done"]
+    assert second.value("Current Count") == "Count: 1"
+    assert await stored_state(second, counter.state) == 1
+    await second.click("Increment")
+    assert second.value("Current Count") == "Count: 2"
+    await second.close()
+
+
+async def test_a_resume_token_is_single_use_once_the_page_has_the_next(cache_alias):
+    first = await PageClient("counter").open()
+    await first.click("Increment")
+    await first.drop()
+    second = await resume_with(first.resume_token)
+    await second.ping()  # what the page does once it has its session frame (and new token)
+
+    replay = await resume_with(first.resume_token)
+
+    assert replay.session["resumed"] is False and replay.session_id != first.session_id
+    assert "already used" in replay.session["notice"]
+    await second.click("Increment")  # the page that resumed keeps its session
+    assert second.value("Current Count") == "Count: 2"
+    await replay.close()
+    await second.close()
+
+
+async def test_an_old_resume_token_is_refused_after_a_newer_one_was_used(cache_alias):
+    first = await PageClient("counter").open()
+    await first.drop()
+    second = await resume_with(first.resume_token)
+    await second.drop()
+    third = await resume_with(second.resume_token)
+    assert third.session["resumed"] is True
+
+    replay = await resume_with(first.resume_token)
+
+    assert replay.session["resumed"] is False and "already used" in replay.session["notice"]
+    await replay.close()
+    await third.close()
+
+
+async def test_a_session_frame_lost_on_the_way_does_not_lose_the_session(cache_alias):
+    """The page never got the new token (its connection died first): its old one still works."""
+    first = await PageClient("counter").open()
+    await first.click("Increment")
+    await first.drop()
+    lost = await resume_with(first.resume_token)
+    await lost.drop()  # the session frame went into a black hole: no ping ever came back
+
+    again = await resume_with(first.resume_token)
+
+    assert again.session["resumed"] is True and again.session_id == first.session_id
+    assert again.value("Current Count") == "Count: 1"
+    await again.close()
+
+
+async def test_a_resume_detaches_the_page_connected_before(cache_alias):
+    first = await PageClient("counter").open()
+    await first.click("Increment")
+    second = await resume_with(first.resume_token)
+
+    _, code = await first.until_closed()
+
+    assert code == 4409
+    await second.click("Increment")
+    assert second.value("Current Count") == "Count: 2"
+    meta = await SessionStore().read_meta(second.session_id)
+    assert not meta["ended"]
+    await second.close()
+
+
+def unload_recorder(unloads: list) -> gr.Blocks:
+    with gr.Blocks() as demo:
+        gr.Textbox(label="Out")
+
+        def goodbye(request: gr.Request) -> None:
+            unloads.append(request.session_hash)
+
+        demo.unload(goodbye)
+    return demo
+
+
+async def test_a_pinging_page_keeps_its_session_and_a_silent_one_ends_after_the_grace(
+    cache_alias, settings
+):
+    blocksstate_settings(settings, PAGE_TIMEOUT=0.4, RESUME_GRACE=0.2)
+    unloads: list[str] = []
+    with registered(unload_recorder(unloads)) as app:
+        client = await PageClient(app).open()
+        deadline = time.monotonic() + 1.5  # well past PAGE_TIMEOUT + RESUME_GRACE
+        while time.monotonic() < deadline:
+            await client.ping()
+            await asyncio.sleep(0.1)  # the page's own pace between pings
+        assert unloads == []
+
+        _, code = await client.until_closed()  # the page went silent: its socket may be dead
+
+        assert code == 4001
+        await eventually(lambda: unloads == [client.session_id], what="unload after the grace")
+        meta = await SessionStore().read_meta(client.session_id)
+        assert meta["ended"]

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 STORE_VERSION = 1
 RESUME_SALT = "blocksstate.resume"
+# Events whose outcome a session remembers, so that one re-sent after a resume is not run again.
+RAN_SEQS_KEPT = 64
 T = TypeVar("T")
 
 
@@ -52,8 +54,15 @@ class Session:
     props: dict[int, dict[str, Any]] = field(default_factory=dict)
     user_id: str | None = None
     created: float = field(default_factory=time.time)
+    # One more at every resume; a resume token carries the epoch it was issued at.
     epoch: int = 1
+    # The oldest epoch whose resume token is still accepted: the newest one the page has
+    # proven it holds (tokens issued since may have been lost with their connection).
+    proven_epoch: int = 1
     ended: bool = False
+    # Outcome (ok or failed) of the last events that ran, by the page's seq.
+    ran: dict[int, bool] = field(default_factory=dict)
+    ran_dirty: bool = False
     # The store's version of this session when it was last read or written (the fencing number).
     version: int = 0
     # Tokens of BrowserState values changed by the running step, for the page to store.
@@ -92,11 +101,19 @@ class Session:
             "user": self.user_id,
             "created": self.created,
             "epoch": self.epoch,
+            "proven_epoch": self.proven_epoch,
             "ended": self.ended,
             "props": self.props,
             "written": self.written,
             "rejected_tokens": self.rejected_tokens,
         }
+
+    def note_ran(self, seq: int, ok: bool) -> None:
+        """Remember that event ``seq`` ran (saved with what it changed)."""
+        self.ran[seq] = ok
+        while len(self.ran) > RAN_SEQS_KEPT:
+            del self.ran[next(iter(self.ran))]
+        self.ran_dirty = True
 
     def size(self) -> int:
         """Bytes of State this session holds, as stored."""
@@ -159,10 +176,12 @@ class SessionStore:
                 data[self.key(session.id, component_id)] = session.values[component_id]
         if session.meta_dirty:
             data[self.key(session.id, "meta")] = session.meta()
+        if session.ran_dirty:
+            data[self.key(session.id, "ran")] = session.ran
         if data:
             session.version = await self._run(self._write, session, data, timeout)
         session.dirty.clear()
-        session.meta_dirty = False
+        session.meta_dirty = session.ran_dirty = False
 
     def _write(self, session: Session, data: dict[str, Any], timeout: float | None) -> int:
         version = write_versioned(
@@ -178,7 +197,7 @@ class SessionStore:
         keys = (
             [self.key(session_id, "meta")]
             + [self.key(session_id, i) for i in ids]
-            + [self.key(session_id, "version")]
+            + [self.key(session_id, "ran"), self.key(session_id, "version")]
         )
         found = await self._run(self.cache.get_many, keys)
         meta = found.get(keys[0])
@@ -191,14 +210,16 @@ class SessionStore:
             user_id=meta.get("user"),
             created=meta.get("created", time.time()),
             epoch=meta.get("epoch", 1),
+            proven_epoch=meta.get("proven_epoch", 1),
             ended=bool(meta.get("ended")),
+            ran=dict(found.get(keys[-2]) or {}),
             props={int(k): v for k, v in meta.get("props", {}).items()},
             written=dict(meta.get("written", {})),
             rejected_tokens=int(meta.get("rejected_tokens", 0)),
             meta_dirty=False,
         )
         session.version = int(found.get(keys[-1], 0))
-        for component_id, key in zip(ids, keys[1:-1], strict=True):
+        for component_id, key in zip(ids, keys[1:-2], strict=True):
             component = blocks.components[component_id]
             if component.shared:
                 continue
@@ -230,6 +251,7 @@ class SessionStore:
             self.key(session_id, "meta"),
             self.key(session_id, "version"),
             self.key(session_id, "ended"),
+            self.key(session_id, "ran"),
         ] + [self.key(session_id, i) for i in blocks.components]
 
     async def touch(self, blocks: Blocks, session: Session, timeout: float) -> None:
@@ -248,9 +270,9 @@ class SessionStore:
 
 
 def resume_token(session: Session) -> str:
-    """Return a signed token that lets this page (and only it) resume ``session``."""
+    """Return a signed token that lets this page (and only it) resume ``session`` once."""
     return signing.dumps(
-        [session.id, session.app, session.user_id], salt=RESUME_SALT, compress=False
+        [session.id, session.app, session.user_id, session.epoch], salt=RESUME_SALT, compress=False
     )
 
 
@@ -266,12 +288,15 @@ class ResumeRefused(Exception):
     """A resume token is invalid, expired, or for another session, app or user."""
 
 
-def read_resume_token(token: Any, app: str, user_id: str | None) -> str:
-    """Return the session id a resume token names, after checking it fits this app and user."""
+def read_resume_token(token: Any, app: str, user_id: str | None) -> tuple[str, int]:
+    """Return the session id and epoch a resume token names, after checking it fits this app and user.
+
+    Whether that epoch's token is still good is the stored session's to say (``proven_epoch``).
+    """
     if not isinstance(token, str) or len(token) > 512:
         raise ResumeRefused("malformed resume token")
     try:
-        session_id, token_app, token_user = signing.loads(
+        session_id, token_app, token_user, epoch = signing.loads(
             token, salt=RESUME_SALT, max_age=setting("RESUME_MAX_AGE")
         )
     except signing.SignatureExpired:
@@ -282,4 +307,6 @@ def read_resume_token(token: Any, app: str, user_id: str | None) -> str:
         raise ResumeRefused("the resume token is for another app")
     if token_user != user_id:
         raise ResumeRefused("the resume token is for another user")
-    return session_id
+    if not isinstance(epoch, int) or isinstance(epoch, bool):
+        raise ResumeRefused("the resume token is not valid")
+    return session_id, epoch

@@ -13,6 +13,7 @@ import contextlib
 import os
 import re
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -166,16 +167,39 @@ def run_script_server(args: Sequence[str], tmp_path: Path, port: int, **env: str
 
 
 @dataclass
+class ProxiedConnection:
+    """One browser connection through the proxy: its two sockets, and whether it was reset."""
+
+    client: socket.socket
+    upstream: socket.socket
+    reset: bool = False
+
+    @property
+    def sockets(self) -> tuple[socket.socket, socket.socket]:
+        return self.client, self.upstream
+
+
+@dataclass
 class TcpProxy:
-    """Forward 127.0.0.1:<port> to a local server; ``drop_all()`` cuts every open connection."""
+    """Forward 127.0.0.1:<port> to a local server, and fail on the wire as a network does.
+
+    ``drop_all()`` closes every open connection (FIN both ways); ``reset_all()`` resets
+    them (RST, as a proxy or a NAT that forgot them); ``black_hole(seconds)`` forwards
+    nothing either way for that long without closing anything (a laptop asleep, a Wi-Fi
+    switch: neither end notices until it writes and waits), then lets everything through
+    again, or resets what it held. New connections still get through after each.
+    """
 
     target_port: int
     accepted: int = 0
-    _pairs: list[tuple[socket.socket, socket.socket]] = field(default_factory=list)
+    _open: list[ProxiedConnection] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _stopping: threading.Event = field(default_factory=threading.Event)
+    # Cleared during a black hole: every pump holds what it read until it is set again.
+    _flowing: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
+        self._flowing.set()
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._listener.bind(("127.0.0.1", 0))
         self._listener.listen(16)
@@ -203,33 +227,76 @@ class TcpProxy:
                 continue
             upstream.settimeout(None)
             client.settimeout(None)
+            connection = ProxiedConnection(client, upstream)
             with self._lock:
                 self.accepted += 1
-                self._pairs.append((client, upstream))
+                self._open.append(connection)
             for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+                threading.Thread(
+                    target=self._pump, args=(connection, source, sink), daemon=True
+                ).start()
 
-    @staticmethod
-    def _pump(source: socket.socket, sink: socket.socket) -> None:
+    def _pump(
+        self, connection: ProxiedConnection, source: socket.socket, sink: socket.socket
+    ) -> None:
         with contextlib.suppress(OSError):
             while chunk := source.recv(65536):
+                self._flowing.wait()
                 sink.sendall(chunk)
-        for sock in (source, sink):
+        if connection.reset:
+            return  # closed with an RST by reset_all: no FIN after it
+        for sock in connection.sockets:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
 
+    def _take_all(self) -> list[ProxiedConnection]:
+        with self._lock:
+            connections, self._open = self._open, []
+        return connections
+
     def drop_all(self) -> None:
         """Cut every connection both ways, as a failing network does; new ones still get through."""
-        with self._lock:
-            pairs, self._pairs = self._pairs, []
-        for pair in pairs:
-            for sock in pair:
+        for connection in self._take_all():
+            for sock in connection.sockets:
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
                 sock.close()
 
+    def reset_all(self) -> None:
+        """Reset every connection (an RST to each end, no FIN); new ones still get through."""
+        for connection in self._take_all():
+            connection.reset = True
+            for sock in connection.sockets:
+                with contextlib.suppress(OSError):
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    # Wakes the pump reading it, sending nothing; the close then sends the RST.
+                    sock.shutdown(socket.SHUT_RD)
+                sock.close()
+
+    def black_hole(self, seconds: float, then: str = "resume") -> threading.Event:
+        """Forward nothing for ``seconds`` (from now, without blocking), then ``resume`` or ``reset``.
+
+        Returns an event set when the black hole is over.
+        """
+        if then not in ("resume", "reset"):
+            raise ValueError(f"then must be 'resume' or 'reset', not {then!r}")
+        over = threading.Event()
+        self._flowing.clear()
+
+        def end() -> None:
+            if then == "reset":
+                self.reset_all()
+            self._flowing.set()
+            over.set()
+
+        timer = threading.Timer(seconds, end)
+        timer.daemon = True
+        timer.start()
+        return over
+
     def close(self) -> None:
         self._stopping.set()
+        self._flowing.set()
         self._thread.join(timeout=2)
         self._listener.close()
         self.drop_all()

@@ -8,9 +8,13 @@ import json
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 TIMEOUT = 20
 _barriers = itertools.count(1_000_000)
+# Event seqs, shared by every page: a resumed session goes on numbering its events as the
+# real page does (the server runs each seq of a session once).
+_event_seqs = itertools.count(1)
 
 
 class WsPage:
@@ -22,7 +26,7 @@ class WsPage:
         self.session: dict[str, Any] | None = None
         self.opening: list[dict[str, Any]] = []  # the frames that answered hello
         self.page: dict[str, dict[str, Any]] = {}
-        self.seqs = itertools.count(1)
+        self.seqs = _event_seqs
 
     async def open(self, resume: str | None = None) -> WsPage:
         self.ws = await connect(self.url, open_timeout=TIMEOUT, max_size=None)
@@ -77,9 +81,11 @@ class WsPage:
             lambda f: f.get("seq") == seq and f["type"] in ("done", "failed", "error")
         )
 
-    async def burst(self, dep: int, n: int) -> list[dict[str, Any]]:
-        """Send ``n`` events at once; return every frame until each one is answered."""
-        seqs = [next(self.seqs) for _ in range(n)]
+    async def burst(
+        self, dep: int, n: int = 0, seqs: list[int] | None = None
+    ) -> list[dict[str, Any]]:
+        """Send ``n`` events (or these ``seqs``) at once; return every frame until each is answered."""
+        seqs = seqs or [next(self.seqs) for _ in range(n)]
         for seq in seqs:
             await self.send({"type": "event", "seq": seq, "dep": dep, "values": {}})
         pending, frames = set(seqs), []
@@ -89,6 +95,15 @@ class WsPage:
             if frame["type"] in ("done", "failed", "error"):
                 pending.discard(frame.get("seq"))
         return frames
+
+    async def until_closed(self) -> tuple[list[dict[str, Any]], int | None]:
+        """Receive frames until the server closes the socket; return them and the close code."""
+        frames = []
+        try:
+            while True:
+                frames.append(await self.receive())
+        except ConnectionClosed as exc:
+            return frames, exc.rcvd.code if exc.rcvd else None
 
     async def close_page(self) -> None:
         """The page goes away and says so: the session ends now."""

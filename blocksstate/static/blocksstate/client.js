@@ -14,10 +14,11 @@ import { componentEvents, Dispatcher } from "./events.js";
 
 const DOM_EVENTS = ["click", "input", "change", "select", "keydown", "focusin", "focusout", "toggle"];
 const STATUS_TEXT = { reconnecting: "Reconnecting\u2026", connecting: "" };
-// What the visitor reads when the server refuses the connection for good (close codes 44xx).
+// What the visitor reads when the server closes the connection for good (close codes 44xx).
 const REFUSALS = {
   4403: "This page cannot connect to the app: the server does not accept connections from this address.",
   4404: "This app is not available on the server any more. Reloading the page may help.",
+  4409: "This session continued in another tab or window.",
 };
 const refusalText = (code) => REFUSALS[code] ?? `The server refused the connection (code ${code}).`;
 
@@ -44,8 +45,10 @@ class App {
     }
     this.dirty = new Set();
     this.seq = 0;
-    this.outbox = [];
-    this.inflight = new Set();
+    // Every event until the server answers it, by seq: {seq, dep, values} (values once sent,
+    // so that a re-sent event is the same event). Re-sent after a resume; the server runs
+    // each seq once per session.
+    this.outbox = new Map();
     this.busy = new Map();
     this.timers = new Map();
     this.closed = false;
@@ -53,7 +56,8 @@ class App {
       send: (dep) => this.sendEvent(dep),
       started: (dependency) => this.setPending(dependency, 1),
       finished: (dependency, seq) => {
-        this.inflight.delete(seq);
+        this.outbox.delete(seq);
+        this.showStatus();
         this.clearProgress(dependency);
         this.setPending(dependency, -1);
       },
@@ -174,20 +178,19 @@ class App {
 
   sendEvent(dep) {
     this.seq += 1;
-    const seq = this.seq;
-    if (this.connection.isOpen) this.transmit(seq, dep);
-    else this.outbox.push({ seq, dep });
-    return seq;
+    const entry = { seq: this.seq, dep, values: null };
+    this.outbox.set(entry.seq, entry);
+    if (this.connection.isOpen) this.transmit(entry);
+    this.showStatus();
+    return entry.seq;
   }
 
-  transmit(seq, dep) {
-    const values = this.collect(this.dirty);
-    if (this.connection.send({ type: "event", seq, dep, values })) {
-      this.dirty.clear();
-      this.inflight.add(seq);
-    } else {
-      this.outbox.push({ seq, dep });
-    }
+  transmit(entry) {
+    const values = entry.values ?? this.collect(this.dirty);
+    if (!this.connection.send({ type: "event", seq: entry.seq, dep: entry.dep, values })) return;
+    if (entry.values === null) this.dirty.clear();
+    entry.values = values;
+    this.connection.expectAnswer();
   }
 
   // -- frames in ---------------------------------------------------------------------------
@@ -226,11 +229,18 @@ class App {
   }
 
   onSession(frame) {
-    // Answers to events sent on a lost connection will never come: the resync replaces them.
-    for (const seq of [...this.inflight]) this.dispatcher.finish(seq);
     if (frame.notice) showToast({ level: "info", message: frame.notice });
-    const waiting = this.outbox.splice(0);
-    for (const { seq, dep } of waiting) this.transmit(seq, dep);
+    for (const entry of [...this.outbox.values()]) {
+      // Events sent in a session that did not come back belonged to it: they are over.
+      if (!frame.resumed && entry.values !== null) {
+        this.dispatcher.finish(entry.seq);
+        continue;
+      }
+      // A re-sent event may set older values than the hello just sent: send the current ones again next.
+      for (const id of Object.keys(entry.values ?? {})) this.dirty.add(id);
+      this.transmit(entry);
+    }
+    this.showStatus();
   }
 
   applyUpdates(updates) {
@@ -309,7 +319,18 @@ class App {
 
   connectionState(state) {
     this.root.dataset.bsState = state;
-    if (!this.closed && this.status) this.status.textContent = STATUS_TEXT[state] ?? "";
+    this.showStatus();
+  }
+
+  // While the connection is down, say so, and how many actions wait to be sent.
+  showStatus() {
+    if (this.closed || !this.status) return;
+    const state = this.connection.state;
+    let text = STATUS_TEXT[state] ?? "";
+    if (state !== "open" && this.outbox.size) {
+      text += ` ${this.outbox.size} ${this.outbox.size === 1 ? "action" : "actions"} waiting.`;
+    }
+    this.status.textContent = text.trim();
   }
 
   // The session is over for good: say why, and let nothing be edited or clicked.
