@@ -11,8 +11,6 @@ import threading
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.support import TcpProxy
-
 pytestmark = pytest.mark.e2e
 
 
@@ -50,10 +48,18 @@ class ForwardUnderTargetHost(socketserver.BaseRequestHandler):
         with socket.create_connection(("127.0.0.1", target), timeout=5) as upstream:
             upstream.settimeout(None)
             upstream.sendall(head)
-            threading.Thread(
-                target=TcpProxy._pump, args=(upstream, self.request), daemon=True
-            ).start()
-            TcpProxy._pump(self.request, upstream)
+            threading.Thread(target=_copy, args=(upstream, self.request), daemon=True).start()
+            _copy(self.request, upstream)
+
+
+def _copy(source: socket.socket, sink: socket.socket) -> None:
+    """Forward bytes until ``source`` ends, then close both ways."""
+    with contextlib.suppress(OSError):
+        while chunk := source.recv(65536):
+            sink.sendall(chunk)
+    for sock in (source, sink):
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 @pytest.fixture
