@@ -57,8 +57,11 @@ async def rows(session_id: str) -> tuple[LiveSession | None, list[EventLog]]:
     connection's write fails at once instead of waiting.
     """
     try:
-        live = await LiveSession.objects.filter(session_id=session_id).afirst()
+        # Events first: a batch writes a session's counts and its events in one transaction,
+        # so the row read after the events counts at least those (read the other way round,
+        # a batch committed between the two reads shows its events beside the older counts).
         events = [e async for e in EventLog.objects.filter(session__session_id=session_id)]
+        live = await LiveSession.objects.filter(session_id=session_id).afirst()
     except OperationalError:
         return None, []
     return live, events
