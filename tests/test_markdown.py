@@ -1,12 +1,14 @@
 """Safe Markdown: what Markdown and Chatbot text looks like on the page, and what never gets in."""
 
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.utils.safestring import SafeString
 
 import blocksstate
 from blocksstate.markdown import render_markdown
+from blocksstate.templatetags.blocksstate import MODULES
 from tests.helpers_ws import page, registered
 
 
@@ -154,3 +156,8 @@ async def test_update_frames_carry_the_servers_html():
     }
     assert outcome.updates[chat.id]["html"] == [render_markdown(TABLE_AND_IMAGE)]
 
+
+def test_the_page_has_no_markdown_renderer_of_its_own():
+    static = Path(blocksstate.__file__).parent / "static" / "blocksstate"
+    assert not (static / "markdown.js").exists()
+    assert not any("markdown" in module for module in MODULES)
