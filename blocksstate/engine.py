@@ -164,7 +164,7 @@ class Engine:
             if component.server_only or not (everything or callable(component.value)):
                 continue
             entry = page_props(component, session.props.get(component_id, {})) if everything else {}
-            entry["value"] = session.values.get(component_id)
+            entry.update(component.page_update(session.values.get(component_id)))
             updates[str(component_id)] = entry
         return updates
 
@@ -307,7 +307,7 @@ class Engine:
                 },
             )
             if "value" in names:
-                entry["value"] = session.values.get(component.id)
+                entry.update(component.page_update(session.values.get(component.id)))
             updates[key] = entry
         return updates
 
@@ -382,7 +382,7 @@ class Engine:
                 continue
             entry = page_props(component, props)
             if value is not _KEEP:
-                entry["value"] = value
+                entry.update(component.page_update(value))
             if entry:
                 frame[str(component.id)] = entry
         return frame

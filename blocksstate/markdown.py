@@ -1,5 +1,7 @@
 """Safe Markdown: the text of ``Markdown`` and ``Chatbot`` components as HTML for the page.
 
+The one renderer of Markdown, for the first page and for updates alike: the
+page inserts the HTML it is sent and never renders text itself.
 Raw HTML in the text is never passed through: markdown-it runs with HTML
 disabled (so ``<script>`` shows as text), and nh3 sanitises its output as a
 second line of defence (allowed tags and URL schemes only, ``rel`` on links).
@@ -66,7 +68,14 @@ def render_markdown(text: str | None) -> SafeString:
     """
     if not text:
         return mark_safe("")
-    html = _parser().render(str(text))
+    return _render(str(text))
+
+
+# A chat sends its whole history with each update (each token of a stream): the
+# messages already shown are rendered once per process, not once per update.
+@functools.lru_cache(maxsize=1024)
+def _render(text: str) -> SafeString:
+    html = _parser().render(text)
     cleaned = nh3.clean(
         html,
         tags=set(TAGS),

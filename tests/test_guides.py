@@ -151,7 +151,10 @@ async def test_chat_clear_button_empties_chatbot_and_textbox():
         await client.trigger(chat.msg, "submit", {chat.msg: "Hello"})
         outcome = await client.click(chat.clear, {chat.msg: "half-typed"})
 
-        assert outcome.updates == {chat.msg.id: {"value": ""}, chat.chatbot.id: {"value": []}}
+        assert outcome.updates == {
+            chat.msg.id: {"value": ""},
+            chat.chatbot.id: {"value": [], "html": []},
+        }
         assert client.value(chat.chatbot) == []
         assert client.value(chat.msg) == ""
 

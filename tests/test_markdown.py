@@ -1,8 +1,5 @@
 """Safe Markdown: what Markdown and Chatbot text looks like on the page, and what never gets in."""
 
-import json
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -11,6 +8,8 @@ from django.utils.safestring import SafeString
 
 import blocksstate
 from blocksstate.markdown import render_markdown
+from blocksstate.templatetags.blocksstate import MODULES
+from tests.helpers_ws import page, registered
 
 
 class ElementCollector(HTMLParser):
@@ -94,74 +93,71 @@ def test_nothing_renders_as_nothing(text):
     assert render_markdown(text) == ""
 
 
-# -- the client's renderer (static/blocksstate/markdown.js), for values from the socket ----------
+# -- updates: the same renderer, the page inserts its HTML ----------------------------------------
 
-MARKDOWN_JS = Path(blocksstate.__file__).parent / "static" / "blocksstate" / "markdown.js"
-COMMON = (
-    "# Title\n\nSome **bold**, *italic* and `a<b` with [a link](https://example.org/?a=1&b=2).\n\n"
-    "- one\n- two\n\n1. first\n2. second\n\n```\nif (a < b) {}\n```"
-)
-HOSTILE = [
-    "<script>alert('x')</script>",
-    "<img src=x onerror=alert(1)>",
-    "[click](javascript:alert(1))",
-    "[click](data:text/html,<script>alert(1)</script>)",
-    '[x](https://a.example/"onmouseover="alert(1))',
-    "**<b>bold</b>** `<i>`",
-    "<svg onload=alert(1)>",
-]
-# Runs in a process of its own: a test session may already drive a browser through Playwright.
-BROWSER_SCRIPT = """
-import json, sys
-from playwright.sync_api import sync_playwright
-executable, source_path = sys.argv[1], sys.argv[2]
-source = open(source_path, encoding="utf-8").read().replace("export function", "function")
-texts = json.load(sys.stdin)
-with sync_playwright() as playwright:
-    browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-    page = browser.new_page()
-    script = "(texts) => { " + source + "\\nreturn texts.map((t) => renderMarkdown(t)); }"
-    json.dump(page.evaluate(script, texts), sys.stdout)
-    browser.close()
-"""
+TABLE_AND_IMAGE = "| Item | Qty |\n|------|-----|\n| Milk | 2 |\n\n![A chart](/chart.png)"
+HOSTILE = "<script>alert('x')</script>\n\n<img src=x onerror=alert(1)>"
 
 
-@pytest.fixture(scope="module")
-def client_html():
-    """What markdown.js's renderMarkdown makes of each test text, in Chromium."""
-    from tests.conftest import require_tool
+def test_a_markdown_update_carries_the_text_and_its_html():
+    markdown = blocksstate.Markdown()
 
-    executable = require_tool("chromium")
-    texts = [COMMON, *HOSTILE]
-    result = subprocess.run(
-        [sys.executable, "-c", BROWSER_SCRIPT, executable, str(MARKDOWN_JS)],
-        input=json.dumps(texts),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
+    update = markdown.page_update(markdown.postprocess(TABLE_AND_IMAGE))
+
+    assert update["value"] == TABLE_AND_IMAGE
+    assert update["html"] == render_markdown(TABLE_AND_IMAGE)
+    tags = {tag for tag, _ in ElementCollector(update["html"]).elements}
+    assert {"table", "th", "td", "img"} <= tags
+
+
+def test_a_chatbot_update_carries_each_message_as_html():
+    chatbot = blocksstate.Chatbot()
+    history = chatbot.postprocess(
+        [["**hi**", TABLE_AND_IMAGE], {"role": "user", "content": HOSTILE}]
     )
-    return dict(zip(texts, json.loads(result.stdout), strict=True))
+
+    update = chatbot.page_update(history)
+
+    assert update["value"] == history
+    assert update["html"] == [render_markdown(m["content"]) for m in history]
+    assert "<strong>hi</strong>" in update["html"][0]
+    assert (
+        "<table>" in update["html"][1]
+        and '<img src="/chart.png" alt="A chart">' in update["html"][1]
+    )
+    assert {tag for tag, _ in ElementCollector(update["html"][2]).elements} == {"p"}
 
 
-@pytest.mark.e2e
-def test_client_renders_the_common_markdown(client_html):
-    html = client_html[COMMON]
-
-    assert "<h1>Title</h1>" in html
-    assert "<strong>bold</strong>" in html and "<em>italic</em>" in html
-    assert "<code>a&lt;b</code>" in html
-    assert '<a href="https://example.org/?a=1&amp;b=2" rel="noopener noreferrer">a link</a>' in html
-    assert "<ul><li>one</li><li>two</li></ul>" in html
-    assert "<ol><li>first</li><li>second</li></ol>" in html
-    assert "<pre><code>if (a &lt; b) {}</code></pre>" in html
+def test_empty_values_have_no_html():
+    assert blocksstate.Markdown().page_update(None) == {"value": None, "html": ""}
+    assert blocksstate.Chatbot().page_update([]) == {"value": [], "html": []}
 
 
-@pytest.mark.e2e
-@pytest.mark.parametrize("text", HOSTILE)
-def test_client_never_inserts_unescaped_text(client_html, text):
-    html = client_html[text]
+def test_other_components_send_their_value_alone():
+    assert blocksstate.Textbox().page_update("**hi**") == {"value": "**hi**"}
+    assert blocksstate.HTML().page_update("<b>mine</b>") == {"value": "<b>mine</b>"}
 
-    elements = ElementCollector(html).elements
-    assert {tag for tag, _ in elements} <= {"p", "strong", "code", "em"}, html
-    assert all(not attrs for _, attrs in elements), html
+
+async def test_update_frames_carry_the_servers_html():
+    with blocksstate.Blocks() as demo:
+        text = blocksstate.Textbox(label="Text")
+        shown = blocksstate.Markdown("# Start")
+        chat = blocksstate.Chatbot()
+        show = blocksstate.Button("Show")
+        show.click(lambda t: (t, [{"role": "user", "content": t}]), text, [shown, chat])
+
+    with registered(demo) as app:
+        async with page(app) as client:
+            outcome = await client.click("Show", {text: TABLE_AND_IMAGE})
+
+    assert outcome.updates[shown.id] == {
+        "value": TABLE_AND_IMAGE,
+        "html": render_markdown(TABLE_AND_IMAGE),
+    }
+    assert outcome.updates[chat.id]["html"] == [render_markdown(TABLE_AND_IMAGE)]
+
+
+def test_the_page_has_no_markdown_renderer_of_its_own():
+    static = Path(blocksstate.__file__).parent / "static" / "blocksstate"
+    assert not (static / "markdown.js").exists()
+    assert not any("markdown" in module for module in MODULES)

@@ -198,6 +198,14 @@ class Component(Block):
         except InvalidValue as exc:
             raise InvalidValue(f"{self!r} cannot show {reprlib.repr(value)}: {exc}") from None
 
+    def page_update(self, value: Any) -> dict[str, Any]:
+        """Return the fields of an ``update`` entry that carry ``value`` to the page.
+
+        The value, and beside it what the page must be given rather than work out
+        itself (see ``Markdown``): the page never turns a value's text into markup.
+        """
+        return {"value": value}
+
     # -- properties ------------------------------------------------------------
 
     @classmethod

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any, Unpack
 
 from ..events import Event
+from ..markdown import render_markdown
 from .base import Component, ComponentOptions
 from .schema import ValueSchema
 
@@ -42,6 +43,10 @@ class Chatbot(Component):
 
     def postprocess(self, value: Any, props: Mapping[str, Any] | None = None) -> Any:
         return super().postprocess([] if value is None else value, props)
+
+    def page_update(self, value: Any) -> dict[str, Any]:
+        # Each message's content as sanitised HTML, by position (see Markdown.page_update).
+        return {"value": value, "html": [render_markdown(m["content"]) for m in value or ()]}
 
     def to_handler(self, payload: Any) -> Any:
         # Handlers append to the history in place; give them their own list.

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any, Unpack
 
 from ..events import Event
+from ..markdown import render_markdown
 from .base import Component, ComponentOptions, FormComponent
 from .schema import ValueSchema
 
@@ -100,6 +101,10 @@ class Markdown(TextDisplay):
         self.min_height = min_height
         options.setdefault("container", False)
         super().__init__(value, **options)
+
+    def page_update(self, value: Any) -> dict[str, Any]:
+        # Sanitised here, as on the first page, so the page has one renderer: the server's.
+        return {"value": value, "html": render_markdown(value)}
 
 
 class HTML(TextDisplay):

@@ -22,7 +22,6 @@ MODULES = (
     "blocksstate/connection.js",
     "blocksstate/components.js",
     "blocksstate/events.js",
-    "blocksstate/markdown.js",
     "blocksstate/alerts.js",
     "blocksstate/browser-storage.js",
 )

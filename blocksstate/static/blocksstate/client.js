@@ -8,7 +8,7 @@
 
 import { showToast } from "./alerts.js";
 import { BrowserStorage } from "./browser-storage.js";
-import { applyProps, INPUT_TYPES, readValue, setEditable, showSliderValue, writeValue } from "./components.js";
+import { applyProps, entryOf, setEditable } from "./components.js";
 import { Connection } from "./connection.js";
 import { componentEvents, Dispatcher } from "./events.js";
 
@@ -74,14 +74,12 @@ class App {
 
   start() {
     for (const type of DOM_EVENTS) this.root.addEventListener(type, (event) => this.onDomEvent(event), true);
-    this.root.addEventListener("click", (event) => this.onTabClick(event));
-    this.root.addEventListener("keydown", (event) => this.onTabKey(event));
     for (const el of this.elements.values()) {
       const { bsScale: scale, bsMinWidth: minWidth } = el.dataset;
       // Set through the CSSOM, which a strict Content-Security-Policy allows (style attributes it does not).
       if (scale !== undefined) el.style.setProperty("--bs-scale", scale);
       if (minWidth !== undefined) el.style.setProperty("--bs-min-width", `${minWidth}px`);
-      if (el.dataset.bsType === "timer") this.startTimer(el);
+      entryOf(el).attach?.(el, this, null);
     }
     this.connection.connect();
   }
@@ -93,66 +91,32 @@ class App {
     const el = event.target.closest?.("[data-bs-id]");
     if (!el || !this.root.contains(el)) return;
     const id = el.dataset.bsId;
-    if ((event.type === "input" || event.type === "change") && INPUT_TYPES.has(el.dataset.bsType)) {
+    const entry = entryOf(el);
+    if ((event.type === "input" || event.type === "change") && entry.read) {
       this.dirty.add(id);
-      if (el.dataset.bsType === "slider") showSliderValue(el);
+      entry.edited?.(el);
     }
-    for (const name of componentEvents(event, el)) {
-      if (!this.dispatcher.listens(id, name)) continue;
+    for (const item of componentEvents(event, el, entry.listen)) {
+      const [target, name] = Array.isArray(item) ? item : [id, item];
+      if (!this.dispatcher.listens(target, name)) continue;
       if (name === "submit") event.preventDefault();
-      this.dispatcher.trigger(id, name);
+      this.dispatcher.trigger(target, name);
     }
-  }
-
-  onTabClick(event) {
-    const tab = event.target.closest?.('[role="tab"]');
-    if (!tab || this.closed || tab.disabled || !this.root.contains(tab)) return;
-    this.selectTab(tab);
-  }
-
-  onTabKey(event) {
-    const tab = event.target.closest?.('[role="tab"]');
-    if (!tab) return;
-    const tabs = [...tab.parentElement.querySelectorAll('[role="tab"]:not([hidden]):not([disabled])')];
-    const index = tabs.indexOf(tab);
-    const moves = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1 };
-    if (!(event.key in moves)) return;
-    event.preventDefault();
-    const next = tabs[(moves[event.key] + tabs.length) % tabs.length];
-    next.focus();
-    this.selectTab(next);
-  }
-
-  selectTab(tab) {
-    if (tab.getAttribute("aria-selected") === "true") return;
-    const tabsEl = tab.closest(".bs-tabs");
-    for (const other of tabsEl.querySelectorAll(':scope > .bs-tablist > [role="tab"]')) {
-      const selected = other === tab;
-      other.setAttribute("aria-selected", String(selected));
-      other.tabIndex = selected ? 0 : -1;
-      const panel = document.getElementById(other.getAttribute("aria-controls"));
-      if (panel) panel.hidden = !selected || other.hidden;
-    }
-    this.dispatcher.trigger(tab.dataset.bsTab, "select");
-    this.dispatcher.trigger(tabsEl.dataset.bsId, "select");
-    this.dispatcher.trigger(tabsEl.dataset.bsId, "change");
   }
 
   // -- timers ------------------------------------------------------------------------------
 
-  startTimer(el, interval = Number(el.dataset.bsInterval), active = el.dataset.bsActive !== "false") {
-    const id = el.dataset.bsId;
+  // Trigger the component's `tick` every `seconds` while `active` (a Timer's registry entry asks).
+  tickEvery(id, seconds, active) {
     clearInterval(this.timers.get(id));
     this.timers.delete(id);
-    el.dataset.bsInterval = String(interval);
-    el.dataset.bsActive = String(active);
-    if (!active || !(interval > 0) || !this.dispatcher.listens(id, "tick")) return;
+    if (!active || !(seconds > 0) || !this.dispatcher.listens(id, "tick")) return;
     this.timers.set(
       id,
       setInterval(() => {
         // Ticks while disconnected are skipped rather than piled up.
         if (this.connection.isOpen) this.dispatcher.trigger(id, "tick");
-      }, interval * 1000),
+      }, seconds * 1000),
     );
   }
 
@@ -166,7 +130,7 @@ class App {
     const values = {};
     for (const id of ids) {
       const el = this.elements.get(id);
-      if (el && this.isEditable(id)) values[id] = readValue(el);
+      if (el && this.isEditable(id)) values[id] = entryOf(el).read(el);
     }
     return values;
   }
@@ -247,19 +211,19 @@ class App {
     for (const [id, update] of Object.entries(updates)) {
       const el = this.elements.get(id);
       if (!el) continue;
-      const { value, ...props } = update;
-      if ("interactive" in props && INPUT_TYPES.has(el.dataset.bsType)) {
+      const entry = entryOf(el);
+      // `html` is how the server rendered the value (Markdown, Chatbot), not a property.
+      const { value, html, ...props } = update;
+      if ("interactive" in props && entry.read) {
         this.editable.set(id, Boolean(props.interactive));
         setEditable(el, Boolean(props.interactive) && !this.closed);
       }
       if (Object.keys(props).length) applyProps(el, props);
       if ("value" in update) {
-        writeValue(el, value);
+        entry.write?.(el, value, update);
         this.dirty.delete(id);
       }
-      if (el.dataset.bsType === "timer" && ("value" in update || "active" in props)) {
-        this.startTimer(el, "value" in update ? Number(value) : undefined, "active" in props ? Boolean(props.active) : undefined);
-      }
+      entry.attach?.(el, this, update);
     }
   }
 

@@ -1,23 +1,30 @@
-// Reading and writing components in the page, by type (the data-bs-type of
-// their wrapper, as rendered by blocksstate/components/<type>.html).
+// What the page knows of each component type: one REGISTRY entry per type (the
+// data-bs-type of its wrapper, the name of its template in
+// blocksstate/templates/blocksstate/components/). A new component is one Python
+// class, one template and one entry here (see docs/components-internals.md).
 //
-// Writing a value here never dispatches input/change events: the server has
-// already run the listeners of changes it made itself.
-
-import { renderMarkdown } from "./markdown.js";
-
-// Types whose value a visitor can edit (the server's `accepts_input`).
-export const INPUT_TYPES = new Set(["textbox", "number", "slider", "checkbox", "checkboxgroup", "radio", "dropdown"]);
-const TEXT_TYPES = new Set(["textbox", "number", "slider"]);
-const CHOICE_TYPES = new Set(["checkboxgroup", "radio", "dropdown"]);
-const TYPE_NAMES = {
-  textbox: "Textbox", number: "Number", slider: "Slider", checkbox: "Checkbox",
-  checkboxgroup: "Checkbox group", radio: "Radio", dropdown: "Dropdown", json: "JSON",
-  label: "Label", chatbot: "Chatbot",
-};
-
-export const isTextLike = (type) => TEXT_TYPES.has(type);
-export const isChoice = (type) => CHOICE_TYPES.has(type) || type === "checkbox";
+// An entry may have:
+//   name                      what the component is called when it has no label
+//   control(el)               the element holding its value, if one does
+//   read(el)                  its value, as the server validates it; only types a
+//                             visitor can edit have one
+//   write(el, value, update)  show a value from the server; `update` is the whole
+//                             entry of the update frame (Markdown's `html` is in it)
+//   setEditable(el, editable) let the visitor edit it, or not
+//   listen                    {DOM event type: the component events it is, or a
+//                             function (domEvent, el) returning them}; focus and blur
+//                             are every component's (events.js)
+//   edited(el)                follow a visitor's edit at once (a slider's number)
+//   applyProps(el, props)     apply its own properties (the common ones are done here)
+//   caption(el, label, showLabel)  write its label, where the common way does not fit
+//   attach(el, app, update)   called when the page starts (update null) and after each
+//                             update of the component, for what runs in the page (a timer)
+//   keepsVisibility           true when `visible` does not hide it (a timer has no markup)
+//
+// Writing a value never dispatches input or change events: the server has already
+// run the listeners of changes it made itself. The page never turns a value's text
+// into markup: HTML comes from the server (sanitised, for Markdown and Chatbot) or
+// is the app developer's own (gr.HTML).
 
 // A value's identity for comparing choices (1 and 1.0 are the same choice).
 const key = (value) => JSON.stringify(value ?? null);
@@ -28,73 +35,112 @@ const parse = (text) => {
     return text;
   }
 };
+const asList = (value) => (Array.isArray(value) ? value : value == null ? [] : [value]);
 
-// The element holding a component's value (or its group of inputs).
-export function control(el) {
-  switch (el.dataset.bsType) {
-    case "textbox":
-      return el.querySelector("input, textarea");
-    case "number":
-    case "slider":
-    case "checkbox":
-      return el.querySelector("input");
-    case "dropdown":
-      return el.querySelector("select");
-    case "button":
-      return el.querySelector("button, a");
-    default:
-      return null;
-  }
+function setText(node, text) {
+  if (node) node.textContent = text ?? "";
+}
+
+// Insert the server's HTML; without it (a value stored before it was sent), show the text as text.
+function setHtml(node, html, text) {
+  if (!node) return;
+  if (typeof html === "string") node.innerHTML = html;
+  else node.textContent = text ?? "";
 }
 
 function choiceInputs(el) {
   return [...el.querySelectorAll(".bs-choices input")];
 }
 
-export function readValue(el) {
-  const type = el.dataset.bsType;
-  const input = control(el);
-  switch (type) {
-    case "textbox":
-      return input.value;
-    case "number": {
-      if (input.value.trim() === "") return null;
-      const number = Number(input.value);
-      return Number.isFinite(number) ? number : null;
-    }
-    case "slider":
-      return Number(input.value);
-    case "checkbox":
-      return input.checked;
-    case "checkboxgroup":
-      return choiceInputs(el).filter((box) => box.checked).map((box) => parse(box.dataset.bsValue));
-    case "radio": {
-      const checked = choiceInputs(el).find((box) => box.checked);
-      return checked ? parse(checked.dataset.bsValue) : null;
-    }
-    case "dropdown": {
-      const chosen = [...input.selectedOptions].map((option) => parse(option.dataset.bsValue));
-      return input.multiple ? chosen : (chosen[0] ?? null);
-    }
-    default:
-      return undefined;
+function setAttribute(node, name, value) {
+  if (value == null) node.removeAttribute(name);
+  else node.setAttribute(name, String(value));
+}
+
+// -- shared by several types ---------------------------------------------------------------
+
+// Enter in a one-line box, or Enter without Shift in a multi-line one, submits.
+function submitKey(event) {
+  if (event.key !== "Enter" || event.isComposing || event.altKey || event.ctrlKey || event.metaKey) return [];
+  return event.target.tagName === "INPUT" || !event.shiftKey ? ["submit"] : [];
+}
+
+const TEXT_EVENTS = ["input", "change"];
+const CHOICE_EVENTS = ["change", "input", "select"];
+
+function numberBounds(el, props) {
+  const input = REGISTRY[el.dataset.bsType].control(el);
+  for (const [prop, attr] of [["minimum", "min"], ["maximum", "max"], ["step", "step"]]) {
+    if (prop in props) setAttribute(input, attr, props[prop]);
   }
 }
 
-function setText(node, text) {
-  if (node) node.textContent = text ?? "";
+function writeChoices(el, value) {
+  const wanted = new Set(asList(value).map(key));
+  for (const box of choiceInputs(el)) box.checked = wanted.has(key(parse(box.dataset.bsValue)));
 }
 
-// Show a slider's number next to it (after a drag, or a value from the server).
-export function showSliderValue(el) {
-  setText(el.querySelector(".bs-slider-value"), control(el).value);
+function choicePairs(choices) {
+  return (choices ?? []).map((choice) => (Array.isArray(choice) ? choice : [String(choice), choice]));
 }
 
-export function writeValue(el, value) {
-  const type = el.dataset.bsType;
-  const input = control(el);
-  switch (type) {
-    case "textbox": {
+// Checkboxes or radio buttons for new choices, keeping the value shown when it is still one.
+function rebuildBoxes(el, props, inputType) {
+  const value = "value" in props ? props.value : REGISTRY[el.dataset.bsType].read(el);
+  const editable = !el.classList.contains("bs-readonly");
+  const boxes = choicePairs(props.choices).map(([label, choice], index) => {
+    const row = document.createElement("div");
+    row.className = "bs-check";
+    const input = document.createElement("input");
+    input.type = inputType;
+    input.id = `${el.id}-input-${index}`;
+    input.name = el.id;
+    input.value = String(choice);
+    input.dataset.bsValue = key(choice);
+    input.disabled = !editable;
+    const text = document.createElement("label");
+    text.className = "bs-check-label";
+    text.htmlFor = input.id;
+    text.textContent = String(label);
+    row.append(input, text);
+    return row;
+  });
+  el.querySelector(".bs-choices").replaceChildren(...boxes);
+  writeChoices(el, value);
+}
+
+function choiceGroup(name, inputType, read) {
+  return {
+    name,
+    read,
+    write: writeChoices,
+    setEditable(el, editable) {
+      for (const box of choiceInputs(el)) box.disabled = !editable;
+    },
+    listen: { change: CHOICE_EVENTS },
+    applyProps(el, props) {
+      if ("choices" in props) rebuildBoxes(el, props, inputType);
+    },
+  };
+}
+
+// The caption of Markdown and HTML is shown only when the app asks for it.
+function proseCaption(el, label, showLabel) {
+  const node = captionElement(el);
+  if (!node) return;
+  node.textContent = label ?? "";
+  node.hidden = !label || showLabel !== true;
+}
+
+// -- one entry per type ----------------------------------------------------------------------
+
+export const REGISTRY = {
+  textbox: {
+    name: "Textbox",
+    control: (el) => el.querySelector("input, textarea"),
+    read: (el) => REGISTRY.textbox.control(el).value,
+    write(el, value) {
+      const input = REGISTRY.textbox.control(el);
       const text = value == null ? "" : String(value);
       const grows = input.type === "text" && input.dataset.bsGrow !== undefined;
       const field = grows && text.includes("\n") ? toTextarea(input) : input;
@@ -103,51 +149,201 @@ export function writeValue(el, value) {
       if (field.dataset.bsGrow !== undefined) {
         field.rows = Math.min(text.split("\n").length, Number(field.dataset.bsGrow) || 20);
       }
-      break;
-    }
-    case "number": {
-      const text = value == null ? "" : String(value);
-      if (readValue(el) !== value) input.value = text;
-      break;
-    }
-    case "slider":
+    },
+    setEditable(el, editable) {
+      REGISTRY.textbox.control(el).readOnly = !editable;
+    },
+    listen: { input: TEXT_EVENTS, select: ["select"], keydown: submitKey },
+    applyProps(el, props) {
+      const input = REGISTRY.textbox.control(el);
+      if ("max_length" in props) {
+        if (props.max_length == null) input.removeAttribute("maxlength");
+        else input.maxLength = props.max_length;
+      }
+      if ("lines" in props && input.tagName === "TEXTAREA") input.rows = props.lines;
+      if ("type" in props && input.tagName === "INPUT") input.type = props.type;
+    },
+  },
+
+  number: {
+    name: "Number",
+    control: (el) => el.querySelector("input"),
+    read(el) {
+      const input = REGISTRY.number.control(el);
+      if (input.value.trim() === "") return null;
+      const number = Number(input.value);
+      return Number.isFinite(number) ? number : null;
+    },
+    write(el, value) {
+      if (REGISTRY.number.read(el) !== value) REGISTRY.number.control(el).value = value == null ? "" : String(value);
+    },
+    setEditable(el, editable) {
+      REGISTRY.number.control(el).readOnly = !editable;
+    },
+    listen: { input: TEXT_EVENTS, keydown: submitKey },
+    applyProps: numberBounds,
+  },
+
+  slider: {
+    name: "Slider",
+    control: (el) => el.querySelector("input"),
+    read: (el) => Number(REGISTRY.slider.control(el).value),
+    write(el, value) {
+      const input = REGISTRY.slider.control(el);
       if (value != null) input.value = String(value);
       showSliderValue(el);
-      break;
-    case "checkbox":
-      input.checked = Boolean(value);
-      break;
-    case "checkboxgroup":
-    case "radio": {
-      const wanted = new Set((Array.isArray(value) ? value : value == null ? [] : [value]).map(key));
-      for (const box of choiceInputs(el)) box.checked = wanted.has(key(parse(box.dataset.bsValue)));
-      break;
-    }
-    case "dropdown":
-      writeDropdown(el, input, value);
-      break;
-    case "button":
-      setText(input, value);
-      break;
-    case "markdown":
-      el.querySelector(".bs-prose").innerHTML = renderMarkdown(value);
-      break;
-    case "html":
-      // gr.HTML holds the app developer's own markup (as in Gradio).
+    },
+    setEditable(el, editable) {
+      REGISTRY.slider.control(el).disabled = !editable;
+    },
+    listen: { input: TEXT_EVENTS, change: ["release"] },
+    edited: (el) => showSliderValue(el),
+    applyProps: numberBounds,
+  },
+
+  checkbox: {
+    name: "Checkbox",
+    control: (el) => el.querySelector("input"),
+    read: (el) => REGISTRY.checkbox.control(el).checked,
+    write(el, value) {
+      REGISTRY.checkbox.control(el).checked = Boolean(value);
+    },
+    setEditable(el, editable) {
+      REGISTRY.checkbox.control(el).disabled = !editable;
+    },
+    listen: { change: CHOICE_EVENTS },
+    // Its label is the text beside the box, always shown.
+    caption(el, label) {
+      setText(captionElement(el), label ?? REGISTRY.checkbox.name);
+    },
+  },
+
+  checkboxgroup: choiceGroup("Checkbox group", "checkbox", (el) =>
+    choiceInputs(el)
+      .filter((box) => box.checked)
+      .map((box) => parse(box.dataset.bsValue)),
+  ),
+
+  radio: choiceGroup("Radio", "radio", (el) => {
+    const checked = choiceInputs(el).find((box) => box.checked);
+    return checked ? parse(checked.dataset.bsValue) : null;
+  }),
+
+  dropdown: {
+    name: "Dropdown",
+    control: (el) => el.querySelector("select"),
+    read(el) {
+      const select = REGISTRY.dropdown.control(el);
+      const chosen = [...select.selectedOptions].map((option) => parse(option.dataset.bsValue));
+      return select.multiple ? chosen : (chosen[0] ?? null);
+    },
+    write: (el, value) => writeDropdown(REGISTRY.dropdown.control(el), value),
+    setEditable(el, editable) {
+      REGISTRY.dropdown.control(el).disabled = !editable;
+    },
+    listen: { change: CHOICE_EVENTS },
+    applyProps(el, props) {
+      const select = REGISTRY.dropdown.control(el);
+      if ("multiselect" in props) select.multiple = Boolean(props.multiselect);
+      if (!("choices" in props)) return;
+      const value = "value" in props ? props.value : REGISTRY.dropdown.read(el);
+      const options = choicePairs(props.choices).map(([label, choice]) => {
+        const option = new Option(String(label), String(choice));
+        option.dataset.bsValue = key(choice);
+        return option;
+      });
+      select.replaceChildren(...options);
+      writeDropdown(select, value);
+    },
+  },
+
+  button: {
+    name: "Button",
+    control: (el) => el.querySelector("button, a"),
+    write: (el, value) => setText(REGISTRY.button.control(el), value),
+    listen: { click: (event) => (event.target.closest("button:not([disabled]), a") ? ["click"] : []) },
+    applyProps(el, props) {
+      const button = REGISTRY.button.control(el);
+      if (!button) return;
+      if ("interactive" in props) button.disabled = props.interactive === false;
+      if ("variant" in props) {
+        button.className = button.className.replace(/\bbs-variant-\S+/, `bs-variant-${props.variant}`);
+      }
+    },
+  },
+
+  markdown: {
+    name: "Markdown",
+    write: (el, value, update) => setHtml(el.querySelector(".bs-prose"), update?.html, value),
+    caption: proseCaption,
+  },
+
+  html: {
+    name: "HTML",
+    // gr.HTML holds the app developer's own markup (as in Gradio), never a visitor's text.
+    write(el, value) {
       el.querySelector(".bs-html-body").innerHTML = value ?? "";
-      break;
-    case "json":
-      setText(el.querySelector(".bs-json-body code"), value == null ? "" : JSON.stringify(value, null, 2));
-      break;
-    case "label":
-      writeLabel(el, value);
-      break;
-    case "chatbot":
-      writeChat(el, value);
-      break;
-    default:
-      break;
-  }
+    },
+    listen: { click: ["click"] },
+    caption: proseCaption,
+  },
+
+  json: {
+    name: "JSON",
+    write: (el, value) => setText(el.querySelector(".bs-json-body code"), value == null ? "" : JSON.stringify(value, null, 2)),
+  },
+
+  label: {
+    name: "Label",
+    write: writeLabel,
+  },
+
+  chatbot: {
+    name: "Chatbot",
+    write: writeChat,
+  },
+
+  timer: {
+    name: "Timer",
+    keepsVisibility: true,
+    write(el, value) {
+      el.dataset.bsInterval = String(value);
+    },
+    applyProps(el, props) {
+      if ("active" in props) el.dataset.bsActive = String(Boolean(props.active));
+    },
+    attach(el, app, update) {
+      if (update && !("value" in update) && !("active" in update)) return;
+      app.tickEvery(el.dataset.bsId, Number(el.dataset.bsInterval), el.dataset.bsActive !== "false");
+    },
+  },
+
+  accordion: {
+    listen: { toggle: (event, el) => (event.target === el ? [el.open ? "expand" : "collapse"] : []) },
+  },
+
+  tabs: {
+    // A tab button selects its panel; the events are the Tab's `select`, then the Tabs' own.
+    listen: {
+      click(event) {
+        const tab = event.target.closest('[role="tab"]');
+        return tab && !tab.disabled ? selectTab(tab) : [];
+      },
+      keydown: moveBetweenTabs,
+    },
+  },
+};
+
+// The entry of a component's wrapper element (an empty one for a type the page does not know).
+export function entryOf(el) {
+  return REGISTRY[el.dataset.bsType] ?? {};
+}
+
+// -- what several entries or the common properties use -----------------------------------------
+
+// Show a slider's number next to it (after a drag, or a value from the server).
+function showSliderValue(el) {
+  setText(el.querySelector(".bs-slider-value"), REGISTRY.slider.control(el).value);
 }
 
 // A one-line textbox receiving several lines becomes a <textarea>: an <input> would drop them.
@@ -163,8 +359,8 @@ function toTextarea(input) {
   return area;
 }
 
-function writeDropdown(el, select, value) {
-  const wanted = new Set((Array.isArray(value) ? value : value == null ? [] : [value]).map(key));
+function writeDropdown(select, value) {
+  const wanted = new Set(asList(value).map(key));
   let found = false;
   for (const option of select.options) {
     option.selected = wanted.has(key(parse(option.dataset.bsValue)));
@@ -217,11 +413,13 @@ function writeLabel(el, value) {
 
 const SPEAKERS = { user: "You", assistant: "Assistant", system: "System" };
 
-function writeChat(el, messages) {
+// `update.html` holds each message's content as the server rendered it, by position.
+function writeChat(el, messages, update) {
   const log = el.querySelector(".bs-messages");
   const list = log.querySelector(".bs-message-list");
   const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
-  const items = (messages ?? []).map((message) => {
+  const html = update?.html ?? [];
+  const items = (messages ?? []).map((message, index) => {
     const li = document.createElement("li");
     li.className = `bs-message bs-message-${message.role}`;
     li.dataset.bsMessage = JSON.stringify([message.role, message.content]);
@@ -230,7 +428,7 @@ function writeChat(el, messages) {
     who.textContent = `${SPEAKERS[message.role] ?? message.role}:`;
     const body = document.createElement("div");
     body.className = "bs-prose";
-    body.innerHTML = renderMarkdown(message.content);
+    setHtml(body, html[index], message.content);
     li.append(who, body);
     return li;
   });
@@ -246,67 +444,59 @@ function writeChat(el, messages) {
   if (atBottom || same < items.length) log.scrollTop = log.scrollHeight;
 }
 
-function rebuildChoices(el, choices, value) {
-  const type = el.dataset.bsType;
-  const pairs = (choices ?? []).map((choice) => (Array.isArray(choice) ? choice : [String(choice), choice]));
-  const inputId = `${el.id}-input`;
-  if (type === "dropdown") {
-    const select = control(el);
-    const options = pairs.map(([label, choice]) => {
-      const option = new Option(String(label), String(choice));
-      option.dataset.bsValue = key(choice);
-      return option;
-    });
-    select.replaceChildren(...options);
-  } else {
-    const editable = !el.classList.contains("bs-readonly");
-    const boxes = pairs.map(([label, choice], index) => {
-      const row = document.createElement("div");
-      row.className = "bs-check";
-      const input = document.createElement("input");
-      input.type = type === "radio" ? "radio" : "checkbox";
-      input.id = `${inputId}-${index}`;
-      input.name = el.id;
-      input.value = String(choice);
-      input.dataset.bsValue = key(choice);
-      input.disabled = !editable;
-      const text = document.createElement("label");
-      text.className = "bs-check-label";
-      text.htmlFor = input.id;
-      text.textContent = String(label);
-      row.append(input, text);
-      return row;
-    });
-    el.querySelector(".bs-choices").replaceChildren(...boxes);
+// Select a tab button's panel; return the events that are: [tab id, "select"], then the Tabs'.
+function selectTab(tab) {
+  if (tab.getAttribute("aria-selected") === "true") return [];
+  const tabsEl = tab.closest(".bs-tabs");
+  for (const other of tabsEl.querySelectorAll(':scope > .bs-tablist > [role="tab"]')) {
+    const selected = other === tab;
+    other.setAttribute("aria-selected", String(selected));
+    other.tabIndex = selected ? 0 : -1;
+    const panel = document.getElementById(other.getAttribute("aria-controls"));
+    if (panel) panel.hidden = !selected || other.hidden;
   }
-  writeValue(el, value);
+  return [[tab.dataset.bsTab, "select"], "select", "change"];
 }
 
+// Arrow keys, Home and End move between the tabs of a tab list, selecting as they go.
+function moveBetweenTabs(event) {
+  const tab = event.target.closest('[role="tab"]');
+  if (!tab) return [];
+  const tabs = [...tab.parentElement.querySelectorAll('[role="tab"]:not([hidden]):not([disabled])')];
+  const index = tabs.indexOf(tab);
+  const moves = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1 };
+  if (!(event.key in moves)) return [];
+  event.preventDefault();
+  const next = tabs[(moves[event.key] + tabs.length) % tabs.length];
+  next.focus();
+  return selectTab(next);
+}
+
+// -- the properties every component has -----------------------------------------------------------
+
 // The element naming the component (label, legend or caption).
-function labelElement(el) {
+function captionElement(el) {
   return el.querySelector(`#${CSS.escape(el.id)}-label`);
 }
 
-function writeLabelText(el, label, showLabel) {
-  const type = el.dataset.bsType;
-  const node = labelElement(el);
-  if (!node) return;
-  const fallback = TYPE_NAMES[type] ?? type;
-  const input = control(el);
-  if (type === "checkbox") {
-    node.textContent = label ?? fallback;
+function writeCaption(el, label, showLabel) {
+  const entry = entryOf(el);
+  if (entry.caption) {
+    entry.caption(el, label, showLabel);
     return;
   }
+  const node = captionElement(el);
+  if (!node) return;
+  const input = entry.control?.(el);
   if (node.tagName === "LABEL" && input) {
     node.textContent = label ?? "";
     node.hidden = !label;
     if (label) input.removeAttribute("aria-label");
-    else input.setAttribute("aria-label", input.getAttribute("placeholder") || fallback);
+    else input.setAttribute("aria-label", input.getAttribute("placeholder") || entry.name || el.dataset.bsType);
   } else {
-    node.textContent = label ?? fallback;
-    if (type === "markdown" || type === "html") node.hidden = !label || showLabel !== true;
+    node.textContent = label ?? entry.name ?? el.dataset.bsType;
   }
-  if (node.hidden || type === "markdown" || type === "html") return;
+  if (node.hidden) return;
   // Shown unless there is no label (the name is then only for screen readers) or the app hides it.
   if (showLabel !== undefined) node.dataset.bsShowLabel = String(showLabel !== false);
   node.classList.toggle("bs-sr-only", !label || node.dataset.bsShowLabel === "false");
@@ -317,69 +507,40 @@ function writeInfo(el, info) {
   if (!node) return;
   node.textContent = info ?? "";
   node.hidden = !info;
-  const target = control(el) ?? el.querySelector("fieldset");
+  const target = entryOf(el).control?.(el) ?? el.querySelector("fieldset");
   if (!target) return;
   if (info) target.setAttribute("aria-describedby", node.id);
   else target.removeAttribute("aria-describedby");
 }
 
+function writePlaceholder(el, placeholder) {
+  const input = entryOf(el).control?.(el);
+  if (input && "placeholder" in input) {
+    if (placeholder) input.placeholder = placeholder;
+    else input.removeAttribute("placeholder");
+  }
+  const node = el.querySelector(".bs-placeholder");
+  if (node) {
+    node.textContent = placeholder ?? "";
+    node.hidden = !placeholder || el.querySelectorAll(".bs-message").length > 0;
+  }
+}
+
 // Let the visitor edit the component, or not (readonly text stays selectable).
 export function setEditable(el, editable) {
-  const type = el.dataset.bsType;
   el.classList.toggle("bs-readonly", !editable);
-  if (type === "textbox" || type === "number") {
-    control(el).readOnly = !editable;
-  } else if (type === "slider" || type === "checkbox" || type === "dropdown") {
-    control(el).disabled = !editable;
-  } else if (type === "checkboxgroup" || type === "radio") {
-    for (const box of choiceInputs(el)) box.disabled = !editable;
-  }
+  entryOf(el).setEditable?.(el, editable);
 }
 
 // Apply a component's updated properties (everything but its value).
 export function applyProps(el, props) {
-  const type = el.dataset.bsType;
-  const input = control(el);
-  if ("visible" in props && type !== "timer") el.hidden = !props.visible;
+  const entry = entryOf(el);
+  if ("visible" in props && !entry.keepsVisibility) el.hidden = !props.visible;
   if ("label" in props || "show_label" in props) {
-    const label = "label" in props ? props.label : labelElement(el)?.textContent || null;
-    writeLabelText(el, label, props.show_label);
+    const label = "label" in props ? props.label : captionElement(el)?.textContent || null;
+    writeCaption(el, label, props.show_label);
   }
   if ("info" in props) writeInfo(el, props.info);
-  if ("placeholder" in props) {
-    if (input && "placeholder" in input) {
-      if (props.placeholder) input.placeholder = props.placeholder;
-      else input.removeAttribute("placeholder");
-    }
-    const placeholder = el.querySelector(".bs-placeholder");
-    if (placeholder) {
-      placeholder.textContent = props.placeholder ?? "";
-      placeholder.hidden = !props.placeholder || el.querySelectorAll(".bs-message").length > 0;
-    }
-  }
-  if (type === "button" && input) {
-    if ("interactive" in props) input.disabled = props.interactive === false;
-    if ("variant" in props) {
-      input.className = input.className.replace(/\bbs-variant-\S+/, `bs-variant-${props.variant}`);
-    }
-  }
-  if (input && (type === "number" || type === "slider")) {
-    for (const [prop, attr] of [["minimum", "min"], ["maximum", "max"], ["step", "step"]]) {
-      if (!(prop in props)) continue;
-      if (props[prop] == null) input.removeAttribute(attr);
-      else input.setAttribute(attr, String(props[prop]));
-    }
-  }
-  if (type === "textbox" && input) {
-    if ("max_length" in props) {
-      if (props.max_length == null) input.removeAttribute("maxlength");
-      else input.maxLength = props.max_length;
-    }
-    if ("lines" in props && input.tagName === "TEXTAREA") input.rows = props.lines;
-    if ("type" in props && input.tagName === "INPUT") input.type = props.type;
-  }
-  if (type === "dropdown" && "multiselect" in props && input) input.multiple = Boolean(props.multiselect);
-  if (CHOICE_TYPES.has(type) && "choices" in props) {
-    rebuildChoices(el, props.choices, "value" in props ? props.value : readValue(el));
-  }
+  if ("placeholder" in props) writePlaceholder(el, props.placeholder);
+  entry.applyProps?.(el, props);
 }

@@ -1,44 +1,19 @@
 // Page events: which visitor actions are which component events, and when a
 // dependency's event is sent (its trigger mode).
 
-import { isChoice, isTextLike } from "./components.js";
-
-// Return the component events a DOM event is, for the component wrapper `el`.
-// Only visitor actions come here: values the server writes fire no DOM event.
-export function componentEvents(domEvent, el) {
-  const type = el.dataset.bsType;
-  const target = domEvent.target;
-  switch (domEvent.type) {
-    case "click":
-      if (type === "button") return target.closest("button:not([disabled]), a") ? ["click"] : [];
-      return type === "html" ? ["click"] : [];
-    case "input":
-      return isTextLike(type) ? ["input", "change"] : [];
-    case "change":
-      if (type === "slider") return ["release"];
-      return isChoice(type) ? ["change", "input", "select"] : [];
-    case "select":
-      return type === "textbox" ? ["select"] : [];
-    case "keydown":
-      return isSubmit(domEvent, type) ? ["submit"] : [];
-    case "focusin":
-    case "focusout":
-      // Moving between the inputs of one component is neither focus nor blur of it.
-      if (domEvent.relatedTarget && el.contains(domEvent.relatedTarget)) return [];
-      return [domEvent.type === "focusin" ? "focus" : "blur"];
-    case "toggle":
-      return type === "accordion" && target === el ? [el.open ? "expand" : "collapse"] : [];
-    default:
-      return [];
+// Return the component events a DOM event is, for the component wrapper `el`
+// whose registry entry listens as `listen` (see components.js). Each is an event
+// name of `el`, or a [component id, event name] pair for another component (a
+// Tab's `select`). Only visitor actions come here: values the server writes fire
+// no DOM event.
+export function componentEvents(domEvent, el, listen = {}) {
+  if (domEvent.type === "focusin" || domEvent.type === "focusout") {
+    // Moving between the inputs of one component is neither focus nor blur of it.
+    if (domEvent.relatedTarget && el.contains(domEvent.relatedTarget)) return [];
+    return [domEvent.type === "focusin" ? "focus" : "blur"];
   }
-}
-
-// Enter in a one-line box, or Enter without Shift in a multi-line one, submits.
-function isSubmit(event, type) {
-  if (event.key !== "Enter" || event.isComposing || event.altKey || event.ctrlKey || event.metaKey) return false;
-  if (type === "number") return true;
-  if (type !== "textbox") return false;
-  return event.target.tagName === "INPUT" || !event.shiftKey;
+  const events = listen[domEvent.type] ?? [];
+  return typeof events === "function" ? events(domEvent, el) : events;
 }
 
 // Sends each dependency's events according to its trigger mode:

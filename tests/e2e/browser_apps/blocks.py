@@ -1,4 +1,6 @@
-"""Four notes kept in the browser, each a different BrowserState configuration.
+"""The test apps of the browser tests that the demo project does not have.
+
+Four notes kept in the browser, each a different BrowserState configuration.
 
 Every app has a *Note* box, a *Save* button that stores the box in the
 BrowserState, and a *Saved note* box showing the stored value as JSON (so
@@ -8,6 +10,9 @@ BrowserState, and a *Saved note* box showing the stored value as JSON (so
 - ``note-encrypted``: the same, with ``encrypt=True``.
 - ``note-alpha`` and ``note-beta``: the same ``storage_key`` on the same site,
   each with its own explicit ``secret``.
+
+And ``prose``: a *Text* box whose text a *Show* button sends to a Markdown
+and to a Chatbot, as a visitor's text reaches them in an update.
 """
 
 import json
@@ -35,3 +40,16 @@ gr.register("note-plain", note_app("Plain note"))
 gr.register("note-encrypted", note_app("Encrypted note", encrypt=True))
 gr.register("note-alpha", note_app("Alpha note", storage_key=SHARED_KEY, secret=ALPHA_SECRET))
 gr.register("note-beta", note_app("Beta note", storage_key=SHARED_KEY, secret=BETA_SECRET))
+
+
+def prose_app() -> gr.Blocks:
+    with gr.Blocks(title="Prose") as demo:
+        text = gr.Textbox(label="Text", lines=6)
+        show = gr.Button("Show")
+        shown = gr.Markdown(elem_id="shown")
+        chat = gr.Chatbot(label="Conversation")
+        show.click(lambda t: (t, [{"role": "user", "content": t}]), text, [shown, chat])
+    return demo
+
+
+gr.register("prose", prose_app())
