@@ -32,9 +32,9 @@ import blocksstate.routing
 from blocksstate.activity import recorder
 from blocksstate.activity.describe import browser_hash
 from blocksstate.models import EventLog, LiveSession
+from blocksstate.testing import PageClient, eventually, registered
 from tests.helpers_activity import rows
-from tests.helpers_session import blocksstate_settings, eventually
-from tests.helpers_ws import PageClient, registered
+from tests.helpers_session import blocksstate_settings
 
 # The admin tests' fixtures: the recorder on, database connections closed after each test.
 from tests.test_admin import _close_connections, admin_client, recording  # noqa: F401

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from blocksstate.testing import eventually
 from tests.conftest import start_redis, stop_redis
-from tests.helpers_session import eventually
 from tests.multiworker.app import APP, build
 from tests.multiworker.client import WsPage
 from tests.multiworker.global_app import APP as GLOBAL_APP

@@ -14,8 +14,8 @@ from blocksstate import connection as connection_module
 from blocksstate import lifecycle
 from blocksstate.registry import get_app, get_engine
 from blocksstate.state.session import SessionConflict, SessionStore
-from tests.helpers_session import RawPage, blocksstate_settings, eventually, stored
-from tests.helpers_ws import PageClient, button, dependency, registered
+from blocksstate.testing import PageClient, button, dependency, eventually, registered
+from tests.helpers_session import RawPage, blocksstate_settings, stored
 
 pytest_plugins = ["tests.helpers_fixtures"]  # cache_alias, fresh_index, no_background_sweep
 
