@@ -20,7 +20,6 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.auth import AuthMiddlewareStack
 from channels.routing import URLRouter
-from channels.testing import WebsocketCommunicator
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -88,13 +87,11 @@ class Visitor:
 
     def page(self, app: str) -> PageClient:
         """A page of ``app`` whose socket goes through the auth middleware, with this browser's cookies."""
-        client = PageClient(app)
-        client.communicator = WebsocketCommunicator(
-            AuthMiddlewareStack(URLRouter(blocksstate.routing.websocket_urlpatterns)),
-            f"/ws/blocks/{app}/",
+        return PageClient(
+            app,
             headers=self.headers,
+            application=AuthMiddlewareStack(URLRouter(blocksstate.routing.websocket_urlpatterns)),
         )
-        return client
 
 
 async def logged_in_superuser() -> Visitor:
