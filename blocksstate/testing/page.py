@@ -153,7 +153,7 @@ class PageClient:
     async def open(
         self, resume: str | None = None, values: Mapping[Any, Any] | None = None
     ) -> PageClient:
-        """Connect and start (or ``resume``) the session, with the BrowserState ``values``."""
+        """Connect and start (or ``resume``) the session; ``values`` were typed before connecting."""
         await self.connect()
         await self.hello(resume=resume, values=values)
         return self
