@@ -11,6 +11,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
+# register_blocks and open_page, the fixtures docs/testing.md offers app authors.
+pytest_plugins = ["blocksstate.testing.fixtures"]
+
 # tests/settings.py picks a free port for the test Redis (or takes BLOCKSSTATE_TEST_REDIS_URL).
 REDIS_URL = settings.CACHES["redis"]["LOCATION"]
 REDIS_PORT = urlsplit(REDIS_URL).port

@@ -1,38 +1,15 @@
-"""Helpers for the session-tier tests: polling with deadlines, settings, raw connections.
-
-Nothing here sleeps for a fixed time to "let things happen": ``eventually`` polls a
-condition until a generous deadline, so a slow machine only makes a test slower.
-"""
+"""Helpers for the session-tier tests: settings, the stored session, raw connections."""
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
-import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from blocksstate.connection import Connection
 from blocksstate.state.session import SessionStore
-
-DEADLINE = 15.0
-
-
-async def eventually(
-    predicate: Callable[[], Any], timeout: float = DEADLINE, what: str = ""
-) -> Any:
-    """Poll ``predicate`` (sync or async) until it returns something truthy; return it."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = predicate()
-        if asyncio.iscoroutine(result):
-            result = await result
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what or predicate}")
-        await asyncio.sleep(0.02)
+from blocksstate.testing import eventually
 
 
 def blocksstate_settings(settings, **values: Any) -> None:

@@ -24,6 +24,7 @@ from blocksstate.activity import recording as recording_module
 from blocksstate.activity.describe import browser_hash
 from blocksstate.models import EventLog, LiveSession
 from blocksstate.state.session import Session
+from blocksstate.testing import PageClient, button, dependency, eventually, registered
 from tests.helpers_activity import (
     cart_app,
     closing_connections,
@@ -31,8 +32,7 @@ from tests.helpers_activity import (
     recording_on,
     rows,
 )
-from tests.helpers_session import RawPage, blocksstate_settings, eventually
-from tests.helpers_ws import PageClient, button, dependency, page, registered
+from tests.helpers_session import RawPage, blocksstate_settings
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -56,7 +56,7 @@ async def _close_connections():
 
 async def test_a_session_and_its_events_are_recorded(recording):
     with registered(cart_app()) as app:
-        async with page(app) as client:
+        async with PageClient(app) as client:
             await client.click("Add Items", {"Items": ["Milk", "Water"]})
             await client.click("Add Items", {"Items": ["Cereal"]})
             session_id = client.session_id
@@ -79,7 +79,7 @@ async def test_a_session_and_its_events_are_recorded(recording):
 
 async def test_a_failed_event_is_recorded_with_the_message_the_page_saw(recording):
     with registered(cart_app()) as app:
-        async with page(app) as client:
+        async with PageClient(app) as client:
             outcome = await client.trigger("Check Out", "click")
             assert outcome.status == "failed"
             await client.click("Add Items", {"Items": ["Milk"]})
@@ -96,7 +96,7 @@ async def test_a_failed_event_is_recorded_with_the_message_the_page_saw(recordin
 
 async def test_refused_input_is_an_error_and_an_unknown_event_is_not_recorded(recording):
     with registered(cart_app()) as app:
-        async with page(app) as client:
+        async with PageClient(app) as client:
             click = dependency(client.blocks, button(client.blocks, "Add Items"), "click")
             refused = await client.event(click, {"Items": ["Beer"]})
             assert refused.error["code"] == "invalid_input"
@@ -157,7 +157,7 @@ async def test_a_resumed_session_stays_one_live_session(recording, settings):
         await recorder.flush()
         await first.drop()
 
-        async with page(app, resume=first.resume_token) as second:
+        async with await PageClient(app).open(resume=first.resume_token) as second:
             assert second.session["resumed"]
             await second.click("Add Items", {"Items": ["Water"]})
             await recorder.flush()
@@ -187,11 +187,11 @@ async def test_recording_off_writes_nothing_and_event_log_off_keeps_only_session
 ):
     with registered(cart_app()) as app:
         blocksstate_settings(settings, RECORD_SESSIONS=False)
-        async with page(app) as client:
+        async with PageClient(app) as client:
             await client.click("Add Items", {"Items": ["Milk"]})
             assert recorder.pending == 0
         blocksstate_settings(settings, RECORD_SESSIONS=True, EVENT_LOG=False)
-        async with page(app) as client:
+        async with PageClient(app) as client:
             await client.click("Add Items", {"Items": ["Milk"]})
             session_id = client.session_id
         await recorder.flush()
@@ -232,7 +232,7 @@ async def test_events_are_answered_while_the_database_is_slow_and_recorded_after
     monkeypatch.setattr(recording_module, "write_batch", slow_write)
     try:
         with registered(cart_app()) as app:
-            async with page(app) as client:
+            async with PageClient(app) as client:
                 # The flusher takes the session's start to the database, and is stuck there.
                 await eventually(writing.is_set, what="the flusher to start writing")
                 for items in (["Milk"], ["Water"], ["Cereal"]):
@@ -259,7 +259,7 @@ async def test_events_are_answered_while_the_database_is_locked_and_recorded_aft
     """Another connection holds an exclusive lock: writes fail and wait in memory, pages go on."""
     blocksstate_settings(settings, ACTIVITY_FLUSH_SECONDS=0.05)
     with registered(cart_app()) as app:
-        async with page(app) as client:
+        async with PageClient(app) as client:
             with caplog.at_level(logging.WARNING, logger="blocksstate"), database_locked():
                 for items in (["Milk"], ["Water"]):
                     started = time.perf_counter()

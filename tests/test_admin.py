@@ -18,9 +18,9 @@ from blocksstate.activity import recorder
 from blocksstate.admin.values import preview
 from blocksstate.models import EventLog, LiveSession
 from blocksstate.state.session import Session, SessionStore
+from blocksstate.testing import TIMEOUT, PageClient, eventually, registered
 from tests.helpers_activity import cart_app, closing_connections, recording_on, rows
-from tests.helpers_session import eventually, stored
-from tests.helpers_ws import TIMEOUT, PageClient, page, registered
+from tests.helpers_session import stored
 
 CHANGELIST = "admin:blocksstate_livesession_changelist"
 VIEW = ["view_livesession"]
@@ -365,7 +365,7 @@ async def test_the_list_action_disconnects_the_selected_live_sessions(recording)
 @pytest.mark.django_db(transaction=True)
 async def test_clear_state_resets_a_live_session_and_its_page_follows(recording):
     with registered(cart_app()) as app:
-        async with page(app) as visitor:
+        async with PageClient(app) as visitor:
             await visitor.click("Add Items", {"Items": ["Milk", "Water"]})
             assert visitor.value("Cart Size") == 2
             obj = await recorded(visitor.session_id)
@@ -421,7 +421,7 @@ async def test_clear_state_works_with_no_page_connected(recording):
 @pytest.mark.django_db(transaction=True)
 async def test_actions_need_the_change_permission(recording):
     with registered(cart_app()) as app:
-        async with page(app) as visitor:
+        async with PageClient(app) as visitor:
             obj = await recorded(visitor.session_id)
             viewer = await admin_client(VIEW_STATE, "viewer")
 

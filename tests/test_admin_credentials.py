@@ -20,7 +20,6 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.auth import AuthMiddlewareStack
 from channels.routing import URLRouter
-from channels.testing import WebsocketCommunicator
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -32,9 +31,9 @@ import blocksstate.routing
 from blocksstate.activity import recorder
 from blocksstate.activity.describe import browser_hash
 from blocksstate.models import EventLog, LiveSession
+from blocksstate.testing import PageClient, eventually, registered
 from tests.helpers_activity import rows
-from tests.helpers_session import blocksstate_settings, eventually
-from tests.helpers_ws import PageClient, registered
+from tests.helpers_session import blocksstate_settings
 
 # The admin tests' fixtures: the recorder on, database connections closed after each test.
 from tests.test_admin import _close_connections, admin_client, recording  # noqa: F401
@@ -88,13 +87,11 @@ class Visitor:
 
     def page(self, app: str) -> PageClient:
         """A page of ``app`` whose socket goes through the auth middleware, with this browser's cookies."""
-        client = PageClient(app)
-        client.communicator = WebsocketCommunicator(
-            AuthMiddlewareStack(URLRouter(blocksstate.routing.websocket_urlpatterns)),
-            f"/ws/blocks/{app}/",
+        return PageClient(
+            app,
             headers=self.headers,
+            application=AuthMiddlewareStack(URLRouter(blocksstate.routing.websocket_urlpatterns)),
         )
-        return client
 
 
 async def logged_in_superuser() -> Visitor:

@@ -20,9 +20,9 @@ from django.test import override_settings
 
 import blocksstate as gr
 from blocksstate.protocol import CLOSE_BACKPRESSURE
+from blocksstate.testing import TIMEOUT, PageClient, button, dependency, registered
 from tests.backpressure.client import RawPage
 from tests.e2e.support import ServerProcess, child_environment, free_port
-from tests.helpers_ws import TIMEOUT, PageClient, button, dependency, registered
 from tests.multiworker.client import WsPage
 
 ANSWER_CHARS = 300_000

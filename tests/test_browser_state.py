@@ -35,8 +35,8 @@ from blocksstate.state.browser import (
     read_token,
     token_salt,
 )
+from blocksstate.testing import PageClient, registered
 from tests.helpers_engine import Harness
-from tests.helpers_ws import PageClient, registered
 
 GUIDES = Path(__file__).resolve().parent.parent / "demo_project" / "examples" / "guides"
 SECRET = "an-explicit-secret-of-this-app"

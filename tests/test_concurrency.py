@@ -18,7 +18,7 @@ import pytest
 
 import blocksstate as gr
 from blocksstate.concurrency import Admission, Limit
-from tests.helpers_ws import PageClient, registered
+from blocksstate.testing import PageClient, eventually, registered
 
 SLOW_SESSIONS = 100
 
@@ -41,14 +41,6 @@ class Running:
         finally:
             with self._lock:
                 self.now -= 1
-
-
-async def until(condition, timeout: float = 15) -> None:
-    """Wait for ``condition()`` to hold, checking as the event loop turns."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.005)
 
 
 async def open_pages(app: str, n: int) -> list[PageClient]:
@@ -96,7 +88,7 @@ async def test_a_quick_click_is_not_queued_behind_a_hundred_slow_handlers(where)
         visitor = await PageClient(other_name if where == "another app" else slow_name).open()
         clicks = asyncio.gather(*(page.click("Slow") for page in pages))
         try:
-            await until(lambda: running.started > 0)
+            await eventually(lambda: running.started > 0, what="a slow handler")
             started = time.perf_counter()
             await visitor.click("Quick")
             waited = time.perf_counter() - started
@@ -196,11 +188,11 @@ async def test_a_free_thread_goes_to_the_listener_served_longest_ago():
             await release[name].wait()
 
     tasks = [asyncio.create_task(run(f"busy-{i}", busy)) for i in (1, 2, 3)]
-    await until(lambda: len(order) == 2)
+    await eventually(lambda: len(order) == 2)
     tasks.append(asyncio.create_task(run("quick", quick)))
     await asyncio.sleep(0)  # let it queue, behind busy-3
     release["busy-1"].set()
-    await until(lambda: len(order) == 3)
+    await eventually(lambda: len(order) == 3)
     assert order == ["busy-1", "busy-2", "quick"]
     for event in release.values():
         event.set()

@@ -15,8 +15,8 @@ import blocksstate.routing
 from blocksstate.registry import get_app
 from blocksstate.scripts import script_module
 from blocksstate.state.session import SessionStore
-from tests.helpers_session import blocksstate_settings, eventually
-from tests.helpers_ws import PageClient, component, dependency, page, registered
+from blocksstate.testing import PageClient, component, dependency, eventually, registered
+from tests.helpers_session import blocksstate_settings
 
 pytest_plugins = ["tests.helpers_fixtures"]  # cache_alias
 
@@ -117,7 +117,7 @@ def fill_in(frame):
 async def test_a_bad_frame_gets_an_error_and_leaves_connection_and_state_intact(
     how, data, code, seq
 ):
-    async with page("cart") as client:
+    async with PageClient("cart") as client:
         await client.click("Add Items", {cart.items_to_add: ["Milk", "Water"]})
         session_id = client.session_id
 
@@ -139,7 +139,7 @@ async def test_a_bad_frame_gets_an_error_and_leaves_connection_and_state_intact(
 
 
 async def test_invalid_input_names_the_component():
-    async with page("cart") as client:
+    async with PageClient("cart") as client:
         outcome = await client.event(
             fill_in({"dep": "CLICK"})["dep"], {cart.items_to_add: ["Milk", "Beer"]}
         )
@@ -149,7 +149,7 @@ async def test_invalid_input_names_the_component():
 
 
 async def test_text_for_a_number_is_refused_and_the_state_is_kept():
-    async with page("conditional") as client:
+    async with PageClient("conditional") as client:
         await client.click("Check and Add", {"Value": 15})
 
         outcome = await client.trigger("Check and Add", "click", {"Value": "fifteen"})
@@ -165,7 +165,7 @@ async def test_text_for_a_number_is_refused_and_the_state_is_kept():
 
 async def test_an_oversized_frame_is_refused():
     with override_settings(BLOCKSSTATE={"MAX_FRAME_BYTES": 1000}):
-        async with page("cart") as client:
+        async with PageClient("cart") as client:
             await client.click("Add Items", {cart.items_to_add: ["Milk"]})
             await client.send({"type": "event", "seq": 3, "dep": 0, "values": {"1": "x" * 1000}})
             error = await client.expect_error()
@@ -224,7 +224,8 @@ async def test_invalid_page_values_in_hello_are_ignored_with_an_error():
 
 
 async def test_page_values_sent_with_hello_are_used():
-    async with page("cart", values={cart.items_to_add: ["Milk", "Cereal"]}) as client:
+    client = PageClient("cart")
+    async with await client.open(values={cart.items_to_add: ["Milk", "Cereal"]}):
         await client.click("Add Items")
         assert client.value("Cart Size") == 2
 
@@ -304,7 +305,7 @@ def feedback_app():
 
 async def test_a_generator_streams_one_update_per_yield_before_done():
     with registered(feedback_app()) as app:
-        async with page(app) as client:
+        async with PageClient(app) as client:
             outcome = await client.click("Count", {"N": 3})
 
     assert outcome.types() == ["update", "update", "update", "done"]
@@ -318,7 +319,7 @@ async def test_a_generator_streams_one_update_per_yield_before_done():
 
 async def test_info_and_warning_arrive_as_alerts_before_done():
     with registered(feedback_app()) as app:
-        async with page(app) as client:
+        async with PageClient(app) as client:
             outcome = await client.click("Save", {"Text": "draft"})
 
     assert outcome.types() == ["alert", "alert", "update", "done"]
@@ -332,7 +333,7 @@ async def test_info_and_warning_arrive_as_alerts_before_done():
 
 async def test_request_session_hash_is_the_session_id():
     with registered(feedback_app()) as app:
-        async with page(app) as first, page(app) as second:
+        async with PageClient(app) as first, PageClient(app) as second:
             await first.click("Who")
             await second.click("Who")
 
@@ -351,7 +352,7 @@ async def test_a_failed_event_answers_failed_after_its_alert():
         gr.Button("Buy").click(fail, None, out)
 
     with registered(demo) as app:
-        async with page(app) as client:
+        async with PageClient(app) as client:
             outcome = await client.trigger("Buy", "click")
 
     assert outcome.types() == ["alert", "failed"]
@@ -367,7 +368,7 @@ async def test_an_unexpected_exception_hides_its_text_from_visitors():
         gr.Button("Go").click(broken, None, out)
 
     with registered(demo) as app:
-        async with page(app) as client:
+        async with PageClient(app) as client:
             outcome = await client.trigger("Go", "click")
 
     assert outcome.status == "failed"
@@ -395,7 +396,7 @@ async def test_load_runs_once_per_session_and_unload_once_on_close():
 
 
 async def test_a_session_with_state_frame_carries_id_and_resume_token():
-    async with page("cart") as client:
+    async with PageClient("cart") as client:
         assert client.session["type"] == "session"
         assert client.session["resumed"] is False
         assert client.session["notice"] is None
@@ -515,7 +516,7 @@ async def test_a_conflict_on_save_puts_the_page_back_to_what_the_store_keeps():
         gr.Button("Go").click(overtaken, session_id, said)
 
     with registered(demo) as app, override_settings(BLOCKSSTATE=NO_RECORDING):
-        async with page(app) as client:
+        async with PageClient(app) as client:
             outcome = await client.event(
                 dependency(demo, component(demo, value="Go"), "click"),
                 {session_id: client.session_id},

@@ -11,8 +11,8 @@ from django.test import override_settings
 
 import blocksstate as gr
 from blocksstate.engine import InvalidInput, UnknownDependency
+from blocksstate.testing import dependency
 from tests.helpers_engine import Harness
-from tests.helpers_ws import dependency
 
 SHOW_ERRORS = {"SHOW_ERRORS": True}
 

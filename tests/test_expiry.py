@@ -15,9 +15,9 @@ from blocksstate import lifecycle
 from blocksstate.registry import get_engine
 from blocksstate.state.expiry import LocalExpiryIndex, RedisExpiryIndex, index_for
 from blocksstate.state.session import Session, SessionStore
+from blocksstate.testing import PageClient, dependency, eventually, registered
 from tests.helpers_engine import Harness
-from tests.helpers_session import blocksstate_settings, eventually, stored
-from tests.helpers_ws import PageClient, dependency, registered
+from tests.helpers_session import blocksstate_settings, stored
 
 pytest_plugins = ["tests.helpers_fixtures"]  # cache_alias, fresh_index, no_background_sweep
 

@@ -17,8 +17,8 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from blocksstate.registry import get_app
+from blocksstate.testing import button, component, dependency
 from tests.e2e.support import GUIDES, REPO, ServerProcess, child_environment, free_port
-from tests.helpers_ws import button, component, dependency
 
 MAX_FRAME_BYTES = 2_000_000
 TIMEOUT = 20

@@ -11,7 +11,7 @@ from django.test import override_settings
 
 import blocksstate as gr
 from blocksstate.state.shared import GlobalStateError
-from tests.helpers_ws import PageClient, registered
+from blocksstate.testing import PageClient, registered
 
 _keys = itertools.count()
 

@@ -10,7 +10,7 @@ import pytest
 import blocksstate as gr
 from blocksstate.registry import get_app, registered
 from blocksstate.scripts import ScriptError, load_script, script_module
-from tests.helpers_ws import PageClient, button, component, dependency, page
+from blocksstate.testing import PageClient, button, component, dependency
 
 GUIDES = Path(__file__).resolve().parent.parent / "demo_project" / "examples" / "guides"
 
@@ -63,9 +63,9 @@ async def test_visitor_counter_is_shared_by_all_sessions():
     before = visitors.visitor_count
     total = component(get_app("visitors"), "Total Visitors")
 
-    async with page("visitors") as first:
+    async with PageClient("visitors") as first:
         assert first.value(total) == str(before + 1)
-        async with page("visitors") as second:
+        async with PageClient("visitors") as second:
             assert second.value(total) == str(before + 2)
         # A page already open keeps what it was shown; the counter itself moved on.
         assert first.value(total) == str(before + 1)
@@ -83,7 +83,7 @@ async def test_visitor_counter_shows_counting_until_load_ran():
 
 async def test_cart_size_follows_the_cart():
     cart = module("cart")
-    async with page("cart") as client:
+    async with PageClient("cart") as client:
         assert client.value("Cart Size") is None
 
         first = await client.click("Add Items", {cart.items_to_add: ["Milk", "Water"]})
@@ -97,7 +97,7 @@ async def test_cart_size_follows_the_cart():
 
 async def test_cart_change_listener_runs_server_side_in_the_same_event():
     cart = module("cart")
-    async with page("cart") as client:
+    async with PageClient("cart") as client:
         outcome = await client.click("Add Items", {cart.items_to_add: ["Cereal"]})
 
     change = dependency(get_app("cart"), cart.cart, "change")
@@ -107,7 +107,7 @@ async def test_cart_change_listener_runs_server_side_in_the_same_event():
 
 async def test_two_carts_side_by_side_never_mix():
     cart = module("cart")
-    async with page("cart") as alice, page("cart") as bob:
+    async with PageClient("cart") as alice, PageClient("cart") as bob:
         await alice.click("Add Items", {cart.items_to_add: ["Milk"]})
         await bob.click("Add Items", {cart.items_to_add: ["Water", "Cereal", "Orange Juice"]})
         await alice.click("Add Items")
@@ -122,7 +122,7 @@ async def test_two_carts_side_by_side_never_mix():
 
 
 async def test_counter_increments_per_click():
-    async with page("counter") as client:
+    async with PageClient("counter") as client:
         await client.click("Increment")
         assert client.value("Current Count") == "Count: 1"
         await client.click("Increment")
@@ -131,7 +131,7 @@ async def test_counter_increments_per_click():
 
 async def test_chat_submit_clears_the_textbox_and_grows_the_history():
     chat = module("chat")
-    async with page("chat") as client:
+    async with PageClient("chat") as client:
         outcome = await client.trigger(chat.msg, "submit", {chat.msg: "Hello there"})
         assert outcome.status == "done"
         assert client.value(chat.msg) == ""
@@ -147,7 +147,7 @@ async def test_chat_submit_clears_the_textbox_and_grows_the_history():
 
 async def test_chat_clear_button_empties_chatbot_and_textbox():
     chat = module("chat")
-    async with page("chat") as client:
+    async with PageClient("chat") as client:
         await client.trigger(chat.msg, "submit", {chat.msg: "Hello"})
         outcome = await client.click(chat.clear, {chat.msg: "half-typed"})
 
@@ -166,7 +166,7 @@ async def test_chat_clear_button_empties_chatbot_and_textbox():
 
 async def test_multistep_form_remembers_the_name_until_the_age():
     steps = module("multistep")
-    async with page("multistep") as client:
+    async with PageClient("multistep") as client:
         await client.click("Submit Name", {"Name": "Ada"})
         assert client.value("Status") == "Hello Ada! Now enter your age."
 
@@ -178,7 +178,7 @@ async def test_multistep_form_remembers_the_name_until_the_age():
 
 
 async def test_click_history_accumulates():
-    async with page("clicks") as client:
+    async with PageClient("clicks") as client:
         await client.click("Click Me!")
         assert client.value("Click History") == "Click #1"
         await client.click("Click Me!")
@@ -186,7 +186,7 @@ async def test_click_history_accumulates():
 
 
 async def test_custom_dataclass_state_accumulates_messages():
-    async with page("custom-class") as client:
+    async with PageClient("custom-class") as client:
         await client.click("Add Message", {"Message": "hi"})
         assert client.value("Status") == "Total messages: 1"
         await client.click("Add Message", {"Message": "there"})
@@ -211,7 +211,7 @@ async def test_dynamic_init_runs_on_load():
 
 
 async def test_reset_puts_values_back():
-    async with page("reset") as client:
+    async with PageClient("reset") as client:
         await client.click("Increment")
         await client.click("Increment")
         assert client.value("Messages") == "Count: 2"
@@ -226,7 +226,7 @@ async def test_reset_puts_values_back():
 
 async def test_clear_button_resets_textbox_and_state():
     clear = module("clear-button")
-    async with page("clear-button") as client:
+    async with PageClient("clear-button") as client:
         outcome = await client.click(clear.clear_btn, {clear.textbox: "typed"})
 
         assert outcome.updates == {clear.textbox.id: {"value": ""}}
@@ -236,7 +236,7 @@ async def test_clear_button_resets_textbox_and_state():
 
 
 async def test_conditional_update_below_and_above_threshold():
-    async with page("conditional") as client:
+    async with PageClient("conditional") as client:
         await client.click("Check and Add", {"Value": 5})
         assert client.value("Status") == "Value 5.0 too low"
 
@@ -249,7 +249,7 @@ async def test_conditional_update_below_and_above_threshold():
 
 async def test_then_chain_runs_both_steps_in_one_event():
     chain = module("chain")
-    async with page("chain") as client:
+    async with PageClient("chain") as client:
         events_before = sum(
             1 for f in client.sent if isinstance(f, dict) and f.get("type") == "event"
         )
@@ -273,7 +273,7 @@ async def test_interface_state_accumulates_history():
     text_out, state_out = demo.output_components
     assert state is state_out and isinstance(state, gr.State)
 
-    async with page("interface-state") as client:
+    async with PageClient("interface-state") as client:
         await client.click("Submit", {text_in: "first"})
         assert client.value(text_out) == "first"
         await client.click("Submit", {text_in: "second"})
@@ -288,7 +288,7 @@ async def test_non_deepcopyable_objects_live_per_session_and_go_on_unload():
     guide = module("non-deepcopyable")
     instances = guide.instances
 
-    async with page("non-deepcopyable") as alice:
+    async with PageClient("non-deepcopyable") as alice:
         assert alice.value("Status") == "Session initialized!"
         assert isinstance(instances[alice.session_id], guide.NonDeepCopyable)
 
@@ -296,7 +296,7 @@ async def test_non_deepcopyable_objects_live_per_session_and_go_on_unload():
         await alice.click("Increment Counter")
         assert alice.value("Counter Value") == 2
 
-        async with page("non-deepcopyable") as bob:
+        async with PageClient("non-deepcopyable") as bob:
             await bob.click("Increment Counter")
             assert bob.value("Counter Value") == 1
             bob_id = bob.session_id

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
+import channels.layers
 import pytest
 
+import blocksstate.layers
 from blocksstate.layers import InMemoryChannelLayer
 
 
@@ -29,12 +31,31 @@ async def test_messages_reach_a_channel_and_a_group():
         await asyncio.wait_for(layer.receive(second), 0.05)
 
 
-async def test_expired_messages_are_dropped_once_the_clean_up_is_due():
+class Clock:
+    """Time for both layers' clocks (Channels' ``time.time``, ours ``time.monotonic``), moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def time(self) -> float:
+        return self.now
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+async def test_expired_messages_are_dropped_once_the_clean_up_is_due(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(channels.layers, "time", clock)
+    monkeypatch.setattr(blocksstate.layers, "time", clock)
     layer = InMemoryChannelLayer(expiry=0.01, clean_every=0.2)
     gone, live = await layer.new_channel(), await layer.new_channel()
     await layer.group_add("page", gone)
     await layer.send(gone, {"type": "never read"})
-    await asyncio.sleep(0.05)  # the message has expired
+    clock.advance(0.05)  # the message has expired
 
     await layer.group_send("page", {"type": "first"})  # the clean-up runs: not yet due before
     assert gone not in layer.groups.get("page", {})  # a channel with an expired message leaves
@@ -42,9 +63,9 @@ async def test_expired_messages_are_dropped_once_the_clean_up_is_due():
 
     await layer.group_add("page", live)
     await layer.send(live, {"type": "stale"})
-    await asyncio.sleep(0.05)
+    clock.advance(0.05)
     await layer.group_send("page", {"type": "second"})  # within clean_every: no clean-up yet
     assert live in layer.groups["page"]
-    await asyncio.sleep(0.2)
+    clock.advance(0.2)
     await layer.group_send("page", {"type": "third"})
     assert live not in layer.groups.get("page", {})

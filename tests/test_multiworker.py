@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from blocksstate.testing import eventually
 from tests.conftest import start_redis, stop_redis
-from tests.helpers_session import eventually
 from tests.multiworker.app import APP, build
 from tests.multiworker.client import WsPage
 from tests.multiworker.global_app import APP as GLOBAL_APP
@@ -199,6 +199,8 @@ async def test_one_session_sends_events_alternately_through_both_workers(workers
     await page.close_page()
     await eventually(lambda: unloads(redis_client, session_id), what="unload")
     # The workers' grace timers for the dropped sockets see the page had come back: no more unloads.
+    # Waiting is the point: a timer that rightly does nothing sends no signal, so the test lets
+    # them all run out (RESUME_GRACE is 1 s in tests/multiworker/settings.py).
     await asyncio.sleep(1.5)
     assert unloads(redis_client, session_id) == [b.pid]
     a.assert_quiet()
@@ -236,7 +238,7 @@ async def test_events_resent_at_the_other_worker_after_a_resume_run_once(workers
     assert at_b.value(COUNT) == 50
     await at_b.close_page()
     await eventually(lambda: unloads(redis_client, at_a.session_id), what="unload")
-    await asyncio.sleep(1.5)  # past both workers' grace timers
+    await asyncio.sleep(1.5)  # waiting is the point: past both workers' grace timers, as above
     assert len(unloads(redis_client, at_a.session_id)) == 1
     a.assert_quiet()
     b.assert_quiet()
@@ -325,7 +327,7 @@ async def test_a_connected_session_is_not_expired_by_any_worker(workers, redis_c
     page = await WsPage(a.url, APP).open()
     assert done(await page.event(ADD))
     # age (2 s) + 2 x frequency (1 s) + grace (1 s) is the keys' timeout without the keepalive.
-    await asyncio.sleep(5.5)
+    await asyncio.sleep(5.5)  # waiting is the point: time must pass while connected
 
     assert done(await page.event(ADD))
     assert page.value(COUNT) == 2

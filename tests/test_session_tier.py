@@ -14,8 +14,8 @@ from blocksstate import connection as connection_module
 from blocksstate import lifecycle
 from blocksstate.registry import get_app, get_engine
 from blocksstate.state.session import SessionConflict, SessionStore
-from tests.helpers_session import RawPage, blocksstate_settings, eventually, stored
-from tests.helpers_ws import PageClient, button, dependency, registered
+from blocksstate.testing import PageClient, button, dependency, eventually, registered
+from tests.helpers_session import RawPage, blocksstate_settings, stored
 
 pytest_plugins = ["tests.helpers_fixtures"]  # cache_alias, fresh_index, no_background_sweep
 
@@ -261,7 +261,8 @@ async def test_a_connected_session_keeps_pushing_its_end_back(cache_alias, no_ba
         client = PageClient(app)
         await client.open()
         started = time.time()
-        await asyncio.sleep(2.2)  # two heartbeats
+        # Waiting is the point: the keepalive beats as time passes (two beats in 2.2 s).
+        await asyncio.sleep(2.2)
         # Due three periods plus the grace after the last beat, not after the first.
         assert (await lifecycle.sweep(now=started + 3 + 30 + 0.5))["ended"] == 0
         await client.close()
@@ -469,6 +470,9 @@ async def test_a_resume_waits_for_an_event_running_on_another_connection_of_the_
         second = PageClient(app)
         await second.connect()
         resuming = asyncio.create_task(second.hello(resume=first.resume_token))
+        # Give the resume time to reach the session's lock, which the event holds: a resume
+        # waiting there sends nothing, so there is no frame to wait for instead. Released too
+        # early, the test still passes but no longer checks the wait.
         await asyncio.sleep(0.05)
         release.set()
         first_frames = await first.receive_until(
@@ -510,6 +514,7 @@ async def test_a_page_that_drops_mid_event_and_resumes_on_the_same_worker_keeps_
         second = PageClient(app)
         await second.connect()
         resuming = asyncio.create_task(second.hello(resume=first.resume_token))
+        # Time for the resume to reach the lock the event holds (no frame says so: see above).
         await asyncio.sleep(0.05)
         release.set()
         await asyncio.wait_for(resuming, 10)

@@ -10,8 +10,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 from blocksstate import startup
 from blocksstate.connection import Connection
+from blocksstate.testing import PageClient
 from tests.helpers_session import blocksstate_settings
-from tests.helpers_ws import page
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ async def test_the_freeze_runs_once_and_closed_pages_leave_nothing_behind(unfroz
 
     before = connections()
     for _ in range(3):
-        async with page("counter") as client:
+        async with PageClient("counter") as client:
             await client.click("Increment")
     assert connections() <= before
 

@@ -13,8 +13,8 @@ import pytest
 import blocksstate as gr
 from blocksstate.components.state import StateNotPicklable
 from blocksstate.state.session import Session, SessionStore
+from blocksstate.testing import PageClient, registered
 from tests.helpers_session import stored
-from tests.helpers_ws import PageClient, registered
 
 pytest_plugins = ["tests.helpers_fixtures"]  # cache_alias
 

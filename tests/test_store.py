@@ -16,8 +16,8 @@ from blocksstate.state.session import (
     read_resume_token,
     resume_token,
 )
+from blocksstate.testing import PageClient, button, dependency
 from tests.helpers_engine import Harness
-from tests.helpers_ws import PageClient, button, dependency
 
 GUIDES = Path(__file__).resolve().parent.parent / "demo_project" / "examples" / "guides"
 cart = script_module(GUIDES / "cart.py")

@@ -228,10 +228,6 @@ class Recorder:
             self._flushing = (loop, asyncio.Lock())
         return self._flushing[1]
 
-    def flush_sync(self) -> bool:
-        """Write everything noted so far from synchronous code (a command, process exit)."""
-        return self._executor.submit(self._write_or_keep, self._take()).result()
-
     def _take(self) -> Batch:
         with self._lock:
             batch = Batch(self._sessions, list(self._events))

@@ -1,7 +1,7 @@
 """What the browser tests use: server processes, a connection-cutting proxy, page helpers.
 
-``demo_server`` runs the demo project under daphne, as it is deployed
-(``DJANGO_DEBUG=0``, a migrated SQLite file). ``ScriptServer`` runs a guide
+``run_demo_site`` runs the demo project under daphne, as it is deployed
+(``DJANGO_DEBUG=0``, a migrated SQLite file). ``run_script_server`` runs a guide
 script the way its author would (``python cart.py``, ``python -m blocksstate``).
 ``TcpProxy`` sits between the browser and a server so a test can cut every
 connection on the wire, as a network drop does.
