@@ -102,7 +102,7 @@ class InlineExecutor:
 def what_if(inline_handlers: bool, no_lock: bool) -> None:
     import importlib
 
-    from blocksstate.state.session import SessionStore
+    from blocksstate.sessions.base import SessionStore
 
     if inline_handlers:
         inline = InlineExecutor()
@@ -147,8 +147,8 @@ def instrument() -> None:
             "  _detect_state_changes (pickle States)",
         ),
         ("blocksstate.components.state:State.dumps", "sync", "    State.dumps (each pickle)"),
-        ("blocksstate.state.session:SessionStore.locked", "cm", "SessionStore.locked"),
-        ("blocksstate.state.session:SessionStore.save", "async", "SessionStore.save"),
+        ("blocksstate.sessions.base:SessionStore.locked", "cm", "SessionStore.locked"),
+        ("blocksstate.sessions.base:SessionStore.save", "async", "SessionStore.save"),
         ("blocksstate.protocol:encode", "sync", "protocol.encode (each frame)"),
     ]
     for target, kind, label in stages:

@@ -7,7 +7,7 @@ Run by ``run.py`` (``BENCH_REDIS_URL`` set to its own redis-server), or by hand:
 
 Without ``BENCH_REDIS_URL`` it uses the embedded LocMemCache (and the sweep's
 per-process index). It looks for the package's sweep entry point
-(``blocksstate.lifecycle.sweep``, or ``sweep`` in a few other likely modules) and,
+(``blocksstate.sessions.sweep.sweep``, or ``sweep`` in a few other likely modules) and,
 when there is none, answers ``not_implemented``. Otherwise, for each total M:
 
 - ``M - ended`` connected sessions exist: their keys and their heartbeat entry in
@@ -36,6 +36,7 @@ import time
 from typing import Any
 
 SWEEP_CANDIDATES = [
+    ("blocksstate.sessions.sweep", "sweep"),
     ("blocksstate.lifecycle", "sweep"),
     ("blocksstate.state.sweep", "sweep"),
     ("blocksstate.state.session", "sweep"),
@@ -85,11 +86,8 @@ def build_app() -> Any:
 
 def add_live_sessions(blocks: Any, store: Any, count: int) -> list[str]:
     """Write ``count`` connected sessions (keys + heartbeat entry), in batches."""
-    from blocksstate import lifecycle
-    from blocksstate.state.expiry import RedisExpiryIndex, index_for
-    from blocksstate.state.session import Session
-
-    index = index_for()
+    from blocksstate.sessions import lifecycle
+    from blocksstate.sessions.base import Session
     ids: list[str] = []
     due = time.time() + 3600  # a heartbeat keeps a connected session's end in the future
     for start in range(0, count, BATCH):
@@ -102,19 +100,19 @@ def add_live_sessions(blocks: Any, store: Any, count: int) -> list[str]:
                 data[store.key(session.id, component_id)] = session.pickled[component_id]
         store.cache.set_many(data, 7200)
         members = {lifecycle.end_member(APP, s.id): due for s in sessions}
-        if isinstance(index, RedisExpiryIndex):
-            index.client.zadd(index.key, members)
+        if hasattr(store, "redis"):  # a sorted set: one ZADD per batch
+            store.redis().zadd(store.index_key, members)
         else:
             for member, when in members.items():
-                index.schedule(member, when)
+                store.expiry_heap.schedule(member, when)
         ids.extend(s.id for s in sessions)
     return ids
 
 
 async def end_sessions(blocks: Any, store: Any, count: int) -> list[str]:
-    from blocksstate import lifecycle
     from blocksstate.registry import get_engine
-    from blocksstate.state.session import Session
+    from blocksstate.sessions import lifecycle
+    from blocksstate.sessions.base import Session
 
     engine = get_engine(APP)
     ids = []
@@ -129,8 +127,6 @@ async def end_sessions(blocks: Any, store: Any, count: int) -> list[str]:
 async def measure(
     fn: Any, blocks: Any, store: Any, live_ids: list[str], ended: int
 ) -> dict[str, Any]:
-    from blocksstate.state.expiry import index_for
-
     started = time.perf_counter()
     ended_ids = await end_sessions(blocks, store, ended)
     end_seconds = time.perf_counter() - started
@@ -142,7 +138,7 @@ async def measure(
     sample = live_ids[:: max(1, len(live_ids) // 500)]
     live_left = sum(1 for sid in sample if store.cache.get(store.key(sid, "meta")) is not None)
     expired = result.get("expired") if isinstance(result, dict) else None
-    index_size = len(index_for())
+    index_size = store.index_size()
     ok = (
         ended_left == 0
         and live_left == len(sample)
@@ -164,10 +160,10 @@ async def measure(
 
 
 async def run_all(fn: Any, totals: list[int], ended: int, runs: int) -> list[dict[str, Any]]:
-    from blocksstate.state.session import SessionStore
+    from blocksstate.sessions.backends import get_store
 
     blocks = build_app()
-    store = SessionStore()
+    store = get_store()
     store.cache.clear()  # the benchmark's own cache: nothing else lives there
     live_ids: list[str] = []
     rows = []

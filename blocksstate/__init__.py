@@ -26,12 +26,12 @@ from .components import (
     Textbox,
     Timer,
 )
+from .components.state import GlobalState
 from .events import on
 from .feedback import Error, Info, Progress, Warning
 from .interface import Interface
 from .registry import register
 from .request import Request
-from .state.shared import GlobalState
 from .updates import skip, update
 
 __version__ = "0.1.0"

@@ -11,6 +11,9 @@ from django.dispatch import receiver
 DEFAULTS: dict[str, Any] = {
     # Django cache alias that holds session state (use Redis for several workers).
     "CACHE_ALIAS": "default",
+    # Dotted path of the session store class; None picks the one that fits CACHE_ALIAS
+    # (blocksstate.sessions.backends: locmem, cache, redis).
+    "SESSION_STORE": None,
     # Prefix of every cache key blocksstate writes.
     "KEY_PREFIX": "blocksstate",
     # Seconds a dropped connection may take to resume before the session ends.

@@ -27,21 +27,17 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import activity, lifecycle, protocol
+from . import activity, protocol
 from .components.schema import check_json_safe
 from .conf import setting
 from .engine import InvalidInput, UnknownDependency, note_shown
 from .registry import get_engine
 from .request import Request
-from .state.session import (
-    ResumeRefused,
-    Session,
-    SessionBusy,
-    SessionConflict,
-    SessionStore,
-    read_resume_token,
-    resume_token,
-)
+from .sessions import lifecycle
+from .sessions.backends import get_store
+from .sessions.base import Session, SessionBusy, SessionConflict, Superseded
+from .sessions.resume import resume_token
+from .sessions.sweep import sweeper
 
 logger = logging.getLogger("blocksstate")
 
@@ -52,10 +48,6 @@ RESYNC_FAILED_NOTICE = (
     "Your session could not be restored (it holds a value this page cannot show); "
     "a new one was started."
 )
-
-# Sessions whose connection dropped, waiting out the resume grace period in this process.
-_ending: dict[str, asyncio.Task[None]] = {}
-
 
 Publish = Callable[[int], Awaitable[None]]
 Subscribe = Callable[[str], Awaitable[None]]
@@ -73,14 +65,14 @@ class GlobalChanged:
 
 @dataclass(frozen=True)
 class EndRequested:
-    """Queue item: an administrator disconnected this session (see ``control``)."""
+    """Queue item: an administrator disconnected this session (see ``sessions.actions``)."""
 
     reason: str
 
 
 @dataclass(frozen=True)
 class StateCleared:
-    """Queue item: an administrator reset this session's State in the store (see ``control``)."""
+    """Queue item: an administrator reset this session's State in the store (see ``sessions.actions``)."""
 
 
 @dataclass(frozen=True)
@@ -89,10 +81,6 @@ class TokenReceived:
 
 
 Item = protocol.Frame | GlobalChanged | EndRequested | StateCleared | TokenReceived
-
-
-class Superseded(Exception):
-    """Another connection resumed this connection's session since: this one lets go of it."""
 
 
 class Connection:
@@ -123,7 +111,7 @@ class Connection:
         self._detach_previous = detach
         self.engine = get_engine(app)
         self.blocks = self.engine.blocks
-        self.store = SessionStore()
+        self.store = get_store()
         self.scope = scope or {}
         self._send = send
         self.session: Session | None = None
@@ -137,8 +125,7 @@ class Connection:
         # Set when the page reads, while a send waits for it to (see _wait_until_read).
         self._read_progress: asyncio.Event | None = None
         self._worker: asyncio.Task[None] | None = None
-        # The keepalive: a timer between beats, a task during one.
-        self._keepalive: asyncio.TimerHandle | asyncio.Task[None] | None = None
+        self._keepalive: lifecycle.Keepalive | None = None
         # When the page last sent a frame, and the timer that notices its silence (armed
         # by its first ping: a client that never pings is left to the transport's own).
         self.last_seen = time.monotonic()
@@ -187,8 +174,8 @@ class Connection:
         session = self.session
         if session is not None:
             deadline = last_sign + setting("RESUME_GRACE")
-            _ending[session.id] = asyncio.create_task(
-                self._end_after_grace(session, self._worker, deadline)
+            lifecycle.grace_timers.start(
+                self.engine, self.store, session, deadline, self._worker, lambda: self.session
             )
 
     def _stop_serving(self) -> None:
@@ -248,9 +235,7 @@ class Connection:
         if session is None:
             return
         async with self._current(session) as session:
-            if session.proven_epoch < session.epoch:
-                session.proven_epoch = session.epoch
-                session.meta_dirty = True
+            session.prove_token()
 
     # -- frames ----------------------------------------------------------------------------
 
@@ -457,7 +442,8 @@ class Connection:
         except SessionConflict as exc:
             # Another worker wrote meanwhile: drop this event's changes, keep theirs, and
             # show theirs where the page was shown this event's.
-            stored = await self._reload(session)
+            stored = await self.store.reload(self.blocks, session)
+            self.session = stored
             if shown:
                 await self.send(
                     protocol.update(None, None, self.engine.kept_updates(stored, shown))
@@ -510,22 +496,10 @@ class Connection:
     async def _current(self, session: Session) -> AsyncIterator[Session]:
         """Hold the session's lock and yield it up to date (reloaded if another worker wrote
         it); save what changed before letting go."""
-        async with self.store.locked(session.id) as version:
-            if version != session.version:
-                session = await self._reload(session)
-            yield session
-            await self.store.save(session, self._timeout)
-
-    async def _reload(self, session: Session) -> Session:
-        """Take the stored session, written by another worker, in place of ours."""
-        stored = await self.store.load(self.blocks, session.id)
-        if stored is None:
-            return session
-        if stored.epoch != session.epoch:
-            raise Superseded(session.id)
-        stored.request = session.request
-        self.session = stored
-        return stored
+        async with self.store.transaction(self.blocks, session, self._timeout) as current:
+            assert current is not None  # given a session, never None
+            self.session = current
+            yield current
 
     # -- session lifecycle -------------------------------------------------------------------
 
@@ -550,7 +524,9 @@ class Connection:
         user_id = self._user_id()
         session, notice = None, None
         if hello.resume:
-            session, notice = await self._resume(hello.resume, user_id, resume_lock)
+            session, notice = await lifecycle.resume(
+                self.store, self.blocks, hello.resume, user_id, resume_lock
+            )
         if session is not None and not self._can_show(session):
             # Left to the sweep, which ends it once its heartbeats stop.
             session, notice = None, RESYNC_FAILED_NOTICE
@@ -575,7 +551,9 @@ class Connection:
         if resumed and self._detach_previous is not None:
             try:
                 await self._detach_previous(session.id, session.epoch)
-            except Exception:  # the previous connection is fenced off anyway (``_reload``)
+            except (
+                Exception
+            ):  # the previous connection is fenced off anyway (``SessionStore.reload``)
                 logger.warning("Could not detach the previous page of a session", exc_info=True)
         await self.send(protocol.session_frame(session.id, resume_token(session), resumed, notice))
         if session.browser_tokens:
@@ -592,8 +570,11 @@ class Connection:
             await self.engine.run_load(session, self.send)
             await self.store.save(session, self._timeout)
             await self._publish_globals(session)
-        self._keepalive = asyncio.create_task(self._beat(first=True))
-        lifecycle.ensure_sweeper()
+        self._keepalive = lifecycle.Keepalive(
+            self.engine, self.store, lambda: self.session, self._current, self._superseded
+        )
+        self._keepalive.start()
+        sweeper.ensure_running()
 
     async def _prepare(self, session: Session) -> bool:
         """Do what can fail before the page hears of its session: join its group, store it.
@@ -630,108 +611,18 @@ class Connection:
             return False
         return True
 
-    async def _resume(
-        self, token: str, user_id: str | None, resume_lock: contextlib.AsyncExitStack
-    ) -> tuple[Session | None, str | None]:
-        try:
-            session_id, epoch = read_resume_token(token, self.blocks.name or "", user_id)
-        except ResumeRefused as exc:
-            return None, f"Could not resume your session ({exc}); a new one was started."
-        # Wait for an event the dropped connection may still be running (here or on another
-        # worker), and keep other connections of the session out until it is taken over.
-        try:
-            await resume_lock.enter_async_context(self.store.locked(session_id))
-        except SessionBusy:
-            return None, "Your session is busy elsewhere; a new one was started."
-        session = await self.store.load(self.blocks, session_id)
-        if session is None or session.ended:
-            return None, "Your session had ended; a new one was started."
-        if not session.proven_epoch <= epoch <= session.epoch:
-            return (
-                None,
-                "Could not resume your session (its resume token was already used); a new one was started.",
-            )
-        pending = _ending.pop(session_id, None)
-        if pending is not None:
-            pending.cancel()
-        session.proven_epoch = epoch  # whoever resumes with it holds it: older ones are void
-        session.epoch += 1
-        session.meta_dirty = True
-        return session, None
-
-    # -- keepalive ---------------------------------------------------------------------------
-
-    def _keepalive_period(self) -> float:
-        period = max(1.0, min(60.0, lifecycle.keep_time(self.engine) / 4))
-        ttls = [s.time_to_live for s in self.engine.tracker.ttl_states]
-        if ttls:
-            period = max(0.05, min(period, min(ttls) / 2))  # type: ignore[type-var]
-        return period
-
-    async def _beat(self, first: bool = False) -> None:
-        """While connected: keep the keys from expiring, expire timed-out values, beat the heart.
-
-        One beat per period, each a short task started by a timer (an idle page holds a
-        timer, not a sleeping task). A beat that fails is logged; the next one still comes.
-        """
-        period = self._keepalive_period()
-        session = self.session
-        if session is None:
-            return
-        try:
-            if not first:
-                await self.store.touch(self.blocks, session, self._timeout)
-                if self.engine.tracker.ttl_states:
-                    async with self._current(session) as session:
-                        await self.engine.expire_values(session)
-            await lifecycle.heartbeat(self.engine, session, period)
-            activity.session_seen(session)
-        except Superseded:
-            self._keepalive = None  # this very task: not to be cancelled while it closes
-            await self._let_go(protocol.CLOSE_CONTINUED_ELSEWHERE)
-            return
-        except Exception:
-            logger.exception("Keepalive of session %s failed; retrying in %g s", session.id, period)
-        if self.open and self.session is not None:
-            self._keepalive = asyncio.get_running_loop().call_later(period, self._next_beat)
-
-    def _next_beat(self) -> None:
-        self._keepalive = asyncio.create_task(self._beat())
+    async def _superseded(self) -> None:
+        """Another connection resumed the session: let go of it (the keepalive found out)."""
+        self._keepalive = None
+        await self._let_go(protocol.CLOSE_CONTINUED_ELSEWHERE)
 
     def _stop_keepalive(self) -> None:
         if self._keepalive is not None:
-            self._keepalive.cancel()
+            self._keepalive.stop()
             self._keepalive = None
         if self._watchdog is not None:
             self._watchdog.cancel()
             self._watchdog = None
-
-    async def _end_after_grace(
-        self, session: Session, worker: asyncio.Task[None] | None, deadline: float
-    ) -> None:
-        try:
-            # Shielded: a resume cancels this timer, never the event the connection was running.
-            if worker is not None:
-                await asyncio.shield(worker)
-            session = self.session or session  # the event may have reloaded it
-            await asyncio.sleep(max(0.0, deadline - time.monotonic()))
-            meta = await self.store.read_meta(session.id)
-            if meta and meta.get("epoch") == session.epoch and not meta.get("ended"):
-                # Once begun, an end runs to completion; it checks the epoch again under the lock.
-                await asyncio.shield(
-                    lifecycle.end_session(
-                        self.engine,
-                        self.store,
-                        session,
-                        epoch=session.epoch,
-                        reason="connection lost",
-                    )
-                )
-        except asyncio.CancelledError:
-            pass
-        finally:
-            if _ending.get(session.id) is asyncio.current_task():
-                del _ending[session.id]
 
     async def _end(self, session: Session) -> None:
         """End a session once (across workers): unload listeners, then expiry after ``age``."""

@@ -12,8 +12,8 @@ from django.http.request import split_domain_port, validate_host
 
 from . import protocol
 from .connection import Connection
-from .control import DISCONNECT_REASON, detach_previous, session_group
 from .registry import AppNotFound, get_engine
+from .sessions.actions import DISCONNECT_REASON, detach_previous, session_group
 
 logger = logging.getLogger("blocksstate")
 

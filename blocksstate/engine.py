@@ -29,19 +29,18 @@ from typing import TYPE_CHECKING, Any
 from . import concurrency, handlers, protocol
 from .components.base import Component, normalize_choices
 from .components.schema import InvalidValue
-from .components.state import State, StateNotPicklable
+from .components.state import GlobalStateError, State, StateNotPicklable
 from .conf import setting, show_errors
 from .events import Dependency
 from .feedback import Error, Feedback, current_feedback
 from .request import Request
 from .state.browser import TokenTooLarge
-from .state.shared import GlobalStateError
 from .state.tracking import StateTooLarge, StateTracker
 from .updates import BadResult, Update, split_result
 
 if TYPE_CHECKING:
     from .blocks import Blocks
-    from .state.session import Session
+    from .sessions.base import Session
 
 logger = logging.getLogger("blocksstate")
 
@@ -177,9 +176,7 @@ class Engine:
     def apply_page_values(self, session: Session, checked: Mapping[int, Any]) -> None:
         """Store validated page values in the session (the browser's edits)."""
         for component_id, value in checked.items():
-            if session.values.get(component_id) != value:
-                session.values[component_id] = value
-                session.dirty.add(component_id)
+            session.set_value(component_id, value)
 
     async def run_load(self, session: Session, send: Send) -> None:
         """Run the app's ``load`` listeners for a new session."""
@@ -368,16 +365,15 @@ class Engine:
         frame: dict[str, Any] = {}
         for component, value, props in staged:
             if props:
-                session.props.setdefault(component.id, {}).update(props)
-                session.meta_dirty = True
+                session.set_props(component.id, props)
             if value is not _KEEP:
                 if component.shared:
                     shared_out[component.id] = value
                     continue
-                if not isinstance(component, State) and session.values.get(component.id) != value:
+                if isinstance(component, State):
+                    session.values[component.id] = value  # stored once its change is detected
+                elif session.set_value(component.id, value):
                     changed.add(component.id)
-                    session.dirty.add(component.id)
-                session.values[component.id] = value
             if component.server_only:
                 continue
             entry = page_props(component, props)

@@ -112,3 +112,38 @@ def redis_cache(redis_server):
     cache = caches["redis"]
     cache.clear()
     return cache
+
+
+STORES = {
+    "locmem": ("blocksstate.sessions.backends.locmem.SessionStore", "default"),
+    "cache": ("blocksstate.sessions.backends.cache.SessionStore", "default"),
+    "redis": ("blocksstate.sessions.backends.redis.SessionStore", "redis"),
+    "redis-without-scripts": ("blocksstate.sessions.backends.redis.RedisIndexStore", "redis"),
+}
+
+
+@pytest.fixture(
+    params=[
+        "locmem",
+        "cache",
+        pytest.param("redis", marks=pytest.mark.redis),
+        pytest.param("redis-without-scripts", marks=pytest.mark.redis),
+    ]
+)
+def store(request, settings):
+    """Each session store backend, chosen by ``SESSION_STORE`` as a site would: in-process,
+    any Django cache (here a LocMemCache), django-redis with and without its scripts."""
+    from django.core.cache import caches
+
+    from blocksstate.sessions.backends import get_store
+    from blocksstate.sessions.backends.cache import forget_expiry_heaps
+
+    path, alias = STORES[request.param]
+    if alias == "redis":
+        request.getfixturevalue("redis_cache")
+    else:
+        caches[alias].clear()
+    forget_expiry_heaps()
+    settings.BLOCKSSTATE = {"CACHE_ALIAS": alias, "SESSION_STORE": path}
+    yield get_store()
+    forget_expiry_heaps()

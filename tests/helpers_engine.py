@@ -9,7 +9,7 @@ from blocksstate.blocks import Blocks
 from blocksstate.components.base import Component
 from blocksstate.engine import Engine
 from blocksstate.events import Dependency
-from blocksstate.state.session import Session
+from blocksstate.sessions.base import Session
 
 
 class EngineRun:

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import pytest
 
-from blocksstate import lifecycle
-from blocksstate.state import expiry
+from blocksstate.sessions.backends.cache import forget_expiry_heaps
+from blocksstate.sessions.sweep import sweeper
 
 
 @pytest.fixture
-def fresh_index(monkeypatch):
+def fresh_index():
     """Give this test its own process-local expiry indexes (the Redis one is emptied with its db)."""
-    monkeypatch.setattr(expiry, "_local_indexes", {})
+    forget_expiry_heaps()
+    yield
+    forget_expiry_heaps()
 
 
 @pytest.fixture
-def no_background_sweep(monkeypatch):
-    """Keep the process's periodic sweeper off: the test drives ``lifecycle.sweep(now=...)`` itself."""
-    monkeypatch.setattr(lifecycle, "ensure_sweeper", lambda: None)
+def no_background_sweep():
+    """Keep the process's periodic sweeper off: the test drives ``sweep(now=...)`` itself."""
+    with sweeper.paused():
+        yield
 
 
 @pytest.fixture(params=["locmem", pytest.param("redis", marks=pytest.mark.redis)])

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from blocksstate.connection import Connection
-from blocksstate.state.session import SessionStore
+from blocksstate.sessions.backends import get_store
 from blocksstate.testing import eventually
 
 
@@ -19,7 +19,7 @@ def blocksstate_settings(settings, **values: Any) -> None:
 
 async def stored(blocks, session_id: str):
     """The session as the shared store has it now (None if unknown, expired or deleted)."""
-    return await SessionStore().load(blocks, session_id)
+    return await get_store().load(blocks, session_id)
 
 
 # -- a page driving a Connection directly (no socket): for scopes and simulated worker deaths ------
@@ -65,7 +65,8 @@ class RawPage:
 
     def die(self) -> None:
         """The worker process dies: its tasks stop, and nobody calls ``disconnect``."""
-        for task in (self.connection._worker, self.connection._keepalive):
-            if task is not None:
-                task.cancel()
+        if self.connection._worker is not None:
+            self.connection._worker.cancel()
+        if self.connection._keepalive is not None:
+            self.connection._keepalive.stop()
         self.connection.open = False

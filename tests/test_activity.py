@@ -18,12 +18,13 @@ from django.core.management import call_command
 from django.db import OperationalError
 
 import blocksstate as gr
-from blocksstate import activity, lifecycle
+from blocksstate import activity
 from blocksstate.activity import describe_dependency, purge, recorder
 from blocksstate.activity import recording as recording_module
 from blocksstate.activity.describe import browser_hash
 from blocksstate.models import EventLog, LiveSession
-from blocksstate.state.session import Session
+from blocksstate.sessions.base import Session
+from blocksstate.sessions.sweep import Sweeper
 from blocksstate.testing import PageClient, button, dependency, eventually, registered
 from tests.helpers_activity import (
     cart_app,
@@ -393,15 +394,11 @@ async def test_the_sweep_loop_runs_the_retention(monkeypatch):
     async def purge_if_due():
         ran.set()
 
-    async def sweep():
-        return {}
-
     monkeypatch.setattr(activity, "purge_if_due", purge_if_due)
-    monkeypatch.setattr(lifecycle, "sweep", sweep)
     with gr.Blocks(delete_cache=(0.01, 1)) as quick:
         gr.Number()
     with registered(quick):
-        task = asyncio.ensure_future(lifecycle._sweep_forever())
+        task = asyncio.ensure_future(Sweeper().run_forever())
         try:
             await asyncio.wait_for(ran.wait(), 10)
         finally:

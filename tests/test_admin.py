@@ -17,7 +17,8 @@ import blocksstate as gr
 from blocksstate.activity import recorder
 from blocksstate.admin.values import preview
 from blocksstate.models import EventLog, LiveSession
-from blocksstate.state.session import Session, SessionStore
+from blocksstate.sessions.backends import get_store
+from blocksstate.sessions.base import Session
 from blocksstate.testing import TIMEOUT, PageClient, eventually, registered
 from tests.helpers_activity import cart_app, closing_connections, recording_on, rows
 from tests.helpers_session import stored
@@ -179,10 +180,8 @@ def stored_cart():
     with registered(demo) as app:
         session = Session.new(demo)
         cart_state = next(c for c in demo.components.values() if isinstance(c, gr.State))
-        session.values[cart_state.id] = ["Milk", "Water"]
-        session.pickled[cart_state.id] = cart_state.dumps(["Milk", "Water"])
-        session.dirty.add(cart_state.id)
-        async_to_sync(SessionStore().save)(session, 600)
+        session.set_state(cart_state.id, ["Milk", "Water"], cart_state.dumps(["Milk", "Water"]))
+        async_to_sync(get_store().save)(session, 600)
         yield app, session, cart_state
 
 

@@ -14,7 +14,7 @@ import blocksstate as gr
 import blocksstate.routing
 from blocksstate.registry import get_app
 from blocksstate.scripts import script_module
-from blocksstate.state.session import SessionStore
+from blocksstate.sessions.backends import get_store
 from blocksstate.testing import PageClient, component, dependency, eventually, registered
 from tests.helpers_session import blocksstate_settings
 
@@ -26,7 +26,7 @@ conditional = script_module(GUIDES / "conditional.py")
 
 
 async def stored_state(client: PageClient, state) -> object:
-    session = await SessionStore().load(client.blocks, client.session_id)
+    session = await get_store().load(client.blocks, client.session_id)
     return session.values[state.id]
 
 
@@ -503,10 +503,9 @@ async def test_a_conflict_on_save_puts_the_page_back_to_what_the_store_keeps():
 
     async def overtaken(session_id):
         if session_id:
-            store = SessionStore()
+            store = get_store()
             theirs = await store.load(get_app(app), session_id)
-            theirs.values[said.id] = "theirs"
-            theirs.dirty.add(said.id)
+            theirs.set_value(said.id, "theirs")
             await store.save(theirs, 60)
         return "mine"
 
@@ -644,7 +643,7 @@ async def test_a_resume_detaches_the_page_connected_before(cache_alias):
     assert code == 4409
     await second.click("Increment")
     assert second.value("Current Count") == "Count: 2"
-    meta = await SessionStore().read_meta(second.session_id)
+    meta = await get_store().read_meta(second.session_id)
     assert not meta["ended"]
     await second.close()
 
@@ -677,5 +676,5 @@ async def test_a_pinging_page_keeps_its_session_and_a_silent_one_ends_after_the_
 
         assert code == 4001
         await eventually(lambda: unloads == [client.session_id], what="unload after the grace")
-        meta = await SessionStore().read_meta(client.session_id)
+        meta = await get_store().read_meta(client.session_id)
         assert meta["ended"]

@@ -4,17 +4,17 @@ delete callbacks, and a sweep that touches only what is due (LocMem and real Red
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 
 import pytest
 from django.core.cache import caches
 
 import blocksstate as gr
-from blocksstate import lifecycle
 from blocksstate.registry import get_engine
-from blocksstate.state.expiry import LocalExpiryIndex, RedisExpiryIndex, index_for
-from blocksstate.state.session import Session, SessionStore
+from blocksstate.sessions import lifecycle
+from blocksstate.sessions.backends import get_store
+from blocksstate.sessions.base import Session
+from blocksstate.sessions.sweep import sweep
 from blocksstate.testing import PageClient, dependency, eventually, registered
 from tests.helpers_engine import Harness
 from tests.helpers_session import blocksstate_settings, stored
@@ -58,7 +58,7 @@ def three_states_app(deleted, delete_cache=(3600, 100)):
 def session_keys(alias: str, session_id: str) -> list[str]:
     """The session's keys still present in the cache."""
     cache = caches[alias]
-    store = SessionStore(cache_alias=alias)
+    store = get_store(alias)
     candidates = [
         store.key(session_id, part) for part in ("meta", "version", "ended", *range(1, 12))
     ]
@@ -108,13 +108,13 @@ async def test_values_are_deleted_age_after_the_end_and_every_delete_callback_fi
         ended_at = time.time()
 
         # Ended, but kept `age` seconds: a sweep before that deletes nothing.
-        counts = await lifecycle.sweep(now=ended_at + 50)
+        counts = await sweep(now=ended_at + 50)
         assert counts["expired"] == 0
         kept = await stored(demo, session_id)
         assert kept is not None and kept.ended and kept.values[written.id] == ["x", "x"]
         assert deleted == []
 
-        counts = await lifecycle.sweep(now=ended_at + 100 + 1)
+        counts = await sweep(now=ended_at + 100 + 1)
 
         assert counts["expired"] == 1
         assert await stored(demo, session_id) is None
@@ -126,7 +126,7 @@ async def test_values_are_deleted_age_after_the_end_and_every_delete_callback_fi
             ("written", ["x", "x"]),
         ]
         # Nothing is left to do for that session.
-        assert (await lifecycle.sweep(now=ended_at + 10_000))["expired"] == 0
+        assert (await sweep(now=ended_at + 10_000))["expired"] == 0
         assert len(deleted) == 3
 
 
@@ -141,7 +141,7 @@ async def test_a_state_never_touched_by_any_event_still_gets_its_delete_callback
         client = PageClient(app)
         await client.open()
         await client.close()
-        await lifecycle.sweep(now=time.time() + 11)
+        await sweep(now=time.time() + 11)
 
     assert deleted == [{"k": 1}]
 
@@ -180,7 +180,7 @@ async def test_a_delete_callback_that_raises_does_not_stop_the_others(
         await client.open()
         session_id = client.session_id
         await client.close()
-        await lifecycle.sweep(now=time.time() + 6)
+        await sweep(now=time.time() + 6)
 
     assert deleted == [2]
     assert await stored(demo, session_id) is None
@@ -281,29 +281,25 @@ async def test_the_sweep_handles_only_due_entries(cache_alias, no_background_swe
     deleted = []
     demo, count = counter_app(delete_cache=(3600, 60), deleted=deleted)
     with registered(demo) as app:
-        store = SessionStore()
-        index = index_for()
+        store = get_store()
         now = time.time()
         due_ids = []
         for n in range(10):
             session = Session.new(demo)
-            session.values[count.id] = n
-            session.pickled[count.id] = count.dumps(n)
-            session.dirty.add(count.id)
+            session.set_state(count.id, n, count.dumps(n))
             await store.save(session, 3600)
             due_ids.append(session.id)
-            index.schedule(lifecycle.expire_member(app, session.id), now - 1 - n)
+            await store.schedule(lifecycle.expire_member(app, session.id), now - 1 - n)
         for n in range(1000):
-            index.schedule(lifecycle.expire_member(app, f"later-{n}"), now + 10 + n)
+            await store.schedule(lifecycle.expire_member(app, f"later-{n}"), now + 10 + n)
 
-        counts = await lifecycle.sweep(now=now)
+        counts = await sweep(now=now)
 
         assert counts == {"ended": 0, "expired": 10, "skipped": 0}
         assert sorted(deleted) == list(range(10))
-        assert len(index) == 1000
         for session_id in due_ids:
             assert await stored(demo, session_id) is None
-        assert index.pop_due(now + 10 + 999, 5000) == [
+        assert await store.pop_due(now + 10 + 999, 5000) == [
             lifecycle.expire_member(app, f"later-{n}") for n in range(1000)
         ]
 
@@ -311,16 +307,15 @@ async def test_the_sweep_handles_only_due_entries(cache_alias, no_background_swe
 async def test_the_sweep_stops_at_its_limit_and_the_rest_waits(cache_alias, no_background_sweep):
     demo, count = counter_app(delete_cache=(3600, 60))
     with registered(demo) as app:
-        index = index_for()
+        store = get_store()
         now = time.time()
         for n in range(25):
-            index.schedule(lifecycle.expire_member(app, f"s{n}"), now - 100 + n)
+            await store.schedule(lifecycle.expire_member(app, f"s{n}"), now - 100 + n)
 
-        first = await lifecycle.sweep(now=now, limit=10)
-        assert first["expired"] == 10 and len(index) == 15
-        await lifecycle.sweep(now=now, limit=10)
-        await lifecycle.sweep(now=now, limit=10)
-        assert len(index) == 0
+        assert (await sweep(now=now, limit=10))["expired"] == 10
+        assert (await sweep(now=now, limit=10))["expired"] == 10
+        assert (await sweep(now=now, limit=10))["expired"] == 5
+        assert await store.pop_due(now, 100) == []
 
 
 async def test_the_sweep_never_clears_or_scans_the_cache(
@@ -346,7 +341,7 @@ async def test_the_sweep_never_clears_or_scans_the_cache(
         await live.click("Add")
         await ended.close()
 
-        counts = await lifecycle.sweep(now=time.time() + 6)
+        counts = await sweep(now=time.time() + 6)
 
         assert counts["expired"] == 1
         assert cache.get("someone-else:key") == "theirs"
@@ -359,112 +354,22 @@ async def test_the_sweep_never_clears_or_scans_the_cache(
 
 
 async def test_an_entry_of_an_app_no_longer_registered_is_skipped(cache_alias, no_background_sweep):
-    index = index_for()
-    index.schedule(lifecycle.expire_member("gone-app", "abc"), time.time() - 1)
+    store = get_store()
+    await store.schedule(lifecycle.expire_member("gone-app", "abc"), time.time() - 1)
 
-    counts = await lifecycle.sweep(now=time.time())
+    counts = await sweep(now=time.time())
 
     assert counts == {"ended": 0, "expired": 0, "skipped": 1}
-    assert len(index) == 0
+    assert await store.pop_due(time.time(), 100) == []
 
 
-# -- the index itself -----------------------------------------------------------------------------------
-
-
-@pytest.fixture(params=["local", pytest.param("redis", marks=pytest.mark.redis)])
-def index(request):
-    if request.param == "local":
-        return LocalExpiryIndex()
-    request.getfixturevalue("redis_cache")
-    from django_redis import get_redis_connection
-
-    client = get_redis_connection("redis")
-    client.delete("test:expiry")
-    return RedisExpiryIndex(client, "test:expiry")
-
-
-def test_index_pops_due_members_in_due_order(index):
-    index.schedule("c", 30.0)
-    index.schedule("a", 10.0)
-    index.schedule("b", 20.0)
-    index.schedule("later", 100.0)
-
-    assert index.pop_due(5.0, 10) == []
-    assert index.pop_due(30.0, 10) == ["a", "b", "c"]
-    assert len(index) == 1
-    assert index.pop_due(30.0, 10) == []
-    assert index.pop_due(1000.0, 10) == ["later"]
-    assert len(index) == 0
-
-
-def test_index_pop_respects_the_limit(index):
-    for n in range(20):
-        index.schedule(f"m{n:02}", float(n))
-
-    assert index.pop_due(100.0, 7) == [f"m{n:02}" for n in range(7)]
-    assert index.pop_due(100.0, 7) == [f"m{n:02}" for n in range(7, 14)]
-    assert len(index) == 6
-
-
-def test_index_reschedule_moves_a_member_later_or_earlier(index):
-    index.schedule("heartbeat", 10.0)
-    index.schedule("heartbeat", 50.0)  # pushed back: not due at 20
-    index.schedule("early", 40.0)
-    index.schedule("early", 5.0)  # brought forward
-
-    assert len(index) == 2
-    assert index.pop_due(20.0, 10) == ["early"]
-    assert index.pop_due(45.0, 10) == []
-    assert index.pop_due(50.0, 10) == ["heartbeat"]
-    # Stale entries of rescheduled members never come back.
-    assert index.pop_due(1000.0, 10) == []
-    assert len(index) == 0
-
-
-def test_index_cancel_removes_a_member(index):
-    index.schedule("a", 1.0)
-    index.schedule("b", 2.0)
-    index.cancel("a")
-    index.cancel("never-scheduled")
-
-    assert len(index) == 1
-    assert index.pop_due(10.0, 10) == ["b"]
-    # Scheduled again after a cancel, it is due again.
-    index.schedule("a", 3.0)
-    assert index.pop_due(10.0, 10) == ["a"]
-
-
-def test_two_concurrent_poppers_never_get_the_same_member(index):
-    members = [f"m{n}" for n in range(3000)]
-    for n, member in enumerate(members):
-        index.schedule(member, float(n % 97))
-    got: list[list[str]] = [[], [], [], []]
-    start = threading.Barrier(len(got))
-
-    def pop(into):
-        start.wait()
-        while batch := index.pop_due(1000.0, 13):
-            into.extend(batch)
-            time.sleep(0.0005)  # let the other poppers in between batches
-
-    threads = [threading.Thread(target=pop, args=(into,)) for into in got]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-
-    everything = [m for into in got for m in into]
-    assert len(everything) == len(set(everything)) == len(members)
-    assert set(everything) == set(members)
-    assert sum(1 for into in got if into) >= 2  # they really ran side by side
+# -- Django's own Redis backend ---------------------------------------------------------------------------
 
 
 @pytest.mark.redis
-def test_django_builtin_redis_cache_shares_the_index_between_workers(
-    redis_cache, settings, monkeypatch
-):
+async def test_django_builtin_redis_cache_shares_the_index_between_workers(redis_cache, settings):
     """Django's own Redis backend supports an ordered index too: every worker must see it."""
-    from blocksstate.state import expiry
+    from blocksstate.sessions.backends.cache import forget_expiry_heaps
 
     settings.CACHES = {
         **settings.CACHES,
@@ -473,14 +378,10 @@ def test_django_builtin_redis_cache_shares_the_index_between_workers(
             "LOCATION": settings.CACHES["redis"]["LOCATION"],
         },
     }
-    worker_a = index_for("django-redis-builtin")
-    worker_a.schedule("end|app|session", 5.0)
-    monkeypatch.setattr(expiry, "_local_indexes", {})  # another process: nothing in its memory
+    await get_store("django-redis-builtin").schedule("end|app|session", 5.0)
+    forget_expiry_heaps()  # another process: nothing in its memory
 
-    worker_b = index_for("django-redis-builtin")
-
-    assert isinstance(worker_b, RedisExpiryIndex)
-    assert worker_b.pop_due(10.0, 10) == ["end|app|session"]
+    assert await get_store("django-redis-builtin").pop_due(10.0, 10) == ["end|app|session"]
 
 
 @pytest.mark.redis
@@ -509,7 +410,7 @@ async def test_a_session_lives_and_expires_in_djangos_builtin_redis_cache(
         assert second.value("Count") == 2
         await second.close()
 
-        assert (await lifecycle.sweep(now=time.time() + 11))["expired"] == 1
+        assert (await sweep(now=time.time() + 11))["expired"] == 1
 
         assert await stored(demo, first.session_id) is None
     assert deleted == [2]

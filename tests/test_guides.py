@@ -328,7 +328,7 @@ async def test_non_deepcopyable_instance_survives_a_resumed_drop():
 
 
 async def test_non_deepcopyable_instance_goes_when_a_dropped_page_does_not_come_back(settings):
-    from blocksstate.connection import _ending
+    from blocksstate.sessions.lifecycle import grace_timers
 
     settings.BLOCKSSTATE = {"RESUME_GRACE": 0}
     instances = module("non-deepcopyable").instances
@@ -338,7 +338,7 @@ async def test_non_deepcopyable_instance_goes_when_a_dropped_page_does_not_come_
     assert session_id in instances
 
     await client.drop()
-    ending = _ending.get(session_id)
+    ending = grace_timers.get(session_id)
     if ending is not None:  # else the grace period (0 s) is already over and unload has run
         await ending
 

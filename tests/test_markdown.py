@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString
 import blocksstate
 from blocksstate.markdown import render_markdown
 from blocksstate.templatetags.blocksstate import MODULES
-from tests.helpers_ws import page, registered
+from blocksstate.testing import PageClient, registered
 
 
 class ElementCollector(HTMLParser):
@@ -147,7 +147,7 @@ async def test_update_frames_carry_the_servers_html():
         show.click(lambda t: (t, [{"role": "user", "content": t}]), text, [shown, chat])
 
     with registered(demo) as app:
-        async with page(app) as client:
+        async with PageClient(app) as client:
             outcome = await client.click("Show", {text: TABLE_AND_IMAGE})
 
     assert outcome.updates[shown.id] == {

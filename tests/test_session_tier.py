@@ -10,10 +10,11 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, User
 
 import blocksstate as gr
-from blocksstate import connection as connection_module
-from blocksstate import lifecycle
 from blocksstate.registry import get_app, get_engine
-from blocksstate.state.session import SessionConflict, SessionStore
+from blocksstate.sessions import lifecycle
+from blocksstate.sessions.backends import get_store
+from blocksstate.sessions.base import Session, SessionBusy
+from blocksstate.sessions.sweep import sweep
 from blocksstate.testing import PageClient, button, dependency, eventually, registered
 from tests.helpers_session import RawPage, blocksstate_settings, stored
 
@@ -49,9 +50,7 @@ async def current_count(blocks, session_id):
 
 
 async def grace_task(session_id: str) -> asyncio.Task:
-    return await eventually(
-        lambda: connection_module._ending.get(session_id), what="the grace timer"
-    )
+    return await eventually(lambda: lifecycle.grace_timers.get(session_id), what="the grace timer")
 
 
 # -- unload: exactly once per ended session ---------------------------------------------------------------
@@ -68,7 +67,7 @@ async def test_unload_runs_once_when_the_page_closes(cache_alias, no_background_
 
         assert unloads == [client.session_id]
         # Nothing else ends it again: not the sweep, not the socket's own close.
-        await lifecycle.sweep(now=time.time() + FAR_FUTURE)
+        await sweep(now=time.time() + FAR_FUTURE)
     assert unloads == [client.session_id]
 
 
@@ -86,7 +85,7 @@ async def test_unload_runs_once_when_a_dropped_connection_is_not_resumed_in_time
         assert unloads == []  # not at once: the page may come back
 
         await eventually(lambda: unloads, what="unload after the grace period")
-        await lifecycle.sweep(now=time.time() + FAR_FUTURE)
+        await sweep(now=time.time() + FAR_FUTURE)
         assert unloads == [client.session_id]
 
         late = PageClient(app)
@@ -119,7 +118,7 @@ async def test_a_connection_resumed_within_grace_does_not_unload(
         # The resume stopped the grace timer: nothing is left to end the session.
         await asyncio.wait_for(asyncio.gather(pending, return_exceptions=True), 5)
         assert unloads == []
-        assert (await lifecycle.sweep(now=time.time()))["ended"] == 0
+        assert (await sweep(now=time.time()))["ended"] == 0
 
         await second.click("Add")
         assert second.value("Count") == 2
@@ -140,7 +139,7 @@ async def test_a_resume_on_another_worker_within_grace_does_not_unload(
         await first.drop()
         # Hide the timer from the resume, as if the page came back on another worker.
         await grace_task(first.session_id)
-        timer = connection_module._ending.pop(first.session_id)
+        timer = lifecycle.grace_timers.forget(first.session_id)
 
         second = PageClient(app)
         await second.connect()
@@ -160,7 +159,7 @@ async def test_ending_a_session_twice_runs_unload_once(cache_alias, no_backgroun
         client = PageClient(app)
         await client.open()
         await client.drop()
-        engine, store = get_engine(app), SessionStore()
+        engine, store = get_engine(app), get_store()
         # Two workers, each with its own copy of the session, end it at the same moment.
         copies = [await store.load(demo, client.session_id) for _ in range(2)]
 
@@ -168,7 +167,7 @@ async def test_ending_a_session_twice_runs_unload_once(cache_alias, no_backgroun
 
         assert sorted(results) == [False, True]
         assert unloads == [client.session_id]
-        connection_module._ending.pop(client.session_id).cancel()
+        assert lifecycle.grace_timers.cancel(client.session_id)
 
 
 async def test_a_sweep_and_the_grace_timer_ending_the_same_session_unload_once(
@@ -184,7 +183,7 @@ async def test_a_sweep_and_the_grace_timer_ending_the_same_session_unload_once(
         timer = await grace_task(client.session_id)
 
         # The sweep comes first (as on a worker whose clock says the heartbeat is overdue)...
-        counts = await lifecycle.sweep(now=time.time() + FAR_FUTURE)
+        counts = await sweep(now=time.time() + FAR_FUTURE)
         assert counts["ended"] == 1
         # ...then the grace timer fires too.
         await asyncio.wait_for(timer, 5)
@@ -217,7 +216,7 @@ async def test_a_page_detached_by_a_resume_writes_nothing_and_the_end_comes_once
         assert unloads == [new.session_id]
         ended = await stored(demo, new.session_id)
         assert ended.ended and ended.values[count.id] == 2
-        assert (await lifecycle.sweep(now=time.time() + 61))["expired"] == 1
+        assert (await sweep(now=time.time() + 61))["expired"] == 1
         assert await stored(demo, new.session_id) is None
         await new.drop()
         await old.drop()
@@ -238,17 +237,17 @@ async def test_the_session_of_a_dead_worker_is_ended_by_a_later_sweep(
         session_id = page.session["session"]
         page.die()  # no disconnect, no grace timer: only the heartbeat entry remains
 
-        assert (await lifecycle.sweep(now=time.time()))["ended"] == 0  # the heartbeat is recent
+        assert (await sweep(now=time.time()))["ended"] == 0  # the heartbeat is recent
         assert unloads == []
 
-        counts = await lifecycle.sweep(now=time.time() + FAR_FUTURE)
+        counts = await sweep(now=time.time() + FAR_FUTURE)
 
         assert counts["ended"] == 1
         assert unloads == [session_id]
         ended = await stored(demo, session_id)
         assert ended.ended and ended.values[count.id] == 2  # kept `age` more seconds
         # Its values go `age` later, like any ended session's.
-        await lifecycle.sweep(now=time.time() + FAR_FUTURE + 61)
+        await sweep(now=time.time() + FAR_FUTURE + 61)
         assert await stored(demo, session_id) is None
     assert unloads == [session_id]
 
@@ -264,7 +263,7 @@ async def test_a_connected_session_keeps_pushing_its_end_back(cache_alias, no_ba
         # Waiting is the point: the keepalive beats as time passes (two beats in 2.2 s).
         await asyncio.sleep(2.2)
         # Due three periods plus the grace after the last beat, not after the first.
-        assert (await lifecycle.sweep(now=started + 3 + 30 + 0.5))["ended"] == 0
+        assert (await sweep(now=started + 3 + 30 + 0.5))["ended"] == 0
         await client.close()
     assert unloads == [client.session_id]
 
@@ -276,11 +275,11 @@ async def test_a_failed_heartbeat_is_logged_and_the_next_one_still_comes(
     real_heartbeat = lifecycle.heartbeat
     beats = []
 
-    async def flaky_heartbeat(engine, session, period):
+    async def flaky_heartbeat(store, session, period):
         beats.append(time.time())
         if len(beats) == 2:
             raise ConnectionError("cache unreachable")
-        await real_heartbeat(engine, session, period)
+        await real_heartbeat(store, session, period)
 
     monkeypatch.setattr(lifecycle, "heartbeat", flaky_heartbeat)
     unloads = []
@@ -291,7 +290,7 @@ async def test_a_failed_heartbeat_is_logged_and_the_next_one_still_comes(
         await eventually(lambda: len(beats) >= 3, what="a beat after the failed one", timeout=5)
         assert "Keepalive of session" in caplog.text and "cache unreachable" in caplog.text
         # The entry was pushed back by the beat after the failure.
-        assert (await lifecycle.sweep(now=beats[0] + 3 + 30 + 0.5))["ended"] == 0
+        assert (await sweep(now=beats[0] + 3 + 30 + 0.5))["ended"] == 0
         await client.close()
     assert unloads == [client.session_id]
 
@@ -538,13 +537,14 @@ async def test_each_change_is_stored_before_the_event_is_answered(cache_alias):
 
 async def test_a_connected_page_never_rereads_its_state_from_the_store(cache_alias, monkeypatch):
     loads = []
-    original = SessionStore.load
+    store_class = type(get_store())
+    original = store_class.load
 
     async def counting_load(self, blocks, session_id):
         loads.append(session_id)
         return await original(self, blocks, session_id)
 
-    monkeypatch.setattr(SessionStore, "load", counting_load)
+    monkeypatch.setattr(store_class, "load", counting_load)
     client = PageClient("counter")
     await client.open()
     for _ in range(10):
@@ -635,65 +635,12 @@ async def test_events_resent_after_a_resume_in_the_middle_of_a_burst_run_once(ca
     await second.close()
 
 
-async def test_a_stale_writer_gets_a_conflict_and_writes_nothing(cache_alias):
-    demo = get_app("counter")
-    state = next(c for c in demo.components.values() if isinstance(c, gr.State))
-    store = SessionStore()
-    from blocksstate.state.session import Session
-
-    session = Session.new(demo)
-    await store.save(session, 60)
-    current = await store.load(demo, session.id)
-    stale = await store.load(demo, session.id)
-
-    current.values[state.id] = 1
-    current.pickled[state.id] = state.dumps(1)
-    current.dirty.add(state.id)
-    await store.save(current, 60)
-
-    stale.values[state.id] = 99
-    stale.pickled[state.id] = state.dumps(99)
-    stale.dirty.add(state.id)
-    stale.meta_dirty = True
-    with pytest.raises(SessionConflict):
-        await store.save(stale, 60)
-
-    assert (await store.load(demo, session.id)).values[state.id] == 1
-    # The one that holds the current version goes on writing.
-    current.values[state.id] = 2
-    current.pickled[state.id] = state.dumps(2)
-    current.dirty.add(state.id)
-    async with store.locked(session.id) as version:
-        if version != current.version:
-            current = await store.load(demo, session.id)
-            current.values[state.id] = 2
-            current.pickled[state.id] = state.dumps(2)
-            current.dirty.add(state.id)
-        await store.save(current, 60)
-    assert (await store.load(demo, session.id)).values[state.id] == 2
-
-
-async def test_the_lock_is_held_by_one_worker_at_a_time(cache_alias, settings):
-    blocksstate_settings(settings, LOCK_WAIT=0.2)
-    from blocksstate.state.session import SessionBusy
-
-    store = SessionStore()
-    async with store.locked("some-session"):
-        with pytest.raises(SessionBusy):
-            async with store.locked("some-session"):
-                pass
-        async with store.locked("another-session"):
-            pass
-    async with store.locked("some-session"):
-        pass
-
-
 @pytest.mark.redis
 async def test_a_lock_that_expired_and_was_taken_by_another_worker_is_left_to_it(
     redis_cache, settings
 ):
     blocksstate_settings(settings, CACHE_ALIAS="redis")
-    store = SessionStore()
+    store = get_store()
     lock_key = store.key("some-session", "lock")
     async with store.locked("some-session"):
         redis_cache.delete(lock_key)  # as if it expired while a long event ran
@@ -703,51 +650,36 @@ async def test_a_lock_that_expired_and_was_taken_by_another_worker_is_left_to_it
 
 @pytest.mark.redis
 async def test_workers_with_and_without_the_redis_scripts_share_locks_and_values(
-    redis_cache, settings, monkeypatch
+    redis_cache, settings
 ):
     """A worker on django-redis uses Lua scripts; one on plain cache calls must interoperate."""
-    from blocksstate.state import redis_lock
-    from blocksstate.state.session import Session, SessionBusy
+    from blocksstate.sessions.backends.redis import RedisIndexStore, SessionStore
 
     blocksstate_settings(settings, CACHE_ALIAS="redis", LOCK_WAIT=0.2)
     demo = get_app("counter")
     state = next(c for c in demo.components.values() if isinstance(c, gr.State))
-    store = SessionStore()
-    assert redis_lock.for_cache(store.cache) is not None
+    store = get_store()
+    assert type(store) is SessionStore  # the automatic choice for django-redis
+    plain_store = RedisIndexStore("redis")  # the other worker: no scripts
     scripted = Session.new(demo)
-    scripted.values[state.id], scripted.pickled[state.id] = 1, state.dumps(1)
-    scripted.dirty.add(state.id)
+    scripted.set_state(state.id, 1, state.dumps(1))
     await store.save(scripted, 60)
     assert redis_cache.get(store.key(scripted.id, "version")) == 1
 
-    scripts = redis_lock.for_cache
-
-    def plain_cache_calls(on: bool) -> None:  # the other worker: no scripts
-        monkeypatch.setattr(redis_lock, "for_cache", (lambda cache: None) if on else scripts)
-
-    plain_cache_calls(True)
-    plain = await store.load(demo, scripted.id)
+    plain = await plain_store.load(demo, scripted.id)
     assert plain.values[state.id] == 1 and plain.version == 1
-    async with store.locked(scripted.id) as version:
+    async with plain_store.locked(scripted.id) as version:
         assert version == 1
-        plain_cache_calls(False)
         with pytest.raises(SessionBusy):  # the scripted worker finds the lock taken
             async with store.locked(scripted.id):
                 pass
-        plain_cache_calls(True)
-        plain.values[state.id], plain.pickled[state.id] = 2, state.dumps(2)
-        plain.dirty.add(state.id)
-        await store.save(plain, 60)
-    plain_cache_calls(False)
+        plain.set_state(state.id, 2, state.dumps(2))
+        await plain_store.save(plain, 60)
 
-    async with store.locked(scripted.id) as version:
-        assert version == 2 != scripted.version
-        scripted = await store.load(demo, scripted.id)
-        assert scripted.values[state.id] == 2
-        scripted.values[state.id], scripted.pickled[state.id] = 3, state.dumps(3)
-        scripted.dirty.add(state.id)
-        await store.save(scripted, 60)
-    assert (await store.load(demo, scripted.id)).values[state.id] == 3
+    async with store.transaction(demo, scripted, 60) as current:
+        assert current.values[state.id] == 2  # reloaded: the other worker wrote
+        current.set_state(state.id, 3, state.dumps(3))
+    assert (await plain_store.load(demo, scripted.id)).values[state.id] == 3
     assert redis_cache.get(store.key(scripted.id, "lock")) is None  # let go
 
 
@@ -791,11 +723,10 @@ async def test_a_session_whose_values_its_page_cannot_take_is_replaced_with_a_no
         await first.open()
         await first.click("Add")
         await first.drop()
-        store = SessionStore()
+        store = get_store()
         session = await store.load(demo, first.session_id)
         stored_as = text if label == "Text" else count
-        session.values[stored_as.id] = bad
-        session.dirty.add(stored_as.id)
+        session.set_value(stored_as.id, bad)
         await store.save(session, 60)
 
         second = PageClient(app)

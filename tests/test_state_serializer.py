@@ -12,7 +12,8 @@ import pytest
 
 import blocksstate as gr
 from blocksstate.components.state import StateNotPicklable
-from blocksstate.state.session import Session, SessionStore
+from blocksstate.sessions.backends import get_store
+from blocksstate.sessions.base import Session
 from blocksstate.testing import PageClient, registered
 from tests.helpers_session import stored
 
@@ -25,11 +26,9 @@ async def round_trip(cache_alias: str, value, serializer: str):
         state = gr.State(None, serializer=serializer)
     with registered(demo):
         session = Session.new(demo)
-        session.values[state.id] = value
-        session.pickled[state.id] = state.dumps(value)
-        session.dirty.add(state.id)
-        await SessionStore(cache_alias=cache_alias).save(session, 60)
-        loaded = await SessionStore(cache_alias=cache_alias).load(demo, session.id)
+        session.set_state(state.id, value, state.dumps(value))
+        await get_store(cache_alias).save(session, 60)
+        loaded = await get_store(cache_alias).load(demo, session.id)
     return loaded.values[state.id]
 
 
@@ -107,11 +106,10 @@ async def test_a_state_reads_what_it_stored_before_its_serializer_changed(cache_
     assert old.id == new.id  # the same State in the next deploy of the app
 
     value = {"kept": [1, 2]}
-    store = SessionStore(cache_alias=cache_alias)
+    store = get_store(cache_alias)
     with registered(before, "deployed"):
         session = Session.new(before)
-        session.values[old.id], session.pickled[old.id] = value, old.dumps(value)
-        session.dirty.add(old.id)
+        session.set_state(old.id, value, old.dumps(value))
         await store.save(session, 60)
     with registered(after, "deployed"):
         assert (await store.load(after, session.id)).values[new.id] == value

@@ -8,11 +8,11 @@ from django.core.cache import caches
 
 from blocksstate.registry import get_app
 from blocksstate.scripts import script_module
-from blocksstate.state.session import (
+from blocksstate.sessions.backends import get_store
+from blocksstate.sessions.base import Session
+from blocksstate.sessions.resume import (
     RESUME_SALT,
     ResumeRefused,
-    Session,
-    SessionStore,
     read_resume_token,
     resume_token,
 )
@@ -36,20 +36,18 @@ def cache_alias(request, settings):
     return alias
 
 
-# -- round trip ------------------------------------------------------------------------------------
+# -- round trip, through every backend (the contract itself: tests/test_session_store.py) -----------
 
 
-async def test_a_session_round_trips_through_the_cache(cache_alias):
+async def test_a_session_round_trips_through_the_store(store):
     demo = get_app("custom-class")
-    store = SessionStore(cache_alias=cache_alias)
     session = Session.new(demo)
     session.values[custom.session.id].messages.append("kept")
-    session.pickled[custom.session.id] = custom.session.dumps(session.values[custom.session.id])
-    session.dirty.add(custom.session.id)
-    session.values[custom.status.id] = "Total messages: 1"
-    session.dirty.add(custom.status.id)
-    session.props[custom.status.id] = {"label": "Now"}
-    session.meta_dirty = True
+    session.state_changed(
+        custom.session.id, custom.session.dumps(session.values[custom.session.id])
+    )
+    session.set_value(custom.status.id, "Total messages: 1")
+    session.set_props(custom.status.id, {"label": "Now"})
 
     await store.save(session, 60)
     loaded = await store.load(demo, session.id)
@@ -60,10 +58,10 @@ async def test_a_session_round_trips_through_the_cache(cache_alias):
     assert loaded.values[custom.status.id] == "Total messages: 1"
     assert loaded.props == {custom.status.id: {"label": "Now"}}
     assert loaded.app == "custom-class" and loaded.epoch == session.epoch
+    assert loaded.version == session.version == 1
 
 
-async def test_an_unknown_or_foreign_session_is_not_loaded(cache_alias):
-    store = SessionStore(cache_alias=cache_alias)
+async def test_an_unknown_or_foreign_session_is_not_loaded(store):
     session = Session.new(get_app("cart"))
     await store.save(session, 60)
 
@@ -71,10 +69,9 @@ async def test_an_unknown_or_foreign_session_is_not_loaded(cache_alias):
     assert await store.load(get_app("counter"), session.id) is None
 
 
-async def test_values_never_saved_come_back_as_defaults(cache_alias):
-    store = SessionStore(cache_alias=cache_alias)
+async def test_values_never_saved_come_back_as_defaults(store):
     session = Session.new(get_app("cart"))
-    session.dirty.clear()
+    session.dirty.clear()  # only the metadata is written
     await store.save(session, 60)
 
     loaded = await store.load(get_app("cart"), session.id)
@@ -85,7 +82,7 @@ async def test_values_never_saved_come_back_as_defaults(cache_alias):
 
 async def test_only_changed_keys_are_written(monkeypatch):
     demo = get_app("cart")
-    store = SessionStore(cache_alias="default")
+    store = get_store("default")
     harness = Harness(demo)
     session = harness.session()
     await store.save(session, 60)
@@ -167,9 +164,7 @@ async def test_a_dropped_connection_resumes_with_the_same_state(cache_alias):
     token, session_id = first.resume_token, first.session_id
     await first.drop()
     # The state is in the configured cache (so any worker could pick the session up).
-    assert caches[cache_alias].get(
-        SessionStore(cache_alias=cache_alias).key(session_id, cart.cart.id)
-    )
+    assert caches[cache_alias].get(get_store(cache_alias).key(session_id, cart.cart.id))
 
     second = PageClient("cart")
     await second.connect()

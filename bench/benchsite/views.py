@@ -37,8 +37,9 @@ def apps_json(request):
 
 def stats_json(request):
     """Objects this worker still holds: live connections and sessions (``?trim=1`` also malloc_trims)."""
-    from blocksstate.connection import Connection, _ending
-    from blocksstate.state.session import Session
+    from blocksstate.connection import Connection
+    from blocksstate.sessions.base import Session
+    from blocksstate.sessions.lifecycle import grace_timers
 
     gc.collect()
     counts = {"Connection": 0, "Session": 0, "cache backends": 0, "redis clients": 0}
@@ -65,7 +66,7 @@ def stats_json(request):
         "gc": gcstats.report(reset=bool(request.GET.get("gcreset"))),
         "pid": os.getpid(),
         "objects": counts,
-        "ending": len(_ending),
+        "ending": len(grace_timers),
         "gc_objects": len(gc.get_objects()),
         "trimmed": trimmed,
     }

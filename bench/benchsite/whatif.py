@@ -62,7 +62,7 @@ def apply() -> list[str]:
             if hasattr(module, "handler_executor"):
                 module.handler_executor = lambda: inline  # type: ignore[attr-defined]
     if "no_lock_locmem" in names:
-        from blocksstate.state.session import SessionStore
+        from blocksstate.sessions.base import SessionStore
 
         original = SessionStore.locked
 

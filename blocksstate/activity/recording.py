@@ -31,7 +31,7 @@ from .writer import end_failed_transaction, write_batch
 
 if TYPE_CHECKING:
     from ..events import Dependency
-    from ..state.session import Session
+    from ..sessions.base import Session
 
 logger = logging.getLogger("blocksstate")
 

@@ -4,7 +4,7 @@ A session's values are read from the cache, never from the database, and only
 by staff with the ``blocksstate.view_session_state`` permission: they can hold
 personal data. Disconnecting a session and clearing its state need the
 "change live session" permission; both reach the worker serving the page
-through the channel layer (see ``control``).
+through the channel layer (see ``sessions.actions``).
 
 - ``sessions``: the live sessions and the event log, and the actions on a session
 - ``values``: a session's values, read from the cache and previewed

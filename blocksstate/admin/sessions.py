@@ -3,7 +3,7 @@
 A session's values are shown only to staff with ``STATE_PERMISSION`` (see
 ``values``). Disconnecting a session and clearing its state need
 ``MANAGE_PERMISSION``; both reach the worker serving the page through the
-channel layer (see ``control``).
+channel layer (see ``sessions.actions``).
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from .. import control
 from ..models import EventLog, LiveSession
 from ..registry import AppNotFound, registered
-from ..state.session import SessionBusy
+from ..sessions import actions
+from ..sessions.base import SessionBusy
 from .readonly import ReadOnlyModelAdmin
 from .values import session_values
 
@@ -215,7 +215,7 @@ class LiveSessionAdmin(ReadOnlyModelAdmin):
             results: list[Any] = []
             for session in sessions:
                 try:
-                    results.append(await control.clear_state(session.app, session.session_id))
+                    results.append(await actions.clear_state(session.app, session.session_id))
                 except (AppNotFound, SessionBusy) as exc:
                     results.append(exc)
             return results
@@ -225,7 +225,7 @@ class LiveSessionAdmin(ReadOnlyModelAdmin):
     @staticmethod
     def _disconnect_all(sessions: Iterable[LiveSession]) -> list[bool]:
         async def run_all() -> list[bool]:
-            return [await control.disconnect(s.session_id) for s in sessions]
+            return [await actions.disconnect(s.session_id) for s in sessions]
 
         return async_to_sync(run_all)()
 

@@ -15,7 +15,7 @@ from ..components.buttons import Button
 from ..components.state import State
 from ..models import LiveSession
 from ..registry import AppNotFound, get_app
-from ..state.session import SessionStore
+from ..sessions.backends import get_store
 from .wiring import component_uses
 
 # Characters of a value shown before it is cut.
@@ -53,7 +53,7 @@ def session_values(obj: LiveSession) -> dict[str, Any]:
         blocks = get_app(obj.app)
     except AppNotFound:
         return {"state_error": f"The app {obj.app!r} is not registered in this process."}
-    session = async_to_sync(SessionStore().load)(blocks, obj.session_id)
+    session = async_to_sync(get_store().load)(blocks, obj.session_id)
     if session is None:
         return {"state_error": "Its values are no longer in the cache (the session expired)."}
     uses = component_uses(blocks)

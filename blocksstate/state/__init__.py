@@ -1,0 +1,1 @@
+"""The value tiers: serializers, browser tokens, change tracking, and calling the cache."""

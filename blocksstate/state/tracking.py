@@ -9,6 +9,7 @@ across workers.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
@@ -16,16 +17,16 @@ from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..components.state import BrowserState, State, StateNotPicklable
+from ..components.state import BrowserState, GlobalState, State, StateNotPicklable
 from ..conf import setting
 from . import serializers
-from .io import cache_call
-from .shared import GlobalState
+from .browser import TokenRejected, make_token, read_token
+from .caches import cache_call
 
 if TYPE_CHECKING:
     from ..blocks import Blocks
     from ..events import Dependency
-    from .session import Session
+    from ..sessions.base import Session, Unsaved
 
 logger = logging.getLogger("blocksstate")
 
@@ -44,9 +45,7 @@ class Checkpoint:
     values: dict[int, Any]
     props: dict[int, dict[str, Any] | None]
     pickled: dict[int, bytes]
-    written: dict[int, float | None]
-    dirty: set[int]
-    meta_dirty: bool
+    unsaved: Unsaved
 
 
 class StateTracker:
@@ -96,11 +95,8 @@ class StateTracker:
             self._store_in_browser(session, changed)
         now = time.time()
         for component_id in changed:
-            session.pickled[component_id] = pickled[component_id]
-            session.dirty.add(component_id)
-            if self.blocks.components[component_id] in self.ttl_states:
-                session.written[component_id] = now
-                session.meta_dirty = True
+            timed = self.blocks.components[component_id] in self.ttl_states
+            session.state_changed(component_id, pickled[component_id], now if timed else None)
         return changed
 
     def check_size(self, session: Session, new: dict[int, bytes]) -> None:
@@ -128,9 +124,7 @@ class StateTracker:
                 cid: dict(session.props[cid]) if cid in session.props else None for cid in outputs
             },
             pickled={s.id: session.pickled[s.id] for s in watched if s.id in session.pickled},
-            written=dict(session.written),
-            dirty=set(session.dirty),
-            meta_dirty=session.meta_dirty,
+            unsaved=session.unsaved(),
         )
 
     def rollback(self, session: Session, checkpoint: Checkpoint) -> None:
@@ -148,14 +142,10 @@ class StateTracker:
         for component_id, data in checkpoint.pickled.items():
             session.pickled[component_id] = data
             session.values[component_id] = serializers.loads(data)
-        session.written = checkpoint.written
-        session.dirty = checkpoint.dirty
-        session.meta_dirty = checkpoint.meta_dirty
+        session.restore_unsaved(checkpoint.unsaved)
 
     async def expire_values(self, session: Session, now: float | None = None) -> None:
         """Reset each State whose ``time_to_live`` has passed since it was written (or created)."""
-        from ..lifecycle import call_delete_callback
-
         now = time.time() if now is None else now
         for state in self.ttl_states:
             written = session.written.get(state.id, session.created)
@@ -164,10 +154,7 @@ class StateTracker:
                 continue
             if state.delete_callback is not None:
                 await call_delete_callback(state, session.values.get(state.id))
-            session.values[state.id], session.pickled[state.id] = state.initial()
-            session.written[state.id] = None
-            session.dirty.add(state.id)
-            session.meta_dirty = True
+            session.reset_state(state)
 
     # -- BrowserState ------------------------------------------------------------------
 
@@ -180,8 +167,6 @@ class StateTracker:
                 self._issue_token(session, state)
 
     def _issue_token(self, session: Session, state: BrowserState) -> None:
-        from .browser import make_token
-
         key = state.key_for(session.app)
         try:
             session.browser_tokens[key] = make_token(
@@ -200,8 +185,6 @@ class StateTracker:
         A token that does not (tampered, another app's or key's, expired) is ignored:
         the default stays, a warning is logged and the rejection counted.
         """
-        from .browser import TokenRejected, read_token
-
         for state in self.browser_states:
             key = state.key_for(session.app)
             if key not in tokens:
@@ -214,15 +197,14 @@ class StateTracker:
                     secret=state.secret,
                     encrypted=state.encrypt,
                 )
-                session.pickled[state.id] = state.dumps(value)
+                pickled = state.dumps(value)
             except (TokenRejected, StateNotPicklable) as exc:
-                session.rejected_tokens += 1
+                session.reject_token()
                 logger.warning(
                     "Ignored the stored value of %r in app %r: %s", state, session.app, exc
                 )
                 continue
-            session.values[state.id] = value
-            session.dirty.add(state.id)
+            session.set_state(state.id, value, pickled)
             # Re-issued with the current key and time: a value signed with a rotated-out
             # key, or about to expire, stays readable as long as the visitor comes back.
             self._issue_token(session, state)
@@ -261,3 +243,11 @@ class StateTracker:
             changed.add(component_id)
         session.globals_changed |= changed
         return changed
+
+
+async def call_delete_callback(state: State, value: Any) -> None:
+    """Run a State's ``delete_callback`` in a thread; its errors are logged, never raised."""
+    try:
+        await asyncio.to_thread(state.delete_callback, value)  # type: ignore[arg-type]
+    except Exception:
+        logger.exception("delete_callback of %r failed", state)

@@ -12,10 +12,12 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from . import lifecycle
-from .components.state import BrowserState, State
-from .registry import get_engine
-from .state.session import Session, SessionStore
+from ..components.state import BrowserState, State
+from ..registry import get_engine
+from ..state.tracking import call_delete_callback
+from .backends import get_store
+from .base import Session
+from .lifecycle import key_timeout
 
 DISCONNECT_REASON = "Disconnected by an administrator."
 DISCONNECT_MESSAGE = "blocksstate.disconnect"
@@ -60,17 +62,7 @@ async def detach_previous(session_id: str, epoch: int) -> bool:
 
 def reset_states(session: Session, states: list[State]) -> list[State]:
     """Put each State back to its default in ``session``; return those whose value changed."""
-    changed = []
-    for state in states:
-        value, pickled = state.initial()
-        if session.pickled.get(state.id) != pickled:
-            changed.append(state)
-        session.values[state.id], session.pickled[state.id] = value, pickled
-        session.dirty.add(state.id)
-        if state.time_to_live:
-            session.written[state.id] = None  # holds its default: nothing to expire
-            session.meta_dirty = True
-    return changed
+    return [state for state in states if session.reset_state(state)]
 
 
 def clearable_states(blocks: Any) -> list[State]:
@@ -94,16 +86,13 @@ async def clear_state(app: str, session_id: str) -> bool:
     ``.change`` listeners of the States that changed.
     """
     engine = get_engine(app)
-    store = SessionStore()
-    async with store.locked(session_id):
-        session = await store.load(engine.blocks, session_id)
+    async with get_store().transaction(engine.blocks, session_id, key_timeout(engine)) as session:
         if session is None:
             return False
         old = dict(session.values)
         changed = reset_states(session, clearable_states(engine.blocks))
-        await store.save(session, lifecycle.key_timeout(engine))
     for state in changed:
         if state.delete_callback is not None:
-            await lifecycle.call_delete_callback(state, old.get(state.id))
+            await call_delete_callback(state, old.get(state.id))
     await _group_send(session_id, {"type": STATE_CLEARED_MESSAGE})
     return True

@@ -1,0 +1,173 @@
+"""Sessions in Redis: an expiry index every worker shares, and with django-redis three Lua scripts.
+
+With any Django cache an event takes the session's lock with ``add``, reads its
+version with ``get``, writes with ``incr`` then ``set_many``, and lets go with
+``get`` then ``delete``: six round trips. With django-redis's default client
+the same steps are three scripts, one round trip each:
+
+- take: set the lock if free (with its expiry) and read the version;
+- write: if the version is still the one read, store the values and the next
+  version (each with the session's expiry); otherwise write nothing;
+- release: delete the lock if this owner still holds it. Unlike ``get`` then
+  ``delete`` this cannot delete a lock another worker took after this one's expired.
+
+Values and keys are encoded by the cache's own client, so ``cache.get`` reads what
+the scripts wrote and the other way round: workers with and without the scripts
+share a cache. The expiry index is a sorted set (score: due time); popping due
+members is one script, so two workers never handle the same one.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+from ...conf import setting
+from . import cache
+
+_TAKE = """
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return {1, redis.call('GET', KEYS[2])}
+end
+return {0}
+"""
+
+# KEYS: version, then the values' keys. ARGV: the version read, the expiry in ms
+# (0: none), then the values. Returns the new version, or -1 (nothing written).
+_WRITE = """
+local read = tonumber(ARGV[1])
+local stored = tonumber(redis.call('GET', KEYS[1]) or ARGV[1])
+if stored ~= read then return -1 end
+local ttl = tonumber(ARGV[2])
+for i = 2, #KEYS do
+  if ttl > 0 then
+    redis.call('SET', KEYS[i], ARGV[i + 1], 'PX', ttl)
+  else
+    redis.call('SET', KEYS[i], ARGV[i + 1])
+  end
+end
+if ttl > 0 then
+  redis.call('SET', KEYS[1], read + 1, 'PX', ttl)
+else
+  redis.call('SET', KEYS[1], read + 1)
+end
+return read + 1
+"""
+
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
+
+_POP_DUE = """
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+if #due > 0 then redis.call('ZREM', KEYS[1], unpack(due)) end
+return due
+"""
+
+
+class Scripts:
+    """Lua scripts registered once per Redis client."""
+
+    def __init__(self, redis: Any) -> None:
+        self.take = redis.register_script(_TAKE)
+        self.write = redis.register_script(_WRITE)
+        self.release = redis.register_script(_RELEASE)
+        self.pop_due = redis.register_script(_POP_DUE)
+
+
+_scripts: weakref.WeakKeyDictionary[Any, Scripts] = weakref.WeakKeyDictionary()
+
+
+class RedisIndexStore(cache.SessionStore):
+    """A Redis cache without the scripts (Django's own ``RedisCache``, another django-redis
+    client): the cache's own calls, and the expiry index in a sorted set."""
+
+    def redis(self) -> Any:
+        """The cache's Redis client, for the calls a Django cache does not offer."""
+        backend = self.cache
+        if hasattr(backend, "client"):  # django-redis
+            return backend.client.get_client(write=True)
+        # Django's RedisCache offers its client only through its private ``_cache``.
+        return backend._cache.get_client(write=True)  # type: ignore[attr-defined]
+
+    @property
+    def scripts(self) -> Scripts:
+        backend = self.cache
+        found = _scripts.get(backend)
+        if found is None:
+            found = _scripts[backend] = Scripts(self.redis())
+        return found
+
+    @property
+    def index_key(self) -> str:
+        return self.cache.make_key(f"{self.key_prefix}:expiry")
+
+    def _schedule(self, member: str, due: float) -> None:
+        self.redis().zadd(self.index_key, {member: due})
+
+    def _cancel(self, member: str) -> None:
+        self.redis().zrem(self.index_key, member)
+
+    def _pop_due(self, now: float, limit: int) -> list[str]:
+        members = self.scripts.pop_due(
+            keys=[self.index_key], args=[now, limit], client=self.redis()
+        )
+        return [m.decode() if isinstance(m, bytes) else m for m in members]
+
+    async def schedule(self, member: str, due: float) -> None:
+        await self.run(self._schedule, member, due)
+
+    async def cancel(self, member: str) -> None:
+        await self.run(self._cancel, member)
+
+    async def pop_due(self, now: float, limit: int) -> list[str]:
+        return await self.run(self._pop_due, now, limit)
+
+    def index_size(self) -> int:
+        """Members in the expiry index."""
+        return int(self.redis().zcard(self.index_key))
+
+
+class SessionStore(RedisIndexStore):
+    """django-redis with its default client: lock, versioned write and release as Lua scripts."""
+
+    def _key(self, key: str) -> str:
+        return str(self.cache.client.make_key(key))  # type: ignore[attr-defined]
+
+    def _encode(self, value: Any) -> Any:
+        return self.cache.client.encode(value)  # type: ignore[attr-defined]
+
+    def _take(self, session_id: str, owner: str) -> int | None:
+        taken = self.scripts.take(
+            keys=[
+                self._key(self.key(session_id, "lock")),
+                self._key(self.key(session_id, "version")),
+            ],
+            args=[self._encode(owner), _ms(setting("LOCK_TIMEOUT"))],
+            client=self.redis(),
+        )
+        if not taken[0]:
+            return None
+        return int(taken[1] or 0)
+
+    def _write_versioned(
+        self, session_id: str, read: int, data: dict[str, Any], timeout: float | None
+    ) -> int | None:
+        keys = [self._key(self.key(session_id, "version"))] + [self._key(k) for k in data]
+        args = [read, _ms(timeout) if timeout else 0] + [self._encode(v) for v in data.values()]
+        version = int(self.scripts.write(keys=keys, args=args, client=self.redis()))
+        return None if version < 0 else version
+
+    def _release(self, session_id: str, owner: str) -> None:
+        self.scripts.release(
+            keys=[self._key(self.key(session_id, "lock"))],
+            args=[self._encode(owner)],
+            client=self.redis(),
+        )
+
+
+def _ms(seconds: float) -> int:
+    return max(1, int(seconds * 1000))

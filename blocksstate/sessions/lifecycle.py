@@ -1,0 +1,283 @@
+"""A session's life on a worker: resume, keepalive, the grace after a drop, and the end.
+
+A session ends once: when its page closes, or when its connection dropped and
+was not resumed within ``RESUME_GRACE`` seconds. Then its ``unload`` listeners
+run, and its values are kept ``age`` seconds more
+(``Blocks(delete_cache=(frequency, age))``) before the sweep expires them.
+
+Every connected session keeps an "end" entry in the expiry index a little in
+the future, pushed back by its worker's keepalive. If the worker dies, the
+entry falls due and any other worker's sweep ends the session: unload handlers
+are not lost with the process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from .. import activity
+from ..conf import setting
+from .base import Session, SessionBusy, SessionStore, Superseded
+from .resume import ResumeRefused, read_resume_token
+
+if TYPE_CHECKING:
+    from ..blocks import Blocks
+    from ..engine import Engine
+
+logger = logging.getLogger("blocksstate")
+
+
+def end_member(app: str, session_id: str) -> str:
+    """The expiry index's entry that ends a session whose heartbeats stopped."""
+    return f"end|{app}|{session_id}"
+
+
+def expire_member(app: str, session_id: str) -> str:
+    """The expiry index's entry that deletes an ended session's values."""
+    return f"expire|{app}|{session_id}"
+
+
+def keep_time(engine: Engine) -> float:
+    """Seconds an ended session's values are kept (the ``age`` of ``delete_cache``)."""
+    return float(engine.blocks.delete_cache[1])
+
+
+def key_timeout(engine: Engine) -> float:
+    """Cache timeout of a session's keys: past the sweep that will delete them, as a safety net."""
+    frequency, age = engine.blocks.delete_cache
+    return float(age + 2 * frequency + setting("RESUME_GRACE"))
+
+
+async def resume(
+    store: SessionStore,
+    blocks: Blocks,
+    token: str,
+    user_id: str | None,
+    lock: contextlib.AsyncExitStack,
+) -> tuple[Session | None, str | None]:
+    """Take a session back with a page's resume token; return it, or None and why not.
+
+    The session's lock is entered on ``lock`` and held until the caller closes it:
+    the resume waits for an event the dropped connection may still be running (here
+    or on another worker), and keeps other connections of the session out until
+    the session is taken over.
+    """
+    try:
+        session_id, epoch = read_resume_token(token, blocks.name or "", user_id)
+    except ResumeRefused as exc:
+        return None, f"Could not resume your session ({exc}); a new one was started."
+    try:
+        await lock.enter_async_context(store.locked(session_id))
+    except SessionBusy:
+        return None, "Your session is busy elsewhere; a new one was started."
+    session = await store.load(blocks, session_id)
+    if session is None or session.ended:
+        return None, "Your session had ended; a new one was started."
+    if not session.proven_epoch <= epoch <= session.epoch:
+        return (
+            None,
+            "Could not resume your session (its resume token was already used); a new one was started.",
+        )
+    grace_timers.cancel(session_id)
+    session.resumed_with(epoch)  # whoever resumes with it holds it: older tokens are void
+    return session, None
+
+
+async def heartbeat(store: SessionStore, session: Session, period: float) -> None:
+    """Say the session is alive: its end falls due only if no heartbeat follows."""
+    due = time.time() + 3 * period + setting("RESUME_GRACE")
+    await store.schedule(end_member(session.app, session.id), due)
+
+
+async def end_session(
+    engine: Engine,
+    store: SessionStore,
+    session: Session,
+    epoch: int | None = None,
+    reason: str = "",
+) -> bool:
+    """End a session once across all workers: run unload listeners, schedule expiry.
+
+    Returns False if it had already ended, or, given the ``epoch`` of a dropped
+    connection, if the page resumed since. Holds the session's lock, so the end is
+    written over the latest stored session, never over a stale copy. ``reason``
+    is what the admin shows (see ``activity``).
+    """
+    timeout = key_timeout(engine)
+    # Given an epoch, the copy in hand must still be the stored one; else end the stored one.
+    target = session if epoch is not None else session.id
+    try:
+        async with store.transaction(engine.blocks, target, timeout) as current:
+            if current is None or current.ended:
+                return False
+            if current.request is None:
+                current.request = session.request
+            if not await store.claim_end(current.id, timeout):
+                return False
+            await store.cancel(end_member(current.app, current.id))
+            current.end()
+            try:
+                await engine.run_unload(current)
+            finally:
+                await store.save(current, timeout)
+                await store.touch(engine.blocks, current.id, timeout)
+                due = time.time() + keep_time(engine)
+                await store.schedule(expire_member(current.app, current.id), due)
+                activity.session_ended(current, reason)
+    except Superseded:
+        return False
+    return True
+
+
+class GraceTimers:
+    """Sessions whose connection dropped, each waiting out ``RESUME_GRACE`` in this process.
+
+    A resume on this worker cancels the session's timer; on another worker it cannot,
+    so the timer checks the stored epoch before it ends anything.
+    """
+
+    def __init__(self) -> None:
+        self._timers: dict[str, asyncio.Task[None]] = {}
+
+    def start(
+        self,
+        engine: Engine,
+        store: SessionStore,
+        session: Session,
+        deadline: float,
+        running: asyncio.Task[None] | None = None,
+        latest: Callable[[], Session | None] = lambda: None,
+    ) -> asyncio.Task[None]:
+        """End ``session`` at ``deadline`` (monotonic time) unless it is resumed by then.
+
+        ``running``: the event the connection was running, waited for first;
+        ``latest()``: the connection's copy of the session once it is done.
+        """
+        task = asyncio.create_task(
+            self._end_after(engine, store, session, deadline, running, latest)
+        )
+        self._timers[session.id] = task
+        return task
+
+    def get(self, session_id: str) -> asyncio.Task[None] | None:
+        """The grace timer of a session in this process, if any."""
+        return self._timers.get(session_id)
+
+    def cancel(self, session_id: str) -> bool:
+        """Stop a session's grace timer (it resumed here); return whether there was one."""
+        timer = self._timers.pop(session_id, None)
+        if timer is None:
+            return False
+        timer.cancel()
+        return True
+
+    def forget(self, session_id: str) -> asyncio.Task[None] | None:
+        """Let a timer run without being cancelled by a resume here (as on another worker)."""
+        return self._timers.pop(session_id, None)
+
+    def __len__(self) -> int:
+        return len(self._timers)
+
+    async def _end_after(
+        self,
+        engine: Engine,
+        store: SessionStore,
+        session: Session,
+        deadline: float,
+        running: asyncio.Task[None] | None,
+        latest: Callable[[], Session | None],
+    ) -> None:
+        session_id = session.id
+        try:
+            # Shielded: a resume cancels this timer, never the event the connection was running.
+            if running is not None:
+                await asyncio.shield(running)
+            session = latest() or session  # the event may have reloaded it
+            await asyncio.sleep(max(0.0, deadline - time.monotonic()))
+            meta = await store.read_meta(session.id)
+            if meta and meta.get("epoch") == session.epoch and not meta.get("ended"):
+                # Once begun, an end runs to completion; it checks the epoch again under the lock.
+                await asyncio.shield(
+                    end_session(
+                        engine, store, session, epoch=session.epoch, reason="connection lost"
+                    )
+                )
+        except asyncio.CancelledError:
+            pass
+        finally:
+            if self._timers.get(session_id) is asyncio.current_task():
+                del self._timers[session_id]
+
+
+# This process's grace timers (a resume here stops the session's own).
+grace_timers = GraceTimers()
+
+
+class Keepalive:
+    """While a page is connected: keep its keys from expiring, expire timed-out values, beat.
+
+    One beat per period, each a short task started by a timer (an idle page holds a
+    timer, not a sleeping task). A beat that fails is logged; the next one still comes.
+    ``current(session)`` is the connection's transaction (it follows a reload);
+    ``superseded()`` is awaited when another connection resumed the session.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        store: SessionStore,
+        session: Callable[[], Session | None],
+        current: Callable[[Session], contextlib.AbstractAsyncContextManager[Session]],
+        superseded: Callable[[], Awaitable[None]],
+    ) -> None:
+        self.engine, self.store = engine, store
+        self._session, self._current, self._superseded = session, current, superseded
+        self._next: asyncio.TimerHandle | asyncio.Task[None] | None = None
+        self.period = self._period()
+
+    def _period(self) -> float:
+        period = max(1.0, min(60.0, keep_time(self.engine) / 4))
+        ttls = [s.time_to_live for s in self.engine.tracker.ttl_states]
+        if ttls:
+            period = max(0.05, min(period, min(ttls) / 2))  # type: ignore[type-var]
+        return period
+
+    def start(self) -> None:
+        """Beat now (the first beat only schedules the session's end), then every period."""
+        self._next = asyncio.create_task(self._beat(first=True))
+
+    def stop(self) -> None:
+        if self._next is not None:
+            self._next.cancel()
+            self._next = None
+
+    async def _beat(self, first: bool = False) -> None:
+        session = self._session()
+        if session is None:
+            return
+        try:
+            if not first:
+                await self.store.touch(self.engine.blocks, session.id, key_timeout(self.engine))
+                if self.engine.tracker.ttl_states:
+                    async with self._current(session) as session:
+                        await self.engine.expire_values(session)
+            await heartbeat(self.store, session, self.period)
+            activity.session_seen(session)
+        except Superseded:
+            self._next = None  # this very task: not to be cancelled while it closes
+            await self._superseded()
+            return
+        except Exception:
+            logger.exception(
+                "Keepalive of session %s failed; retrying in %g s", session.id, self.period
+            )
+        if self._next is not None and self._session() is not None:
+            self._next = asyncio.get_running_loop().call_later(self.period, self._next_beat)
+
+    def _next_beat(self) -> None:
+        self._next = asyncio.create_task(self._beat())
