@@ -196,6 +196,36 @@ def test_tree_follows_the_layout_and_leaves_state_out():
     assert textbox["editable"] is True
 
 
+def test_a_component_class_gives_its_template_its_context_and_its_name():
+    class Rating(gr.Number):
+        template_name = "rating"
+        type_name = "Star rating"
+
+        def template_context(self, context):
+            return {"stars": "*" * context["value"]}
+
+    class TinyButton(gr.Button):
+        pass
+
+    with gr.Blocks() as demo:
+        rating = Rating(3)
+        TinyButton("Go")
+        gr.Row()
+    demo.name = "rating"
+
+    nodes = build_tree(demo)
+    stars, tiny, row = (node.context for node in nodes)
+
+    assert nodes[0].template_name == "blocksstate/components/rating.html"
+    assert stars["stars"] == "***"
+    assert stars["type"] == "rating"
+    assert stars["accessible_name"] == "Star rating"
+    assert stars["block"] is rating
+    # A subclass that keeps its parent's template keeps its name; a layout is named by its class.
+    assert (tiny["type"], tiny["type_name"], tiny["text"]) == ("button", "Button", "Go")
+    assert row["type_name"] == "Row"
+
+
 def test_a_callable_value_is_called_once_per_render():
     calls = []
 

@@ -88,9 +88,16 @@ class Block:
 
     #: Name of the template under ``blocksstate/components/`` that renders it.
     template_name: ClassVar[str] = ""
+    #: What the page calls it when it has no label (its accessible name): by default the
+    #: name of the class that gives its template (a ``ClearButton`` is a "Button").
+    type_name: ClassVar[str] = "Block"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        if "type_name" not in cls.__dict__ and (
+            "template_name" in cls.__dict__ or not cls.template_name
+        ):
+            cls.type_name = cls.__name__
         if "__init__" in cls.__dict__:
             cls.__init__ = _record_explicit_args(cls.__dict__["__init__"])  # type: ignore[method-assign]
 
@@ -122,9 +129,9 @@ class Block:
             context.add_child(self)
         return self
 
-    @property
-    def type_name(self) -> str:
-        return type(self).__name__.lower()
+    def template_context(self, context: dict[str, Any]) -> dict[str, Any]:
+        """Return what its template gets beyond ``context``, the context every block gets."""
+        return {}
 
     def __repr__(self) -> str:
         label = getattr(self, "label", None)

@@ -47,6 +47,16 @@ class Button(TextDisplay):
         options["min_width"] = options.get("min_width") or 160
         super().__init__(value, **options)
 
+    def template_context(self, context: dict[str, Any]) -> dict[str, Any]:
+        value = context["value"]
+        return {
+            "text": "" if value is None else str(value),
+            "variant": self.variant,
+            "size": self.size,
+            "link": self.link,
+            "enabled": self.interactive is not False,
+        }
+
 
 class ClearButton(Button):
     """A button that resets the given components (and State) to their initial values."""

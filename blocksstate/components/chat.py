@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any, Unpack
 
@@ -47,6 +48,20 @@ class Chatbot(Component):
     def page_update(self, value: Any) -> dict[str, Any]:
         # Each message's content as sanitised HTML, by position (see Markdown.page_update).
         return {"value": value, "html": [render_markdown(m["content"]) for m in value or ()]}
+
+    def template_context(self, context: dict[str, Any]) -> dict[str, Any]:
+        messages = [
+            {
+                "role": m["role"],
+                "html": render_markdown(m["content"]),
+                # What the page compares to keep the messages already shown (see components.js).
+                "key": json.dumps(
+                    [m["role"], m["content"]], ensure_ascii=False, separators=(",", ":")
+                ),
+            }
+            for m in context["value"] or []
+        ]
+        return {"messages": messages}
 
     def to_handler(self, payload: Any) -> Any:
         # Handlers append to the history in place; give them their own list.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any, Unpack
 
@@ -26,6 +27,9 @@ class Checkbox(FormComponent):
 
     def postprocess(self, value: Any, props: Mapping[str, Any] | None = None) -> Any:
         return bool(value)
+
+    def template_context(self, context: dict[str, Any]) -> dict[str, Any]:
+        return {"checked": bool(context["value"])}
 
 
 class ChoiceComponent(FormComponent):
@@ -73,6 +77,37 @@ class ChoiceComponent(FormComponent):
     def is_multiple(self, props: Mapping[str, Any] | None = None) -> bool:
         return self.multiple
 
+    def choice_options(self, selected: Any) -> list[dict[str, Any]]:
+        """Return each choice with its label, its value as JSON, and whether it is selected."""
+        chosen = (
+            selected if isinstance(selected, list) else ([] if selected is None else [selected])
+        )
+        chosen_json = {json.dumps(value, default=str) for value in chosen}
+        options = []
+        for index, (label, value) in enumerate(self.choice_pairs()):
+            encoded = json.dumps(value, default=str)
+            options.append(
+                {
+                    "index": index,
+                    "label": label,
+                    "json": encoded,
+                    "text": str(value),
+                    "selected": encoded in chosen_json,
+                }
+            )
+        return options
+
+    def template_context(self, context: dict[str, Any]) -> dict[str, Any]:
+        value = context["value"]
+        options = self.choice_options(value)
+        multiple = self.is_multiple()
+        extra: dict[str, Any] = {"choices": options, "multiple": multiple}
+        if not multiple and value is not None and not any(o["selected"] for o in options):
+            # A custom value (allow_custom_value) is still shown as selected.
+            extra["custom"] = {"label": str(value), "json": json.dumps(value, default=str)}
+        extra["empty_option"] = not multiple and value is None
+        return extra
+
     def to_handler(self, payload: Any) -> Any:
         if self.type == "value" or payload is None:
             return payload
@@ -94,6 +129,7 @@ class CheckboxGroup(ChoiceComponent):
     """Several boxes; the value is the list of ticked choices."""
 
     template_name = "checkboxgroup"
+    type_name = "Checkbox group"
     multiple = True
     input = Event()
 

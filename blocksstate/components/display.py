@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any, Unpack
 
@@ -32,6 +33,12 @@ class JSON(Component):
     def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
         return ValueSchema("json")
 
+    def template_context(self, context: dict[str, Any]) -> dict[str, Any]:
+        value = context["value"]
+        if value is None:
+            return {"pretty": ""}
+        return {"pretty": json.dumps(value, indent=2, ensure_ascii=False, default=str)}
+
 
 class Label(Component):
     """A label, or the top classes of a ``{label: confidence}`` dict."""
@@ -57,6 +64,19 @@ class Label(Component):
     def postprocess(self, value: Any, props: Mapping[str, Any] | None = None) -> Any:
         """Return ``{"label": ..., "confidences": [...]}`` from a label or a dict of scores."""
         return super().postprocess(self._labelled(value, props), props)
+
+    def template_context(self, context: dict[str, Any]) -> dict[str, Any]:
+        value = context["value"] or {}
+        confidences = [
+            {
+                "label": str(item.get("label")),
+                "confidence": float(item.get("confidence") or 0),
+                "percent": f"{float(item.get('confidence') or 0) * 100:.0f}",
+            }
+            for item in value.get("confidences") or []
+        ]
+        top = value.get("label")
+        return {"top": None if top is None else str(top), "confidences": confidences}
 
     def _labelled(self, value: Any, props: Mapping[str, Any] | None) -> Any:
         if value is None:

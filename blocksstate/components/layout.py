@@ -139,6 +139,15 @@ class Tab(BlockContext):
             return self
         return super().render()
 
+    def template_context(self, context: dict[str, Any]) -> dict[str, Any]:
+        # Shown until the Tabs picks its selected tab (rendering.tree).
+        return {
+            "tab_id": self.tab_id,
+            "tab_button_id": f"{context['dom_id']}-tab",
+            "selected": True,
+            "interactive": self.interactive is not False,
+        }
+
 
 class Accordion(BlockContext):
     """A collapsible section with a title."""
@@ -157,3 +166,6 @@ class Accordion(BlockContext):
         self.label = label
         self.open = open
         super().__init__(**options)
+
+    def template_context(self, context: dict[str, Any]) -> dict[str, Any]:
+        return {"open": bool(self.open)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import reprlib
 from collections.abc import Mapping
 from typing import Any, Unpack
@@ -9,6 +10,25 @@ from typing import Any, Unpack
 from ..events import Event
 from .base import ComponentOptions, FormComponent
 from .schema import InvalidValue, ValueSchema
+
+
+def number_text(value: Any) -> str:
+    """Write a number as HTML attributes want it (never localised: ``2.5``, not ``2,5``)."""
+    if value is None or isinstance(value, bool):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return json.dumps(value)
+
+
+def number_input_context(value: Any, minimum: Any, maximum: Any, step: Any) -> dict[str, Any]:
+    """Return the template context of a number input: its value and bounds as attributes."""
+    return {
+        "value_text": number_text(value),
+        "minimum": number_text(minimum),
+        "maximum": number_text(maximum),
+        "step": number_text(step) or "any",
+    }
 
 
 def round_to_precision(value: float | int, precision: int | None) -> float | int:
@@ -52,6 +72,9 @@ class Number(FormComponent):
             minimum=props.get("minimum", self.minimum),
             maximum=props.get("maximum", self.maximum),
         )
+
+    def template_context(self, context: dict[str, Any]) -> dict[str, Any]:
+        return number_input_context(context["value"], self.minimum, self.maximum, self.step)
 
     def to_handler(self, payload: Any) -> Any:
         if payload is None:
@@ -117,6 +140,9 @@ class Slider(FormComponent):
             minimum=props.get("minimum", self.minimum),
             maximum=props.get("maximum", self.maximum),
         )
+
+    def template_context(self, context: dict[str, Any]) -> dict[str, Any]:
+        return number_input_context(context["value"], self.minimum, self.maximum, self.step)
 
     def postprocess(self, value: Any, props: Mapping[str, Any] | None = None) -> Any:
         if isinstance(value, float) and value.is_integer():

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Unpack
 
+from django.utils.safestring import mark_safe
+
 from ..events import Event
 from ..markdown import render_markdown
 from .base import Component, ComponentOptions, FormComponent
@@ -62,6 +64,23 @@ class Textbox(FormComponent):
         value = super().initial_value()
         return "" if value is None else value
 
+    def template_context(self, context: dict[str, Any]) -> dict[str, Any]:
+        text = "" if context["value"] is None else str(context["value"])
+        # A one-line box is an <input>, unless its text has several lines (an <input> drops them).
+        lines = self.lines
+        grows = self.type == "text" and lines <= 1 and self.max_lines != 1
+        if grows and "\n" in text:
+            lines = min(text.count("\n") + 1, self.max_lines or 20)
+        return {
+            "input_type": self.type,
+            "multiline": self.type == "text" and lines > 1,
+            "rows": lines,
+            "grows": grows,
+            "max_lines": self.max_lines,
+            "max_length": self.max_length,
+            "value_text": text,
+        }
+
 
 class TextDisplay(Component):
     """Text the page shows but never edits (``Markdown``, ``HTML``, a ``Button``'s caption).
@@ -106,6 +125,12 @@ class Markdown(TextDisplay):
         # Sanitised here, as on the first page, so the page has one renderer: the server's.
         return {"value": value, "html": render_markdown(value)}
 
+    def template_context(self, context: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "html": render_markdown(context["value"]),
+            "show_label": context["label"] is not None and self.show_label is True,
+        }
+
 
 class HTML(TextDisplay):
     """Trusted HTML written by the app's developer (never what a visitor typed)."""
@@ -124,3 +149,11 @@ class HTML(TextDisplay):
         options.setdefault("show_label", False)
         options.setdefault("container", False)
         super().__init__(value, **options)
+
+    def template_context(self, context: dict[str, Any]) -> dict[str, Any]:
+        # gr.HTML is the app developer's own markup, shown as is (as in Gradio).
+        value = context["value"]
+        return {
+            "html": mark_safe("" if value is None else str(value)),  # noqa: S308 (the developer's own markup)
+            "show_label": context["label"] is not None and self.show_label is True,
+        }

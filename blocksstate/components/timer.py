@@ -7,6 +7,7 @@ from typing import Any
 
 from ..events import Event
 from .base import Component
+from .number import number_text
 from .schema import ValueSchema
 
 MIN_INTERVAL = 0.05
@@ -27,3 +28,6 @@ class Timer(Component):
 
     def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
         return ValueSchema("number", minimum=MIN_INTERVAL)
+
+    def template_context(self, context: dict[str, Any]) -> dict[str, Any]:
+        return {"interval": number_text(context["value"]), "active": bool(self.active)}

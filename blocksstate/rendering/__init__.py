@@ -3,12 +3,12 @@
 ``build_tree`` walks the layout and gives every block a node: the template
 that renders it (``blocksstate/components/<template_name>.html``, which a
 project may override) and the context that template gets (ids, initial value,
-label, properties, value schema). ``render_app`` renders the tree with the
-page config of ``docs/protocol.md`` embedded, so the page is readable before
-its socket opens and the client knows what to send.
+label, properties, value schema, and what the block's ``template_context``
+adds). ``render_app`` renders the tree with the page config of
+``docs/protocol.md`` embedded, so the page is readable before its socket opens
+and the client knows what to send.
 
 - ``tree``: the nodes, the context every block gets, and the markup (``render_app``)
-- ``contexts``: what each type's template gets on top
 - ``config``: the page config (``page_config``)
 """
 

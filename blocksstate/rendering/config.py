@@ -12,7 +12,7 @@ from ..protocol import PROTOCOL_VERSION
 
 def type_of(block: Block) -> str:
     """Return the type the page knows a block by: its template name."""
-    return block.template_name or block.type_name
+    return block.template_name or type(block).__name__.lower()
 
 
 def is_editable(component: Component) -> bool:

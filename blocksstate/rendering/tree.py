@@ -15,28 +15,9 @@ from ..blocks import Blocks
 from ..components.base import Block, Component
 from ..components.layout import Tabs
 from .config import is_editable, page_config, type_of
-from .contexts import CONTEXT_BUILDERS
 
 TEMPLATE_DIR = "blocksstate/components"
 APP_TEMPLATE = "blocksstate/app.html"
-
-# What a component is called when it has no label of its own (its accessible name).
-TYPE_NAMES = {
-    "textbox": "Textbox",
-    "number": "Number",
-    "slider": "Slider",
-    "checkbox": "Checkbox",
-    "checkboxgroup": "Checkbox group",
-    "radio": "Radio",
-    "dropdown": "Dropdown",
-    "button": "Button",
-    "markdown": "Markdown",
-    "html": "HTML",
-    "json": "JSON",
-    "label": "Label",
-    "chatbot": "Chatbot",
-    "timer": "Timer",
-}
 
 
 @dataclass
@@ -91,9 +72,7 @@ def build_node(block: Block, scope: Scope) -> Node | None:
     ]
     kind = type_of(block)
     context = base_context(block, scope)
-    builder = CONTEXT_BUILDERS.get(kind)
-    if builder is not None:
-        context.update(builder(block, context))
+    context.update(block.template_context(context))
     if isinstance(block, Tabs):
         _select_tab(block, children)
     context["attrs"] = wrapper_attrs(context)
@@ -116,7 +95,7 @@ def base_context(block: Block, scope: Scope) -> dict[str, Any]:
         "label_id": f"{dom_id}-label",
         "info_id": f"{dom_id}-info",
         "type": kind,
-        "type_name": TYPE_NAMES.get(kind, type(block).__name__),
+        "type_name": block.type_name,
         "label": label,
         "visible": bool(block.visible),
         "hidden": not block.visible,
