@@ -9,7 +9,7 @@ from typing import Any
 from .components.base import Block, Component
 from .components.layout import BlockContext
 from .concurrency import NOT_SET, check_limit
-from .events import Dependency, Event
+from .events import Dependency, Event, build_listener
 
 DEFAULT_DELETE_CACHE = (3600, 3600)
 
@@ -99,6 +99,15 @@ class Blocks(BlockContext):
             roles = self.__dict__["_io_roles"] = (inputs, outputs)
         return roles
 
+    def own_components(self, listed: list[Any], role: str) -> list[Component]:
+        """Return ``listed`` if every item is a component of this app, else raise why not."""
+        for component in listed:
+            if not isinstance(component, Component):
+                raise TypeError(f"{role} must be components, got {component!r}")
+            if component.blocks is not None and component.blocks is not self:
+                raise ValueError(f"{component!r} belongs to another Blocks than this event")
+        return listed
+
     def is_input(self, component: Component) -> bool:
         return component.id in self._roles[0]
 
@@ -109,9 +118,7 @@ class Blocks(BlockContext):
 
     def unload(self, fn: Callable[..., Any]) -> Dependency:
         """Run ``fn`` once when a session ends (page closed, or connection not resumed)."""
-        from .events import _build
-
-        return _build(self, [(self, "unload")], fn, None, None, {})
+        return build_listener(self, [(self, "unload")], fn, None, None, {})
 
     def close(self, fn: Callable[..., Any] | None = None) -> Any:
         """With a function, same as ``unload``; without, stop a server ``launch()`` started."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .concurrency import check_limit
+from .context import current_context
 
 if TYPE_CHECKING:
     from .blocks import Blocks
@@ -128,7 +129,7 @@ class Dependency:
         return self._chain("failure", fn, inputs, outputs, options)
 
     def _chain(self, kind: str, fn: Any, inputs: Any, outputs: Any, options: dict[str, Any]) -> Any:
-        step = _build(self.blocks, [(self, kind)], fn, inputs, outputs, options)
+        step = build_listener(self.blocks, [(self, kind)], fn, inputs, outputs, options)
         self.chain.append((kind, step))
         return step if fn is not None else _decorator(step)
 
@@ -171,7 +172,7 @@ def listen(
     if not triggers:
         raise ValueError("an event listener needs at least one trigger")
     blocks = _blocks_of(triggers)
-    dependency = _build(
+    dependency = build_listener(
         blocks, [(t.block, t.event_name) for t in triggers], fn, inputs, outputs, options
     )
     return dependency if fn is not None else _decorator(dependency)
@@ -206,17 +207,11 @@ def _decorator(dependency: Dependency) -> Callable[[Callable[..., Any]], Callabl
 
 
 def _blocks_of(triggers: Sequence[EventTrigger]) -> Blocks:
-    from .blocks import Blocks
-    from .components.base import current_context
-
     for trigger in triggers:
         if not isinstance(trigger, EventTrigger):
             raise TypeError(f"{trigger!r} is not an event; pass e.g. `button.click`, not `button`")
-        block = trigger.block
-        if isinstance(block, Blocks):
-            return block
-        if block.blocks is not None:
-            return block.blocks
+        if trigger.block.root is not None:
+            return trigger.block.root
     context = current_context.get()
     if context is not None and context.root is not None:
         return context.root
@@ -234,7 +229,11 @@ def _as_list(components: Any) -> list[Any]:
     return [components]
 
 
-def _build(
+def _listed(components: Any) -> list[Any]:
+    return _as_list(components.keys() if isinstance(components, dict) else components)
+
+
+def build_listener(
     blocks: Blocks,
     triggers: list[tuple[Any, str]],
     fn: Any,
@@ -247,8 +246,8 @@ def _build(
         raise TypeError(f"unexpected event listener option(s): {', '.join(sorted(unknown))}")
     if fn is not None and not callable(fn):
         raise TypeError(f"the event function must be callable, got {fn!r}")
-    input_list = _checked_components(blocks, inputs, "inputs")
-    output_list = _checked_components(blocks, outputs, "outputs")
+    input_list = blocks.own_components(_listed(inputs), "inputs")
+    output_list = blocks.own_components(_listed(outputs), "outputs")
     trigger_mode = options.get("trigger_mode") or _default_trigger_mode(triggers)
     if trigger_mode not in TRIGGER_MODES:
         raise ValueError(f"trigger_mode must be one of {TRIGGER_MODES}, got {trigger_mode!r}")
@@ -285,15 +284,3 @@ def _default_trigger_mode(triggers: Iterable[tuple[Any, str]]) -> str:
     # Typing and changes should not pile up; clicks and submits should not repeat.
     names = {name for _, name in triggers}
     return "always_last" if names & {"change", "input", "tick"} else "once"
-
-
-def _checked_components(blocks: Blocks, components: Any, role: str) -> list[Component]:
-    from .components.base import Component
-
-    listed = _as_list(components.keys() if isinstance(components, dict) else components)
-    for component in listed:
-        if not isinstance(component, Component):
-            raise TypeError(f"{role} must be components, got {component!r}")
-        if component.blocks is not None and component.blocks is not blocks:
-            raise ValueError(f"{component!r} belongs to another Blocks than this event")
-    return listed

@@ -8,7 +8,6 @@ the rendering. It never runs an event itself: the engine does.
 
 from __future__ import annotations
 
-import contextvars
 import copy
 import functools
 import inspect
@@ -16,17 +15,13 @@ import reprlib
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, Unpack
 
+from ..context import current_context
 from ..events import Event
 from .schema import InvalidValue, ValueSchema
 
 if TYPE_CHECKING:
     from ..blocks import Blocks
     from .layout import BlockContext
-
-# The layout context that new blocks attach to (a `with gr.Row():` block, ...).
-current_context: contextvars.ContextVar[BlockContext | None] = contextvars.ContextVar(
-    "blocksstate_context", default=None
-)
 
 # Constructor parameters that are not properties a handler can update.
 NOT_PROPERTIES = frozenset({"self", "render", "key", "every", "inputs"})
@@ -121,6 +116,11 @@ class Block:
         self.key = key
         if render:
             self.render()
+
+    @property
+    def root(self) -> Blocks | None:
+        """The Blocks this block belongs to (a Blocks is its own)."""
+        return self.blocks
 
     def render(self) -> Block:
         """Attach this block to the layout context it is created in, if any."""

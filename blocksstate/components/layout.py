@@ -5,11 +5,12 @@ from __future__ import annotations
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Unpack
 
+from ..context import current_context
 from ..events import Event
-from .base import Block, BlockOptions, current_context
+from .base import Block, BlockOptions
 
 if TYPE_CHECKING:
-    from ..blocks import Blocks
+    pass
 
 
 class BlockContext(Block):
@@ -19,10 +20,6 @@ class BlockContext(Block):
         self.children: list[Block] = []
         self._token: Any = None
         super().__init__(**options)
-
-    @property
-    def root(self) -> Blocks | None:
-        return self.blocks
 
     def add_child(self, block: Block) -> None:
         """Place ``block`` in this container and give it an id in the root Blocks."""
