@@ -30,7 +30,8 @@ from typing import Any
 from . import activity, lifecycle, protocol
 from .components.schema import check_json_safe
 from .conf import setting
-from .engine import InvalidInput, UnknownDependency, note_shown
+from .engine import InvalidInput, UnknownDependency
+from .outcome import Outcome
 from .registry import get_engine
 from .request import Request
 from .state.session import (
@@ -360,10 +361,9 @@ class Connection:
         """The session's State was reset in the store: reload it, run its change listeners."""
         self._enqueue(StateCleared())
 
-    async def _publish_globals(self, session: Session) -> None:
-        changed, session.globals_changed = session.globals_changed, set()
+    async def _publish_globals(self, outcome: Outcome) -> None:
         if self.publish is not None:
-            for component_id in sorted(changed):
+            for component_id in sorted(outcome.globals_changed):
                 await self.publish(component_id)
 
     async def _handle(self, frame: Item) -> None:
@@ -399,8 +399,11 @@ class Connection:
         ok: bool | None = False
         recorded = True
         try:
-            ok = await self._run_event(session, frame, errors)
-            recorded = ok is not None  # None: it had run before, and was only answered
+            outcome = await self._run_event(session, frame)
+            recorded = outcome is not None  # None: it had run before, and was only answered
+            if outcome is not None:
+                ok = outcome.ok
+                errors.extend(outcome.errors)
         except protocol.ProtocolError as exc:
             recorded = exc.code != "unknown_event"  # not an event of this app
             errors.append(exc.message)
@@ -426,28 +429,20 @@ class Connection:
         except KeyError:
             return None
 
-    async def _run_event(
-        self, session: Session, frame: protocol.EventFrame, errors: list[str]
-    ) -> bool | None:
-        """Run an event and answer it; return whether it succeeded, or None if it had run before."""
-        shown: dict[str, set[str]] = {}
-
-        async def send(out: dict[str, Any]) -> None:
-            if out.get("type") == "alert" and out.get("level") == "error":
-                errors.append(str(out.get("message", "")))
-            elif out.get("type") == "update":
-                note_shown(shown, out["updates"])
-            await self.send(out)
-
+    async def _run_event(self, session: Session, frame: protocol.EventFrame) -> Outcome | None:
+        """Run an event and answer it; return what it did, or None if it had run before."""
+        outcome: Outcome | None = None
         try:
             async with self._current(session) as session:
                 if frame.seq in session.ran:
                     # Re-sent after a resume: the resume's resync already showed what it did.
                     await self.send(protocol.done(frame.seq, session.ran[frame.seq]))
                     return None
-                ok = await self.engine.run_event(session, frame.dep, frame.values, frame.seq, send)
-                session.note_ran(frame.seq, ok)  # saved with what the event changed
-            await self._publish_globals(session)
+                outcome = await self.engine.run_event(
+                    session, frame.dep, frame.values, frame.seq, self.send
+                )
+                session.note_ran(frame.seq, outcome.ok)  # saved with what the event changed
+            await self._publish_globals(outcome)
         except InvalidInput as exc:
             raise protocol.ProtocolError("invalid_input", exc.message, frame.seq) from None
         except UnknownDependency as exc:
@@ -458,23 +453,22 @@ class Connection:
             # Another worker wrote meanwhile: drop this event's changes, keep theirs, and
             # show theirs where the page was shown this event's.
             stored = await self._reload(session)
-            if shown:
-                await self.send(
-                    protocol.update(None, None, self.engine.kept_updates(stored, shown))
-                )
+            if outcome is not None and outcome.shown:
+                kept = self.engine.kept_updates(stored, outcome.shown)
+                await self.send(protocol.update(None, None, kept))
             raise protocol.ProtocolError(
                 "conflict", f"{exc}; the event was not applied", frame.seq
             ) from None
-        await self.send(protocol.done(frame.seq, ok))
-        return ok
+        await self.send(protocol.done(frame.seq, outcome.ok))
+        return outcome
 
     async def _on_global_change(self, component_id: int) -> None:
         session = self.session
         if session is None:
             return
         async with self._current(session) as session:
-            await self.engine.run_global_change(session, component_id, self.send)
-        await self._publish_globals(session)
+            outcome = await self.engine.run_global_change(session, component_id, self.send)
+        await self._publish_globals(outcome)
 
     async def _on_end_requested(self, reason: str) -> None:
         """An administrator ended this session: say why, end it, close the socket."""
@@ -502,9 +496,8 @@ class Connection:
                 and before.get(component_id) != session.pickled[component_id]
             ]
             roots = [d for c in changed for d in self.engine.listeners(c, "change")]
-            if roots:
-                await self.engine.run_chain(session, roots, None, self.send)
-        await self._publish_globals(session)
+            outcome = await self.engine.run_chain(session, roots, None, self.send)
+        await self._publish_globals(outcome)
 
     @contextlib.asynccontextmanager
     async def _current(self, session: Session) -> AsyncIterator[Session]:
@@ -558,8 +551,9 @@ class Connection:
         if session is None:
             session = Session.new(self.blocks, user_id)
         session.request = Request.from_scope(self.scope, session.id, self.blocks.name)
+        tokens = {}
         if not resumed and hello.browser:
-            self.engine.restore_browser_state(session, hello.browser)
+            tokens = self.engine.restore_browser_state(session, hello.browser)
         self.session = session
         if hello.values:
             try:
@@ -578,8 +572,7 @@ class Connection:
             except Exception:  # the previous connection is fenced off anyway (``_reload``)
                 logger.warning("Could not detach the previous page of a session", exc_info=True)
         await self.send(protocol.session_frame(session.id, resume_token(session), resumed, notice))
-        if session.browser_tokens:
-            tokens, session.browser_tokens = session.browser_tokens, {}
+        if tokens:
             await self.send(protocol.browser_state(None, None, tokens))
         (activity.session_resumed if resumed else activity.session_started)(session, self.scope)
         if resumed:
@@ -589,9 +582,9 @@ class Connection:
             initial = self.engine.page_state(session, everything=hello.resume is not None)
             if initial:
                 await self.send(protocol.update(None, None, initial))
-            await self.engine.run_load(session, self.send)
+            loaded = await self.engine.run_load(session, self.send)
             await self.store.save(session, self._timeout)
-            await self._publish_globals(session)
+            await self._publish_globals(loaded)
         self._keepalive = asyncio.create_task(self._beat(first=True))
         lifecycle.ensure_sweeper()
 
