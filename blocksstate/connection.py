@@ -43,6 +43,8 @@ from .state.session import (
     read_resume_token,
     resume_token,
 )
+from .transport.backpressure import Window
+from .transport.liveness import Watchdog
 
 logger = logging.getLogger("blocksstate")
 
@@ -132,35 +134,25 @@ class Connection:
         # Items waiting for the worker, each with the length of its frame's text (0: not
         # from the page); the worker task exists only while there are some.
         self._pending: collections.deque[tuple[Item, int]] = collections.deque()
-        # Backpressure: what the page has queued, and what it was sent but has not read.
-        self._queued_frames = self._queued_chars = 0
-        self._sent_chars = self._acked_chars = 0
-        # Set when the page reads, while a send waits for it to (see _wait_until_read).
-        self._read_progress: asyncio.Event | None = None
         self._worker: asyncio.Task[None] | None = None
+        self._window = Window()
+        self._watchdog = Watchdog(self._silent)
+        self._silenced: asyncio.Task[None] | None = None
         # The keepalive: a timer between beats, a task during one.
         self._keepalive: asyncio.TimerHandle | asyncio.Task[None] | None = None
-        # When the page last sent a frame, and the timer that notices its silence (armed
-        # by its first ping: a client that never pings is left to the transport's own).
-        self.last_seen = time.monotonic()
-        self._watchdog: asyncio.TimerHandle | None = None
-        self._silenced: asyncio.Task[None] | None = None
         self._token_proven = False
 
     async def send(self, frame: dict[str, Any], wait: bool = True) -> None:
         """Send a frame; past the page's unread window, wait until it reads (``wait``) or close."""
         if not self.open:
             return
-        self._sent_chars += await self._send(frame) or 0
-        if self._unread() > setting("MAX_UNACKED_CHARS"):
-            if wait:
-                await self._wait_until_read()
-            else:
-                await self._fell_behind("the page does not read what it is sent")
+        behind = self._window.sent(await self._send(frame) or 0)
+        if behind and not (wait and await self._window.wait_until_read(lambda: self.open)):
+            await self._fell_behind("the page does not read what it is sent")
 
     async def receive(self, text: str | None) -> None:
         """Accept one frame from the page; bad ones and pings are answered at once, the rest queued."""
-        self.last_seen = time.monotonic()
+        self._watchdog.seen()
         try:
             frame = protocol.decode(text, setting("MAX_FRAME_BYTES"))
         except protocol.ProtocolError as exc:
@@ -168,10 +160,11 @@ class Connection:
             await self.send(protocol.error(exc.code, exc.message, exc.seq), wait=False)
             return
         if isinstance(frame, protocol.Received):
-            await self._received(frame.chars)
+            if (refused := self._window.received(frame.chars)) is not None:
+                await self.send(protocol.error("bad_frame", refused), wait=False)
         elif isinstance(frame, protocol.Ping):
             await self._ping(frame)
-        elif self._queue_full(len(text or "")):
+        elif self._window.queue_full(len(text or "")):
             await self._fell_behind("the page sends frames faster than they are handled")
         else:
             self._enqueue(frame, len(text or ""))
@@ -196,8 +189,7 @@ class Connection:
         """Take nothing more from the page, and stop its timers and any send waiting for it."""
         self.open = False
         self._stop_keepalive()
-        if self._read_progress is not None:
-            self._read_progress.set()  # a send waiting for the page to read gives up
+        self._window.release()  # a send waiting for the page to read gives up
 
     async def detach(self, epoch: int) -> None:
         """Another connection resumed this session at ``epoch``: close this one, keep the session."""
@@ -216,8 +208,8 @@ class Connection:
 
     async def _ping(self, ping: protocol.Ping) -> None:
         await self.send(protocol.pong())
-        if self._watchdog is None and self.open:
-            self._watch_silence()
+        if self.open:
+            self._watchdog.arm()
         session = self.session
         if (
             not self._token_proven
@@ -228,18 +220,10 @@ class Connection:
             self._token_proven = True
             self._enqueue(TokenReceived())
 
-    def _watch_silence(self) -> None:
-        """Check, by a timer (no task per idle page), that the page still sends something."""
-        timeout = float(setting("PAGE_TIMEOUT"))
-        silent = time.monotonic() - self.last_seen
-        if silent < timeout:
-            self._watchdog = asyncio.get_running_loop().call_later(
-                timeout - silent, self._watch_silence
-            )
-            return
-        self._watchdog = None
+    def _silent(self, last_seen: float, silent: float) -> None:
+        """The page sent nothing for PAGE_TIMEOUT: treat it as gone, and close its socket."""
         logger.info("Page of app %r silent for %g s: treated as gone", self.blocks.name, silent)
-        self._lost(self.last_seen)
+        self._lost(last_seen)
         if self._close is not None:
             self._silenced = asyncio.create_task(self._close(code=protocol.CLOSE_PAGE_SILENT))
 
@@ -263,9 +247,7 @@ class Connection:
         if not self.open:
             return
         self._pending.append((item, chars))
-        if chars:
-            self._queued_frames += 1
-            self._queued_chars += chars
+        self._window.queue(chars)
         if self._worker is None:
             self._worker = asyncio.create_task(self._work())
 
@@ -274,48 +256,10 @@ class Connection:
         try:
             while self._pending:
                 item, chars = self._pending.popleft()
-                if chars:
-                    self._queued_frames -= 1
-                    self._queued_chars -= chars
+                self._window.dequeue(chars)
                 await self._handle_safely(item)
         finally:
             self._worker = None
-
-    def _queue_full(self, chars: int) -> bool:
-        """Whether one more page frame of ``chars`` would pass MAX_QUEUED_FRAMES or _CHARS."""
-        if not self._queued_frames:
-            return False  # one frame always fits: its size is MAX_FRAME_BYTES's business
-        too_many = self._queued_frames >= setting("MAX_QUEUED_FRAMES")
-        return too_many or self._queued_chars + chars > setting("MAX_QUEUED_CHARS")
-
-    def _unread(self) -> int:
-        return self._sent_chars - self._acked_chars
-
-    async def _received(self, chars: int) -> None:
-        """The page says how much it has read: what it has read no longer counts as unread."""
-        if chars < self._acked_chars:
-            message = f"'chars' went back from {self._acked_chars} to {chars}"
-            await self.send(protocol.error("bad_frame", message), wait=False)
-            return
-        # The page counts UTF-16 units, more than the characters counted here for an emoji.
-        self._acked_chars = min(chars, self._sent_chars)
-        if self._read_progress is not None:
-            self._read_progress.set()
-
-    async def _wait_until_read(self) -> None:
-        """Hold the sender until the page's unread frames are back under the window.
-
-        A page on a slow link keeps reading, so it waits but is never closed; one that
-        reads nothing for ``UNACKED_TIMEOUT`` seconds is.
-        """
-        while self.open and self._unread() > setting("MAX_UNACKED_CHARS"):
-            self._read_progress = asyncio.Event()
-            try:
-                await asyncio.wait_for(self._read_progress.wait(), setting("UNACKED_TIMEOUT"))
-            except TimeoutError:
-                await self._fell_behind("the page does not read what it is sent")
-            finally:
-                self._read_progress = None
 
     async def _fell_behind(self, why: str) -> None:
         """Past a backpressure bound: close the socket; the session stays resumable (grace)."""
@@ -695,9 +639,7 @@ class Connection:
         if self._keepalive is not None:
             self._keepalive.cancel()
             self._keepalive = None
-        if self._watchdog is not None:
-            self._watchdog.cancel()
-            self._watchdog = None
+        self._watchdog.stop()
 
     async def _end_after_grace(
         self, session: Session, worker: asyncio.Task[None] | None, deadline: float
