@@ -30,7 +30,7 @@ from typing import Any
 from . import activity, lifecycle, protocol
 from .components.schema import check_json_safe
 from .conf import setting
-from .engine import InvalidInput, UnknownDependency
+from .engine import InvalidInput
 from .outcome import Outcome
 from .registry import get_engine
 from .request import Request
@@ -38,11 +38,11 @@ from .state.session import (
     ResumeRefused,
     Session,
     SessionBusy,
-    SessionConflict,
     SessionStore,
     read_resume_token,
     resume_token,
 )
+from .transport import page_events
 from .transport.backpressure import Window
 from .transport.liveness import Watchdog
 
@@ -305,7 +305,8 @@ class Connection:
         """The session's State was reset in the store: reload it, run its change listeners."""
         self._enqueue(StateCleared())
 
-    async def _publish_globals(self, outcome: Outcome) -> None:
+    async def publish_globals(self, outcome: Outcome) -> None:
+        """Tell the other sessions of the GlobalStates ``outcome`` changed."""
         if self.publish is not None:
             for component_id in sorted(outcome.globals_changed):
                 await self.publish(component_id)
@@ -324,87 +325,12 @@ class Connection:
                 raise protocol.ProtocolError("bad_frame", "this connection already has a session")
             await self._start(frame)
         elif isinstance(frame, protocol.EventFrame):
-            await self._event(frame)
+            await page_events.answer(self, frame)
         elif isinstance(frame, protocol.Close):
             self._stop_keepalive()
             if self.session is not None:
                 await self._end(self.session)
                 self.session = None
-
-    async def _event(self, frame: protocol.EventFrame) -> None:
-        session = self.session
-        if session is None:
-            raise protocol.ProtocolError(
-                "no_session", "send a hello frame before events", frame.seq
-            )
-        # Noted for the admin once answered (in memory: see ``activity``).
-        started, clock = time.time(), time.perf_counter()
-        errors: list[str] = []
-        ok: bool | None = False
-        recorded = True
-        try:
-            outcome = await self._run_event(session, frame)
-            recorded = outcome is not None  # None: it had run before, and was only answered
-            if outcome is not None:
-                ok = outcome.ok
-                errors.extend(outcome.errors)
-        except protocol.ProtocolError as exc:
-            recorded = exc.code != "unknown_event"  # not an event of this app
-            errors.append(exc.message)
-            raise
-        except Exception as exc:
-            errors.append(f"internal error ({type(exc).__name__})")
-            raise
-        finally:
-            if recorded:
-                dependency = self._dependency(frame.dep)
-                activity.event_finished(
-                    self.session or session,
-                    dependency if dependency is not None else frame.dep,
-                    started,
-                    time.perf_counter() - clock,
-                    ok and not errors,
-                    "\n".join(errors),
-                )
-
-    def _dependency(self, dependency_id: int) -> Any:
-        try:
-            return self.blocks.dependency(dependency_id)
-        except KeyError:
-            return None
-
-    async def _run_event(self, session: Session, frame: protocol.EventFrame) -> Outcome | None:
-        """Run an event and answer it; return what it did, or None if it had run before."""
-        outcome: Outcome | None = None
-        try:
-            async with self._current(session) as session:
-                if frame.seq in session.ran:
-                    # Re-sent after a resume: the resume's resync already showed what it did.
-                    await self.send(protocol.done(frame.seq, session.ran[frame.seq]))
-                    return None
-                outcome = await self.engine.run_event(
-                    session, frame.dep, frame.values, frame.seq, self.send
-                )
-                session.note_ran(frame.seq, outcome.ok)  # saved with what the event changed
-            await self._publish_globals(outcome)
-        except InvalidInput as exc:
-            raise protocol.ProtocolError("invalid_input", exc.message, frame.seq) from None
-        except UnknownDependency as exc:
-            raise protocol.ProtocolError("unknown_event", str(exc), frame.seq) from None
-        except SessionBusy as exc:
-            raise protocol.ProtocolError("busy", str(exc), frame.seq) from None
-        except SessionConflict as exc:
-            # Another worker wrote meanwhile: drop this event's changes, keep theirs, and
-            # show theirs where the page was shown this event's.
-            stored = await self._reload(session)
-            if outcome is not None and outcome.shown:
-                kept = self.engine.kept_updates(stored, outcome.shown)
-                await self.send(protocol.update(None, None, kept))
-            raise protocol.ProtocolError(
-                "conflict", f"{exc}; the event was not applied", frame.seq
-            ) from None
-        await self.send(protocol.done(frame.seq, outcome.ok))
-        return outcome
 
     async def _on_global_change(self, component_id: int) -> None:
         session = self.session
@@ -412,7 +338,7 @@ class Connection:
             return
         async with self._current(session) as session:
             outcome = await self.engine.run_global_change(session, component_id, self.send)
-        await self._publish_globals(outcome)
+        await self.publish_globals(outcome)
 
     async def _on_end_requested(self, reason: str) -> None:
         """An administrator ended this session: say why, end it, close the socket."""
@@ -441,7 +367,7 @@ class Connection:
             ]
             roots = [d for c in changed for d in self.engine.listeners(c, "change")]
             outcome = await self.engine.run_chain(session, roots, None, self.send)
-        await self._publish_globals(outcome)
+        await self.publish_globals(outcome)
 
     @contextlib.asynccontextmanager
     async def _current(self, session: Session) -> AsyncIterator[Session]:
@@ -528,7 +454,7 @@ class Connection:
                 await self.send(protocol.update(None, None, initial))
             loaded = await self.engine.run_load(session, self.send)
             await self.store.save(session, self._timeout)
-            await self._publish_globals(loaded)
+            await self.publish_globals(loaded)
         self._keepalive = asyncio.create_task(self._beat(first=True))
         lifecycle.ensure_sweeper()
 
