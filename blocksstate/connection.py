@@ -60,7 +60,8 @@ RESYNC_FAILED_NOTICE = (
 _ending: dict[str, asyncio.Task[None]] = {}
 
 
-Publish = Callable[[int], Awaitable[None]]
+# ``publish(group, key)``: tell the sessions in ``group`` that the GlobalState ``key`` changed.
+Publish = Callable[[str, str], Awaitable[None]]
 Subscribe = Callable[[str], Awaitable[None]]
 CloseSocket = Callable[..., Awaitable[None]]  # close(code=None)
 # ``detach(session_id, epoch)``: close the connections holding the session at an older epoch.
@@ -101,8 +102,9 @@ class Superseded(Exception):
 class Connection:
     """Serves one app to one page: session start or resume, events, and the end.
 
-    ``publish(component_id)`` tells the other sessions that a GlobalState changed
-    (the consumer relays it through the channel layer); they call ``global_changed``.
+    ``publish(group, key)`` tells the other sessions that a GlobalState changed
+    (the consumer relays it to the group, one of ``global_groups``); they call
+    ``global_changed(key)``.
     ``subscribe(session_id)`` is awaited once the page has a session, so that the
     admin can reach it (``end_requested``, ``state_cleared``); ``close(code=None)``
     closes the socket after such an end (with a code after a backpressure bound).
@@ -293,9 +295,17 @@ class Connection:
                 )
             )
 
-    async def global_changed(self, component_id: int) -> None:
-        """Another session changed a GlobalState: run its listeners here, in turn with events."""
-        self._enqueue(GlobalChanged(component_id))
+    def global_groups(self) -> list[str]:
+        """The channel groups that carry the changes of this app's GlobalStates, one per key."""
+        return list(
+            {state.key: state.group for state in self.engine.tracker.global_states}.values()
+        )
+
+    async def global_changed(self, key: str) -> None:
+        """Another session changed GlobalState ``key``: run its listeners here, in turn with events."""
+        for state in self.engine.tracker.global_states:
+            if state.key == key:
+                self._enqueue(GlobalChanged(state.id))
 
     async def end_requested(self, reason: str) -> None:
         """End the session and close the page, saying ``reason``, after the running event."""
@@ -308,8 +318,9 @@ class Connection:
     async def publish_globals(self, outcome: Outcome) -> None:
         """Tell the other sessions of the GlobalStates ``outcome`` changed."""
         if self.publish is not None:
-            for component_id in sorted(outcome.globals_changed):
-                await self.publish(component_id)
+            for state in self.engine.tracker.global_states:
+                if state.id in outcome.globals_changed:
+                    await self.publish(state.group, state.key)
 
     async def _handle(self, frame: Item) -> None:
         if isinstance(frame, GlobalChanged):
