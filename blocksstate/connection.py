@@ -1,19 +1,13 @@
-"""One page's connection, without the socket: frames in, frames out, one session.
+"""One page's connection, without the socket: frames in, in order, and frames out.
 
-The consumer hands every text frame to ``Connection.receive``; frames are
-handled one at a time in arrival order (so a session's events apply in order),
-by a worker task, so a slow handler never stops the socket from reading. The
-worker runs only while something waits: an idle page holds no task and no queue
-(memory per idle connection, see docs/performance.md), only a timer for its
-keepalive.
-
-Liveness, both ways (docs/protocol.md): the page pings, and the server answers
-at once, outside the queue. Once a page has pinged, a timer checks that it keeps
-sending something; a page silent for ``PAGE_TIMEOUT`` seconds is treated as gone
-(its connection may be half-open), and its session ends ``RESUME_GRACE`` seconds
-after its last sign of life unless it resumes. A resume detaches the connection
-that held the session before (closed with 4409), on whichever worker it is, and
-each event's ``seq`` runs at most once per session (``Session.ran``).
+The consumer hands every text frame to ``Connection.receive``. Pings and
+acknowledgements are answered at once; every other frame is queued and handled
+one at a time in arrival order (so a session's events apply in order) by a
+worker task that exists only while something waits, so a slow handler never
+stops the socket from reading and an idle page holds no task (docs/performance.md).
+What a frame does is elsewhere: ``transport.page_events`` (an event),
+``transport.liveness`` and ``transport.backpressure`` (the page's silence and
+its bounds), the session lifecycle (start, resume, keepalive, end).
 """
 
 from __future__ import annotations
@@ -70,9 +64,9 @@ Detach = Callable[[str, int], Awaitable[None]]
 
 @dataclass(frozen=True)
 class GlobalChanged:
-    """Queue item: another session changed a GlobalState this app shows."""
+    """Queue item: another session changed the GlobalState ``key`` this app shows."""
 
-    component_id: int
+    key: str
 
 
 @dataclass(frozen=True)
@@ -287,13 +281,8 @@ class Connection:
             await self.send(protocol.error(exc.code, exc.message, exc.seq))
         except Exception:
             logger.exception("Unexpected error in app %r", self.blocks.name)
-            await self.send(
-                protocol.error(
-                    "internal",
-                    "the server could not handle this frame",
-                    getattr(frame, "seq", None),
-                )
-            )
+            message = "the server could not handle this frame"
+            await self.send(protocol.error("internal", message, getattr(frame, "seq", None)))
 
     def global_groups(self) -> list[str]:
         """The channel groups that carry the changes of this app's GlobalStates, one per key."""
@@ -303,9 +292,7 @@ class Connection:
 
     async def global_changed(self, key: str) -> None:
         """Another session changed GlobalState ``key``: run its listeners here, in turn with events."""
-        for state in self.engine.tracker.global_states:
-            if state.key == key:
-                self._enqueue(GlobalChanged(state.id))
+        self._enqueue(GlobalChanged(key))
 
     async def end_requested(self, reason: str) -> None:
         """End the session and close the page, saying ``reason``, after the running event."""
@@ -324,7 +311,7 @@ class Connection:
 
     async def _handle(self, frame: Item) -> None:
         if isinstance(frame, GlobalChanged):
-            await self._on_global_change(frame.component_id)
+            await self._on_global_change(frame.key)
         elif isinstance(frame, EndRequested):
             await self._on_end_requested(frame.reason)
         elif isinstance(frame, StateCleared):
@@ -343,12 +330,12 @@ class Connection:
                 await self._end(self.session)
                 self.session = None
 
-    async def _on_global_change(self, component_id: int) -> None:
+    async def _on_global_change(self, key: str) -> None:
         session = self.session
         if session is None:
             return
         async with self._current(session) as session:
-            outcome = await self.engine.run_global_change(session, component_id, self.send)
+            outcome = await self.engine.run_global_change(session, key, self.send)
         await self.publish_globals(outcome)
 
     async def _on_end_requested(self, reason: str) -> None:

@@ -174,9 +174,10 @@ class Engine:
             updates[str(component_id)] = entry
         return updates
 
-    async def run_global_change(self, session: Session, component_id: int, send: Send) -> Outcome:
-        """Run the ``.change`` listeners of a GlobalState another session changed."""
-        roots = self.listeners(self.blocks.components[component_id], "change")
+    async def run_global_change(self, session: Session, key: str, send: Send) -> Outcome:
+        """Run the ``.change`` listeners of the GlobalState ``key``, changed by another session."""
+        states = [s for s in self.tracker.global_states if s.key == key]
+        roots = [d for state in states for d in self.listeners(state, "change")]
         return await self.run_chain(session, roots, None, send)
 
     def apply_page_values(self, session: Session, checked: Mapping[int, Any]) -> None:

@@ -1,4 +1,9 @@
-"""Noticing a page that went silent: its connection may be half-open (docs/protocol.md, "Liveness")."""
+"""Noticing a page that went silent: its connection may be half-open (docs/protocol.md, "Liveness").
+
+The page pings and the connection answers at once, outside its queue. Once a page
+has pinged, a page silent for ``PAGE_TIMEOUT`` seconds is treated as gone: its
+session ends ``RESUME_GRACE`` seconds after its last sign of life unless it resumes.
+"""
 
 from __future__ import annotations
 
