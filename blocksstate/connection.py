@@ -311,11 +311,14 @@ class Connection:
 
     async def _handle(self, frame: Item) -> None:
         if isinstance(frame, GlobalChanged):
-            await self._on_global_change(frame.key)
+            key = frame.key
+            await self._in_session(lambda s: self.engine.run_global_change(s, key, self.send))
         elif isinstance(frame, EndRequested):
             await self._on_end_requested(frame.reason)
-        elif isinstance(frame, StateCleared):
-            await self._on_state_cleared()
+        elif isinstance(frame, StateCleared) and self.session is not None:
+            # The store holds the cleared values: the session is reloaded from it.
+            before = dict(self.session.pickled)
+            await self._in_session(lambda s: self.engine.run_stored_changes(s, before, self.send))
         elif isinstance(frame, TokenReceived):
             await self._on_token_received()
         elif isinstance(frame, protocol.Hello):
@@ -330,12 +333,13 @@ class Connection:
                 await self._end(self.session)
                 self.session = None
 
-    async def _on_global_change(self, key: str) -> None:
+    async def _in_session(self, run: Callable[[Session], Awaitable[Outcome]]) -> None:
+        """Run listeners of a change made outside the page, in turn with its events."""
         session = self.session
         if session is None:
             return
         async with self._current(session) as session:
-            outcome = await self.engine.run_global_change(session, key, self.send)
+            outcome = await run(session)
         await self.publish_globals(outcome)
 
     async def _on_end_requested(self, reason: str) -> None:
@@ -349,23 +353,6 @@ class Connection:
             await lifecycle.end_session(
                 self.engine, self.store, session, reason="disconnected by an administrator"
             )
-
-    async def _on_state_cleared(self) -> None:
-        """Take the cleared values from the store and run the change listeners of those that changed."""
-        session = self.session
-        if session is None:
-            return
-        before = dict(session.pickled)
-        async with self._current(session) as session:
-            changed = [
-                component
-                for component_id, component in self.blocks.components.items()
-                if component_id in session.pickled
-                and before.get(component_id) != session.pickled[component_id]
-            ]
-            roots = [d for c in changed for d in self.engine.listeners(c, "change")]
-            outcome = await self.engine.run_chain(session, roots, None, self.send)
-        await self.publish_globals(outcome)
 
     @contextlib.asynccontextmanager
     async def _current(self, session: Session) -> AsyncIterator[Session]:

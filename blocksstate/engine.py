@@ -180,6 +180,22 @@ class Engine:
         roots = [d for state in states for d in self.listeners(state, "change")]
         return await self.run_chain(session, roots, None, send)
 
+    async def run_stored_changes(
+        self, session: Session, before: Mapping[int, bytes], send: Send
+    ) -> Outcome:
+        """Run the ``.change`` listeners of the States whose stored form is no longer ``before``.
+
+        For values changed outside any event (an administrator reset them in the store).
+        """
+        changed = [
+            component
+            for component_id, component in self.blocks.components.items()
+            if component_id in session.pickled
+            and before.get(component_id) != session.pickled[component_id]
+        ]
+        roots = [d for c in changed for d in self.listeners(c, "change")]
+        return await self.run_chain(session, roots, None, send)
+
     def apply_page_values(self, session: Session, checked: Mapping[int, Any]) -> None:
         """Store validated page values in the session (the browser's edits)."""
         for component_id, value in checked.items():
