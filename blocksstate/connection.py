@@ -1,19 +1,13 @@
-"""One page's connection, without the socket: frames in, frames out, one session.
+"""One page's connection, without the socket: frames in, in order, and frames out.
 
-The consumer hands every text frame to ``Connection.receive``; frames are
-handled one at a time in arrival order (so a session's events apply in order),
-by a worker task, so a slow handler never stops the socket from reading. The
-worker runs only while something waits: an idle page holds no task and no queue
-(memory per idle connection, see docs/performance.md), only a timer for its
-keepalive.
-
-Liveness, both ways (docs/protocol.md): the page pings, and the server answers
-at once, outside the queue. Once a page has pinged, a timer checks that it keeps
-sending something; a page silent for ``PAGE_TIMEOUT`` seconds is treated as gone
-(its connection may be half-open), and its session ends ``RESUME_GRACE`` seconds
-after its last sign of life unless it resumes. A resume detaches the connection
-that held the session before (closed with 4409), on whichever worker it is, and
-each event's ``seq`` runs at most once per session (``Session.ran``).
+The consumer hands every text frame to ``Connection.receive``. Pings and
+acknowledgements are answered at once; every other frame is queued and handled
+one at a time in arrival order (so a session's events apply in order) by a
+worker task that exists only while something waits, so a slow handler never
+stops the socket from reading and an idle page holds no task (docs/performance.md).
+What a frame does is elsewhere: ``transport.page_events`` (an event),
+``transport.liveness`` and ``transport.backpressure`` (the page's silence and
+its bounds), the session lifecycle (start, resume, keepalive, end).
 """
 
 from __future__ import annotations
@@ -30,14 +24,18 @@ from typing import Any
 from . import activity, protocol
 from .components.schema import check_json_safe
 from .conf import setting
-from .engine import InvalidInput, UnknownDependency, note_shown
+from .engine import InvalidInput
+from .outcome import Outcome
 from .registry import get_engine
 from .request import Request
 from .sessions import lifecycle
 from .sessions.backends import get_store
-from .sessions.base import Session, SessionBusy, SessionConflict, Superseded
+from .sessions.base import Session, Superseded
 from .sessions.resume import resume_token
 from .sessions.sweep import sweeper
+from .transport import page_events
+from .transport.backpressure import Window
+from .transport.liveness import Watchdog
 
 logger = logging.getLogger("blocksstate")
 
@@ -49,7 +47,8 @@ RESYNC_FAILED_NOTICE = (
     "a new one was started."
 )
 
-Publish = Callable[[int], Awaitable[None]]
+# ``publish(group, key)``: tell the sessions in ``group`` that the GlobalState ``key`` changed.
+Publish = Callable[[str, str], Awaitable[None]]
 Subscribe = Callable[[str], Awaitable[None]]
 CloseSocket = Callable[..., Awaitable[None]]  # close(code=None)
 # ``detach(session_id, epoch)``: close the connections holding the session at an older epoch.
@@ -58,9 +57,9 @@ Detach = Callable[[str, int], Awaitable[None]]
 
 @dataclass(frozen=True)
 class GlobalChanged:
-    """Queue item: another session changed a GlobalState this app shows."""
+    """Queue item: another session changed the GlobalState ``key`` this app shows."""
 
-    component_id: int
+    key: str
 
 
 @dataclass(frozen=True)
@@ -86,8 +85,9 @@ Item = protocol.Frame | GlobalChanged | EndRequested | StateCleared | TokenRecei
 class Connection:
     """Serves one app to one page: session start or resume, events, and the end.
 
-    ``publish(component_id)`` tells the other sessions that a GlobalState changed
-    (the consumer relays it through the channel layer); they call ``global_changed``.
+    ``publish(group, key)`` tells the other sessions that a GlobalState changed
+    (the consumer relays it to the group, one of ``global_groups``); they call
+    ``global_changed(key)``.
     ``subscribe(session_id)`` is awaited once the page has a session, so that the
     admin can reach it (``end_requested``, ``state_cleared``); ``close(code=None)``
     closes the socket after such an end (with a code after a backpressure bound).
@@ -119,34 +119,24 @@ class Connection:
         # Items waiting for the worker, each with the length of its frame's text (0: not
         # from the page); the worker task exists only while there are some.
         self._pending: collections.deque[tuple[Item, int]] = collections.deque()
-        # Backpressure: what the page has queued, and what it was sent but has not read.
-        self._queued_frames = self._queued_chars = 0
-        self._sent_chars = self._acked_chars = 0
-        # Set when the page reads, while a send waits for it to (see _wait_until_read).
-        self._read_progress: asyncio.Event | None = None
         self._worker: asyncio.Task[None] | None = None
-        self._keepalive: lifecycle.Keepalive | None = None
-        # When the page last sent a frame, and the timer that notices its silence (armed
-        # by its first ping: a client that never pings is left to the transport's own).
-        self.last_seen = time.monotonic()
-        self._watchdog: asyncio.TimerHandle | None = None
+        self._window = Window()
+        self._watchdog = Watchdog(self._silent)
         self._silenced: asyncio.Task[None] | None = None
+        self._keepalive: lifecycle.Keepalive | None = None
         self._token_proven = False
 
     async def send(self, frame: dict[str, Any], wait: bool = True) -> None:
         """Send a frame; past the page's unread window, wait until it reads (``wait``) or close."""
         if not self.open:
             return
-        self._sent_chars += await self._send(frame) or 0
-        if self._unread() > setting("MAX_UNACKED_CHARS"):
-            if wait:
-                await self._wait_until_read()
-            else:
-                await self._fell_behind("the page does not read what it is sent")
+        behind = self._window.sent(await self._send(frame) or 0)
+        if behind and not (wait and await self._window.wait_until_read(lambda: self.open)):
+            await self._fell_behind("the page does not read what it is sent")
 
     async def receive(self, text: str | None) -> None:
         """Accept one frame from the page; bad ones and pings are answered at once, the rest queued."""
-        self.last_seen = time.monotonic()
+        self._watchdog.seen()
         try:
             frame = protocol.decode(text, setting("MAX_FRAME_BYTES"))
         except protocol.ProtocolError as exc:
@@ -154,10 +144,11 @@ class Connection:
             await self.send(protocol.error(exc.code, exc.message, exc.seq), wait=False)
             return
         if isinstance(frame, protocol.Received):
-            await self._received(frame.chars)
+            if (refused := self._window.received(frame.chars)) is not None:
+                await self.send(protocol.error("bad_frame", refused), wait=False)
         elif isinstance(frame, protocol.Ping):
             await self._ping(frame)
-        elif self._queue_full(len(text or "")):
+        elif self._window.queue_full(len(text or "")):
             await self._fell_behind("the page sends frames faster than they are handled")
         else:
             self._enqueue(frame, len(text or ""))
@@ -182,8 +173,7 @@ class Connection:
         """Take nothing more from the page, and stop its timers and any send waiting for it."""
         self.open = False
         self._stop_keepalive()
-        if self._read_progress is not None:
-            self._read_progress.set()  # a send waiting for the page to read gives up
+        self._window.release()  # a send waiting for the page to read gives up
 
     async def detach(self, epoch: int) -> None:
         """Another connection resumed this session at ``epoch``: close this one, keep the session."""
@@ -202,8 +192,8 @@ class Connection:
 
     async def _ping(self, ping: protocol.Ping) -> None:
         await self.send(protocol.pong())
-        if self._watchdog is None and self.open:
-            self._watch_silence()
+        if self.open:
+            self._watchdog.arm()
         session = self.session
         if (
             not self._token_proven
@@ -214,18 +204,10 @@ class Connection:
             self._token_proven = True
             self._enqueue(TokenReceived())
 
-    def _watch_silence(self) -> None:
-        """Check, by a timer (no task per idle page), that the page still sends something."""
-        timeout = float(setting("PAGE_TIMEOUT"))
-        silent = time.monotonic() - self.last_seen
-        if silent < timeout:
-            self._watchdog = asyncio.get_running_loop().call_later(
-                timeout - silent, self._watch_silence
-            )
-            return
-        self._watchdog = None
+    def _silent(self, last_seen: float, silent: float) -> None:
+        """The page sent nothing for PAGE_TIMEOUT: treat it as gone, and close its socket."""
         logger.info("Page of app %r silent for %g s: treated as gone", self.blocks.name, silent)
-        self._lost(self.last_seen)
+        self._lost(last_seen)
         if self._close is not None:
             self._silenced = asyncio.create_task(self._close(code=protocol.CLOSE_PAGE_SILENT))
 
@@ -247,9 +229,7 @@ class Connection:
         if not self.open:
             return
         self._pending.append((item, chars))
-        if chars:
-            self._queued_frames += 1
-            self._queued_chars += chars
+        self._window.queue(chars)
         if self._worker is None:
             self._worker = asyncio.create_task(self._work())
 
@@ -258,48 +238,10 @@ class Connection:
         try:
             while self._pending:
                 item, chars = self._pending.popleft()
-                if chars:
-                    self._queued_frames -= 1
-                    self._queued_chars -= chars
+                self._window.dequeue(chars)
                 await self._handle_safely(item)
         finally:
             self._worker = None
-
-    def _queue_full(self, chars: int) -> bool:
-        """Whether one more page frame of ``chars`` would pass MAX_QUEUED_FRAMES or _CHARS."""
-        if not self._queued_frames:
-            return False  # one frame always fits: its size is MAX_FRAME_BYTES's business
-        too_many = self._queued_frames >= setting("MAX_QUEUED_FRAMES")
-        return too_many or self._queued_chars + chars > setting("MAX_QUEUED_CHARS")
-
-    def _unread(self) -> int:
-        return self._sent_chars - self._acked_chars
-
-    async def _received(self, chars: int) -> None:
-        """The page says how much it has read: what it has read no longer counts as unread."""
-        if chars < self._acked_chars:
-            message = f"'chars' went back from {self._acked_chars} to {chars}"
-            await self.send(protocol.error("bad_frame", message), wait=False)
-            return
-        # The page counts UTF-16 units, more than the characters counted here for an emoji.
-        self._acked_chars = min(chars, self._sent_chars)
-        if self._read_progress is not None:
-            self._read_progress.set()
-
-    async def _wait_until_read(self) -> None:
-        """Hold the sender until the page's unread frames are back under the window.
-
-        A page on a slow link keeps reading, so it waits but is never closed; one that
-        reads nothing for ``UNACKED_TIMEOUT`` seconds is.
-        """
-        while self.open and self._unread() > setting("MAX_UNACKED_CHARS"):
-            self._read_progress = asyncio.Event()
-            try:
-                await asyncio.wait_for(self._read_progress.wait(), setting("UNACKED_TIMEOUT"))
-            except TimeoutError:
-                await self._fell_behind("the page does not read what it is sent")
-            finally:
-                self._read_progress = None
 
     async def _fell_behind(self, why: str) -> None:
         """Past a backpressure bound: close the socket; the session stays resumable (grace)."""
@@ -325,17 +267,18 @@ class Connection:
             await self.send(protocol.error(exc.code, exc.message, exc.seq))
         except Exception:
             logger.exception("Unexpected error in app %r", self.blocks.name)
-            await self.send(
-                protocol.error(
-                    "internal",
-                    "the server could not handle this frame",
-                    getattr(frame, "seq", None),
-                )
-            )
+            message = "the server could not handle this frame"
+            await self.send(protocol.error("internal", message, getattr(frame, "seq", None)))
 
-    async def global_changed(self, component_id: int) -> None:
-        """Another session changed a GlobalState: run its listeners here, in turn with events."""
-        self._enqueue(GlobalChanged(component_id))
+    def global_groups(self) -> list[str]:
+        """The channel groups that carry the changes of this app's GlobalStates, one per key."""
+        return list(
+            {state.key: state.group for state in self.engine.tracker.global_states}.values()
+        )
+
+    async def global_changed(self, key: str) -> None:
+        """Another session changed GlobalState ``key``: run its listeners here, in turn with events."""
+        self._enqueue(GlobalChanged(key))
 
     async def end_requested(self, reason: str) -> None:
         """End the session and close the page, saying ``reason``, after the running event."""
@@ -345,19 +288,23 @@ class Connection:
         """The session's State was reset in the store: reload it, run its change listeners."""
         self._enqueue(StateCleared())
 
-    async def _publish_globals(self, session: Session) -> None:
-        changed, session.globals_changed = session.globals_changed, set()
+    async def publish_globals(self, outcome: Outcome) -> None:
+        """Tell the other sessions of the GlobalStates ``outcome`` changed."""
         if self.publish is not None:
-            for component_id in sorted(changed):
-                await self.publish(component_id)
+            for state in self.engine.tracker.global_states:
+                if state.id in outcome.globals_changed:
+                    await self.publish(state.group, state.key)
 
     async def _handle(self, frame: Item) -> None:
         if isinstance(frame, GlobalChanged):
-            await self._on_global_change(frame.component_id)
+            key = frame.key
+            await self._in_session(lambda s: self.engine.run_global_change(s, key, self.send))
         elif isinstance(frame, EndRequested):
             await self._on_end_requested(frame.reason)
-        elif isinstance(frame, StateCleared):
-            await self._on_state_cleared()
+        elif isinstance(frame, StateCleared) and self.session is not None:
+            # The store holds the cleared values: the session is reloaded from it.
+            before = dict(self.session.pickled)
+            await self._in_session(lambda s: self.engine.run_stored_changes(s, before, self.send))
         elif isinstance(frame, TokenReceived):
             await self._on_token_received()
         elif isinstance(frame, protocol.Hello):
@@ -365,102 +312,21 @@ class Connection:
                 raise protocol.ProtocolError("bad_frame", "this connection already has a session")
             await self._start(frame)
         elif isinstance(frame, protocol.EventFrame):
-            await self._event(frame)
+            await page_events.answer(self, frame)
         elif isinstance(frame, protocol.Close):
             self._stop_keepalive()
             if self.session is not None:
                 await self._end(self.session)
                 self.session = None
 
-    async def _event(self, frame: protocol.EventFrame) -> None:
-        session = self.session
-        if session is None:
-            raise protocol.ProtocolError(
-                "no_session", "send a hello frame before events", frame.seq
-            )
-        # Noted for the admin once answered (in memory: see ``activity``).
-        started, clock = time.time(), time.perf_counter()
-        errors: list[str] = []
-        ok: bool | None = False
-        recorded = True
-        try:
-            ok = await self._run_event(session, frame, errors)
-            recorded = ok is not None  # None: it had run before, and was only answered
-        except protocol.ProtocolError as exc:
-            recorded = exc.code != "unknown_event"  # not an event of this app
-            errors.append(exc.message)
-            raise
-        except Exception as exc:
-            errors.append(f"internal error ({type(exc).__name__})")
-            raise
-        finally:
-            if recorded:
-                dependency = self._dependency(frame.dep)
-                activity.event_finished(
-                    self.session or session,
-                    dependency if dependency is not None else frame.dep,
-                    started,
-                    time.perf_counter() - clock,
-                    ok and not errors,
-                    "\n".join(errors),
-                )
-
-    def _dependency(self, dependency_id: int) -> Any:
-        try:
-            return self.blocks.dependency(dependency_id)
-        except KeyError:
-            return None
-
-    async def _run_event(
-        self, session: Session, frame: protocol.EventFrame, errors: list[str]
-    ) -> bool | None:
-        """Run an event and answer it; return whether it succeeded, or None if it had run before."""
-        shown: dict[str, set[str]] = {}
-
-        async def send(out: dict[str, Any]) -> None:
-            if out.get("type") == "alert" and out.get("level") == "error":
-                errors.append(str(out.get("message", "")))
-            elif out.get("type") == "update":
-                note_shown(shown, out["updates"])
-            await self.send(out)
-
-        try:
-            async with self._current(session) as session:
-                if frame.seq in session.ran:
-                    # Re-sent after a resume: the resume's resync already showed what it did.
-                    await self.send(protocol.done(frame.seq, session.ran[frame.seq]))
-                    return None
-                ok = await self.engine.run_event(session, frame.dep, frame.values, frame.seq, send)
-                session.note_ran(frame.seq, ok)  # saved with what the event changed
-            await self._publish_globals(session)
-        except InvalidInput as exc:
-            raise protocol.ProtocolError("invalid_input", exc.message, frame.seq) from None
-        except UnknownDependency as exc:
-            raise protocol.ProtocolError("unknown_event", str(exc), frame.seq) from None
-        except SessionBusy as exc:
-            raise protocol.ProtocolError("busy", str(exc), frame.seq) from None
-        except SessionConflict as exc:
-            # Another worker wrote meanwhile: drop this event's changes, keep theirs, and
-            # show theirs where the page was shown this event's.
-            stored = await self.store.reload(self.blocks, session)
-            self.session = stored
-            if shown:
-                await self.send(
-                    protocol.update(None, None, self.engine.kept_updates(stored, shown))
-                )
-            raise protocol.ProtocolError(
-                "conflict", f"{exc}; the event was not applied", frame.seq
-            ) from None
-        await self.send(protocol.done(frame.seq, ok))
-        return ok
-
-    async def _on_global_change(self, component_id: int) -> None:
+    async def _in_session(self, run: Callable[[Session], Awaitable[Outcome]]) -> None:
+        """Run listeners of a change made outside the page, in turn with its events."""
         session = self.session
         if session is None:
             return
         async with self._current(session) as session:
-            await self.engine.run_global_change(session, component_id, self.send)
-        await self._publish_globals(session)
+            outcome = await run(session)
+        await self.publish_globals(outcome)
 
     async def _on_end_requested(self, reason: str) -> None:
         """An administrator ended this session: say why, end it, close the socket."""
@@ -473,24 +339,6 @@ class Connection:
             await lifecycle.end_session(
                 self.engine, self.store, session, reason="disconnected by an administrator"
             )
-
-    async def _on_state_cleared(self) -> None:
-        """Take the cleared values from the store and run the change listeners of those that changed."""
-        session = self.session
-        if session is None:
-            return
-        before = dict(session.pickled)
-        async with self._current(session) as session:
-            changed = [
-                component
-                for component_id, component in self.blocks.components.items()
-                if component_id in session.pickled
-                and before.get(component_id) != session.pickled[component_id]
-            ]
-            roots = [d for c in changed for d in self.engine.listeners(c, "change")]
-            if roots:
-                await self.engine.run_chain(session, roots, None, self.send)
-        await self._publish_globals(session)
 
     @contextlib.asynccontextmanager
     async def _current(self, session: Session) -> AsyncIterator[Session]:
@@ -534,8 +382,9 @@ class Connection:
         if session is None:
             session = Session.new(self.blocks, user_id)
         session.request = Request.from_scope(self.scope, session.id, self.blocks.name)
+        tokens = {}
         if not resumed and hello.browser:
-            self.engine.restore_browser_state(session, hello.browser)
+            tokens = self.engine.restore_browser_state(session, hello.browser)
         self.session = session
         if hello.values:
             try:
@@ -556,8 +405,7 @@ class Connection:
             ):  # the previous connection is fenced off anyway (``SessionStore.reload``)
                 logger.warning("Could not detach the previous page of a session", exc_info=True)
         await self.send(protocol.session_frame(session.id, resume_token(session), resumed, notice))
-        if session.browser_tokens:
-            tokens, session.browser_tokens = session.browser_tokens, {}
+        if tokens:
             await self.send(protocol.browser_state(None, None, tokens))
         (activity.session_resumed if resumed else activity.session_started)(session, self.scope)
         if resumed:
@@ -567,9 +415,9 @@ class Connection:
             initial = self.engine.page_state(session, everything=hello.resume is not None)
             if initial:
                 await self.send(protocol.update(None, None, initial))
-            await self.engine.run_load(session, self.send)
+            loaded = await self.engine.run_load(session, self.send)
             await self.store.save(session, self._timeout)
-            await self._publish_globals(session)
+            await self.publish_globals(loaded)
         self._keepalive = lifecycle.Keepalive(
             self.engine, self.store, lambda: self.session, self._current, self._superseded
         )
@@ -620,9 +468,7 @@ class Connection:
         if self._keepalive is not None:
             self._keepalive.stop()
             self._keepalive = None
-        if self._watchdog is not None:
-            self._watchdog.cancel()
-            self._watchdog = None
+        self._watchdog.stop()
 
     async def _end(self, session: Session) -> None:
         """End a session once (across workers): unload listeners, then expiry after ``age``."""

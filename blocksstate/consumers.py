@@ -1,4 +1,4 @@
-"""The Channels consumer: WebSocket frames in and out, nothing else."""
+"""The Channels consumer: WebSocket frames in and out, and channel-layer messages to the connection."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ import logging
 import time
 from typing import Any
 
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.http.request import split_domain_port, validate_host
 
 from . import protocol
 from .connection import Connection
-from .registry import AppNotFound, get_engine
+from .registry import AppNotFound
 from .sessions.actions import DISCONNECT_REASON, detach_previous, session_group
+from .transport.origin import origin_allowed
 
 logger = logging.getLogger("blocksstate")
 
@@ -31,30 +32,14 @@ def _database_check_due() -> bool:
     return True
 
 
-def origin_allowed(scope: dict[str, Any]) -> bool:
-    """Accept a browser's Origin only if its host is in ALLOWED_HOSTS (read now, not at import)."""
-    from django.conf import settings
-
-    headers = dict(scope.get("headers", []))
-    origin = headers.get(b"origin")
-    if origin is None:
-        return True  # not a browser: browsers always send Origin on WebSocket requests
-    from urllib.parse import urlsplit
-
-    host = urlsplit(origin.decode("latin-1")).netloc
-    domain, _port = split_domain_port(host)
-    allowed = list(settings.ALLOWED_HOSTS)
-    if settings.DEBUG and not allowed:
-        allowed = [".localhost", "127.0.0.1", "[::1]"]
-    return bool(domain) and validate_host(domain, allowed)
-
-
 class BlocksConsumer(AsyncWebsocketConsumer):
-    """Serves ``/ws/blocks/<app>/``: one connection per page."""
+    """Serves ``/ws/blocks/<app>/``: one connection per page.
+
+    ``groups`` (Channels' own, left when the socket closes) are those of the app's
+    GlobalStates and, once the page has one, of its session.
+    """
 
     connection: Connection | None = None
-    globals_by_key: dict[str, list[Any]]
-    session_group: str | None = None
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         """Serve the socket; if the channel layer fails under it, ask the page to come back.
@@ -70,7 +55,7 @@ class BlocksConsumer(AsyncWebsocketConsumer):
             with contextlib.suppress(Exception):  # the socket may be gone already
                 await send({"type": "websocket.close", "code": protocol.CLOSE_TRY_AGAIN})
             if self.connection is not None and self.connection.open:
-                await self.disconnect(protocol.CLOSE_TRY_AGAIN)
+                await self.connection.disconnect()
 
     async def connect(self) -> None:
         # Accepted before any refusal: a socket closed before it is accepted reaches the
@@ -81,30 +66,26 @@ class BlocksConsumer(AsyncWebsocketConsumer):
             await self.close(code=protocol.CLOSE_FORBIDDEN_ORIGIN)
             return
         try:
-            engine = get_engine(app)
+            connection = Connection(
+                app,
+                self.send_frame,
+                self.scope,
+                publish=self.publish,
+                subscribe=self.join_session_group,
+                close=self.close,
+                detach=detach_previous,
+            )
         except AppNotFound:
             await self.close(code=protocol.CLOSE_UNKNOWN_APP)
             return
-        # GlobalStates of this app by key; each key's changes arrive through its group.
-        self.globals_by_key: dict[str, list[Any]] = {}
-        for state in engine.tracker.global_states:
-            self.globals_by_key.setdefault(state.key, []).append(state)
         try:
-            for states in self.globals_by_key.values():
-                await self._join(states[0].group)
+            for group in connection.global_groups():  # each GlobalState key's changes
+                await self._join(group)
         except Exception:
             logger.warning("Could not join the channel groups of app %r", app, exc_info=True)
             await self.close(code=protocol.CLOSE_TRY_AGAIN)
             return
-        self.connection = Connection(
-            app,
-            self.send_frame,
-            self.scope,
-            publish=self.publish,
-            subscribe=self.join_session_group,
-            close=self.close,
-            detach=detach_previous,
-        )
+        self.connection = connection
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Hand a message to its handler; frames skip most of Channels' database clean-up.
@@ -121,19 +102,22 @@ class BlocksConsumer(AsyncWebsocketConsumer):
 
     async def join_session_group(self, session_id: str) -> None:
         """Let the admin reach this page's session, whichever worker it runs on."""
-        group = session_group(session_id)
-        await self._join(group)
-        self.session_group = group
+        await self._join(session_group(session_id))
 
     async def _join(self, group: str) -> None:
         """Join a channel group, trying twice: after a Redis restart each pooled connection
-        of the layer is stale, and fails its first command only."""
+        of the layer is stale, and fails its first command only.
+
+        Joined here rather than by Channels before ``connect``: a failure is then told
+        to the page with a close code it retries on, not a failed handshake.
+        """
         if self.channel_layer is None:
             return
         try:
             await self.channel_layer.group_add(group, self.channel_name)
         except Exception:
             await self.channel_layer.group_add(group, self.channel_name)
+        self.groups.append(group)
 
     async def blocksstate_disconnect(self, message: dict[str, Any]) -> None:
         """An administrator disconnected this session: end it and close the page."""
@@ -150,20 +134,18 @@ class BlocksConsumer(AsyncWebsocketConsumer):
         if self.connection is not None:
             await self.connection.state_cleared()
 
-    async def publish(self, component_id: int) -> None:
-        """Tell every session of every worker that a GlobalState changed."""
-        if self.channel_layer is None or self.connection is None:
+    async def publish(self, group: str, key: str) -> None:
+        """Tell every session of every worker that the GlobalState ``key`` changed."""
+        if self.channel_layer is None:
             return
-        state = self.connection.engine.blocks.components[component_id]
-        message = {"type": "blocksstate.global", "key": state.key, "origin": self.channel_name}
-        await self.channel_layer.group_send(state.group, message)
+        message = {"type": "blocksstate.global", "key": key, "origin": self.channel_name}
+        await self.channel_layer.group_send(group, message)
 
     async def blocksstate_global(self, message: dict[str, Any]) -> None:
         """A GlobalState changed in some session: run this session's listeners of it."""
         if self.connection is None or message.get("origin") == self.channel_name:
             return  # the session that changed it ran its listeners within the event
-        for state in self.globals_by_key.get(message.get("key", ""), []):
-            await self.connection.global_changed(state.id)
+        await self.connection.global_changed(str(message.get("key", "")))
 
     async def send_frame(self, frame: dict[str, Any]) -> int:
         """Send one frame; return the length of its text, for the page's acknowledgements."""
@@ -175,18 +157,19 @@ class BlocksConsumer(AsyncWebsocketConsumer):
         if self.connection is not None:
             await self.connection.receive(text_data)
 
-    async def disconnect(self, code: int) -> None:
-        # The session first: a channel layer in trouble (Redis pool exhausted, say) must
-        # not keep the session from ending (unload, expiry) when the page is gone.
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        """End the session's connection, then let Channels leave the groups.
+
+        The session first: a channel layer in trouble (Redis pool exhausted, say) must
+        not keep the session from ending (unload, expiry) when the page is gone; the
+        layer expires the members it could not remove by itself.
+        """
         if self.connection is not None:
             await self.connection.disconnect()
-        if self.channel_layer is None:
-            return
-        groups = [states[0].group for states in getattr(self, "globals_by_key", {}).values()]
-        if self.session_group is not None:
-            groups.append(self.session_group)
-        for group in groups:
-            try:
-                await self.channel_layer.group_discard(group, self.channel_name)
-            except Exception:  # the layer expires stale members by itself
-                logger.warning("Could not leave channel group %s", group, exc_info=True)
+        try:
+            await super().websocket_disconnect(message)
+        except StopConsumer:
+            raise
+        except Exception:
+            logger.warning("Could not leave the channel groups %s", self.groups, exc_info=True)
+            raise StopConsumer() from None

@@ -6,7 +6,9 @@ the session, GlobalState from the shared cache), calls the handler (see
 ``state.tracking``), and then runs the ``.change`` listeners and
 ``.then``/``.success``/``.failure`` steps on the server, in the same event,
 sending each step's updates as soon as it commits. It knows nothing of
-sockets: it is handed a ``send``.
+sockets: it is handed a ``send``, and returns an ``Outcome`` (what the event
+amounted to: whether it succeeded, its errors, the tokens and GlobalStates it
+wrote).
 
 A step is applied whole or not at all. Its updates are held until it commits
 (its outputs post-processed, its State checked, pickled and within its size
@@ -33,6 +35,7 @@ from .components.state import GlobalStateError, State, StateNotPicklable
 from .conf import setting, show_errors
 from .events import Dependency
 from .feedback import Error, Feedback, current_feedback
+from .outcome import Outcome, note_shown
 from .request import Request
 from .state.browser import TokenTooLarge
 from .state.tracking import StateTooLarge, StateTracker
@@ -140,17 +143,20 @@ class Engine:
         values: Mapping[str, Any],
         seq: int | None,
         send: Send,
-    ) -> bool:
-        """Validate, then run a browser's event and everything it triggers; return whether it succeeded."""
+    ) -> Outcome:
+        """Validate, then run a browser's event and everything it triggers; return what it did."""
         dependency = self.client_dependency(dependency_id)
         checked = self.validate_values(session, values)
         self.apply_page_values(session, checked)
         await self.expire_values(session)
         return await self.run_chain(session, [dependency], seq, send)
 
-    def restore_browser_state(self, session: Session, tokens: Mapping[str, Any]) -> None:
-        """Give a new session the BrowserState values its page stored (see StateTracker)."""
-        self.tracker.restore_browser_state(session, tokens)
+    def restore_browser_state(self, session: Session, tokens: Mapping[str, Any]) -> dict[str, str]:
+        """Give a new session the BrowserState values its page stored (see StateTracker).
+
+        Returns the tokens to give the page in their place (re-issued: current key and time).
+        """
+        return self.tracker.restore_browser_state(session, tokens)
 
     async def expire_values(self, session: Session, now: float | None = None) -> None:
         """Reset State values whose ``time_to_live`` has passed (see StateTracker)."""
@@ -167,22 +173,36 @@ class Engine:
             updates[str(component_id)] = entry
         return updates
 
-    async def run_global_change(self, session: Session, component_id: int, send: Send) -> None:
-        """Run the ``.change`` listeners of a GlobalState another session changed."""
-        roots = self.listeners(self.blocks.components[component_id], "change")
-        if roots:
-            await self.run_chain(session, roots, None, send)
+    async def run_global_change(self, session: Session, key: str, send: Send) -> Outcome:
+        """Run the ``.change`` listeners of the GlobalState ``key``, changed by another session."""
+        states = [s for s in self.tracker.global_states if s.key == key]
+        roots = [d for state in states for d in self.listeners(state, "change")]
+        return await self.run_chain(session, roots, None, send)
+
+    async def run_stored_changes(
+        self, session: Session, before: Mapping[int, bytes], send: Send
+    ) -> Outcome:
+        """Run the ``.change`` listeners of the States whose stored form is no longer ``before``.
+
+        For values changed outside any event (an administrator reset them in the store).
+        """
+        changed = [
+            component
+            for component_id, component in self.blocks.components.items()
+            if component_id in session.pickled
+            and before.get(component_id) != session.pickled[component_id]
+        ]
+        roots = [d for c in changed for d in self.listeners(c, "change")]
+        return await self.run_chain(session, roots, None, send)
 
     def apply_page_values(self, session: Session, checked: Mapping[int, Any]) -> None:
         """Store validated page values in the session (the browser's edits)."""
         for component_id, value in checked.items():
             session.set_value(component_id, value)
 
-    async def run_load(self, session: Session, send: Send) -> None:
+    async def run_load(self, session: Session, send: Send) -> Outcome:
         """Run the app's ``load`` listeners for a new session."""
-        roots = self.listeners(self.blocks, "load")
-        if roots:
-            await self.run_chain(session, roots, None, send)
+        return await self.run_chain(session, self.listeners(self.blocks, "load"), None, send)
 
     async def run_unload(self, session: Session) -> None:
         """Run the app's ``unload`` listeners for an ended session; nothing is sent."""
@@ -196,10 +216,13 @@ class Engine:
 
     async def run_chain(
         self, session: Session, roots: Iterable[Dependency], seq: int | None, send: Send
-    ) -> bool:
-        """Run ``roots`` and what they trigger, breadth first; return whether the first root succeeded."""
-        feedback = Feedback(send, seq, asyncio.get_running_loop())
+    ) -> Outcome:
+        """Run ``roots`` and what they trigger, breadth first; ``ok``: whether the first root succeeded."""
+        outcome = Outcome()
         queue = deque(roots)
+        if not queue:
+            return outcome
+        feedback = Feedback(send, seq, asyncio.get_running_loop(), outcome)
         limit = setting("MAX_CHAIN_STEPS")
         first_ok: bool | None = None
         steps = 0
@@ -213,12 +236,11 @@ class Engine:
                     self.blocks.name,
                 )
                 feedback.dependency_id = dependency.id
-                await self._alert(
-                    feedback,
-                    "error",
-                    f"This event triggered more than {limit} steps and was stopped.",
+                await feedback.error(
+                    f"This event triggered more than {limit} steps and was stopped."
                 )
-                return False
+                outcome.ok = False
+                return outcome
             ok, changed = await self.run_step(session, dependency, feedback)
             if first_ok is None:
                 first_ok = ok
@@ -227,7 +249,8 @@ class Engine:
             for kind, step in dependency.chain:
                 if kind == "then" or (kind == "success") == ok:
                     queue.append(step)
-        return bool(first_ok) if first_ok is not None else True
+        outcome.ok = bool(first_ok) if first_ok is not None else True
+        return outcome
 
     async def run_step(
         self, session: Session, dependency: Dependency, feedback: Feedback
@@ -262,28 +285,27 @@ class Engine:
                     await feedback.flush()
                     # A function that returned a generator streams too, from its second yield.
                     if streams or results > 1:
-                        await self._send_updates(feedback, page.release())
+                        await feedback.update(page.release())
                 if results > 1:
                     fresh.clear()  # a generator may have mutated a State after yielding it
-                changed |= self.tracker.detect_changes(session, watched, fresh)
-                changed |= await self.tracker.write_globals(session, shared_out)
+                states_changed = self.tracker.detect_changes(session, watched, fresh)
+                # Made before any GlobalState is written: a token too large fails the step whole.
+                tokens = self.tracker.browser_tokens(session, states_changed)
+                changed |= states_changed
+                written = await self.tracker.write_globals(shared_out)
+                changed |= written
         except Exception as exc:
             self.tracker.rollback(session, checkpoint)
-            await self._send_updates(feedback, self.kept_updates(session, page.shown))
+            await feedback.update(self.kept_updates(session, page.shown))
             await self._report(feedback, dependency, exc)
             return False, set()
         finally:
             current_feedback.reset(token)
-        await self._send_updates(feedback, page.release())
-        if session.browser_tokens:
-            tokens, session.browser_tokens = session.browser_tokens, {}
-            await feedback.send(protocol.browser_state(feedback.seq, dependency.id, tokens))
+        feedback.outcome.globals_changed |= written
+        await feedback.update(page.release())
+        await feedback.store_in_browser(tokens)
         await feedback.flush()
         return True, changed
-
-    async def _send_updates(self, feedback: Feedback, updates: dict[str, Any]) -> None:
-        if updates:
-            await feedback.send(protocol.update(feedback.seq, feedback.dependency_id, updates))
 
     def kept_updates(self, session: Session, shown: Mapping[str, Iterable[str]]) -> dict[str, Any]:
         """The session's value and properties for what a page was shown (by component, names).
@@ -390,9 +412,7 @@ class Engine:
             if exc.print_exception:
                 logger.info("gr.Error in %r: %s", dependency, exc.message)
             if exc.visible:
-                await self._alert(
-                    feedback, "error", exc.message, title=exc.title, duration=exc.duration
-                )
+                await feedback.error(exc.message, title=exc.title, duration=exc.duration)
             return
         logger.error("Error in %r of app %r", dependency, self.blocks.name, exc_info=exc)
         developer_error = isinstance(exc, DEVELOPER_ERRORS)
@@ -400,28 +420,7 @@ class Engine:
             message = str(exc) if developer_error else f"{type(exc).__name__}: {exc}"
         else:
             message = "Something went wrong while handling this event."
-        await self._alert(feedback, "error", message)
-
-    async def _alert(
-        self,
-        feedback: Feedback,
-        level: str,
-        message: str,
-        title: str = "Error",
-        duration: float | None = 10,
-    ) -> None:
-        await feedback.flush()
-        await feedback.send(
-            {
-                "type": "alert",
-                "seq": feedback.seq,
-                "dep": feedback.dependency_id,
-                "level": level,
-                "title": title,
-                "message": message,
-                "duration": duration,
-            }
-        )
+        await feedback.error(message)
 
 
 _KEEP = object()
@@ -444,12 +443,6 @@ class PageUpdates:
         held, self.held = self.held, {}
         note_shown(self.shown, held)
         return held
-
-
-def note_shown(shown: dict[str, set[str]], updates: Mapping[str, Mapping[str, Any]]) -> None:
-    """Add to ``shown`` what ``updates`` show: property names and "value", by component id."""
-    for key, entry in updates.items():
-        shown.setdefault(key, set()).update(entry)
 
 
 def _streams(fn: Callable[..., Any]) -> bool:

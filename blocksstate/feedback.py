@@ -14,18 +14,24 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any
 
+from . import protocol
+from .outcome import Outcome, note_shown
+
 logger = logging.getLogger("blocksstate")
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 class Feedback:
-    """Sends alert and progress frames of one event, in order, from any thread."""
+    """Sends the frames of one event, in order, from any thread, and notes its ``Outcome``."""
 
-    def __init__(self, send: Send, seq: int | None, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(
+        self, send: Send, seq: int | None, loop: asyncio.AbstractEventLoop, outcome: Outcome
+    ) -> None:
         self.send = send
         self.seq = seq
         self.loop = loop
+        self.outcome = outcome
         self.dependency_id: int | None = None
         self._pending: list[dict[str, Any]] = []
         self._lock = asyncio.Lock()
@@ -39,7 +45,6 @@ class Feedback:
 
     def emit(self, frame: dict[str, Any]) -> None:
         """Send ``frame`` now; from a worker thread, wait until it is handed to the socket."""
-        frame = {**frame, "seq": self.seq, "dep": self.dependency_id}
         if _on_loop(self.loop):
             self._pending.append(frame)
             self.loop.create_task(self.flush())
@@ -51,6 +56,26 @@ class Feedback:
                 await self.send(frame)
 
         asyncio.run_coroutine_threadsafe(deliver(), self.loop).result()
+
+    async def update(self, updates: dict[str, Any]) -> None:
+        """Show the page the values and properties of the running step (if any)."""
+        if updates:
+            note_shown(self.outcome.shown, updates)
+            await self.send(protocol.update(self.seq, self.dependency_id, updates))
+
+    async def store_in_browser(self, tokens: dict[str, str]) -> None:
+        """Give the page BrowserState tokens to keep (if any)."""
+        if tokens:
+            self.outcome.browser_tokens.update(tokens)
+            await self.send(protocol.browser_state(self.seq, self.dependency_id, tokens))
+
+    async def error(self, message: str, title: str = "Error", duration: float | None = 10) -> None:
+        """Tell the visitor the step failed, after what its handler said before failing."""
+        await self.flush()
+        self.outcome.errors.append(message)
+        await self.send(
+            protocol.alert(self.seq, self.dependency_id, "error", title, message, duration)
+        )
 
     def progress_due(self, final: bool) -> bool:
         """Throttle progress frames to 20 a second; the last one always goes."""
@@ -85,13 +110,9 @@ def _alert(level: str, message: str, title: str, duration: float | None, visible
         return
     if visible:
         feedback.emit(
-            {
-                "type": "alert",
-                "level": level,
-                "title": title,
-                "message": str(message),
-                "duration": duration,
-            }
+            protocol.alert(
+                feedback.seq, feedback.dependency_id, level, title, str(message), duration
+            )
         )
 
 
@@ -156,7 +177,9 @@ class Progress:
         if feedback is not None and feedback.progress_due(
             final=fraction is not None and fraction >= 1
         ):
-            feedback.emit({"type": "progress", "progress": fraction, "desc": desc, "unit": unit})
+            feedback.emit(
+                protocol.progress(feedback.seq, feedback.dependency_id, fraction, desc, unit)
+            )
         return fraction
 
     def tqdm(

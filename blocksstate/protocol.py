@@ -189,6 +189,40 @@ def browser_state(seq: int | None, dep: int | None, tokens: dict[str, str]) -> d
     return {"type": "browser_state", "seq": seq, "dep": dep, "tokens": tokens}
 
 
+def alert(
+    seq: int | None,
+    dep: int | None,
+    level: str,
+    title: str,
+    message: str,
+    duration: float | None,
+) -> dict[str, Any]:
+    """A message for the visitor: ``level`` is "error", "warning" or "info"."""
+    return {
+        "type": "alert",
+        "seq": seq,
+        "dep": dep,
+        "level": level,
+        "title": title,
+        "message": message,
+        "duration": duration,
+    }
+
+
+def progress(
+    seq: int | None, dep: int | None, fraction: float | None, desc: str | None, unit: str
+) -> dict[str, Any]:
+    """How far a handler is (``fraction`` from 0 to 1, None when unknown)."""
+    return {
+        "type": "progress",
+        "seq": seq,
+        "dep": dep,
+        "progress": fraction,
+        "desc": desc,
+        "unit": unit,
+    }
+
+
 def done(seq: int | None, ok: bool) -> dict[str, Any]:
     return {"type": "done" if ok else "failed", "seq": seq}
 

@@ -9,14 +9,16 @@ from blocksstate.blocks import Blocks
 from blocksstate.components.base import Component
 from blocksstate.engine import Engine
 from blocksstate.events import Dependency
+from blocksstate.outcome import Outcome
 from blocksstate.sessions.base import Session
 
 
 class EngineRun:
-    """The frames one event sent, and whether it succeeded."""
+    """The frames one event sent, and the engine's ``Outcome`` of it."""
 
-    def __init__(self, ok: bool, frames: list[dict[str, Any]]) -> None:
-        self.ok = ok
+    def __init__(self, outcome: Outcome, frames: list[dict[str, Any]]) -> None:
+        self.outcome = outcome
+        self.ok = outcome.ok
         self.frames = frames
 
     def of_type(self, kind: str) -> list[dict[str, Any]]:
@@ -58,8 +60,8 @@ class Harness:
 
         dep_id = dependency.id if isinstance(dependency, Dependency) else dependency
         wire = {str(component.id): value for component, value in (values or {}).items()}
-        ok = await self.engine.run_event(session, dep_id, wire, 1, send)
-        return EngineRun(ok, frames)
+        outcome = await self.engine.run_event(session, dep_id, wire, 1, send)
+        return EngineRun(outcome, frames)
 
     async def load(self, session: Session) -> EngineRun:
         frames: list[dict[str, Any]] = []
@@ -67,5 +69,5 @@ class Harness:
         async def send(frame: dict[str, Any]) -> None:
             frames.append(frame)
 
-        await self.engine.run_load(session, send)
-        return EngineRun(True, frames)
+        outcome = await self.engine.run_load(session, send)
+        return EngineRun(outcome, frames)

@@ -423,7 +423,7 @@ async def test_a_value_too_large_is_a_clear_error_and_nothing_is_stored(caplog):
     assert alert["level"] == "error"
     assert "MAX_BROWSER_STATE_BYTES" in alert["message"] and "1,000" in alert["message"]
     assert session.values[kept.id] == "small"
-    assert session.browser_tokens == {}
+    assert grow.outcome.browser_tokens == {}
     assert show.updates[shown.id]["value"] == "small"
     assert any("MAX_BROWSER_STATE_BYTES" in r.getMessage() or r.exc_info for r in caplog.records)
 
@@ -465,7 +465,7 @@ async def test_a_value_that_is_not_json_is_a_clear_error_and_nothing_is_stored(c
         (alert,) = run.alerts
         assert "BrowserState value must be JSON-serialisable" in alert["message"]
     assert session.values[kept.id] == ["a"]  # put back as last saved, mutation included
-    assert session.browser_tokens == {}
+    assert replaced.outcome.browser_tokens == mutated.outcome.browser_tokens == {}
     assert caplog.records  # the developer sees it in the log too
 
 

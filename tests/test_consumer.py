@@ -16,6 +16,7 @@ from blocksstate.registry import get_app
 from blocksstate.scripts import script_module
 from blocksstate.sessions.backends import get_store
 from blocksstate.testing import PageClient, component, dependency, eventually, registered
+from blocksstate.transport.origin import origin_allowed
 from tests.helpers_session import blocksstate_settings
 
 pytest_plugins = ["tests.helpers_fixtures"]  # cache_alias
@@ -268,6 +269,24 @@ async def test_the_origin_check_reads_allowed_hosts_when_the_socket_opens():
     await client.open()
     assert client.session["resumed"] is False
     await client.close()
+
+
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [
+        (None, True),  # not a browser
+        (b"https://shop.example:8443", True),  # any port of an allowed host
+        (b"https://a.sub.example", True),  # ".sub.example" allows its subdomains
+        (b"https://sub.example.evil", False),
+        (b"null", False),  # a sandboxed frame
+        (b"http://[::1", False),  # malformed
+        (b"http://[::1]:8000", True),
+    ],
+)
+@override_settings(ALLOWED_HOSTS=["shop.example", ".sub.example", "[::1]"])
+def test_origin_allowed_matches_hosts_as_channels_does(origin, allowed):
+    headers = [] if origin is None else [(b"origin", origin)]
+    assert origin_allowed({"headers": headers}) is allowed
 
 
 async def test_an_allowed_origin_connects():

@@ -11,7 +11,7 @@ from django.test import override_settings
 
 import blocksstate as gr
 from blocksstate.engine import InvalidInput, UnknownDependency
-from blocksstate.testing import dependency
+from blocksstate.testing import dependency, registered
 from tests.helpers_engine import Harness
 
 SHOW_ERRORS = {"SHOW_ERRORS": True}
@@ -608,7 +608,7 @@ async def test_a_step_that_fails_after_its_function_returned_sends_and_keeps_not
     assert not run.ok
     assert [f["type"] for f in run.frames] == ["alert"], run.alerts
     assert (session.values, session.pickled, session.props) == before
-    assert session.dirty == set() and session.browser_tokens == {}
+    assert session.dirty == set() and run.outcome.browser_tokens == {}
 
 
 async def test_a_failed_then_step_leaves_the_steps_before_it_in_place():
@@ -683,3 +683,31 @@ async def test_a_function_that_returns_a_generator_streams_from_its_second_yield
         "two",
         "three",
     ]
+
+
+async def test_an_event_returns_what_it_did_errors_tokens_and_globals_written():
+    """The engine tells its caller what happened: nobody has to read the frames it sent."""
+    with gr.Blocks() as demo:
+        kept = gr.BrowserState(0)
+        total = gr.GlobalState(0, key=f"outcome-{os.getpid()}-{id(demo)}")
+        shown = gr.Number(label="Shown")
+
+        def fail(n):
+            raise gr.Error("Out of stock")
+
+        bump = gr.Button("Bump").click(
+            lambda k, t: (k + 1, t + 1, k + 1), [kept, total], [kept, total, shown]
+        )
+        bump.then(fail, kept, None)
+
+    with registered(demo, "outcome"):
+        harness = Harness(demo)
+        session = harness.session()
+        run = await harness.run(session, 0)
+
+    outcome = run.outcome
+    assert outcome.ok  # the event's own step succeeded; its .then failed
+    assert outcome.errors == ["Out of stock"]
+    assert outcome.globals_changed == {total.id}
+    assert list(outcome.browser_tokens) == [kept.key_for("outcome")]
+    assert outcome.shown == {str(shown.id): {"value"}}

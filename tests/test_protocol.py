@@ -130,3 +130,15 @@ def test_error_and_session_frames():
         "notice": "note",
     }
     assert protocol.closed("bye") == {"type": "closed", "reason": "bye"}
+
+
+def test_alert_and_progress_frames_are_those_docs_protocol_md_shows():
+    """Every frame the server sends is built here, the engine's and a handler's alike."""
+    assert protocol.alert(7, 0, "error", "Error", "Out of stock", 10) == json.loads(
+        '{"type": "alert", "seq": 7, "dep": 0, "level": "error", "title": "Error",'
+        ' "message": "Out of stock", "duration": 10}'
+    )
+    assert protocol.progress(7, 0, 0.5, "Loading", "steps") == json.loads(
+        '{"type": "progress", "seq": 7, "dep": 0, "progress": 0.5, "desc": "Loading",'
+        ' "unit": "steps"}'
+    )

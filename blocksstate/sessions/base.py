@@ -78,10 +78,6 @@ class Session:
     ran_dirty: bool = False
     # The store's version of this session when it was last read or written (the fencing number).
     version: int = 0
-    # Tokens of BrowserState values changed by the running step, for the page to store.
-    browser_tokens: dict[str, str] = field(default_factory=dict)
-    # GlobalStates this session's events changed, for other sessions to hear about.
-    globals_changed: set[int] = field(default_factory=set)
     # BrowserState tokens the page sent that did not verify.
     rejected_tokens: int = 0
     # When each State with a time_to_live was last written (None: expired, holds its default).

@@ -79,7 +79,7 @@ class StateTracker:
         """Compare each watched State with its last saved form; keep the new form of changed ones.
 
         ``fresh`` holds State outputs already pickled by this step. Raises, committing
-        nothing, if the change is too large or a BrowserState token cannot be made.
+        nothing, if the change is too large.
         """
         pickled = {
             state.id: fresh.get(state.id) or state.dumps(session.values[state.id])
@@ -92,7 +92,6 @@ class StateTracker:
         }
         if changed:
             self.check_size(session, {cid: pickled[cid] for cid in changed})
-            self._store_in_browser(session, changed)
         now = time.time()
         for component_id in changed:
             timed = self.blocks.components[component_id] in self.ttl_states
@@ -132,7 +131,6 @@ class StateTracker:
 
         States are read back from their saved form, which undoes changes made in place.
         """
-        session.browser_tokens.clear()
         session.values.update(checkpoint.values)
         for component_id, props in checkpoint.props.items():
             if props is None:
@@ -158,18 +156,19 @@ class StateTracker:
 
     # -- BrowserState ------------------------------------------------------------------
 
-    def _store_in_browser(self, session: Session, changed: set[int]) -> None:
-        """Make the tokens of changed BrowserStates (raising, before any commit, if one cannot be)."""
-
+    def browser_tokens(self, session: Session, changed: set[int]) -> dict[str, str]:
+        """The tokens of the changed BrowserStates, by storage key (raising if one cannot be made)."""
+        tokens: dict[str, str] = {}
         for component_id in changed:
             state = self.blocks.components[component_id]
             if isinstance(state, BrowserState):
-                self._issue_token(session, state)
+                tokens[state.key_for(session.app)] = self._issue_token(session, state)
+        return tokens
 
-    def _issue_token(self, session: Session, state: BrowserState) -> None:
+    def _issue_token(self, session: Session, state: BrowserState) -> str:
         key = state.key_for(session.app)
         try:
-            session.browser_tokens[key] = make_token(
+            return make_token(
                 session.values[state.id],
                 app=session.app,
                 storage_key=key,
@@ -179,12 +178,14 @@ class StateTracker:
         except (TypeError, ValueError) as exc:
             raise type(exc)(f"{state!r}: {exc}") from None
 
-    def restore_browser_state(self, session: Session, tokens: Mapping[str, Any]) -> None:
+    def restore_browser_state(self, session: Session, tokens: Mapping[str, Any]) -> dict[str, str]:
         """Give a new session the BrowserState values its page stored, where their tokens verify.
 
         A token that does not (tampered, another app's or key's, expired) is ignored:
-        the default stays, a warning is logged and the rejection counted.
+        the default stays, a warning is logged and the rejection counted. Returns the
+        tokens of the values taken, re-issued, for the page to store in their place.
         """
+        reissued: dict[str, str] = {}
         for state in self.browser_states:
             key = state.key_for(session.app)
             if key not in tokens:
@@ -207,7 +208,8 @@ class StateTracker:
             session.set_state(state.id, value, pickled)
             # Re-issued with the current key and time: a value signed with a rotated-out
             # key, or about to expire, stays readable as long as the visitor comes back.
-            self._issue_token(session, state)
+            reissued[key] = self._issue_token(session, state)
+        return reissued
 
     # -- GlobalState -----------------------------------------------------------------------
 
@@ -231,8 +233,8 @@ class StateTracker:
             for state, owner in reversed(owners):
                 await cache_call(state.cache, state.release, owner)
 
-    async def write_globals(self, session: Session, values: dict[int, Any]) -> set[int]:
-        """Store GlobalState outputs; return the ids whose value changed (and note them for broadcast)."""
+    async def write_globals(self, values: dict[int, Any]) -> set[int]:
+        """Store GlobalState outputs; return the ids whose value changed."""
         changed: set[int] = set()
         for component_id, value in values.items():
             state: GlobalState = self.blocks.components[component_id]  # type: ignore[assignment]
@@ -241,7 +243,6 @@ class StateTracker:
                 continue
             await cache_call(state.cache, state.set, value)
             changed.add(component_id)
-        session.globals_changed |= changed
         return changed
 
 
