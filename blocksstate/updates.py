@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .components.base import Component
+from .components.base import Component, ResetToInitial
 
 if TYPE_CHECKING:
     from .events import Dependency
@@ -35,10 +35,6 @@ def update(**props: Any) -> dict[str, Any]:
 def skip() -> dict[str, Any]:
     """Leave an output as it is."""
     return {"__type__": "update"}
-
-
-class ResetToInitial:
-    """Output marker: put the component back to the value a new session starts with."""
 
 
 @dataclass

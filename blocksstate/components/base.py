@@ -78,6 +78,10 @@ def _record_explicit_args(init: Callable[..., None]) -> Callable[..., None]:
     return wrapper
 
 
+class ResetToInitial:
+    """Output marker: put the component back to the value a new session starts with."""
+
+
 class Block:
     """Anything placed in a Blocks layout: a component or a layout container."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Unpack
 
 from ..events import Event
-from .base import Component, ComponentOptions
+from .base import Component, ComponentOptions, ResetToInitial
 from .text import TextDisplay
 
 VARIANTS = ("primary", "secondary", "stop", "huggingface")
@@ -75,8 +75,6 @@ class ClearButton(Button):
 
     def add(self, components: Any) -> ClearButton:
         """Also reset ``components`` when clicked."""
-        from ..updates import ResetToInitial
-
         listed = list(components) if isinstance(components, (list, tuple, set)) else [components]
         if self.blocks is None:
             raise RuntimeError(
