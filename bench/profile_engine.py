@@ -3,7 +3,7 @@
     PYTHONPATH=.:bench python bench/profile_engine.py [--app counter] [--events 2000]
         [--redis-url redis://...] [--cprofile] [--pyinstrument]
 
-Drives ``blocksstate.connection.Connection`` in-process (the consumer's only job is
+Drives ``blocksstate.transport.connection.Connection`` in-process (the consumer's only job is
 to hand it frames), with a ``send`` that keeps the frames, so the figures leave out
 daphne, Twisted, autobahn and Channels. It times each stage of an event by wrapping
 the package's own methods in this process (nothing in the package is changed):
@@ -106,7 +106,7 @@ def what_if(inline_handlers: bool, no_lock: bool) -> None:
 
     if inline_handlers:
         inline = InlineExecutor()
-        for module_name in ("blocksstate.handlers", "blocksstate.engine"):
+        for module_name in ("blocksstate.engine.handlers", "blocksstate.engine.runner"):
             try:
                 module = importlib.import_module(module_name)
             except ImportError:
@@ -135,14 +135,14 @@ def instrument() -> None:
     import importlib
 
     stages = [
-        ("blocksstate.engine:Engine.run_event", "async", "Engine.run_event (all steps)"),
+        ("blocksstate.engine.runner:Engine.run_event", "async", "Engine.run_event (all steps)"),
         (
             "blocksstate.state.tracking:StateTracker.detect_changes",
             "sync",
             "  detect_changes (pickle States)",
         ),
         (
-            "blocksstate.engine:Engine._detect_state_changes",
+            "blocksstate.engine.runner:Engine._detect_state_changes",
             "sync",
             "  _detect_state_changes (pickle States)",
         ),
@@ -166,7 +166,7 @@ def instrument() -> None:
 
 
 async def drive(app: str, events: int, values_for: Any, dep: int) -> list[float]:
-    from blocksstate.connection import Connection
+    from blocksstate.transport.connection import Connection
 
     frames: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     from blocksstate import protocol
@@ -239,7 +239,7 @@ def main() -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
-    from blocksstate.registry import get_engine
+    from blocksstate.app.registry import get_engine
 
     what_if(args.inline_handlers, args.no_lock)
 

@@ -73,7 +73,7 @@ async def call_sweep(fn: Any, now: float, limit: int) -> Any:
 
 def build_app() -> Any:
     import blocksstate as gr
-    from blocksstate.registry import register, unregister
+    from blocksstate.app.registry import register, unregister
 
     with gr.Blocks(delete_cache=(1, 1)) as blocks:
         count = gr.State(0)
@@ -88,6 +88,7 @@ def add_live_sessions(blocks: Any, store: Any, count: int) -> list[str]:
     """Write ``count`` connected sessions (keys + heartbeat entry), in batches."""
     from blocksstate.sessions import lifecycle
     from blocksstate.sessions.base import Session
+
     ids: list[str] = []
     due = time.time() + 3600  # a heartbeat keeps a connected session's end in the future
     for start in range(0, count, BATCH):
@@ -110,7 +111,7 @@ def add_live_sessions(blocks: Any, store: Any, count: int) -> list[str]:
 
 
 async def end_sessions(blocks: Any, store: Any, count: int) -> list[str]:
-    from blocksstate.registry import get_engine
+    from blocksstate.app.registry import get_engine
     from blocksstate.sessions import lifecycle
     from blocksstate.sessions.base import Session
 

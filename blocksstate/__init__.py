@@ -1,6 +1,9 @@
 """blocksstate: Gradio's Blocks programming model on Django. ``import blocksstate as gr``."""
 
-from .blocks import Blocks
+from .app.blocks import Blocks
+from .app.events import on
+from .app.interface import Interface
+from .app.registry import register
 from .components import (
     HTML,
     JSON,
@@ -27,12 +30,9 @@ from .components import (
     Timer,
 )
 from .components.state import GlobalState
-from .events import on
-from .feedback import Error, Info, Progress, Warning
-from .interface import Interface
-from .registry import register
-from .request import Request
-from .updates import skip, update
+from .engine.feedback import Error, Info, Progress, Warning
+from .engine.request import Request
+from .engine.updates import skip, update
 
 __version__ = "0.1.0"
 

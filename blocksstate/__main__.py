@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from .scripts import ScriptError, load_script
+    from .launch.script import ScriptError, load_script
 
     try:
         blocks = load_script(args.script)

@@ -10,9 +10,9 @@ class BlocksStateConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the checks)
-        from .registry import autodiscover
+        from .app.registry import autodiscover
 
         autodiscover()
-        from .startup import configure_gc
+        from .gc_setup import configure_gc
 
         configure_gc()

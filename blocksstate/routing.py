@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .consumers import BlocksConsumer
+from .transport.consumer import BlocksConsumer
 
 websocket_urlpatterns = [
     path("ws/blocks/<str:app>/", BlocksConsumer.as_asgi()),

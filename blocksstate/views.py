@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .registry import AppNotFound, get_app
+from .app.registry import AppNotFound, get_app
 
 
 def app_page(request: HttpRequest, app: str) -> HttpResponse:

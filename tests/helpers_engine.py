@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from blocksstate.blocks import Blocks
+from blocksstate.app.blocks import Blocks
+from blocksstate.app.events import Dependency
 from blocksstate.components.base import Component
-from blocksstate.engine import Engine
-from blocksstate.events import Dependency
-from blocksstate.outcome import Outcome
+from blocksstate.engine.outcome import Outcome
+from blocksstate.engine.runner import Engine
 from blocksstate.sessions.base import Session
 
 

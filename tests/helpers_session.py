@@ -7,9 +7,9 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from blocksstate.connection import Connection
 from blocksstate.sessions.backends import get_store
 from blocksstate.testing import eventually
+from blocksstate.transport.connection import Connection
 
 
 def blocksstate_settings(settings, **values: Any) -> None:

@@ -24,8 +24,8 @@ from django.core import signing
 from django.test import override_settings
 
 import blocksstate as gr
+from blocksstate.launch.script import script_module
 from blocksstate.rendering import page_config, render_app
-from blocksstate.scripts import script_module
 from blocksstate.state.browser import (
     ENCRYPTED_PREFIX,
     TokenRejected,

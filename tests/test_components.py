@@ -6,7 +6,7 @@ import pytest
 
 import blocksstate as gr
 from blocksstate.components import InvalidValue, StateNotPicklable
-from blocksstate.updates import BadResult, to_update
+from blocksstate.engine.updates import BadResult, to_update
 
 # -- values from the page -------------------------------------------------------------------------
 

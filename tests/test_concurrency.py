@@ -17,7 +17,7 @@ from collections.abc import Callable
 import pytest
 
 import blocksstate as gr
-from blocksstate.concurrency import Admission, Limit
+from blocksstate.engine.concurrency import Admission, Limit
 from blocksstate.testing import PageClient, eventually, registered
 
 SLOW_SESSIONS = 100

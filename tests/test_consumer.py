@@ -12,8 +12,8 @@ from django.test import override_settings
 
 import blocksstate as gr
 import blocksstate.routing
-from blocksstate.registry import get_app
-from blocksstate.scripts import script_module
+from blocksstate.app.registry import get_app
+from blocksstate.launch.script import script_module
 from blocksstate.sessions.backends import get_store
 from blocksstate.testing import PageClient, component, dependency, eventually, registered
 from blocksstate.transport.origin import origin_allowed

@@ -10,7 +10,7 @@ import pytest
 from django.test import override_settings
 
 import blocksstate as gr
-from blocksstate.engine import InvalidInput, UnknownDependency
+from blocksstate.engine.runner import InvalidInput, UnknownDependency
 from blocksstate.testing import dependency, registered
 from tests.helpers_engine import Harness
 

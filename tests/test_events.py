@@ -3,7 +3,7 @@
 import pytest
 
 import blocksstate as gr
-from blocksstate.engine import UnknownDependency
+from blocksstate.engine.runner import UnknownDependency
 from tests.helpers_engine import Harness
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import caches
 
 import blocksstate as gr
-from blocksstate.registry import get_engine
+from blocksstate.app.registry import get_engine
 from blocksstate.sessions import lifecycle
 from blocksstate.sessions.backends import get_store
 from blocksstate.sessions.base import Session

@@ -16,7 +16,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from blocksstate.registry import get_app
+from blocksstate.app.registry import get_app
 from blocksstate.testing import button, component, dependency
 from tests.e2e.support import GUIDES, REPO, ServerProcess, child_environment, free_port
 

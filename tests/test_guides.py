@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import blocksstate as gr
-from blocksstate.registry import get_app, registered
-from blocksstate.scripts import ScriptError, load_script, script_module
+from blocksstate.app.registry import get_app, registered
+from blocksstate.launch.script import ScriptError, load_script, script_module
 from blocksstate.testing import PageClient, button, component, dependency
 
 GUIDES = Path(__file__).resolve().parent.parent / "demo_project" / "examples" / "guides"
@@ -360,7 +360,7 @@ def test_buttons_are_found_by_their_text():
     assert button(get_app("cart"), "Add Items").value == "Add Items"
 
 
-# -- blocksstate.scripts: running a Gradio script unchanged ----------------------------------------
+# -- blocksstate.launch.script: running a Gradio script unchanged ----------------------------------------
 
 
 def write(path, source):

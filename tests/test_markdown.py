@@ -7,7 +7,7 @@ import pytest
 from django.utils.safestring import SafeString
 
 import blocksstate
-from blocksstate.markdown import render_markdown
+from blocksstate.components.markdown import render_markdown
 from blocksstate.templatetags.blocksstate import MODULES
 from blocksstate.testing import PageClient, registered
 

@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.utils import translation
 
 import blocksstate as gr
-from blocksstate.registry import register, unregister
+from blocksstate.app.registry import register, unregister
 from blocksstate.rendering import Scope, build_tree, page_config, render_app
 
 VOID = {

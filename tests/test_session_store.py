@@ -10,7 +10,7 @@ import time
 import pytest
 
 import blocksstate as gr
-from blocksstate.registry import get_app
+from blocksstate.app.registry import get_app
 from blocksstate.sessions.backends import automatic_store, get_store
 from blocksstate.sessions.base import Session, SessionBusy, SessionConflict, Superseded
 from blocksstate.state.caches import cache_for

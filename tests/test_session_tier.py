@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, User
 
 import blocksstate as gr
-from blocksstate.registry import get_app, get_engine
+from blocksstate.app.registry import get_app, get_engine
 from blocksstate.sessions import lifecycle
 from blocksstate.sessions.backends import get_store
 from blocksstate.sessions.base import Session, SessionBusy

@@ -6,8 +6,8 @@ import pytest
 from django.core import signing
 from django.core.cache import caches
 
-from blocksstate.registry import get_app
-from blocksstate.scripts import script_module
+from blocksstate.app.registry import get_app
+from blocksstate.launch.script import script_module
 from blocksstate.sessions.backends import get_store
 from blocksstate.sessions.base import Session
 from blocksstate.sessions.resume import (

@@ -9,7 +9,7 @@ from django.template import Context, RequestContext, Template, TemplateSyntaxErr
 from django.test import RequestFactory
 
 import blocksstate as gr
-from blocksstate.registry import register, unregister
+from blocksstate.app.registry import register, unregister
 from tests.test_rendering import accessible_name, cart_app, parse_html
 
 

@@ -8,7 +8,7 @@ tests of this module (with the fixtures of ``blocksstate.testing.fixtures``).
 import re
 from pathlib import Path
 
-from blocksstate.registry import unregister
+from blocksstate.app.registry import unregister
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "testing.md"
 BLOCK = re.compile(r"^```python\n(.*?)^```$", re.DOTALL | re.MULTILINE)

@@ -7,7 +7,7 @@ import tracemalloc
 
 from django.http import JsonResponse
 
-from blocksstate.registry import registered
+from blocksstate.app.registry import registered
 
 
 def apps_json(request):
@@ -37,9 +37,9 @@ def apps_json(request):
 
 def stats_json(request):
     """Objects this worker still holds: live connections and sessions (``?trim=1`` also malloc_trims)."""
-    from blocksstate.connection import Connection
     from blocksstate.sessions.base import Session
     from blocksstate.sessions.lifecycle import grace_timers
+    from blocksstate.transport.connection import Connection
 
     gc.collect()
     counts = {"Connection": 0, "Session": 0, "cache backends": 0, "redis clients": 0}

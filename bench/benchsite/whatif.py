@@ -54,7 +54,7 @@ def apply() -> list[str]:
         import importlib
 
         inline = InlineExecutor()
-        for module_name in ("blocksstate.handlers", "blocksstate.engine"):
+        for module_name in ("blocksstate.engine.handlers", "blocksstate.engine.runner"):
             try:
                 module = importlib.import_module(module_name)
             except ImportError:

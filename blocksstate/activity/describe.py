@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 from django.http.cookie import parse_cookie
 from django.utils.crypto import salted_hmac
 
-from ..request import CREDENTIAL_HEADERS, REDACTED, Request
+from ..engine.request import CREDENTIAL_HEADERS, REDACTED, Request
 
 if TYPE_CHECKING:
-    from ..events import Dependency
+    from ..app.events import Dependency
 
 
 BROWSER_HASH_SALT = "blocksstate.activity.browser"
@@ -75,7 +75,7 @@ def redact_credentials(text: str, request: Request | None) -> str:
 
 def describe_block(block: Any) -> str:
     """A component as a visitor sees it: ``Button 'Add Items'``, ``Number 'Cart Size'``."""
-    from ..blocks import Blocks
+    from ..app.blocks import Blocks
 
     if isinstance(block, Blocks):
         return "the app"
@@ -103,7 +103,7 @@ def _describe(dependency: Dependency) -> str:
 
 def describe_dependency(dependency: Dependency | int | None) -> str:
     """An event in words: ``click on Button 'Add Items' → add_items``."""
-    from ..events import Dependency
+    from ..app.events import Dependency
 
     if isinstance(dependency, Dependency):
         return _describe(dependency)

@@ -30,7 +30,7 @@ from .retention import purge_in_thread
 from .writer import end_failed_transaction, write_batch
 
 if TYPE_CHECKING:
-    from ..events import Dependency
+    from ..app.events import Dependency
     from ..sessions.base import Session
 
 logger = logging.getLogger("blocksstate")

@@ -24,8 +24,8 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from ..app.registry import AppNotFound, registered
 from ..models import EventLog, LiveSession
-from ..registry import AppNotFound, registered
 from ..sessions import actions
 from ..sessions.base import SessionBusy
 from .readonly import ReadOnlyModelAdmin

@@ -11,10 +11,10 @@ from asgiref.sync import async_to_sync
 from django.template.defaultfilters import filesizeformat
 
 from ..activity import describe_block
+from ..app.registry import AppNotFound, get_app
 from ..components.buttons import Button
 from ..components.state import State
 from ..models import LiveSession
-from ..registry import AppNotFound, get_app
 from ..sessions.backends import get_store
 from .wiring import component_uses
 

@@ -12,11 +12,11 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from ..activity import describe_block, function_name
+from ..app.events import Dependency
+from ..app.registry import AppNotFound, get_app, registered
 from ..components.base import Component
 from ..components.state import State
-from ..events import Dependency
 from ..models import LiveSession, RegisteredApp
-from ..registry import AppNotFound, get_app, registered
 from .readonly import ReadOnlyModelAdmin
 
 

@@ -15,12 +15,12 @@ import reprlib
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, Unpack
 
-from ..context import current_context
-from ..events import Event
+from ..app.context import current_context
+from ..app.events import Event
 from .schema import InvalidValue, ValueSchema
 
 if TYPE_CHECKING:
-    from ..blocks import Blocks
+    from ..app.blocks import Blocks
     from .layout import BlockContext
 
 # Constructor parameters that are not properties a handler can update.

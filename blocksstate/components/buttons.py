@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Unpack
 
-from ..events import Event
+from ..app.events import Event
 from .base import Component, ComponentOptions, ResetToInitial
 from .text import TextDisplay
 

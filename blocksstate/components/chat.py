@@ -6,9 +6,9 @@ import json
 from collections.abc import Mapping
 from typing import Any, Unpack
 
-from ..events import Event
-from ..markdown import render_markdown
+from ..app.events import Event
 from .base import Component, ComponentOptions
+from .markdown import render_markdown
 from .schema import ValueSchema
 
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, Unpack
 
-from ..events import Event
+from ..app.events import Event
 from .base import ComponentOptions, FormComponent, normalize_choices
 from .schema import ValueSchema
 

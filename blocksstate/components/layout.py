@@ -5,8 +5,8 @@ from __future__ import annotations
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Unpack
 
-from ..context import current_context
-from ..events import Event
+from ..app.context import current_context
+from ..app.events import Event
 from .base import Block, BlockOptions
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ import reprlib
 from collections.abc import Mapping
 from typing import Any, Unpack
 
-from ..events import Event
+from ..app.events import Event
 from .base import ComponentOptions, FormComponent
 from .schema import InvalidValue, ValueSchema
 

@@ -7,9 +7,9 @@ from typing import Any, Unpack
 
 from django.utils.safestring import mark_safe
 
-from ..events import Event
-from ..markdown import render_markdown
+from ..app.events import Event
 from .base import Component, ComponentOptions, FormComponent
+from .markdown import render_markdown
 from .schema import ValueSchema
 
 TEXTBOX_TYPES = ("text", "password", "email")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..events import Event
+from ..app.events import Event
 from .base import Component
 from .number import number_text
 from .schema import ValueSchema

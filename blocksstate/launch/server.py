@@ -14,7 +14,7 @@ from .applications import ASGIApp, embedded_application, project_application
 from .project import setup_django
 
 if TYPE_CHECKING:
-    from ..blocks import Blocks
+    from ..app.blocks import Blocks
 
 DEFAULT_SERVER_NAME = "127.0.0.1"
 DEFAULT_SERVER_PORT = 7860
@@ -106,7 +106,7 @@ class LaunchedServer:
 
 
 def _register(blocks: Blocks) -> str:
-    from ..registry import register, registered
+    from ..app.registry import register, registered
 
     if blocks.name is not None:
         return blocks.name

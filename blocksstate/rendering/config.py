@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..blocks import Blocks
+from ..app.blocks import Blocks
 from ..components.base import Block, Component
 from ..components.state import BrowserState
 from ..protocol import PROTOCOL_VERSION

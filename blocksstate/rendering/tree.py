@@ -11,7 +11,7 @@ from django.template.loader import get_template
 from django.utils.html import json_script
 from django.utils.safestring import SafeString, mark_safe
 
-from ..blocks import Blocks
+from ..app.blocks import Blocks
 from ..components.base import Block, Component
 from ..components.layout import Tabs
 from .config import is_editable, page_config, type_of

@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from ..app.registry import get_engine
 from ..components.state import BrowserState, State
-from ..registry import get_engine
 from ..state.tracking import call_delete_callback
 from .backends import get_store
 from .base import Session

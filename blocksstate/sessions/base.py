@@ -30,8 +30,8 @@ from ..conf import setting
 from ..state import serializers
 
 if TYPE_CHECKING:
-    from ..blocks import Blocks
-    from ..request import Request
+    from ..app.blocks import Blocks
+    from ..engine.request import Request
 
 STORE_VERSION = 1
 # Events whose outcome a session remembers, so that one re-sent after a resume is not run again.

@@ -26,8 +26,8 @@ from .base import Session, SessionBusy, SessionStore, Superseded
 from .resume import ResumeRefused, read_resume_token
 
 if TYPE_CHECKING:
-    from ..blocks import Blocks
-    from ..engine import Engine
+    from ..app.blocks import Blocks
+    from ..engine.runner import Engine
 
 logger = logging.getLogger("blocksstate")
 

@@ -16,14 +16,14 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .. import activity
+from ..app.registry import AppNotFound, get_engine, registered
 from ..components.state import State
-from ..registry import AppNotFound, get_engine, registered
 from ..state.tracking import call_delete_callback
 from .backends import get_store
 from .lifecycle import end_session
 
 if TYPE_CHECKING:
-    from ..engine import Engine
+    from ..engine.runner import Engine
     from .base import SessionStore
 
 logger = logging.getLogger("blocksstate")

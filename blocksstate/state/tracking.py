@@ -24,8 +24,8 @@ from .browser import TokenRejected, make_token, read_token
 from .caches import cache_call
 
 if TYPE_CHECKING:
-    from ..blocks import Blocks
-    from ..events import Dependency
+    from ..app.blocks import Blocks
+    from ..app.events import Dependency
     from ..sessions.base import Session, Unsaved
 
 logger = logging.getLogger("blocksstate")

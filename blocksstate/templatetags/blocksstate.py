@@ -9,8 +9,8 @@ from django.templatetags.static import static
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from ..blocks import Blocks
-from ..registry import AppNotFound, get_app, registered
+from ..app.blocks import Blocks
+from ..app.registry import AppNotFound, get_app, registered
 from ..rendering import render_app
 
 register = template.Library()

@@ -6,8 +6,8 @@ import contextlib
 import itertools
 from collections.abc import Iterator
 
-from ..blocks import Blocks
-from ..registry import register, unregister
+from ..app.blocks import Blocks
+from ..app.registry import register, unregister
 
 _names = itertools.count(1)
 

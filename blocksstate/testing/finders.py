@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..blocks import Blocks
+from ..app.blocks import Blocks
+from ..app.events import Dependency
 from ..components.base import Component
 from ..components.buttons import Button
-from ..events import Dependency
 
 
 def component(

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from ..blocks import Blocks
+from ..app.blocks import Blocks
 from .apps import registered
 from .page import PageClient
 

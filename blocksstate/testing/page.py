@@ -19,9 +19,9 @@ from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 
 from .. import routing
+from ..app.events import Dependency
+from ..app.registry import get_app
 from ..components.base import Component
-from ..events import Dependency
-from ..registry import get_app
 from .finders import dependency, resolve, target
 from .waiting import TIMEOUT
 

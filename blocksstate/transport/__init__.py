@@ -1,1 +1,1 @@
-"""The page's WebSocket: keeping it alive and within bounds (the consumer, protocol and connection join it later)."""
+"""The page's WebSocket: the Channels consumer, one connection's ordered queue, its liveness and bounds."""

@@ -6,13 +6,13 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from .. import activity, protocol
-from ..engine import InvalidInput, UnknownDependency
-from ..outcome import Outcome
+from ..engine.outcome import Outcome
+from ..engine.runner import InvalidInput, UnknownDependency
 from ..sessions.base import SessionBusy, SessionConflict
 
 if TYPE_CHECKING:
-    from ..connection import Connection
     from ..sessions.base import Session
+    from .connection import Connection
 
 
 async def answer(connection: Connection, frame: protocol.EventFrame) -> None:
@@ -53,7 +53,7 @@ async def _run(
     """Run the event and answer it; return what it did, or None if it had run before."""
     outcome: Outcome | None = None
     try:
-        async with connection._current(session) as session:
+        async with connection.transaction(session) as session:
             if frame.seq in session.ran:
                 # Re-sent after a resume: the resume's resync already showed what it did.
                 await connection.send(protocol.done(frame.seq, session.ran[frame.seq]))

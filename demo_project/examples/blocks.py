@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import blocksstate
-from blocksstate.scripts import load_script
+from blocksstate.launch.script import load_script
 
 GUIDES = Path(__file__).resolve().parent / "guides"
 

@@ -149,7 +149,7 @@ def test_prevent_thread_lock_returns_and_close_stops_the_server(tmp_path):
     port = free_port()
     code = f"""
 import urllib.request
-from blocksstate.scripts import load_script
+from blocksstate.launch.script import load_script
 
 demo = load_script({str(COUNTER)!r})
 server = demo.launch(server_port={port}, prevent_thread_lock=True, quiet=True)

@@ -21,7 +21,7 @@ from ..base import SessionStore as BaseStore
 if TYPE_CHECKING:
     from django.core.cache.backends.base import BaseCache
 
-    from ...blocks import Blocks
+    from ...app.blocks import Blocks
 
 T = TypeVar("T")
 

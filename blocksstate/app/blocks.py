@@ -6,9 +6,9 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-from .components.base import Block, Component
-from .components.layout import BlockContext
-from .concurrency import NOT_SET, check_limit
+from ..components.base import Block, Component
+from ..components.layout import BlockContext
+from ..engine.concurrency import NOT_SET, check_limit
 from .events import Dependency, Event, build_listener
 
 DEFAULT_DELETE_CACHE = (3600, 3600)
@@ -145,7 +145,7 @@ class Blocks(BlockContext):
         self, server_name: str | None = None, server_port: int | None = None, **kwargs: Any
     ) -> Any:
         """Serve this app at ``/`` with daphne (default 127.0.0.1:7860); see ``blocksstate.launch``."""
-        from .launch import launch
+        from ..launch import launch
 
         return launch(self, server_name=server_name, server_port=server_port, **kwargs)
 

@@ -17,8 +17,8 @@ from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from ..conf import setting
 from .concurrency import Limit, admission
-from .conf import setting
 from .feedback import Progress
 from .request import Request
 

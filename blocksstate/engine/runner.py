@@ -28,22 +28,23 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from . import concurrency, handlers, protocol
-from .components.base import Component, normalize_choices
-from .components.schema import InvalidValue
-from .components.state import GlobalStateError, State, StateNotPicklable
-from .conf import setting, show_errors
-from .events import Dependency
+from .. import protocol
+from ..app.events import Dependency
+from ..components.base import Component, normalize_choices
+from ..components.schema import InvalidValue
+from ..components.state import GlobalStateError, State, StateNotPicklable
+from ..conf import setting, show_errors
+from ..state.browser import TokenTooLarge
+from ..state.tracking import StateTooLarge, StateTracker
+from . import concurrency, handlers
 from .feedback import Error, Feedback, current_feedback
 from .outcome import Outcome, note_shown
 from .request import Request
-from .state.browser import TokenTooLarge
-from .state.tracking import StateTooLarge, StateTracker
 from .updates import BadResult, Update, split_result
 
 if TYPE_CHECKING:
-    from .blocks import Blocks
-    from .sessions.base import Session
+    from ..app.blocks import Blocks
+    from ..sessions.base import Session
 
 logger = logging.getLogger("blocksstate")
 

@@ -11,12 +11,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .concurrency import check_limit
+from ..engine.concurrency import check_limit
 from .context import current_context
 
 if TYPE_CHECKING:
+    from ..components.base import Block, Component
     from .blocks import Blocks
-    from .components.base import Block, Component
 
 TRIGGER_MODES = ("once", "multiple", "always_last")
 SHOW_PROGRESS = ("full", "minimal", "hidden")

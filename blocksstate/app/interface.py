@@ -6,16 +6,16 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
+from ..components.base import Component
+from ..components.buttons import Button, ClearButton
+from ..components.chat import Chatbot
+from ..components.choice import Checkbox, CheckboxGroup, Dropdown, Radio
+from ..components.display import JSON, Label
+from ..components.layout import Column, Row
+from ..components.number import Number, Slider
+from ..components.state import State
+from ..components.text import HTML, Markdown, Textbox
 from .blocks import Blocks
-from .components.base import Component
-from .components.buttons import Button, ClearButton
-from .components.chat import Chatbot
-from .components.choice import Checkbox, CheckboxGroup, Dropdown, Radio
-from .components.display import JSON, Label
-from .components.layout import Column, Row
-from .components.number import Number, Slider
-from .components.state import State
-from .components.text import HTML, Markdown, Textbox
 
 SHORTCUTS: dict[str, Callable[[], Component]] = {
     "textbox": Textbox,

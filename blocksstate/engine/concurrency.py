@@ -19,10 +19,10 @@ from collections.abc import AsyncIterator, Hashable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .conf import setting
+from ..conf import setting
 
 if TYPE_CHECKING:
-    from .events import Dependency
+    from ..app.events import Dependency
 
 # ``Blocks.queue(default_concurrency_limit=...)`` not called: the DEFAULT_CONCURRENCY_LIMIT setting.
 NOT_SET = "not_set"

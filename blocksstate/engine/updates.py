@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .components.base import Component, ResetToInitial
+from ..components.base import Component, ResetToInitial
 
 if TYPE_CHECKING:
-    from .events import Dependency
+    from ..app.events import Dependency
 
 
 class _Missing:

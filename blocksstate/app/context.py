@@ -9,7 +9,7 @@ import contextvars
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .components.layout import BlockContext
+    from ..components.layout import BlockContext
 
 current_context: contextvars.ContextVar[BlockContext | None] = contextvars.ContextVar(
     "blocksstate_context", default=None

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .blocks import Blocks
+from ..app.blocks import Blocks
 
 PACKAGE = "blocksstate_scripts"
 
@@ -97,7 +97,9 @@ def _execute(path: Path, launched: list[Blocks]) -> types.ModuleType:
 
 def _ensure_package() -> None:
     if PACKAGE not in sys.modules:
-        package = types.ModuleType(PACKAGE, "Gradio-style scripts loaded by blocksstate.scripts.")
+        package = types.ModuleType(
+            PACKAGE, "Gradio-style scripts loaded by blocksstate.launch.script."
+        )
         package.__path__ = []  # a namespace for the scripts; nothing is imported from disk
         sys.modules[PACKAGE] = package
 

@@ -10,11 +10,11 @@ from typing import Any
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from . import protocol
+from .. import protocol
+from ..app.registry import AppNotFound
+from ..sessions.actions import DISCONNECT_REASON, detach_previous, session_group
 from .connection import Connection
-from .registry import AppNotFound
-from .sessions.actions import DISCONNECT_REASON, detach_previous, session_group
-from .transport.origin import origin_allowed
+from .origin import origin_allowed
 
 logger = logging.getLogger("blocksstate")
 

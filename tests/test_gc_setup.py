@@ -8,16 +8,16 @@ import gc
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from blocksstate import startup
-from blocksstate.connection import Connection
+from blocksstate import gc_setup
 from blocksstate.testing import PageClient
+from blocksstate.transport.connection import Connection
 from tests.helpers_session import blocksstate_settings
 
 
 @pytest.fixture
 def unfrozen(monkeypatch):
     gc.unfreeze()
-    monkeypatch.setattr(startup, "_frozen", False)
+    monkeypatch.setattr(gc_setup, "_frozen", False)
     yield
     gc.unfreeze()
 
@@ -35,10 +35,10 @@ def connections() -> int:
 
 
 async def test_the_freeze_runs_once_and_closed_pages_leave_nothing_behind(unfrozen):
-    assert startup.configure_gc()
+    assert gc_setup.configure_gc()
     frozen = gc.get_freeze_count()
     assert frozen > 10_000  # Django, Channels and the apps, at least
-    assert not startup.configure_gc()  # once per process
+    assert not gc_setup.configure_gc()  # once per process
     assert gc.get_freeze_count() <= frozen
 
     before = connections()
@@ -50,12 +50,12 @@ async def test_the_freeze_runs_once_and_closed_pages_leave_nothing_behind(unfroz
 
 def test_freezing_can_be_turned_off(unfrozen, settings):
     blocksstate_settings(settings, FREEZE_GC=False)
-    assert not startup.configure_gc()
+    assert not gc_setup.configure_gc()
     assert gc.get_freeze_count() == 0
 
 
 def test_django_froze_what_it_loaded_at_start():
-    assert startup._frozen
+    assert gc_setup._frozen
 
 
 def test_django_set_a_first_generation_of_50000_at_start():
@@ -64,12 +64,12 @@ def test_django_set_a_first_generation_of_50000_at_start():
 
 def test_the_threshold_setting_is_applied_or_left_to_python(thresholds, settings):
     blocksstate_settings(settings, GC_THRESHOLD=(1234, 5, 6))
-    startup.configure_gc()
+    gc_setup.configure_gc()
     assert gc.get_threshold() == (1234, 5, 6)
 
     gc.set_threshold(700, 10, 10)
     blocksstate_settings(settings, GC_THRESHOLD=None)
-    startup.configure_gc()
+    gc_setup.configure_gc()
     assert gc.get_threshold() == (700, 10, 10)
 
 
@@ -78,5 +78,5 @@ def test_a_bad_threshold_is_a_clear_error_and_changes_nothing(thresholds, settin
     blocksstate_settings(settings, GC_THRESHOLD=bad)
     before = gc.get_threshold()
     with pytest.raises(ImproperlyConfigured, match="GC_THRESHOLD"):
-        startup.configure_gc()
+        gc_setup.configure_gc()
     assert gc.get_threshold() == before

@@ -7,8 +7,8 @@ import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..engine.runner import Engine
     from .blocks import Blocks
-    from .engine import Engine
 
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -60,7 +60,7 @@ def get_app(name: str) -> Blocks:
 
 def get_engine(name: str) -> Engine:
     """Return the engine that runs the app ``name`` (built once per app)."""
-    from .engine import Engine
+    from ..engine.runner import Engine
 
     engine = _engines.get(name)
     if engine is None or engine.blocks is not _apps.get(name):

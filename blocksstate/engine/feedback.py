@@ -14,7 +14,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any
 
-from . import protocol
+from .. import protocol
 from .outcome import Outcome, note_shown
 
 logger = logging.getLogger("blocksstate")

@@ -1,0 +1,141 @@
+"""A page's ``hello``: start its session, or resume it, and answer whole (docs/protocol.md).
+
+Everything that can fail (joining the session's group, storing it) is done before
+the ``session`` frame; a failure closes the socket with a code the page retries on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import TYPE_CHECKING
+
+from .. import activity, protocol
+from ..components.schema import check_json_safe
+from ..engine.request import Request
+from ..engine.runner import InvalidInput
+from ..sessions import lifecycle
+from ..sessions.base import Session
+from ..sessions.resume import resume_token
+
+if TYPE_CHECKING:
+    from .connection import Connection
+
+logger = logging.getLogger("blocksstate")
+
+RESYNC_FAILED_NOTICE = (
+    "Your session could not be restored (it holds a value this page cannot show); "
+    "a new one was started."
+)
+
+
+async def start(connection: Connection, hello: protocol.Hello) -> None:
+    """Give the page its session, new or resumed, then its values (a resync, or ``load``'s)."""
+    if connection.session is not None:
+        raise protocol.ProtocolError("bad_frame", "this connection already has a session")
+    # A resume takes the session's lock and keeps it until the session is taken over.
+    async with contextlib.AsyncExitStack() as resume_lock:
+        await _start(connection, hello, resume_lock)
+
+
+async def _start(
+    connection: Connection, hello: protocol.Hello, resume_lock: contextlib.AsyncExitStack
+) -> None:
+    engine, blocks = connection.engine, connection.blocks
+    user_id = _user_id(connection)
+    session, notice = None, None
+    if hello.resume:
+        session, notice = await lifecycle.resume(
+            connection.store, blocks, hello.resume, user_id, resume_lock
+        )
+    if session is not None and not _can_show(connection, session):
+        # Left to the sweep, which ends it once its heartbeats stop.
+        session, notice = None, RESYNC_FAILED_NOTICE
+    resumed = session is not None
+    if session is None:
+        session = Session.new(blocks, user_id)
+    session.request = Request.from_scope(connection.scope, session.id, blocks.name)
+    tokens = {}
+    if not resumed and hello.browser:
+        tokens = engine.restore_browser_state(session, hello.browser)
+    connection.session = session
+    if hello.values:
+        try:
+            engine.apply_page_values(session, engine.validate_values(session, hello.values))
+        except InvalidInput as exc:
+            message = f"page values ignored: {exc.message}"
+            await connection.send(protocol.error("invalid_input", message))
+    if not await _prepare(connection, session):
+        return
+    if resumed and connection.detach_previous is not None:
+        try:
+            await connection.detach_previous(session.id, session.epoch)
+        except Exception:  # the previous connection is fenced off anyway (``SessionStore.reload``)
+            logger.warning("Could not detach the previous page of a session", exc_info=True)
+    send = connection.send
+    await send(protocol.session_frame(session.id, resume_token(session), resumed, notice))
+    if tokens:
+        await send(protocol.browser_state(None, None, tokens))
+    (activity.session_resumed if resumed else activity.session_started)(session, connection.scope)
+    if resumed:
+        await send(protocol.update(None, None, engine.page_state(session, True)))
+    else:
+        # A page that asked to resume shows another session's values: replace them all.
+        initial = engine.page_state(session, everything=hello.resume is not None)
+        if initial:
+            await send(protocol.update(None, None, initial))
+        loaded = await engine.run_load(session, send)
+        await connection.store.save(session, connection.key_timeout)
+        await connection.publish_globals(loaded)
+    connection.keep_alive()
+
+
+def _user_id(connection: Connection) -> str | None:
+    user = connection.scope.get("user")
+    if user is not None and getattr(user, "is_authenticated", False):
+        return str(user.pk)
+    return None
+
+
+async def _prepare(connection: Connection, session: Session) -> bool:
+    """Do what can fail before the page hears of its session: join its group, store it.
+
+    On failure the socket is closed with a code the page retries on, rather than
+    leave it a session without the group or the store (no resync, no ``load``).
+    """
+    try:
+        if connection.subscribe is not None:
+            await connection.subscribe(session.id)
+        await connection.store.save(session, connection.key_timeout)
+    except Exception:
+        logger.warning("Could not start a session of app %r", connection.blocks.name, exc_info=True)
+        await connection.refuse(protocol.CLOSE_TRY_AGAIN)  # no event for a session never heard of
+        return False
+    return True
+
+
+def _can_show(connection: Connection, session: Session) -> bool:
+    """Whether a resumed session's values can be sent to the page (its resync) and used."""
+    try:
+        updates = connection.engine.page_state(session, True)
+        for entry in updates.values():
+            check_json_safe(entry["value"])  # e.g. an int that would overflow float()
+        protocol.encode(protocol.update(None, None, updates))
+    except Exception:
+        logger.exception(
+            "Session %s of app %r holds a value its page cannot be sent or use; a new session "
+            "was started in its place",
+            session.id,
+            connection.blocks.name,
+        )
+        return False
+    return True
+
+
+async def token_received(connection: Connection) -> None:
+    """The page proved it holds this connection's resume token: older ones are void now."""
+    session = connection.session
+    if session is None:
+        return
+    async with connection.transaction(session) as session:
+        session.prove_token()

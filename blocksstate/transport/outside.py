@@ -1,0 +1,71 @@
+"""Changes made outside the page, handled in turn with its events: another session's
+GlobalState change, and the admin's actions (end the session, reset its State)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .. import protocol
+from ..sessions import lifecycle
+
+if TYPE_CHECKING:
+    from ..engine.outcome import Outcome
+    from ..sessions.base import Session
+    from .connection import Connection
+
+
+@dataclass(frozen=True)
+class GlobalChanged:
+    """Another session changed the GlobalState ``key`` this app shows."""
+
+    key: str
+
+
+@dataclass(frozen=True)
+class EndRequested:
+    """An administrator disconnected this session (see ``sessions.actions``)."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class StateCleared:
+    """An administrator reset this session's State in the store (see ``sessions.actions``)."""
+
+
+Change = GlobalChanged | EndRequested | StateCleared
+
+
+async def handle(connection: Connection, change: Change) -> None:
+    """Run the listeners that follow from ``change``, or end the session it asks to end."""
+    engine, send = connection.engine, connection.send
+    if isinstance(change, GlobalChanged):
+        await _in_session(connection, lambda s: engine.run_global_change(s, change.key, send))
+    elif isinstance(change, EndRequested):
+        await _end(connection, change.reason)
+    elif connection.session is not None:
+        # The store holds the cleared values: the session is reloaded from it.
+        before = dict(connection.session.pickled)
+        await _in_session(connection, lambda s: engine.run_stored_changes(s, before, send))
+
+
+async def _in_session(connection: Connection, run: Callable[[Session], Awaitable[Outcome]]) -> None:
+    session = connection.session
+    if session is None:
+        return
+    async with connection.transaction(session) as session:
+        outcome = await run(session)
+    await connection.publish_globals(outcome)
+
+
+async def _end(connection: Connection, reason: str) -> None:
+    """An administrator ended this session: say why, close the socket, end it."""
+    await connection.send(protocol.closed(reason))
+    session, connection.session = connection.session, None
+    await connection.refuse(None)
+    if session is not None:
+        await lifecycle.end_session(
+            connection.engine, connection.store, session, reason="disconnected by an administrator"
+        )
