@@ -67,6 +67,5 @@ class RawPage:
         """The worker process dies: its tasks stop, and nobody calls ``disconnect``."""
         if self.connection._worker is not None:
             self.connection._worker.cancel()
-        if self.connection._keepalive is not None:
-            self.connection._keepalive.stop()
+        self.connection.hold.stop_keepalive()
         self.connection.open = False

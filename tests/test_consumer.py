@@ -612,6 +612,11 @@ async def test_a_resume_token_is_single_use_once_the_page_has_the_next(cache_ali
     second = await resume_with(first.resume_token)
     await second.ping()  # what the page does once it has its session frame (and new token)
 
+    async def proof_stored() -> bool:  # the pong comes at once, the proof in turn with events
+        meta = await get_store().read_meta(second.session_id)
+        return bool(meta) and meta.get("proven_epoch") == meta.get("epoch")
+
+    await eventually(proof_stored, what="the page's proof of its new token to be stored")
     replay = await resume_with(first.resume_token)
 
     assert replay.session["resumed"] is False and replay.session_id != first.session_id

@@ -19,7 +19,7 @@ STYLESHEET = "blocksstate/blocksstate.css"
 CLIENT = "blocksstate/client.js"
 # Modules client.js imports: preloaded so the browser fetches them in parallel.
 MODULES = (
-    "blocksstate/connection.js",
+    "blocksstate/socket.js",
     "blocksstate/components.js",
     "blocksstate/events.js",
     "blocksstate/alerts.js",

@@ -15,35 +15,42 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .. import protocol
 from ..app.registry import get_engine
 from ..conf import setting
-from ..engine.outcome import Outcome
-from ..sessions import lifecycle
 from ..sessions.backends import get_store
 from ..sessions.base import Session, Superseded
-from ..sessions.sweep import sweeper
+from ..sessions.hold import Hold
 from . import hello, outside, page_events
 from .backpressure import Window
-from .liveness import Watchdog
+from .liveness import Liveness
 
 logger = logging.getLogger("blocksstate")
 
 # Sends one frame; returns the length of the text sent (counted against MAX_UNACKED_CHARS).
 Send = Callable[[dict[str, Any]], Awaitable[int | None]]
-# ``publish(group, key)``: tell the sessions in ``group`` that the GlobalState ``key`` changed.
-Publish = Callable[[str, str], Awaitable[None]]
-Subscribe = Callable[[str], Awaitable[None]]
-CloseSocket = Callable[..., Awaitable[None]]  # close(code=None)
-# ``detach(session_id, epoch)``: close the connections holding the session at an older epoch.
-Detach = Callable[[str, int], Awaitable[None]]
+
+
+class Socket:
+    """What a connection asks of its socket besides sending; here, nothing (the consumer does it)."""
+
+    async def publish(self, group: str, key: str) -> None:
+        """Tell the sessions in channel ``group`` that the GlobalState ``key`` changed."""
+
+    async def join_session_group(self, session_id: str) -> None:
+        """Let the admin and later resumes reach this page's session, on any worker."""
+
+    async def detach_previous(self, session_id: str, epoch: int) -> None:
+        """Close the session's connections at an older ``epoch``, on any worker."""
+
+    async def close(self, code: int | None = None) -> None:
+        """Close the socket with ``code``."""
 
 
 @dataclass(frozen=True)
@@ -57,13 +64,8 @@ Item = protocol.Frame | outside.Change | TokenReceived
 class Connection:
     """Serves one app to one page: its frames in order, its session, and the end.
 
-    ``publish(group, key)`` tells the other sessions that a GlobalState changed
-    (the consumer relays it to the group, one of ``global_groups``); they call
-    ``global_changed(key)``. ``subscribe(session_id)`` is awaited once the page has
-    a session, so that the admin can reach it (``end_requested``, ``state_cleared``);
-    ``close(code=None)`` closes the socket. ``detach(session_id, epoch)`` is awaited
-    after a resume, to close the session's previous connection on any worker (it
-    calls ``detach`` there).
+    The rest of the server reaches it through ``changed_outside`` and ``detach``,
+    which the consumer calls on channel-layer messages.
     """
 
     def __init__(
@@ -71,31 +73,31 @@ class Connection:
         app: str,
         send: Send,
         scope: Mapping[str, Any] | None = None,
-        publish: Publish | None = None,
-        subscribe: Subscribe | None = None,
-        close: CloseSocket | None = None,
-        detach: Detach | None = None,
+        socket: Socket | None = None,
     ) -> None:
-        self.publish = publish
-        self.subscribe = subscribe
-        self.detach_previous = detach
-        self._close = close
+        self.socket = socket or Socket()
         self.engine = get_engine(app)
         self.blocks = self.engine.blocks
         self.store = get_store()
+        self.hold = Hold(self.engine, self.store)
         self.scope = scope or {}
         self._send = send
-        self.session: Session | None = None
         self.open = True
         # Items waiting for the worker, each with the length of its frame's text (0: not
         # from the page); the worker task exists only while there are some.
         self._pending: collections.deque[tuple[Item, int]] = collections.deque()
         self._worker: asyncio.Task[None] | None = None
         self._window = Window()
-        self._watchdog = Watchdog(self._silent)
+        self._liveness = Liveness(self._silent)
         self._closing: asyncio.Task[None] | None = None  # a close started by a timer, kept alive
-        self._keepalive: lifecycle.Keepalive | None = None
-        self._token_proven = False
+
+    @property
+    def session(self) -> Session | None:
+        return self.hold.session
+
+    @session.setter
+    def session(self, session: Session | None) -> None:
+        self.hold.session = session
 
     # -- frames in and out ---------------------------------------------------------------------
 
@@ -109,7 +111,7 @@ class Connection:
 
     async def receive(self, text: str | None) -> None:
         """Accept one frame from the page; bad ones and pings are answered at once, the rest queued."""
-        self._watchdog.seen()
+        self._liveness.watchdog.seen()
         try:
             frame = protocol.decode(text, setting("MAX_FRAME_BYTES"))
         except protocol.ProtocolError as exc:
@@ -166,61 +168,20 @@ class Connection:
         elif isinstance(item, TokenReceived):
             await hello.token_received(self)
         elif isinstance(item, protocol.Close):
-            self._stop_keepalive()
-            if self.session is not None:
-                session, self.session = self.session, None
-                await lifecycle.end_session(
-                    self.engine, self.store, session, epoch=session.epoch, reason="page closed"
-                )
+            self._liveness.watchdog.stop()
+            await self.hold.end("page closed")
         else:
             await outside.handle(self, item)
 
     # -- what the session and the rest of the server ask of the page --------------------------
 
-    @contextlib.asynccontextmanager
-    async def transaction(self, session: Session) -> AsyncIterator[Session]:
-        """Hold the session's lock and yield it up to date; save what changed before letting go."""
-        async with self.store.transaction(self.blocks, session, self.key_timeout) as current:
-            assert current is not None  # given a session, never None
-            self.session = current
-            yield current
-
-    @property
-    def key_timeout(self) -> float:
-        return lifecycle.key_timeout(self.engine)
-
-    def keep_alive(self) -> None:
-        """The session has started: keep its keys alive while the page is connected."""
-        self._keepalive = lifecycle.Keepalive(
-            self.engine, self.store, lambda: self.session, self.transaction, self._superseded
-        )
-        self._keepalive.start()
-        sweeper.ensure_running()
-
     def global_groups(self) -> list[str]:
         """The channel groups that carry the changes of this app's GlobalStates, one per key."""
-        return list(
-            {state.key: state.group for state in self.engine.tracker.global_states}.values()
-        )
+        return list({s.key: s.group for s in self.engine.tracker.global_states}.values())
 
-    async def publish_globals(self, outcome: Outcome) -> None:
-        """Tell the other sessions of the GlobalStates ``outcome`` changed."""
-        if self.publish is not None:
-            for state in self.engine.tracker.global_states:
-                if state.id in outcome.globals_changed:
-                    await self.publish(state.group, state.key)
-
-    async def global_changed(self, key: str) -> None:
-        """Another session changed GlobalState ``key``: run its listeners here, in turn with events."""
-        self._enqueue(outside.GlobalChanged(key))
-
-    async def end_requested(self, reason: str) -> None:
-        """End the session and close the page, saying ``reason``, after the running event."""
-        self._enqueue(outside.EndRequested(reason))
-
-    async def state_cleared(self) -> None:
-        """The session's State was reset in the store: reload it, run its change listeners."""
-        self._enqueue(outside.StateCleared())
+    def changed_outside(self, change: outside.Change) -> None:
+        """Another session or the admin changed something: handle it in turn with the events."""
+        self._enqueue(change)
 
     async def detach(self, epoch: int) -> None:
         """Another connection resumed this session at ``epoch``: close this one, keep the session."""
@@ -231,23 +192,14 @@ class Connection:
 
     async def _ping(self, ping: protocol.Ping) -> None:
         await self.send(protocol.pong())
-        if self.open:
-            self._watchdog.arm()
-        session = self.session
-        if (
-            not self._token_proven
-            and session is not None
-            and ping.session == session.id
-            and session.proven_epoch < session.epoch
-        ):
-            self._token_proven = True
+        if self.open and self._liveness.pinged(ping.session, self.session):
             self._enqueue(TokenReceived())
 
     def _silent(self, last_seen: float, silent: float) -> None:
         """The page sent nothing for PAGE_TIMEOUT: treat it as gone, and close its socket."""
         logger.info("Page of app %r silent for %g s: treated as gone", self.blocks.name, silent)
         self._lost(last_seen)
-        self._closing = asyncio.create_task(self._close_socket(protocol.CLOSE_PAGE_SILENT))
+        self._closing = asyncio.create_task(self.socket.close(code=protocol.CLOSE_PAGE_SILENT))
 
     async def _fell_behind(self, why: str) -> None:
         """Past a backpressure bound: close the socket; the session stays resumable (grace)."""
@@ -258,7 +210,7 @@ class Connection:
             "Closing a page of app %r (session %s): %s", self.blocks.name, session_id, why
         )
         self._lost(time.monotonic())
-        await self._close_socket(protocol.CLOSE_BACKPRESSURE)
+        await self.socket.close(code=protocol.CLOSE_BACKPRESSURE)
 
     async def disconnect(self) -> None:
         """The socket closed: finish what was received, then give the page time to resume."""
@@ -269,21 +221,15 @@ class Connection:
         if not self.open:
             return
         self._stop_serving()
-        session = self.session
-        if session is not None:
-            deadline = last_sign + setting("RESUME_GRACE")
-            lifecycle.grace_timers.start(
-                self.engine, self.store, session, deadline, self._worker, lambda: self.session
-            )
+        self.hold.lost(last_sign, self._worker)
 
     async def refuse(self, code: int | None) -> None:
         """Serve the page no more and close its socket with ``code`` (the session is not ended)."""
         self._stop_serving()
-        await self._close_socket(code)
+        await self.socket.close(code=code)
 
-    async def _superseded(self) -> None:
+    async def superseded(self) -> None:
         """Another connection resumed the session: let go of it (the keepalive found out)."""
-        self._keepalive = None
         await self._let_go(protocol.CLOSE_CONTINUED_ELSEWHERE)
 
     async def _let_go(self, code: int) -> None:
@@ -295,15 +241,6 @@ class Connection:
     def _stop_serving(self) -> None:
         """Take nothing more from the page, and stop its timers and any send waiting for it."""
         self.open = False
-        self._stop_keepalive()
+        self.hold.stop_keepalive()
+        self._liveness.watchdog.stop()
         self._window.release()  # a send waiting for the page to read gives up
-
-    def _stop_keepalive(self) -> None:
-        if self._keepalive is not None:
-            self._keepalive.stop()
-            self._keepalive = None
-        self._watchdog.stop()
-
-    async def _close_socket(self, code: int | None) -> None:
-        if self._close is not None:
-            await self._close(code=code)

@@ -13,8 +13,9 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from .. import protocol
 from ..app.registry import AppNotFound
 from ..sessions.actions import DISCONNECT_REASON, detach_previous, session_group
-from .connection import Connection
+from .connection import Connection, Socket
 from .origin import origin_allowed
+from .outside import EndRequested, GlobalChanged, StateCleared
 
 logger = logging.getLogger("blocksstate")
 
@@ -32,7 +33,7 @@ def _database_check_due() -> bool:
     return True
 
 
-class BlocksConsumer(AsyncWebsocketConsumer):
+class BlocksConsumer(AsyncWebsocketConsumer, Socket):
     """Serves ``/ws/blocks/<app>/``: one connection per page.
 
     ``groups`` (Channels' own, left when the socket closes) are those of the app's
@@ -66,15 +67,7 @@ class BlocksConsumer(AsyncWebsocketConsumer):
             await self.close(code=protocol.CLOSE_FORBIDDEN_ORIGIN)
             return
         try:
-            connection = Connection(
-                app,
-                self.send_frame,
-                self.scope,
-                publish=self.publish,
-                subscribe=self.join_session_group,
-                close=self.close,
-                detach=detach_previous,
-            )
+            connection = Connection(app, self.send_frame, self.scope, socket=self)
         except AppNotFound:
             await self.close(code=protocol.CLOSE_UNKNOWN_APP)
             return
@@ -100,6 +93,10 @@ class BlocksConsumer(AsyncWebsocketConsumer):
         else:
             await super().dispatch(message)
 
+    async def detach_previous(self, session_id: str, epoch: int) -> None:
+        """Close the session's connections at an older ``epoch``, on any worker."""
+        await detach_previous(session_id, epoch)
+
     async def join_session_group(self, session_id: str) -> None:
         """Let the admin reach this page's session, whichever worker it runs on."""
         await self._join(session_group(session_id))
@@ -122,7 +119,9 @@ class BlocksConsumer(AsyncWebsocketConsumer):
     async def blocksstate_disconnect(self, message: dict[str, Any]) -> None:
         """An administrator disconnected this session: end it and close the page."""
         if self.connection is not None:
-            await self.connection.end_requested(message.get("reason") or DISCONNECT_REASON)
+            self.connection.changed_outside(
+                EndRequested(message.get("reason") or DISCONNECT_REASON)
+            )
 
     async def blocksstate_detach(self, message: dict[str, Any]) -> None:
         """The page resumed this session on another connection: let go of it."""
@@ -132,7 +131,7 @@ class BlocksConsumer(AsyncWebsocketConsumer):
     async def blocksstate_state_cleared(self, message: dict[str, Any]) -> None:
         """An administrator reset this session's State: show the page what follows from it."""
         if self.connection is not None:
-            await self.connection.state_cleared()
+            self.connection.changed_outside(StateCleared())
 
     async def publish(self, group: str, key: str) -> None:
         """Tell every session of every worker that the GlobalState ``key`` changed."""
@@ -145,7 +144,7 @@ class BlocksConsumer(AsyncWebsocketConsumer):
         """A GlobalState changed in some session: run this session's listeners of it."""
         if self.connection is None or message.get("origin") == self.channel_name:
             return  # the session that changed it ran its listeners within the event
-        await self.connection.global_changed(str(message.get("key", "")))
+        self.connection.changed_outside(GlobalChanged(str(message.get("key", ""))))
 
     async def send_frame(self, frame: dict[str, Any]) -> int:
         """Send one frame; return the length of its text, for the page's acknowledgements."""

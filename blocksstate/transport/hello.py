@@ -17,6 +17,7 @@ from ..engine.runner import InvalidInput
 from ..sessions import lifecycle
 from ..sessions.base import Session
 from ..sessions.resume import resume_token
+from . import outside
 
 if TYPE_CHECKING:
     from .connection import Connection
@@ -67,9 +68,9 @@ async def _start(
             await connection.send(protocol.error("invalid_input", message))
     if not await _prepare(connection, session):
         return
-    if resumed and connection.detach_previous is not None:
+    if resumed:
         try:
-            await connection.detach_previous(session.id, session.epoch)
+            await connection.socket.detach_previous(session.id, session.epoch)
         except Exception:  # the previous connection is fenced off anyway (``SessionStore.reload``)
             logger.warning("Could not detach the previous page of a session", exc_info=True)
     send = connection.send
@@ -85,9 +86,9 @@ async def _start(
         if initial:
             await send(protocol.update(None, None, initial))
         loaded = await engine.run_load(session, send)
-        await connection.store.save(session, connection.key_timeout)
-        await connection.publish_globals(loaded)
-    connection.keep_alive()
+        await connection.store.save(session, connection.hold.key_timeout)
+        await outside.publish(connection, loaded)
+    connection.hold.keep_alive(connection.superseded)
 
 
 def _user_id(connection: Connection) -> str | None:
@@ -104,9 +105,8 @@ async def _prepare(connection: Connection, session: Session) -> bool:
     leave it a session without the group or the store (no resync, no ``load``).
     """
     try:
-        if connection.subscribe is not None:
-            await connection.subscribe(session.id)
-        await connection.store.save(session, connection.key_timeout)
+        await connection.socket.join_session_group(session.id)
+        await connection.store.save(session, connection.hold.key_timeout)
     except Exception:
         logger.warning("Could not start a session of app %r", connection.blocks.name, exc_info=True)
         await connection.refuse(protocol.CLOSE_TRY_AGAIN)  # no event for a session never heard of
@@ -137,5 +137,5 @@ async def token_received(connection: Connection) -> None:
     session = connection.session
     if session is None:
         return
-    async with connection.transaction(session) as session:
+    async with connection.hold.transaction(session) as session:
         session.prove_token()

@@ -10,8 +10,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ..conf import setting
+
+if TYPE_CHECKING:
+    from ..sessions.base import Session
 
 
 class Watchdog:
@@ -48,3 +52,23 @@ class Watchdog:
             return
         self._timer = None
         self._on_silent(self.last_seen, silent)
+
+
+class Liveness:
+    """A page's signs of life: every frame, its pings, and the proof it holds its resume token.
+
+    A ping names the session of this connection once the page has its ``session``
+    frame: that proves the page holds the newest resume token (docs/protocol.md).
+    """
+
+    def __init__(self, on_silent: Callable[[float, float], None]) -> None:
+        self.watchdog = Watchdog(on_silent)
+        self._proven = False
+
+    def pinged(self, session_named: str | None, session: Session | None) -> bool:
+        """Note a ping; return True the first time it proves the page holds a newer token."""
+        self.watchdog.arm()
+        if self._proven or session is None or session_named != session.id:
+            return False
+        self._proven = session.proven_epoch < session.epoch
+        return self._proven

@@ -55,9 +55,16 @@ async def _in_session(connection: Connection, run: Callable[[Session], Awaitable
     session = connection.session
     if session is None:
         return
-    async with connection.transaction(session) as session:
+    async with connection.hold.transaction(session) as session:
         outcome = await run(session)
-    await connection.publish_globals(outcome)
+    await publish(connection, outcome)
+
+
+async def publish(connection: Connection, outcome: Outcome) -> None:
+    """Tell the other sessions of the GlobalStates ``outcome`` changed, through their groups."""
+    for state in connection.engine.tracker.global_states:
+        if state.id in outcome.globals_changed:
+            await connection.socket.publish(state.group, state.key)
 
 
 async def _end(connection: Connection, reason: str) -> None:

@@ -9,6 +9,7 @@ from .. import activity, protocol
 from ..engine.outcome import Outcome
 from ..engine.runner import InvalidInput, UnknownDependency
 from ..sessions.base import SessionBusy, SessionConflict
+from . import outside
 
 if TYPE_CHECKING:
     from ..sessions.base import Session
@@ -53,7 +54,7 @@ async def _run(
     """Run the event and answer it; return what it did, or None if it had run before."""
     outcome: Outcome | None = None
     try:
-        async with connection.transaction(session) as session:
+        async with connection.hold.transaction(session) as session:
             if frame.seq in session.ran:
                 # Re-sent after a resume: the resume's resync already showed what it did.
                 await connection.send(protocol.done(frame.seq, session.ran[frame.seq]))
@@ -62,7 +63,7 @@ async def _run(
                 session, frame.dep, frame.values, frame.seq, connection.send
             )
             session.note_ran(frame.seq, outcome.ok)  # saved with what the event changed
-        await connection.publish_globals(outcome)
+        await outside.publish(connection, outcome)
     except SessionConflict as exc:
         # Another worker wrote meanwhile: drop this event's changes, keep theirs, and
         # show theirs where the page was shown this event's.

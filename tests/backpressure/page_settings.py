@@ -1,7 +1,7 @@
 """The demo project's settings, plus the backpressure apps, with a small unread window.
 
 A page of ``stream`` gets about five windows' worth of frames in one event: it is
-served only if it acknowledges what it reads (``received`` frames of connection.js).
+served only if it acknowledges what it reads (``received`` frames of socket.js).
 """
 
 from demo_project.settings import *  # noqa: F403

@@ -1,6 +1,6 @@
 """A real page reading a streamed answer five times the unread window is served, not closed.
 
-The page acknowledges what it reads (``received`` frames, connection.js); the
+The page acknowledges what it reads (``received`` frames, socket.js); the
 server (tests/backpressure/page_settings.py: a 1.5-million-character window,
 2 s to read) would close a page that does not, with 4509.
 """

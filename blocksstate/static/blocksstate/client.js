@@ -9,7 +9,7 @@
 import { showToast } from "./alerts.js";
 import { BrowserStorage } from "./browser-storage.js";
 import { applyProps, entryOf, setEditable } from "./components.js";
-import { Connection } from "./connection.js";
+import { Connection } from "./socket.js";
 import { componentEvents, Dispatcher } from "./events.js";
 
 const DOM_EVENTS = ["click", "input", "change", "select", "keydown", "focusin", "focusout", "toggle"];

@@ -1,0 +1,74 @@
+"""A connected page's hold on its session: one transaction at a time, the keepalive while
+it is connected, and the grace period once it has gone."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from ..conf import setting
+from . import lifecycle
+from .base import Session, SessionStore
+from .sweep import sweeper
+
+if TYPE_CHECKING:
+    from ..engine.runner import Engine
+
+
+class Hold:
+    """The session a page holds (None before its ``hello`` and after it let go)."""
+
+    def __init__(self, engine: Engine, store: SessionStore) -> None:
+        self.engine, self.store = engine, store
+        self.session: Session | None = None
+        self._keepalive: lifecycle.Keepalive | None = None
+
+    @property
+    def key_timeout(self) -> float:
+        return lifecycle.key_timeout(self.engine)
+
+    @contextlib.asynccontextmanager
+    async def transaction(self, session: Session) -> AsyncIterator[Session]:
+        """Hold the session's lock and yield it up to date; save what changed before letting go."""
+        blocks = self.engine.blocks
+        async with self.store.transaction(blocks, session, self.key_timeout) as current:
+            assert current is not None  # given a session, never None
+            self.session = current
+            yield current
+
+    def keep_alive(self, superseded: Callable[[], Awaitable[None]]) -> None:
+        """The session has started: keep its keys alive while the page is connected.
+
+        ``superseded()`` is awaited if the keepalive finds another page resumed it.
+        """
+        self._keepalive = lifecycle.Keepalive(
+            self.engine, self.store, lambda: self.session, self.transaction, superseded
+        )
+        self._keepalive.start()
+        sweeper.ensure_running()
+
+    def stop_keepalive(self) -> None:
+        if self._keepalive is not None:
+            self._keepalive.stop()
+            self._keepalive = None
+
+    def lost(self, last_sign: float, running: asyncio.Task[None] | None) -> None:
+        """The page is gone: end the session ``RESUME_GRACE`` after ``last_sign``, unless it
+        resumes (after ``running``, the event the page left behind, if any)."""
+        self.stop_keepalive()
+        if self.session is not None:
+            deadline = last_sign + setting("RESUME_GRACE")
+            lifecycle.grace_timers.start(
+                self.engine, self.store, self.session, deadline, running, lambda: self.session
+            )
+
+    async def end(self, reason: str) -> None:
+        """End the session now (the page closed): once across workers, ``unload`` included."""
+        self.stop_keepalive()
+        session, self.session = self.session, None
+        if session is not None:
+            await lifecycle.end_session(
+                self.engine, self.store, session, epoch=session.epoch, reason=reason
+            )
