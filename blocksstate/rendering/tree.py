@@ -133,6 +133,8 @@ def wrapper_attrs(context: dict[str, Any]) -> SafeString:
         "id": context["dom_id"],
         "data-bs-id": context["id"],
         "data-bs-type": context["type"],
+        # What the page calls it when an update takes its label away (``Block.type_name``).
+        "data-bs-name": context["type_name"],
     }
     if context.get("scale") is not None:
         attrs["data-bs-scale"] = context["scale"]

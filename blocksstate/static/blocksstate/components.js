@@ -4,7 +4,6 @@
 // class, one template and one entry here (see docs/components-internals.md).
 //
 // An entry may have:
-//   name                      what the component is called when it has no label
 //   control(el)               the element holding its value, if one does
 //   read(el)                  its value, as the server validates it; only types a
 //                             visitor can edit have one
@@ -136,7 +135,6 @@ function proseCaption(el, label, showLabel) {
 
 export const REGISTRY = {
   textbox: {
-    name: "Textbox",
     control: (el) => el.querySelector("input, textarea"),
     read: (el) => REGISTRY.textbox.control(el).value,
     write(el, value) {
@@ -166,7 +164,6 @@ export const REGISTRY = {
   },
 
   number: {
-    name: "Number",
     control: (el) => el.querySelector("input"),
     read(el) {
       const input = REGISTRY.number.control(el);
@@ -185,7 +182,6 @@ export const REGISTRY = {
   },
 
   slider: {
-    name: "Slider",
     control: (el) => el.querySelector("input"),
     read: (el) => Number(REGISTRY.slider.control(el).value),
     write(el, value) {
@@ -202,7 +198,6 @@ export const REGISTRY = {
   },
 
   checkbox: {
-    name: "Checkbox",
     control: (el) => el.querySelector("input"),
     read: (el) => REGISTRY.checkbox.control(el).checked,
     write(el, value) {
@@ -214,7 +209,7 @@ export const REGISTRY = {
     listen: { change: CHOICE_EVENTS },
     // Its label is the text beside the box, always shown.
     caption(el, label) {
-      setText(captionElement(el), label ?? REGISTRY.checkbox.name);
+      setText(captionElement(el), label ?? el.dataset.bsName);
     },
   },
 
@@ -230,7 +225,6 @@ export const REGISTRY = {
   }),
 
   dropdown: {
-    name: "Dropdown",
     control: (el) => el.querySelector("select"),
     read(el) {
       const select = REGISTRY.dropdown.control(el);
@@ -258,7 +252,6 @@ export const REGISTRY = {
   },
 
   button: {
-    name: "Button",
     control: (el) => el.querySelector("button, a"),
     write: (el, value) => setText(REGISTRY.button.control(el), value),
     listen: { click: (event) => (event.target.closest("button:not([disabled]), a") ? ["click"] : []) },
@@ -273,13 +266,11 @@ export const REGISTRY = {
   },
 
   markdown: {
-    name: "Markdown",
     write: (el, value, update) => setHtml(el.querySelector(".bs-prose"), update?.html, value),
     caption: proseCaption,
   },
 
   html: {
-    name: "HTML",
     // gr.HTML holds the app developer's own markup (as in Gradio), never a visitor's text.
     write(el, value) {
       el.querySelector(".bs-html-body").innerHTML = value ?? "";
@@ -289,22 +280,18 @@ export const REGISTRY = {
   },
 
   json: {
-    name: "JSON",
     write: (el, value) => setText(el.querySelector(".bs-json-body code"), value == null ? "" : JSON.stringify(value, null, 2)),
   },
 
   label: {
-    name: "Label",
     write: writeLabel,
   },
 
   chatbot: {
-    name: "Chatbot",
     write: writeChat,
   },
 
   timer: {
-    name: "Timer",
     keepsVisibility: true,
     write(el, value) {
       el.dataset.bsInterval = String(value);
@@ -492,9 +479,9 @@ function writeCaption(el, label, showLabel) {
     node.textContent = label ?? "";
     node.hidden = !label;
     if (label) input.removeAttribute("aria-label");
-    else input.setAttribute("aria-label", input.getAttribute("placeholder") || entry.name || el.dataset.bsType);
+    else input.setAttribute("aria-label", input.getAttribute("placeholder") || el.dataset.bsName);
   } else {
-    node.textContent = label ?? entry.name ?? el.dataset.bsType;
+    node.textContent = label ?? el.dataset.bsName;
   }
   if (node.hidden) return;
   // Shown unless there is no label (the name is then only for screen readers) or the app hides it.

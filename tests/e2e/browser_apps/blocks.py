@@ -53,3 +53,15 @@ def prose_app() -> gr.Blocks:
 
 
 gr.register("prose", prose_app())
+
+
+def unlabel_app() -> gr.Blocks:
+    with gr.Blocks(title="Labels") as demo:
+        title = gr.Textbox(label="Title")
+        toppings = gr.CheckboxGroup(["Cheese", "Olives"], label="Toppings")
+        drop = gr.Button("Drop the labels")
+        drop.click(lambda: (gr.update(label=None), gr.update(label=None)), None, [title, toppings])
+    return demo
+
+
+gr.register("unlabel", unlabel_app())
