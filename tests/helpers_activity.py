@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 
 from asgiref.sync import sync_to_async
@@ -98,7 +99,15 @@ def database_locked() -> Iterator[None]:
         connection = connections["default"]  # this thread's own connection
         try:
             with connection.cursor() as cursor:
-                cursor.execute("BEGIN EXCLUSIVE")
+                deadline = time.monotonic() + 10
+                while True:  # shared-cache SQLite refuses at once while a flush writes
+                    try:
+                        cursor.execute("BEGIN EXCLUSIVE")
+                        break
+                    except OperationalError:
+                        if time.monotonic() > deadline:
+                            raise
+                        time.sleep(0.01)  # a poll step: the flush takes milliseconds
                 locked.set()
                 release.wait(30)
                 cursor.execute("COMMIT")

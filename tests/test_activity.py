@@ -260,17 +260,17 @@ async def test_events_are_answered_while_the_database_is_locked_and_recorded_aft
     """Another connection holds an exclusive lock: writes fail and wait in memory, pages go on."""
     blocksstate_settings(settings, ACTIVITY_FLUSH_SECONDS=0.05)
     with registered(cart_app()) as app:
-        async with PageClient(app) as client:
-            with caplog.at_level(logging.WARNING, logger="blocksstate"), database_locked():
-                for items in (["Milk"], ["Water"]):
-                    started = time.perf_counter()
-                    await client.click("Add Items", {"Items": items})
-                    assert time.perf_counter() - started < PROMPT
-                assert not await recorder.flush()  # refused, kept for later
-                assert recorder.pending == 3  # the session and its two events
-            assert any(
-                "Could not record session activity" in r.getMessage() for r in caplog.records
-            )
+        # Locked before the page opens: no flush can write its session's start first.
+        with caplog.at_level(logging.WARNING, logger="blocksstate"), database_locked():
+            client = await PageClient(app).open()
+            for items in (["Milk"], ["Water"]):
+                started = time.perf_counter()
+                await client.click("Add Items", {"Items": items})
+                assert time.perf_counter() - started < PROMPT
+            assert not await recorder.flush()  # refused, kept for later
+            assert recorder.pending == 3  # the session and its two events
+        assert any("Could not record session activity" in r.getMessage() for r in caplog.records)
+        async with client:
 
             async def written():
                 live, events = await rows(client.session_id)
