@@ -702,3 +702,40 @@ async def test_a_pinging_page_keeps_its_session_and_a_silent_one_ends_after_the_
         await eventually(lambda: unloads == [client.session_id], what="unload after the grace")
         meta = await get_store().read_meta(client.session_id)
         assert meta["ended"]
+
+
+async def test_a_page_gone_while_its_resume_waited_still_lets_the_session_end(
+    cache_alias, settings
+):
+    """The resume waited for the lock of a running event; its page went meanwhile: no page
+    holds the session, so it ends after the grace (no keepalive for a page that is gone)."""
+    blocksstate_settings(settings, RESUME_GRACE=0.2)
+    gate, unloads = asyncio.Event(), []
+    with gr.Blocks() as demo:
+        out = gr.Textbox(label="Out")
+
+        async def held() -> str:
+            await gate.wait()
+            return "done"
+
+        def goodbye(request: gr.Request) -> None:
+            unloads.append(request.session_hash)
+
+        button = gr.Button("Hold")
+        button.click(held, None, out)
+        demo.unload(goodbye)
+    with registered(demo) as app:
+        first = await PageClient(app).open()
+        hold = dependency(first.blocks, button, "click")
+        await first.send({"type": "event", "seq": 1, "dep": hold.id, "values": {}})
+        second = PageClient(app)
+        await second.connect()
+        await second.send(
+            {"type": "hello", "protocol": 1, "resume": first.resume_token, "values": {}}
+        )
+        await second.drop()  # gone while its resume waits for the event's lock
+        gate.set()
+        _, code = await first.until_closed()
+        assert code == 4409  # the resume went through: the first page let go
+
+        await eventually(lambda: unloads == [first.session_id], what="the session to end")

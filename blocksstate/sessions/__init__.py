@@ -2,6 +2,8 @@
 
 ``base`` states the store's contract and holds ``Session``; ``backends`` are the
 stores (``BLOCKSSTATE["SESSION_STORE"]``, chosen automatically from the cache by
-default); ``lifecycle`` starts, resumes, keeps and ends sessions; ``sweep``
-ends and expires what no connection will; ``actions`` are the admin's.
+default); ``resume`` makes and reads resume tokens; ``lifecycle`` resumes, keeps
+and ends sessions; ``hold`` is a connected page's hold on its session (its
+transaction, keepalive and grace); ``sweep`` ends and expires what no connection
+will; ``actions`` are the admin's. A session is started by ``transport.hello``.
 """

@@ -18,7 +18,8 @@ class Window:
     def __init__(self) -> None:
         self.queued_frames = self.queued_chars = 0
         self.sent_chars = self.acked_chars = 0
-        # Set when the page reads, while a send waits for it to (see wait_until_read).
+        # Set when the page reads, while sends wait for it to (one for all of them; made
+        # only when one waits, so an idle page holds none).
         self._read_progress: asyncio.Event | None = None
 
     def queue(self, chars: int) -> None:
@@ -44,6 +45,10 @@ class Window:
         self.sent_chars += chars
         return self.unread() > setting("MAX_UNACKED_CHARS")
 
+    def far_behind(self) -> bool:
+        """Past twice the window: what a page that never reads but keeps sending reaches."""
+        return self.unread() > 2 * setting("MAX_UNACKED_CHARS")
+
     def unread(self) -> int:
         return self.sent_chars - self.acked_chars
 
@@ -57,9 +62,10 @@ class Window:
         return None
 
     def release(self) -> None:
-        """Wake a send waiting for the page to read (it read, or the connection closed)."""
+        """Wake every send waiting for the page to read (it read, or the connection closed)."""
         if self._read_progress is not None:
             self._read_progress.set()
+            self._read_progress = None
 
     async def wait_until_read(self, is_open: Callable[[], bool]) -> bool:
         """Wait while the page is past its window; return False if it read nothing for
@@ -68,11 +74,10 @@ class Window:
         A page on a slow link keeps reading, so it waits but is never refused.
         """
         while is_open() and self.unread() > setting("MAX_UNACKED_CHARS"):
-            self._read_progress = asyncio.Event()
+            if self._read_progress is None:
+                self._read_progress = asyncio.Event()
             try:
                 await asyncio.wait_for(self._read_progress.wait(), setting("UNACKED_TIMEOUT"))
             except TimeoutError:
                 return False
-            finally:
-                self._read_progress = None
         return True

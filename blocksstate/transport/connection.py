@@ -30,27 +30,12 @@ from ..sessions.hold import Hold
 from . import hello, outside, page_events
 from .backpressure import Window
 from .liveness import Liveness
+from .page_socket import Socket
 
 logger = logging.getLogger("blocksstate")
 
 # Sends one frame; returns the length of the text sent (counted against MAX_UNACKED_CHARS).
 Send = Callable[[dict[str, Any]], Awaitable[int | None]]
-
-
-class Socket:
-    """What a connection asks of its socket besides sending; here, nothing (the consumer does it)."""
-
-    async def publish(self, group: str, key: str) -> None:
-        """Tell the sessions in channel ``group`` that the GlobalState ``key`` changed."""
-
-    async def join_session_group(self, session_id: str) -> None:
-        """Let the admin and later resumes reach this page's session, on any worker."""
-
-    async def detach_previous(self, session_id: str, epoch: int) -> None:
-        """Close the session's connections at an older ``epoch``, on any worker."""
-
-    async def close(self, code: int | None = None) -> None:
-        """Close the socket with ``code``."""
 
 
 @dataclass(frozen=True)
@@ -102,11 +87,21 @@ class Connection:
     # -- frames in and out ---------------------------------------------------------------------
 
     async def send(self, frame: dict[str, Any], wait: bool = True) -> None:
-        """Send a frame; past the page's unread window, wait until it reads (``wait``) or close."""
+        """Send a frame; past the page's unread window, wait until it reads, or close.
+
+        ``wait=False`` is for the small answers ``receive`` gives at once (a pong, an
+        error): waiting there would hold back the acknowledgements that end the wait.
+        """
         if not self.open:
             return
         behind = self._window.sent(await self._send(frame) or 0)
-        if behind and not (wait and await self._window.wait_until_read(lambda: self.open)):
+        if not behind:
+            return
+        if wait:
+            read = await self._window.wait_until_read(lambda: self.open)
+        else:  # only a page that reads nothing while sending on and on gets this far
+            read = not self._window.far_behind()
+        if not read:
             await self._fell_behind("the page does not read what it is sent")
 
     async def receive(self, text: str | None) -> None:
@@ -152,7 +147,7 @@ class Connection:
         try:
             await self._handle(item)
         except Superseded:
-            await self._let_go(protocol.CLOSE_CONTINUED_ELSEWHERE)
+            await self.superseded()
         except protocol.ProtocolError as exc:
             await self.send(protocol.error(exc.code, exc.message, exc.seq))
         except Exception:
@@ -186,12 +181,12 @@ class Connection:
     async def detach(self, epoch: int) -> None:
         """Another connection resumed this session at ``epoch``: close this one, keep the session."""
         if self.session is not None and self.session.epoch < epoch:
-            await self._let_go(protocol.CLOSE_CONTINUED_ELSEWHERE)
+            await self.superseded()
 
     # -- liveness and the end ---------------------------------------------------------------------
 
     async def _ping(self, ping: protocol.Ping) -> None:
-        await self.send(protocol.pong())
+        await self.send(protocol.pong(), wait=False)
         if self.open and self._liveness.pinged(ping.session, self.session):
             self._enqueue(TokenReceived())
 
@@ -229,14 +224,10 @@ class Connection:
         await self.socket.close(code=code)
 
     async def superseded(self) -> None:
-        """Another connection resumed the session: let go of it (the keepalive found out)."""
-        await self._let_go(protocol.CLOSE_CONTINUED_ELSEWHERE)
-
-    async def _let_go(self, code: int) -> None:
-        """Stop serving the session without ending it, and close the socket with ``code``."""
+        """Another connection resumed the session: let go of it without ending it, and close."""
         self.session = None
         self._pending.clear()
-        await self.refuse(code)
+        await self.refuse(protocol.CLOSE_CONTINUED_ELSEWHERE)
 
     def _stop_serving(self) -> None:
         """Take nothing more from the page, and stop its timers and any send waiting for it."""

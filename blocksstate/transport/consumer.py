@@ -13,9 +13,10 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from .. import protocol
 from ..app.registry import AppNotFound
 from ..sessions.actions import DISCONNECT_REASON, detach_previous, session_group
-from .connection import Connection, Socket
+from .connection import Connection
 from .origin import origin_allowed
 from .outside import EndRequested, GlobalChanged, StateCleared
+from .page_socket import Socket
 
 logger = logging.getLogger("blocksstate")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from typing import TYPE_CHECKING
 
 from .. import activity, protocol
@@ -88,7 +89,10 @@ async def _start(
         loaded = await engine.run_load(session, send)
         await connection.store.save(session, connection.hold.key_timeout)
         await outside.publish(connection, loaded)
-    connection.hold.keep_alive(connection.superseded)
+    if connection.open:
+        connection.hold.keep_alive(connection.superseded)
+    else:  # the page went while its session started: its grace runs from now, as after a drop
+        connection.hold.lost(time.monotonic(), None)
 
 
 def _user_id(connection: Connection) -> str | None:

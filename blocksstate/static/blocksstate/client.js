@@ -9,7 +9,7 @@
 import { showToast } from "./alerts.js";
 import { BrowserStorage } from "./browser-storage.js";
 import { applyProps, entryOf, setEditable } from "./components.js";
-import { Connection } from "./socket.js";
+import { Socket } from "./socket.js";
 import { componentEvents, Dispatcher } from "./events.js";
 
 const DOM_EVENTS = ["click", "input", "change", "select", "keydown", "focusin", "focusout", "toggle"];
@@ -63,7 +63,7 @@ class App {
       },
     });
     this.browserStorage = new BrowserStorage(config.browser_state ?? []);
-    this.connection = new Connection(socketUrl(config.ws), {
+    this.connection = new Socket(socketUrl(config.ws), {
       values: () => this.helloValues(),
       browser: () => this.browserStorage.tokens(),
       frame: (frame) => this.receive(frame),

@@ -36,7 +36,7 @@ export function backoffDelay(attempt, random = Math.random) {
 // the session continued on another connection).
 const isFatal = (code) => code >= 4400 && code < 4500;
 
-export class Connection {
+export class Socket {
   // `url`: the ws:// or wss:// address. Callbacks:
   //   values()        current values of the editable components, for hello;
   //   browser()       stored BrowserState tokens {storage key: token}, for hello;

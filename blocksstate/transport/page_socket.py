@@ -1,0 +1,19 @@
+"""What a page's connection asks of its socket besides sending frames (the consumer is one)."""
+
+from __future__ import annotations
+
+
+class Socket:
+    """What a connection asks of its socket besides sending; here, nothing (the consumer does it)."""
+
+    async def publish(self, group: str, key: str) -> None:
+        """Tell the sessions in channel ``group`` that the GlobalState ``key`` changed."""
+
+    async def join_session_group(self, session_id: str) -> None:
+        """Let the admin and later resumes reach this page's session, on any worker."""
+
+    async def detach_previous(self, session_id: str, epoch: int) -> None:
+        """Close the session's connections at an older ``epoch``, on any worker."""
+
+    async def close(self, code: int | None = None) -> None:
+        """Close the socket with ``code``."""
