@@ -45,6 +45,16 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProc
     server.stop()
 
 
+@pytest.fixture(scope="package")
+def browser_apps_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """The demo project with the browser tests' own apps (``tests/e2e/browser_apps``)."""
+    require_tool("chromium")
+    settings = "tests.e2e.browser_settings"
+    server = run_demo_site(tmp_path_factory.mktemp("browser-apps-site"), settings)
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def proxy(demo_server: ServerProcess) -> Iterator[TcpProxy]:
     """A TcpProxy in front of the demo server."""

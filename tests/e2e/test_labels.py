@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import require_tool
-from tests.e2e.support import ServerProcess, open_app, run_demo_site
+from tests.e2e.support import open_app
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    require_tool("chromium")
-    server = run_demo_site(tmp_path_factory.mktemp("labels-site"), "tests.e2e.browser_settings")
-    yield server
-    server.stop()
-
-
-def test_a_component_without_its_label_is_named_by_its_type(site, page):
-    open_app(page, site.url, "/blocksstate/apps/unlabel/", "unlabel")
+def test_a_component_without_its_label_is_named_by_its_type(browser_apps_site, page):
+    open_app(page, browser_apps_site.url, "/blocksstate/apps/unlabel/", "unlabel")
     expect(page.get_by_role("textbox", name="Title")).to_be_visible()
 
     page.get_by_role("button", name="Drop the labels").click()

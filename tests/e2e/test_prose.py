@@ -7,13 +7,10 @@ value's text into markup itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import require_tool
-from tests.e2e.support import ServerProcess, open_app, run_demo_site
+from tests.e2e.support import open_app
 
 pytestmark = pytest.mark.e2e
 
@@ -26,18 +23,10 @@ HOSTILE = (
 )
 
 
-@pytest.fixture(scope="module")
-def prose_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    require_tool("chromium")
-    server = run_demo_site(tmp_path_factory.mktemp("prose-site"), "tests.e2e.browser_settings")
-    yield server
-    server.stop()
-
-
 @pytest.fixture
-def show(prose_server, page):
+def show(browser_apps_site, page):
     """Open the prose app; return a function that shows a text in its Markdown and Chatbot."""
-    open_app(page, prose_server.url, f"/blocksstate/apps/{APP}/", APP)
+    open_app(page, browser_apps_site.url, f"/blocksstate/apps/{APP}/", APP)
 
     def show_text(text: str):
         page.get_by_label("Text").fill(text)
