@@ -87,7 +87,7 @@ def build_app() -> Any:
 def add_live_sessions(blocks: Any, store: Any, count: int) -> list[str]:
     """Write ``count`` connected sessions (keys + heartbeat entry), in batches."""
     from blocksstate.sessions import lifecycle
-    from blocksstate.sessions.base import Session
+    from blocksstate.sessions.session import Session
 
     ids: list[str] = []
     due = time.time() + 3600  # a heartbeat keeps a connected session's end in the future
@@ -113,7 +113,7 @@ def add_live_sessions(blocks: Any, store: Any, count: int) -> list[str]:
 async def end_sessions(blocks: Any, store: Any, count: int) -> list[str]:
     from blocksstate.app.registry import get_engine
     from blocksstate.sessions import lifecycle
-    from blocksstate.sessions.base import Session
+    from blocksstate.sessions.session import Session
 
     engine = get_engine(APP)
     ids = []

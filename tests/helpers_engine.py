@@ -10,7 +10,7 @@ from blocksstate.app.events import Dependency
 from blocksstate.components.base import Component
 from blocksstate.engine.outcome import Outcome
 from blocksstate.engine.runner import Engine
-from blocksstate.sessions.base import Session
+from blocksstate.sessions.session import Session
 
 
 class EngineRun:

@@ -23,7 +23,7 @@ from blocksstate.activity import describe_dependency, purge, recorder
 from blocksstate.activity import recording as recording_module
 from blocksstate.activity.describe import browser_hash
 from blocksstate.models import EventLog, LiveSession
-from blocksstate.sessions.base import Session
+from blocksstate.sessions.session import Session
 from blocksstate.sessions.sweep import Sweeper
 from blocksstate.testing import PageClient, button, dependency, eventually, registered
 from tests.helpers_activity import (

@@ -18,7 +18,7 @@ from blocksstate.activity import recorder
 from blocksstate.admin.values import preview
 from blocksstate.models import EventLog, LiveSession
 from blocksstate.sessions.backends import get_store
-from blocksstate.sessions.base import Session
+from blocksstate.sessions.session import Session
 from blocksstate.testing import TIMEOUT, PageClient, eventually, registered
 from tests.helpers_activity import cart_app, closing_connections, recording_on, rows
 from tests.helpers_session import stored

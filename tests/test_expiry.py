@@ -13,7 +13,7 @@ import blocksstate as gr
 from blocksstate.app.registry import get_engine
 from blocksstate.sessions import lifecycle
 from blocksstate.sessions.backends import get_store
-from blocksstate.sessions.base import Session
+from blocksstate.sessions.session import Session
 from blocksstate.sessions.sweep import sweep
 from blocksstate.testing import PageClient, dependency, eventually, registered
 from tests.helpers_engine import Harness

@@ -12,7 +12,8 @@ import pytest
 import blocksstate as gr
 from blocksstate.app.registry import get_app
 from blocksstate.sessions.backends import automatic_store, get_store
-from blocksstate.sessions.base import Session, SessionBusy, SessionConflict, Superseded
+from blocksstate.sessions.base import SessionBusy, SessionConflict, Superseded
+from blocksstate.sessions.session import Session
 from blocksstate.state.caches import cache_for
 
 

@@ -13,7 +13,8 @@ import blocksstate as gr
 from blocksstate.app.registry import get_app, get_engine
 from blocksstate.sessions import lifecycle
 from blocksstate.sessions.backends import get_store
-from blocksstate.sessions.base import Session, SessionBusy
+from blocksstate.sessions.base import SessionBusy
+from blocksstate.sessions.session import Session
 from blocksstate.sessions.sweep import sweep
 from blocksstate.testing import PageClient, button, dependency, eventually, registered
 from tests.helpers_session import RawPage, blocksstate_settings, stored

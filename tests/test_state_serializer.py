@@ -13,7 +13,7 @@ import pytest
 import blocksstate as gr
 from blocksstate.components.state import StateNotPicklable
 from blocksstate.sessions.backends import get_store
-from blocksstate.sessions.base import Session
+from blocksstate.sessions.session import Session
 from blocksstate.testing import PageClient, registered
 from tests.helpers_session import stored
 

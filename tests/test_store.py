@@ -9,13 +9,13 @@ from django.core.cache import caches
 from blocksstate.app.registry import get_app
 from blocksstate.launch.script import script_module
 from blocksstate.sessions.backends import get_store
-from blocksstate.sessions.base import Session
 from blocksstate.sessions.resume import (
     RESUME_SALT,
     ResumeRefused,
     read_resume_token,
     resume_token,
 )
+from blocksstate.sessions.session import Session
 from blocksstate.testing import PageClient, button, dependency
 from tests.helpers_engine import Harness
 

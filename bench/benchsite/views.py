@@ -37,8 +37,8 @@ def apps_json(request):
 
 def stats_json(request):
     """Objects this worker still holds: live connections and sessions (``?trim=1`` also malloc_trims)."""
-    from blocksstate.sessions.base import Session
     from blocksstate.sessions.lifecycle import grace_timers
+    from blocksstate.sessions.session import Session
     from blocksstate.transport.connection import Connection
 
     gc.collect()

@@ -31,7 +31,7 @@ from .writer import end_failed_transaction, write_batch
 
 if TYPE_CHECKING:
     from ..app.events import Dependency
-    from ..sessions.base import Session
+    from ..sessions.session import Session
 
 logger = logging.getLogger("blocksstate")
 

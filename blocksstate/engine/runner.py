@@ -44,7 +44,7 @@ from .updates import BadResult, Update, split_result
 
 if TYPE_CHECKING:
     from ..app.blocks import Blocks
-    from ..sessions.base import Session
+    from ..sessions.session import Session
 
 logger = logging.getLogger("blocksstate")
 

@@ -16,8 +16,8 @@ from ..app.registry import get_engine
 from ..components.state import BrowserState, State
 from ..state.tracking import call_delete_callback
 from .backends import get_store
-from .base import Session
 from .lifecycle import key_timeout
+from .session import Session
 
 DISCONNECT_REASON = "Disconnected by an administrator."
 DISCONNECT_MESSAGE = "blocksstate.disconnect"

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from ..conf import setting
 from . import lifecycle
-from .base import Session, SessionStore
+from .base import SessionStore
+from .session import Session
 from .sweep import sweeper
 
 if TYPE_CHECKING:

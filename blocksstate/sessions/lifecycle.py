@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING
 
 from .. import activity
 from ..conf import setting
-from .base import Session, SessionBusy, SessionStore, Superseded
+from .base import SessionBusy, SessionStore, Superseded
 from .resume import ResumeRefused, read_resume_token
+from .session import Session
 
 if TYPE_CHECKING:
     from ..app.blocks import Blocks

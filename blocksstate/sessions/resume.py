@@ -12,7 +12,7 @@ from typing import Any
 from django.core import signing
 
 from ..conf import setting
-from .base import Session
+from .session import Session
 
 RESUME_SALT = "blocksstate.resume"
 

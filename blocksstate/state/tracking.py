@@ -26,7 +26,7 @@ from .caches import cache_call
 if TYPE_CHECKING:
     from ..app.blocks import Blocks
     from ..app.events import Dependency
-    from ..sessions.base import Session, Unsaved
+    from ..sessions.session import Session, Unsaved
 
 logger = logging.getLogger("blocksstate")
 

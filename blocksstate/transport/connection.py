@@ -25,8 +25,9 @@ from .. import protocol
 from ..app.registry import get_engine
 from ..conf import setting
 from ..sessions.backends import get_store
-from ..sessions.base import Session, Superseded
+from ..sessions.base import Superseded
 from ..sessions.hold import Hold
+from ..sessions.session import Session
 from . import hello, outside, page_events
 from .backpressure import Window
 from .liveness import Liveness

@@ -16,8 +16,8 @@ from ..components.schema import check_json_safe
 from ..engine.request import Request
 from ..engine.runner import InvalidInput
 from ..sessions import lifecycle
-from ..sessions.base import Session
 from ..sessions.resume import resume_token
+from ..sessions.session import Session
 from . import outside
 
 if TYPE_CHECKING:

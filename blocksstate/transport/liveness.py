@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..conf import setting
 
 if TYPE_CHECKING:
-    from ..sessions.base import Session
+    from ..sessions.session import Session
 
 
 class Watchdog:

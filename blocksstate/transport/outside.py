@@ -12,7 +12,7 @@ from ..sessions import lifecycle
 
 if TYPE_CHECKING:
     from ..engine.outcome import Outcome
-    from ..sessions.base import Session
+    from ..sessions.session import Session
     from .connection import Connection
 
 

@@ -12,7 +12,7 @@ from ..sessions.base import SessionBusy, SessionConflict
 from . import outside
 
 if TYPE_CHECKING:
-    from ..sessions.base import Session
+    from ..sessions.session import Session
     from .connection import Connection
 
 

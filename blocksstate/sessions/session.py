@@ -1,0 +1,248 @@
+"""``Session``: one page view's values, as a worker holds them, and what it changed since its last save.
+
+A session is one page view. Its id is issued by the server and never chosen by
+the browser. While a worker serves it, the values live in ``Session.values``;
+only ``Session``'s own methods mark what changed (``dirty``), so the store
+writes exactly that (one key per component: a big State that did not change is
+not rewritten).
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..components.state import State
+from ..state import serializers
+
+if TYPE_CHECKING:
+    from ..app.blocks import Blocks
+    from ..engine.request import Request
+
+STORE_VERSION = 1
+# Events whose outcome a session remembers, so that one re-sent after a resume is not run again.
+RAN_SEQS_KEPT = 64
+
+
+def new_session_id() -> str:
+    """Return a fresh session id: 192 random bits, URL-safe."""
+    return secrets.token_urlsafe(24)
+
+
+@dataclass(frozen=True)
+class Unsaved:
+    """What a session has changed since its last save (to put back after a failed step)."""
+
+    dirty: frozenset[int]
+    meta: bool
+    written: dict[int, float | None]
+
+
+@dataclass(eq=False)
+class Session:
+    """One page view's values, held in memory by the worker serving it.
+
+    Only its methods change ``dirty`` and ``meta_dirty``, the record of what the
+    next save must write.
+    """
+
+    id: str
+    app: str
+    values: dict[int, Any]
+    pickled: dict[int, bytes] = field(default_factory=dict)
+    props: dict[int, dict[str, Any]] = field(default_factory=dict)
+    user_id: str | None = None
+    created: float = field(default_factory=time.time)
+    # One more at every resume; a resume token carries the epoch it was issued at.
+    epoch: int = 1
+    # The oldest epoch whose resume token is still accepted: the newest one the page has
+    # proven it holds (tokens issued since may have been lost with their connection).
+    proven_epoch: int = 1
+    ended: bool = False
+    # Outcome (ok or failed) of the last events that ran, by the page's seq.
+    ran: dict[int, bool] = field(default_factory=dict)
+    ran_dirty: bool = False
+    # The store's version of this session when it was last read or written (the fencing number).
+    version: int = 0
+    # BrowserState tokens the page sent that did not verify.
+    rejected_tokens: int = 0
+    # When each State with a time_to_live was last written (None: expired, holds its default).
+    written: dict[int, float | None] = field(default_factory=dict)
+    dirty: set[int] = field(default_factory=set)
+    meta_dirty: bool = True
+    request: Request | None = None
+
+    @classmethod
+    def new(cls, blocks: Blocks, user_id: str | None = None) -> Session:
+        """Start a session with each component's initial value (State defaults deep-copied)."""
+        session = cls(id=new_session_id(), app=blocks.name or "", values={}, user_id=user_id)
+        for component in blocks.components.values():
+            if component.shared:
+                continue  # a GlobalState belongs to no session
+            if isinstance(component, State):
+                value, pickled = component.initial()
+                session.values[component.id] = value
+                session.pickled[component.id] = pickled
+            else:
+                session.values[component.id] = component.initial_value()
+            if callable(component.value):
+                session.dirty.add(component.id)  # per-session values must reach the store
+        return session
+
+    @classmethod
+    def from_stored(
+        cls,
+        blocks: Blocks,
+        session_id: str,
+        meta: Any,
+        stored: dict[int, Any],
+        ran: Any,
+        version: Any,
+    ) -> Session | None:
+        """Rebuild a session from what a store read, or None if it is not one of this app's.
+
+        ``stored`` maps component ids to what was found for them (absent: never saved).
+        """
+        if not meta or meta.get("v") != STORE_VERSION or meta.get("app") != blocks.name:
+            return None
+        session = cls(
+            id=session_id,
+            app=blocks.name or "",
+            values={},
+            user_id=meta.get("user"),
+            created=meta.get("created", time.time()),
+            epoch=meta.get("epoch", 1),
+            proven_epoch=meta.get("proven_epoch", 1),
+            ended=bool(meta.get("ended")),
+            ran=dict(ran or {}),
+            props={int(k): v for k, v in meta.get("props", {}).items()},
+            written=dict(meta.get("written", {})),
+            rejected_tokens=int(meta.get("rejected_tokens", 0)),
+            meta_dirty=False,
+            version=int(version or 0),
+        )
+        for component_id, component in blocks.components.items():
+            if component.shared:
+                continue
+            value = stored.get(component_id)
+            if isinstance(component, State):
+                if isinstance(value, bytes):
+                    session.values[component_id] = serializers.loads(value)
+                    session.pickled[component_id] = value
+                else:
+                    session.values[component_id], session.pickled[component_id] = (
+                        component.initial()
+                    )
+            elif component_id in stored:
+                session.values[component_id] = value
+            else:
+                session.values[component_id] = component.initial_value()
+        return session
+
+    def meta(self) -> dict[str, Any]:
+        return {
+            "v": STORE_VERSION,
+            "app": self.app,
+            "user": self.user_id,
+            "created": self.created,
+            "epoch": self.epoch,
+            "proven_epoch": self.proven_epoch,
+            "ended": self.ended,
+            "props": self.props,
+            "written": self.written,
+            "rejected_tokens": self.rejected_tokens,
+        }
+
+    # -- changes, each noted for the next save -----------------------------------------------
+
+    def set_value(self, component_id: int, value: Any) -> bool:
+        """Give a (non-State) component a value; return whether it changed."""
+        changed = self.values.get(component_id) != value
+        self.values[component_id] = value
+        if changed:
+            self.dirty.add(component_id)
+        return changed
+
+    def set_props(self, component_id: int, props: dict[str, Any]) -> None:
+        """Change some of a component's properties (label, choices, visible...)."""
+        self.props.setdefault(component_id, {}).update(props)
+        self.meta_dirty = True
+
+    def set_state(
+        self, component_id: int, value: Any, pickled: bytes, written: float | None = None
+    ) -> None:
+        """Keep a State's new value and its stored form; ``written``: when, for a time_to_live."""
+        self.values[component_id] = value
+        self.state_changed(component_id, pickled, written)
+
+    def state_changed(
+        self, component_id: int, pickled: bytes, written: float | None = None
+    ) -> None:
+        """A State's value (already in ``values``) changed: keep its new stored form."""
+        self.pickled[component_id] = pickled
+        self.dirty.add(component_id)
+        if written is not None:
+            self.written[component_id] = written
+            self.meta_dirty = True
+
+    def reset_state(self, state: State) -> bool:
+        """Put a State back to its default; return whether its value changed."""
+        value, pickled = state.initial()
+        changed = self.pickled.get(state.id) != pickled
+        self.values[state.id], self.pickled[state.id] = value, pickled
+        self.dirty.add(state.id)
+        if state.time_to_live:
+            self.written[state.id] = None  # holds its default: nothing to expire
+            self.meta_dirty = True
+        return changed
+
+    def reject_token(self) -> None:
+        """Count a BrowserState token the page sent that did not verify."""
+        self.rejected_tokens += 1
+        self.meta_dirty = True
+
+    def note_ran(self, seq: int, ok: bool) -> None:
+        """Remember that event ``seq`` ran (saved with what it changed)."""
+        self.ran[seq] = ok
+        while len(self.ran) > RAN_SEQS_KEPT:
+            del self.ran[next(iter(self.ran))]
+        self.ran_dirty = True
+
+    def resumed_with(self, epoch: int) -> None:
+        """A page resumed with the token of ``epoch``: older tokens are void, a new epoch begins."""
+        self.proven_epoch = epoch
+        self.epoch += 1
+        self.meta_dirty = True
+
+    def prove_token(self) -> None:
+        """The page holds this epoch's token: the older ones are refused from now on."""
+        if self.proven_epoch < self.epoch:
+            self.proven_epoch = self.epoch
+            self.meta_dirty = True
+
+    def end(self) -> None:
+        """Mark the session ended (it can no longer be resumed)."""
+        self.ended = True
+        self.meta_dirty = True
+
+    def unsaved(self) -> Unsaved:
+        """What the next save would write, as of now (for ``restore_unsaved``)."""
+        return Unsaved(frozenset(self.dirty), self.meta_dirty, dict(self.written))
+
+    def restore_unsaved(self, unsaved: Unsaved) -> None:
+        """Forget changes noted since ``unsaved`` was taken (a failed step's)."""
+        self.dirty = set(unsaved.dirty)
+        self.meta_dirty = unsaved.meta
+        self.written = dict(unsaved.written)
+
+    def saved(self, version: int) -> None:
+        """Everything noted is in the store now, at ``version``."""
+        self.version = version
+        self.dirty.clear()
+        self.meta_dirty = self.ran_dirty = False
+
+    def size(self) -> int:
+        """Bytes of State this session holds, as stored."""
+        return sum(len(data) for data in self.pickled.values())
