@@ -28,17 +28,16 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .. import protocol
 from ..app.events import Dependency
-from ..components.base import Component, normalize_choices
+from ..components.base import Component
 from ..components.schema import InvalidValue
 from ..components.state import GlobalStateError, State, StateNotPicklable
 from ..conf import setting, show_errors
 from ..state.browser import TokenTooLarge
 from ..state.tracking import StateTooLarge, StateTracker
-from . import concurrency, handlers
+from . import concurrency, handlers, page_updates
 from .feedback import Error, Feedback, current_feedback
-from .outcome import Outcome, note_shown
+from .outcome import Outcome
 from .request import Request
 from .updates import BadResult, Update, split_result
 
@@ -163,17 +162,6 @@ class Engine:
         """Reset State values whose ``time_to_live`` has passed (see StateTracker)."""
         await self.tracker.expire_values(session, now)
 
-    def page_state(self, session: Session, everything: bool) -> dict[str, Any]:
-        """Values (and changed properties) a page must show: all, or only the per-session ones."""
-        updates: dict[str, Any] = {}
-        for component_id, component in self.blocks.components.items():
-            if component.server_only or not (everything or callable(component.value)):
-                continue
-            entry = page_props(component, session.props.get(component_id, {})) if everything else {}
-            entry.update(component.page_update(session.values.get(component_id)))
-            updates[str(component_id)] = entry
-        return updates
-
     async def run_global_change(self, session: Session, key: str, send: Send) -> Outcome:
         """Run the ``.change`` listeners of the GlobalState ``key``, changed by another session."""
         states = [s for s in self.tracker.global_states if s.key == key]
@@ -263,7 +251,7 @@ class Engine:
         watched = self.tracker.watched(session, dependency)
         checkpoint = self.tracker.checkpoint(session, dependency, watched)
         changed: set[int] = set()
-        page = PageUpdates()
+        page = page_updates.PageUpdates()
         streams = _streams(dependency.fn)
         token = current_feedback.set(feedback)
         try:
@@ -297,7 +285,7 @@ class Engine:
                 changed |= written
         except Exception as exc:
             self.tracker.rollback(session, checkpoint)
-            await feedback.update(self.kept_updates(session, page.shown))
+            await feedback.update(page_updates.kept_updates(self.blocks, session, page.shown))
             await self._report(feedback, dependency, exc)
             return False, set()
         finally:
@@ -307,29 +295,6 @@ class Engine:
         await feedback.store_in_browser(tokens)
         await feedback.flush()
         return True, changed
-
-    def kept_updates(self, session: Session, shown: Mapping[str, Iterable[str]]) -> dict[str, Any]:
-        """The session's value and properties for what a page was shown (by component, names).
-
-        Sent after a step (or an event) that showed things the session does not keep,
-        so that the page shows what the server keeps.
-        """
-        updates: dict[str, Any] = {}
-        for key, names in shown.items():
-            component = self.blocks.components[int(key)]
-            props = session.props.get(component.id, {})
-            entry = page_props(
-                component,
-                {
-                    name: props[name] if name in props else _declared(component, name)
-                    for name in names
-                    if name != "value"
-                },
-            )
-            if "value" in names:
-                entry.update(component.page_update(session.values.get(component.id)))
-            updates[key] = entry
-        return updates
 
     def request(self, session: Session) -> Request:
         return session.request or Request(session_hash=session.id, app=session.app)
@@ -362,7 +327,7 @@ class Engine:
         for update in updates:
             component = update.component
             if update.props:
-                _check_sendable(component, update.props)
+                page_updates.check_sendable(component, update.props)
             props = {**session.props.get(component.id, {}), **update.props}
             if not update.has_value:
                 value = _KEEP
@@ -399,7 +364,7 @@ class Engine:
                     changed.add(component.id)
             if component.server_only:
                 continue
-            entry = page_props(component, props)
+            entry = page_updates.page_props(component, props)
             if value is not _KEEP:
                 entry.update(component.page_update(value))
             if entry:
@@ -427,51 +392,9 @@ class Engine:
 _KEEP = object()
 
 
-class PageUpdates:
-    """A step's page updates: held until sent, remembering what was sent."""
-
-    def __init__(self) -> None:
-        self.held: dict[str, dict[str, Any]] = {}
-        # Property names (and "value") shown so far, by component id.
-        self.shown: dict[str, set[str]] = {}
-
-    def hold(self, frame: Mapping[str, dict[str, Any]]) -> None:
-        for key, entry in frame.items():
-            self.held.setdefault(key, {}).update(entry)
-
-    def release(self) -> dict[str, dict[str, Any]]:
-        """Return the held updates, to be sent now, and note them as shown."""
-        held, self.held = self.held, {}
-        note_shown(self.shown, held)
-        return held
-
-
 def _streams(fn: Callable[..., Any]) -> bool:
     """Whether ``fn`` is a generator (sync or async), whose yields are sent as they come."""
     return any(
         inspect.isgeneratorfunction(f) or inspect.isasyncgenfunction(f)
         for f in (fn, type(fn).__call__)  # a function, a partial of one, or a callable object
     )
-
-
-def _check_sendable(component: Component, props: Mapping[str, Any]) -> None:
-    """Refuse properties no frame can carry (NaN, a lone surrogate) before they are kept."""
-    try:
-        protocol.encode(props)
-    except ValueError as exc:
-        raise InvalidValue(f"{component!r} cannot be given these properties: {exc}") from None
-
-
-def _declared(component: Component, name: str) -> Any:
-    """A property as the component was declared (what the page shows when no handler changed it)."""
-    if name == "interactive":
-        return component.is_interactive()
-    return getattr(component, name, None)
-
-
-def page_props(component: Component, props: Mapping[str, Any]) -> dict[str, Any]:
-    """Return updated properties in the form the page reads (choices as label/value pairs)."""
-    entry = dict(props)
-    if "choices" in entry:
-        entry["choices"] = [list(pair) for pair in normalize_choices(entry["choices"])]
-    return entry

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from .. import activity, protocol
 from ..components.schema import check_json_safe
+from ..engine import page_updates
 from ..engine.request import Request
 from ..engine.runner import InvalidInput
 from ..sessions import lifecycle
@@ -80,10 +81,10 @@ async def _start(
         await send(protocol.browser_state(None, None, tokens))
     (activity.session_resumed if resumed else activity.session_started)(session, connection.scope)
     if resumed:
-        await send(protocol.update(None, None, engine.page_state(session, True)))
+        await send(protocol.update(None, None, page_updates.page_state(blocks, session, True)))
     else:
         # A page that asked to resume shows another session's values: replace them all.
-        initial = engine.page_state(session, everything=hello.resume is not None)
+        initial = page_updates.page_state(blocks, session, everything=hello.resume is not None)
         if initial:
             await send(protocol.update(None, None, initial))
         loaded = await engine.run_load(session, send)
@@ -121,7 +122,7 @@ async def _prepare(connection: Connection, session: Session) -> bool:
 def _can_show(connection: Connection, session: Session) -> bool:
     """Whether a resumed session's values can be sent to the page (its resync) and used."""
     try:
-        updates = connection.engine.page_state(session, True)
+        updates = page_updates.page_state(connection.blocks, session, True)
         for entry in updates.values():
             check_json_safe(entry["value"])  # e.g. an int that would overflow float()
         protocol.encode(protocol.update(None, None, updates))

@@ -6,6 +6,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from .. import activity, protocol
+from ..engine import page_updates
 from ..engine.outcome import Outcome
 from ..engine.runner import InvalidInput, UnknownDependency
 from ..sessions.base import SessionBusy, SessionConflict
@@ -69,7 +70,7 @@ async def _run(
         # show theirs where the page was shown this event's.
         stored = connection.session = await connection.store.reload(connection.blocks, session)
         if outcome is not None and outcome.shown:
-            kept = connection.engine.kept_updates(stored, outcome.shown)
+            kept = page_updates.kept_updates(connection.blocks, stored, outcome.shown)
             await connection.send(protocol.update(None, None, kept))
         message = f"{exc}; the event was not applied"
         raise protocol.ProtocolError("conflict", message, frame.seq) from None
