@@ -82,8 +82,12 @@ def expect_refused(page, url: str, message: str) -> list:
     expect(page.get_by_role("status")).to_have_text(message)
     expect(page.locator(".bs-app")).to_have_attribute("data-bs-state", "closed")
     expect(page.get_by_role("button", name="Add Items")).to_be_disabled()
+    # Stopped: no socket after the refusal. (A socket that drops before the server's
+    # answer, on a loaded machine, is retried as any drop is: the refusal ends it.)
     assert page.evaluate("window.blocksstate.apps['cart'].app.connection.stopped") is True
-    assert len(sockets) == 1
+    count = len(sockets)
+    page.wait_for_timeout(1000)  # longer than the page's first reconnect delay (150-300 ms)
+    assert 1 <= len(sockets) == count
     return sockets
 
 
