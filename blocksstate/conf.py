@@ -78,6 +78,21 @@ DEFAULTS: dict[str, Any] = {
     # Seconds without any frame from a page that pings (it does every 5 s) before the
     # server treats its connection as dead (half-open) and closes it with 4001.
     "PAGE_TIMEOUT": 20,
+    # Issue 16: files and media (docs/files.md)
+    # STORAGES alias of the storage that holds uploaded and produced files; None: the file
+    # system at MEDIA_ROOT (under its blocksstate/ folder; a temporary folder without one).
+    "FILE_STORAGE": None,
+    # Largest uploaded file, in bytes, unless a component sets its own max_file_size.
+    "MAX_FILE_SIZE": 200 * 1024 * 1024,
+    # Most files one upload may carry.
+    "MAX_UPLOAD_FILES": 100,
+    # Seconds a file URL given to a page stays valid (values sent later get fresh ones).
+    "FILE_URL_MAX_AGE": 24 * 3600,
+    # Cookie holding the browser's random pass, which a session's file URLs are bound to.
+    "FILE_PASS_COOKIE": "blocksstate_pass",
+    # Folders (besides the working and temporary directories) whose files a handler may
+    # return by path.
+    "FILES_ALLOWED_PATHS": [],
 }
 
 
