@@ -137,7 +137,12 @@ def read_url(token: str, cookies: Mapping[str, str]) -> tuple[str, str | None]:
         raise RefRefused("the file link is not valid")
     if owner.session_id is not None:
         mine = pass_digest(cookies)
-        if not isinstance(digest, str) or not digest or not mine or not constant_time_compare(digest, mine):
+        if (
+            not isinstance(digest, str)
+            or not digest
+            or not mine
+            or not constant_time_compare(digest, mine)
+        ):
             raise RefRefused("this file belongs to another session")
     mime_type = rest[0] if rest and isinstance(rest[0], str) else None
     return name, mime_type

@@ -28,12 +28,17 @@ def parse_size(size: int | float | str | None, name: str = "max_file_size") -> i
             number, unit = float(match.group(1)), (match.group(2) or "b").lower()
             if number > 0:
                 return int(number * UNITS[unit])
-    raise ValueError(f"{name} must be a number of bytes or a size like '5mb' or '1 gb', not {size!r}")
+    raise ValueError(
+        f"{name} must be a number of bytes or a size like '5mb' or '1 gb', not {size!r}"
+    )
 
 
 def max_file_size(component: Any, blocks: Any) -> int:
     """The largest file ``component`` takes: its own limit, else its app's, else the site's."""
-    for limit in (getattr(component, "max_file_size", None), getattr(blocks, "max_file_size", None)):
+    for limit in (
+        getattr(component, "max_file_size", None),
+        getattr(blocks, "max_file_size", None),
+    ):
         if limit is not None:
             return parse_size(limit) or 0
     return int(setting("MAX_FILE_SIZE"))

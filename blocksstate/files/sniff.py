@@ -108,10 +108,44 @@ SIGNATURES: list[tuple[Callable[[bytes], bool], Kind]] = [
     (_at(0, b"SQLite format 3\x00"), Kind("application/vnd.sqlite3", "data", (".sqlite", ".db"))),
 ]
 
-TEXT_EXTENSIONS = (
-    ".txt .text .csv .tsv .json .jsonl .ndjson .md .markdown .rst .log .yaml .yml .toml .ini .cfg "
-    ".conf .xml .py .js .ts .css .c .h .cpp .java .go .rs .rb .sh .sql .srt .vtt .tex .bib .ipynb"
-).split()
+TEXT_EXTENSIONS = [
+    ".txt",
+    ".text",
+    ".csv",
+    ".tsv",
+    ".json",
+    ".jsonl",
+    ".ndjson",
+    ".md",
+    ".markdown",
+    ".rst",
+    ".log",
+    ".yaml",
+    ".yml",
+    ".toml",
+    ".ini",
+    ".cfg",
+    ".conf",
+    ".xml",
+    ".py",
+    ".js",
+    ".ts",
+    ".css",
+    ".c",
+    ".h",
+    ".cpp",
+    ".java",
+    ".go",
+    ".rs",
+    ".rb",
+    ".sh",
+    ".sql",
+    ".srt",
+    ".vtt",
+    ".tex",
+    ".bib",
+    ".ipynb",
+]
 TEXT = Kind("text/plain", "text", tuple(TEXT_EXTENSIONS))
 HTML = Kind("text/html", "text", (".html", ".htm", ".xhtml"))
 SVG = Kind("image/svg+xml", "image", (".svg", ".svgz"))
@@ -180,9 +214,7 @@ def accepts(kind: Kind, file_name: str, file_types: Iterable[str] | None) -> boo
         if wanted in FAMILIES:
             if kind.family == wanted:
                 return True
-        elif wanted == "file":
-            return True
-        elif ext == ("." + wanted.lstrip(".")) and consistent(kind, ext):
+        elif wanted == "file" or ext == ("." + wanted.lstrip(".")) and consistent(kind, ext):
             return True
     return False
 

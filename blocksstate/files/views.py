@@ -114,9 +114,7 @@ async def serve(request: HttpRequest, token: str, filename: str) -> HttpResponse
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
     response["Content-Length"] = str(length)
     response["Accept-Ranges"] = "bytes"
-    response["Content-Disposition"] = content_disposition_header(
-        not inline(mime_type), filename
-    )
+    response["Content-Disposition"] = content_disposition_header(not inline(mime_type), filename)
     return _protect(response)
 
 

@@ -80,9 +80,7 @@ async def _start(
     # Values sent from here on carry file URLs signed for this page's browser.
     access.current_viewer.set(connection.viewer())
     upload = access.upload_token(blocks.name or "", session.id)
-    await send(
-        protocol.session_frame(session.id, resume_token(session), resumed, notice, upload)
-    )
+    await send(protocol.session_frame(session.id, resume_token(session), resumed, notice, upload))
     if tokens:
         await send(protocol.browser_state(None, None, tokens))
     (activity.session_resumed if resumed else activity.session_started)(session, connection.scope)

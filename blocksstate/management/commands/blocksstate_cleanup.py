@@ -46,6 +46,5 @@ class Command(BaseCommand):
         )
         orphans = async_to_sync(delete_orphans)(dry_run=dry_run)
         self.stdout.write(
-            f"{verb} the files of {len(orphans.owners)} ended session(s) "
-            f"({orphans.files} file(s))."
+            f"{verb} the files of {len(orphans.owners)} ended session(s) ({orphans.files} file(s))."
         )
