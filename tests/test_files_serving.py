@@ -14,10 +14,11 @@ from tests.helpers_files import (
     PNG,
     browser,
     files_app,
-    media,  # noqa: F401 (a fixture)
     page,
     upload,
 )
+
+pytest_plugins = ["tests.helpers_files"]  # media
 
 
 async def body(response) -> bytes:

@@ -17,11 +17,12 @@ from tests.helpers_files import (
     PNG,
     browser,
     files_app,
-    media,  # noqa: F401 (a fixture)
     page,
     stored_names,
     upload,
 )
+
+pytest_plugins = ["tests.helpers_files"]  # media
 
 
 def png(name="cat.png", data=PNG):
@@ -175,10 +176,14 @@ class CountingBody(io.BytesIO):
 def multipart(component: int, name: str, content: bytes) -> tuple[bytes, str]:
     boundary = "xXxBoundaryxXx"
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="component"\r\n\r\n{component}\r\n'
-        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
-        "Content-Type: application/octet-stream\r\n\r\n"
-    ).encode() + content + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="component"\r\n\r\n{component}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return body, f"multipart/form-data; boundary={boundary}"
 
 
@@ -277,7 +282,12 @@ async def test_names_with_paths_are_stored_inside_the_session_folder(media):
     demo, box, _ = files_app()
     with registered(demo, "files") as app:
         async with page(app) as tab:
-            for name in ("../../../etc/passwd", "..\\..\\win.ini", "/abs/path.txt", "a/../../b.txt"):
+            for name in (
+                "../../../etc/passwd",
+                "..\\..\\win.ini",
+                "/abs/path.txt",
+                "a/../../b.txt",
+            ):
                 upload_file = SimpleUploadedFile(name, b"text", "text/plain")
                 response = await upload(browser(), app, tab.session["upload"], box, upload_file)
                 assert response.status_code == 200
