@@ -7,8 +7,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import pytest
-from django.core.cache import caches
 from django.test import AsyncClient
 from django.urls import reverse
 
@@ -59,15 +57,6 @@ class FileBox(Component):
 
     def page_update(self, value: Any) -> dict[str, Any]:
         return {"value": access.page_record(value)}
-
-
-@pytest.fixture
-def media(settings, tmp_path) -> Path:
-    """A MEDIA_ROOT of this test's own, and an empty session cache."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.BLOCKSSTATE = {"RECORD_SESSIONS": False}
-    caches["default"].clear()
-    return tmp_path / "media"
 
 
 def files_app(**box: Any) -> tuple[gr.Blocks, FileBox, gr.Textbox]:

@@ -33,7 +33,7 @@ from tests.helpers_files import (
 
 _keys = itertools.count()
 
-pytest_plugins = ["tests.helpers_files"]  # media
+pytest_plugins = ["tests.helpers_files_fixtures"]  # media
 
 
 async def uploaded(app, tab, box, name="cat.png"):

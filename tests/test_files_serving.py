@@ -18,7 +18,7 @@ from tests.helpers_files import (
     upload,
 )
 
-pytest_plugins = ["tests.helpers_files"]  # media
+pytest_plugins = ["tests.helpers_files_fixtures"]  # media
 
 
 async def body(response) -> bytes:

@@ -22,7 +22,7 @@ from tests.helpers_files import (
     upload,
 )
 
-pytest_plugins = ["tests.helpers_files"]  # media
+pytest_plugins = ["tests.helpers_files_fixtures"]  # media
 
 
 def png(name="cat.png", data=PNG):
