@@ -50,7 +50,7 @@ export function renderFileList(el, value, editable) {
 
 // One image, audio or video record in the component's <img>, <audio> or <video>.
 export function renderMedia(el, record) {
-  const node = el.querySelector(".bs-image, .bs-player");
+  const node = el.querySelector(".bs-image-view, .bs-player");
   if (record?.url) {
     if (node.getAttribute("src") !== record.url) node.src = record.url;
     if (node.tagName === "IMG") node.alt = record.orig_name ?? "";
