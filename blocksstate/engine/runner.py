@@ -22,24 +22,22 @@ leaves the steps before it in place.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import inspect
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..app.event_data import BadEventData, EventData, FileData, check_event_data
 from ..app.events import Dependency
 from ..components.base import Component
 from ..components.schema import InvalidValue
 from ..components.state import GlobalStateError, State, StateNotPicklable
 from ..conf import setting, show_errors
-from ..files import access, store
 from ..state.browser import TokenTooLarge
 from ..state.tracking import StateTooLarge, StateTracker
-from . import concurrency, handlers, page_updates
+from . import concurrency, file_values, handlers, page_updates
 from .feedback import Error, Feedback, current_feedback
+from .file_values import EventInfo
 from .outcome import Outcome
 from .request import Request
 from .updates import BadResult, Update, split_result
@@ -107,7 +105,7 @@ class Engine:
 
     def validate_values(self, session: Session, values: Mapping[str, Any]) -> dict[int, Any]:
         """Check every page value the browser sent; raise InvalidInput on the first bad one."""
-        with self.viewing(session):
+        with file_values.viewing(session):
             return self._validate_values(session, values)
 
     def _validate_values(self, session: Session, values: Mapping[str, Any]) -> dict[int, Any]:
@@ -141,38 +139,12 @@ class Engine:
             raise UnknownDependency(f"event {dependency_id} is run by the server, not the page")
         return dependency
 
-    def viewer(self, session: Session) -> access.Viewer:
-        """The page of ``session``, whose files it may send and whose URLs are signed for it."""
-        cookies = session.request.cookies if session.request is not None else {}
-        return access.Viewer(session.app, session.id, access.pass_digest(cookies))
-
-    @contextlib.contextmanager
-    def viewing(self, session: Session) -> Iterator[None]:
-        """Read and sign files for ``session``'s page (unless the transport already does)."""
-        current = access.current_viewer.get()
-        if current is not None and (current.app, current.session_id) == (session.app, session.id):
-            yield
-            return
-        with access.viewing(self.viewer(session)):
-            yield
-
     def event_data(self, session: Session, dependency: Dependency, data: Any) -> EventInfo:
         """Check what the page said of its event (``data``); a delete's file by its ref."""
-        target, event = next(
-            ((b, e) for b, e in dependency.triggers if not isinstance(b, Dependency)),
-            (None, ""),
-        )
         try:
-            checked = check_event_data(event, data)
-        except BadEventData as exc:
-            raise InvalidInput(target, str(exc)) from None
-        if checked is not None and event == "delete":
-            try:
-                record = access.read_ref(checked["file"].get("ref"), self.viewer(session).owners)
-            except access.RefRefused as exc:
-                raise InvalidInput(target, f"the deleted file: {exc}") from None
-            checked = {**checked, "file": record}
-        return EventInfo(target, checked)
+            return file_values.check_event(session, dependency, data)
+        except file_values.EventRefused as exc:
+            raise InvalidInput(exc.target, exc.message) from None
 
     # -- running ----------------------------------------------------------------------------
 
@@ -260,7 +232,7 @@ class Engine:
         queue = deque(roots)
         if not queue:
             return Outcome()
-        with self.viewing(session):
+        with file_values.viewing(session):
             return await self._run_chain(session, queue, seq, send, event)
 
     async def _run_chain(
@@ -329,7 +301,7 @@ class Engine:
                 shared_out: dict[int, Any] = {}
                 results = 0
                 values = [self.input_value(session, c, shared) for c in dependency.inputs]
-                event_data = await self.handler_values(session, dependency, values, event)
+                event_data = await file_values.handler_values(session, dependency, values, event)
                 if dependency.inputs_as_dict:
                     values = [dict(zip(dependency.inputs, values, strict=True))]
                 args, kwargs = handlers.arguments(
@@ -339,7 +311,7 @@ class Engine:
                 async for result in handlers.results(dependency.fn, args, kwargs, limit):
                     results += 1
                     updates = split_result(dependency, result)
-                    await self.store_outputs(session, updates)
+                    await file_values.store_outputs(session, updates)
                     page.hold(self._apply(session, updates, changed, fresh, shared_out))
                     await feedback.flush()
                     # A function that returned a generator streams too, from its second yield.
@@ -377,54 +349,6 @@ class Engine:
         if isinstance(component, State) or component.blocking_io:
             return value  # a file component's is converted in a handler thread (handler_values)
         return component.to_handler(value)
-
-    async def handler_values(
-        self,
-        session: Session,
-        dependency: Dependency,
-        values: list[Any],
-        event: EventInfo | None,
-    ) -> Callable[[type[EventData]], EventData]:
-        """Give file inputs (in ``values``) and a deleted file as handlers take them.
-
-        Both may block (reading the storage), so they are made in one handler thread hop,
-        and only for steps that have them.
-        """
-        blocking = [i for i, c in enumerate(dependency.inputs) if c.blocking_io and not c.shared]
-        deleted = event.data.get("file") if event is not None and event.data else None
-        deleted = deleted if isinstance(deleted, dict) and "path" in deleted else None
-        data = event.data if event is not None else None
-        if blocking or deleted is not None:
-            viewer = self.viewer(session)
-
-            def convert() -> Any:
-                for i in blocking:
-                    values[i] = dependency.inputs[i].to_handler(values[i])
-                return None if deleted is None else file_data(deleted, viewer)
-
-            file = await handlers.off_loop(convert)
-            if file is not None:
-                data = {**(data or {}), "file": file}
-        target = event.target if event is not None else None
-        return lambda kind: kind(target, data)
-
-    async def store_outputs(self, session: Session, updates: list[Update]) -> None:
-        """Store the files handlers returned to file outputs, in one handler thread hop."""
-        pending = [
-            u
-            for u in updates
-            if u.component.blocking_io and u.has_value and not u.reset and u.value is not None
-        ]
-        if not pending:
-            return
-
-        def store_all() -> None:
-            for update in pending:
-                shared = update.component.shared or not session.id
-                owner = store.Owner(session.app, None if shared else session.id)
-                update.value = update.component.store_output(update.value, owner)
-
-        await handlers.off_loop(store_all)
 
     # -- applying results --------------------------------------------------------------------------
 
@@ -508,25 +432,6 @@ class Engine:
 
 
 _KEEP = object()
-
-
-class EventInfo:
-    """The component that triggered a page's event, and the event data the page sent (checked)."""
-
-    def __init__(self, target: Any, data: dict[str, Any] | None) -> None:
-        self.target = target
-        self.data = data
-
-
-def file_data(rec: store.Record, viewer: access.Viewer) -> FileData:
-    """A stored file as Gradio's ``FileData`` (a path of this machine; may block)."""
-    return FileData(
-        path=store.local_path(rec),
-        url=access.file_url(rec["path"], viewer),
-        size=rec["size"],
-        orig_name=rec["orig_name"],
-        mime_type=rec["mime_type"],
-    )
 
 
 def _streams(fn: Callable[..., Any]) -> bool:
