@@ -285,3 +285,56 @@ def test_upload_rules_the_components_declare():
     assert gr.Gallery().file_count == "multiple"
     assert gr.UploadButton().accepts_upload and not gr.DownloadButton().accepts_upload
     assert gr.UploadButton("Send").label == "Send"
+
+
+async def test_only_steps_with_files_leave_the_loop_and_they_do_once_each_way(monkeypatch):
+    from blocksstate.engine import file_values
+
+    hops = []
+    original = file_values.handlers.off_loop
+
+    async def counted(call):
+        hops.append(call)
+        return await original(call)
+
+    monkeypatch.setattr(file_values.handlers, "off_loop", counted)
+    with gr.Blocks() as demo:
+        count = gr.Number(0)
+        first, second = gr.File(type="binary"), gr.File(type="binary")
+        joined = gr.File()
+        gr.Button("Count").click(lambda n: n + 1, count, count)
+        gr.Button("Join").click(lambda a, b: a + b, [first, second], joined)
+    with registered(demo) as app:
+        async with PageClient(app) as page:
+            await page.click("Count")
+            assert hops == []
+            values = {first: session_file(app, page.session_id, b"a")}
+            values[second] = session_file(app, page.session_id, b"b")
+            await page.click("Join", values)
+            assert len(hops) == 2 and stored(page.value(joined)) == b"ab"
+
+
+async def test_upload_and_download_buttons_and_video_take_and_give_files(tmp_path):
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"not really a video")
+    with gr.Blocks() as demo:
+        upload = gr.UploadButton("Send", type="binary")
+        download = gr.DownloadButton("Get")
+        video = gr.Video()
+        upload.upload(lambda data: (data[::-1], str(clip)), upload, [download, video])
+    with registered(demo) as app:
+        async with PageClient(app) as page:
+            given = session_file(app, page.session_id, b"abc")
+            reply = await page.trigger(upload, "upload", {upload: given})
+            assert reply.status == "done"
+            assert stored(page.value(download)) == b"cba"
+            assert page.value(video)["orig_name"] == "clip.mp4"
+            assert page.value(video)["mime_type"] == "video/mp4"
+            error = (await page.trigger(upload, "upload", {download: given})).error
+            assert "cannot be set from the page" in error["message"]
+
+
+def test_interface_shortcuts_make_file_components():
+    demo = gr.Interface(lambda image: image, "image", "gallery")
+    kinds = {type(c).__name__ for c in demo.components.values()}
+    assert {"Image", "Gallery"} <= kinds
