@@ -131,7 +131,8 @@ class FileComponent(Component):
         """Check the records a handler's result was stored as (see ``store_output``)."""
         if value is None:
             return None
-        owners = page_owners(required=False) or ()
+        # Outside an event (no page), only the app's own files may be shown.
+        owners = page_owners(required=False) or self.app_owners()
         try:
             if self.multiple and not isinstance(value, list):
                 raise InvalidValue("expected a list of stored files")
@@ -167,6 +168,10 @@ class FileComponent(Component):
             "file_count": self.file_count,
             "file_types": self.file_types,
         }
+
+    def app_owners(self) -> tuple[Owner, ...]:
+        name = self.blocks.name if self.blocks is not None else None
+        return (Owner(name),) if name else ()
 
     def app_owner(self) -> Owner:
         name = self.blocks.name if self.blocks is not None else None
