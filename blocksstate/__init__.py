@@ -1,6 +1,7 @@
 """blocksstate: Gradio's Blocks programming model on Django. ``import blocksstate as gr``."""
 
 from .app.blocks import Blocks
+from .app.event_data import DeletedFileData, EventData, FileData, SelectData
 from .app.events import on
 from .app.interface import Interface
 from .app.registry import register
@@ -8,6 +9,7 @@ from .components import (
     HTML,
     JSON,
     Accordion,
+    Audio,
     BrowserState,
     Button,
     Chatbot,
@@ -15,8 +17,12 @@ from .components import (
     CheckboxGroup,
     ClearButton,
     Column,
+    DownloadButton,
     Dropdown,
+    File,
+    Gallery,
     Group,
+    Image,
     Label,
     Markdown,
     Number,
@@ -28,6 +34,8 @@ from .components import (
     Tabs,
     Textbox,
     Timer,
+    UploadButton,
+    Video,
 )
 from .components.state import GlobalState
 from .engine.feedback import Error, Info, Progress, Warning
@@ -37,6 +45,17 @@ from .engine.updates import skip, update
 __version__ = "0.1.0"
 
 __all__ = [
+    "FileData",
+    "DeletedFileData",
+    "SelectData",
+    "EventData",
+    "Video",
+    "UploadButton",
+    "Image",
+    "Gallery",
+    "File",
+    "DownloadButton",
+    "Audio",
     "HTML",
     "JSON",
     "Accordion",

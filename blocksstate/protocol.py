@@ -49,11 +49,16 @@ class Hello:
 
 @dataclass(frozen=True)
 class EventFrame:
-    """A browser event: run dependency ``dep`` after applying the edited ``values``."""
+    """A browser event: run dependency ``dep`` after applying the edited ``values``.
+
+    ``data`` is what the page says of the event (a ``select``'s index, a ``delete``'s file),
+    given to handlers as ``gr.EventData`` (see ``app.event_data``).
+    """
 
     seq: int
     dep: int
     values: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,10 @@ def decode(text: str | None, max_bytes: int) -> Frame:
             raise ProtocolError("bad_frame", "event frame needs an integer 'seq'")
         if not _is_int(data.get("dep")):
             raise ProtocolError("bad_frame", "event frame needs an integer 'dep'", seq)
-        return EventFrame(seq=seq, dep=data["dep"], values=_values(data, seq))
+        event_data = data.get("data")
+        if event_data is not None and not isinstance(event_data, dict):
+            raise ProtocolError("bad_frame", "an event's 'data' must be a JSON object", seq)
+        return EventFrame(seq=seq, dep=data["dep"], values=_values(data, seq), data=event_data)
     if kind == "hello":
         version = data.get("protocol")
         if version != PROTOCOL_VERSION:

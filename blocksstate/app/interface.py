@@ -11,7 +11,9 @@ from ..components.buttons import Button, ClearButton
 from ..components.chat import Chatbot
 from ..components.choice import Checkbox, CheckboxGroup, Dropdown, Radio
 from ..components.display import JSON, Label
+from ..components.files import File
 from ..components.layout import Column, Row
+from ..components.media import Audio, Gallery, Image, Video
 from ..components.number import Number, Slider
 from ..components.state import State
 from ..components.text import HTML, Markdown, Textbox
@@ -32,6 +34,13 @@ SHORTCUTS: dict[str, Callable[[], Component]] = {
     "label": Label,
     "chatbot": Chatbot,
     "state": State,
+    "file": File,
+    "files": lambda: File(file_count="multiple"),
+    "image": Image,
+    "pil": lambda: Image(type="pil"),
+    "audio": Audio,
+    "video": Video,
+    "gallery": Gallery,
 }
 
 

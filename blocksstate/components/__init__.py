@@ -5,7 +5,9 @@ from .buttons import Button, ClearButton
 from .chat import Chatbot
 from .choice import Checkbox, CheckboxGroup, Dropdown, Radio
 from .display import JSON, Label
+from .files import DownloadButton, File, FileComponent, UploadButton
 from .layout import Accordion, BlockContext, Column, Group, Row, Tab, Tabs
+from .media import Audio, Gallery, Image, Video
 from .number import Number, Slider
 from .schema import InvalidValue, ValueSchema
 from .state import BrowserState, State, StateNotPicklable
@@ -13,6 +15,14 @@ from .text import HTML, Markdown, Textbox
 from .timer import Timer
 
 __all__ = [
+    "Video",
+    "UploadButton",
+    "Image",
+    "Gallery",
+    "FileComponent",
+    "File",
+    "DownloadButton",
+    "Audio",
     "Accordion",
     "Block",
     "BrowserState",

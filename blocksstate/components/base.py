@@ -21,6 +21,7 @@ from .schema import InvalidValue, ValueSchema
 
 if TYPE_CHECKING:
     from ..app.blocks import Blocks
+    from ..files.store import Owner
     from .layout import BlockContext
 
 # Constructor parameters that are not properties a handler can update.
@@ -152,6 +153,9 @@ class Component(Block):
     accepts_input: ClassVar[bool] = True
     #: True when the value is shared by every session (GlobalState), not kept per session.
     shared: ClassVar[bool] = False
+    #: True when ``to_handler`` and ``store_output`` may block (files): the engine runs
+    #: them in a handler thread, never on the event loop.
+    blocking_io: ClassVar[bool] = False
 
     change = Event()
 
@@ -201,6 +205,10 @@ class Component(Block):
     def to_handler(self, payload: Any) -> Any:
         """Turn a stored page value into what a handler receives."""
         return payload
+
+    def store_output(self, value: Any, owner: Owner) -> Any:
+        """Store what a handler returned for ``owner`` (files); called when ``blocking_io``."""
+        return value
 
     def postprocess(self, value: Any, props: Mapping[str, Any] | None = None) -> Any:
         """Turn what a handler returned into the value the page shows."""

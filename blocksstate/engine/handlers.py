@@ -2,8 +2,9 @@
 
 Synchronous functions run in a thread pool (never on the event loop), async
 ones are awaited, generators (sync or async) yield one result per step.
-``request: gr.Request`` and ``progress=gr.Progress()`` parameters are filled in
-by name; the inputs fill the other parameters in order.
+``request: gr.Request``, ``progress=gr.Progress()`` and ``evt: gr.EventData`` (or
+``gr.SelectData``, ``gr.DeletedFileData``) parameters are filled in by name; the inputs
+fill the other parameters in order.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from ..app.event_data import EVENT_DATA_CLASSES, EventData
 from ..conf import setting
 from .concurrency import Limit, admission
 from .feedback import Progress
@@ -34,9 +36,12 @@ def handler_executor() -> ThreadPoolExecutor:
 
 
 def arguments(
-    fn: Callable[..., Any], values: list[Any], request: Callable[[], Request]
+    fn: Callable[..., Any],
+    values: list[Any],
+    request: Callable[[], Request],
+    event_data: Callable[[type[EventData]], EventData] | None = None,
 ) -> tuple[list[Any], dict[str, Any]]:
-    """Return ``(args, kwargs)`` for ``fn``: the input ``values``, plus Request/Progress by name."""
+    """Return ``(args, kwargs)`` for ``fn``: the input ``values``, plus Request/Progress/EventData."""
     special = _special_parameters(fn)
     if not special:
         return values, {}
@@ -50,6 +55,9 @@ def arguments(
             by_name = True
         elif isinstance(kind, Progress):
             kwargs[name] = kind
+            by_name = True
+        elif isinstance(kind, type) and issubclass(kind, EventData):
+            kwargs[name] = event_data(kind) if event_data is not None else kind(None, None)
             by_name = True
         elif remaining:
             if by_name:
@@ -100,6 +108,13 @@ async def _results(
         yield result
 
 
+async def off_loop(call: Callable[[], Any]) -> Any:
+    """Run blocking work (a component's files) in a handler thread, with this context."""
+    context = contextvars.copy_context()
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(handler_executor(), context.run, call)
+
+
 def _as_request(call: Callable[[], Any]) -> Any:
     """Run a handler call in its thread as Django runs a request, for database connections.
 
@@ -113,6 +128,16 @@ def _as_request(call: Callable[[], Any]) -> Any:
         return call()
     finally:
         close_old_connections()
+
+
+def event_data_class(annotation: Any) -> type[EventData] | None:
+    """The EventData class a parameter's annotation names (a class, or its name as text)."""
+    if isinstance(annotation, type) and issubclass(annotation, EventData):
+        return annotation
+    if isinstance(annotation, str):
+        name = annotation.rsplit(".", 1)[-1]
+        return next((c for c in EVENT_DATA_CLASSES if c.__name__ == name), None)
+    return None
 
 
 @functools.cache
@@ -134,6 +159,8 @@ def _special_parameters(fn: Callable[..., Any] | None) -> tuple[tuple[str, Any],
         name = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
         if annotation is Request or name.rsplit(".", 1)[-1] == "Request":
             kinds.append((parameter.name, "request"))
+        elif event_data_class(annotation) is not None:
+            kinds.append((parameter.name, event_data_class(annotation)))
         elif isinstance(parameter.default, Progress):
             kinds.append((parameter.name, parameter.default))
         else:

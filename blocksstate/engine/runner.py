@@ -35,8 +35,9 @@ from ..components.state import GlobalStateError, State, StateNotPicklable
 from ..conf import setting, show_errors
 from ..state.browser import TokenTooLarge
 from ..state.tracking import StateTooLarge, StateTracker
-from . import concurrency, handlers, page_updates
+from . import concurrency, file_values, handlers, page_updates
 from .feedback import Error, Feedback, current_feedback
+from .file_values import EventInfo
 from .outcome import Outcome
 from .request import Request
 from .updates import BadResult, Update, split_result
@@ -104,6 +105,10 @@ class Engine:
 
     def validate_values(self, session: Session, values: Mapping[str, Any]) -> dict[int, Any]:
         """Check every page value the browser sent; raise InvalidInput on the first bad one."""
+        with file_values.viewing(session):
+            return self._validate_values(session, values)
+
+    def _validate_values(self, session: Session, values: Mapping[str, Any]) -> dict[int, Any]:
         checked: dict[int, Any] = {}
         for key, payload in values.items():
             try:
@@ -134,6 +139,13 @@ class Engine:
             raise UnknownDependency(f"event {dependency_id} is run by the server, not the page")
         return dependency
 
+    def event_data(self, session: Session, dependency: Dependency, data: Any) -> EventInfo:
+        """Check what the page said of its event (``data``); a delete's file by its ref."""
+        try:
+            return file_values.check_event(session, dependency, data)
+        except file_values.EventRefused as exc:
+            raise InvalidInput(exc.target, exc.message) from None
+
     # -- running ----------------------------------------------------------------------------
 
     async def run_event(
@@ -143,13 +155,15 @@ class Engine:
         values: Mapping[str, Any],
         seq: int | None,
         send: Send,
+        data: Any = None,
     ) -> Outcome:
         """Validate, then run a browser's event and everything it triggers; return what it did."""
         dependency = self.client_dependency(dependency_id)
+        event = self.event_data(session, dependency, data)
         checked = self.validate_values(session, values)
         self.apply_page_values(session, checked)
         await self.expire_values(session)
-        return await self.run_chain(session, [dependency], seq, send)
+        return await self.run_chain(session, [dependency], seq, send, event)
 
     def restore_browser_state(self, session: Session, tokens: Mapping[str, Any]) -> dict[str, str]:
         """Give a new session the BrowserState values its page stored (see StateTracker).
@@ -204,13 +218,33 @@ class Engine:
             await self.run_chain(session, roots, None, discard)
 
     async def run_chain(
-        self, session: Session, roots: Iterable[Dependency], seq: int | None, send: Send
+        self,
+        session: Session,
+        roots: Iterable[Dependency],
+        seq: int | None,
+        send: Send,
+        event: EventInfo | None = None,
     ) -> Outcome:
-        """Run ``roots`` and what they trigger, breadth first; ``ok``: whether the first root succeeded."""
-        outcome = Outcome()
+        """Run ``roots`` and what they trigger, breadth first; ``ok``: whether the first root succeeded.
+
+        The roots' handlers get ``event`` (the page's event data); the steps they trigger none.
+        """
         queue = deque(roots)
         if not queue:
-            return outcome
+            return Outcome()
+        with file_values.viewing(session):
+            return await self._run_chain(session, queue, seq, send, event)
+
+    async def _run_chain(
+        self,
+        session: Session,
+        queue: deque[Dependency],
+        seq: int | None,
+        send: Send,
+        event: EventInfo | None,
+    ) -> Outcome:
+        outcome = Outcome()
+        roots = {id(dependency) for dependency in queue}
         feedback = Feedback(send, seq, asyncio.get_running_loop(), outcome)
         limit = setting("MAX_CHAIN_STEPS")
         first_ok: bool | None = None
@@ -230,7 +264,9 @@ class Engine:
                 )
                 outcome.ok = False
                 return outcome
-            ok, changed = await self.run_step(session, dependency, feedback)
+            root_event = event if steps == 1 or id(dependency) in roots else None
+            ok, changed = await self.run_step(session, dependency, feedback, root_event)
+            roots.discard(id(dependency))
             if first_ok is None:
                 first_ok = ok
             for component_id in changed:
@@ -242,7 +278,11 @@ class Engine:
         return outcome
 
     async def run_step(
-        self, session: Session, dependency: Dependency, feedback: Feedback
+        self,
+        session: Session,
+        dependency: Dependency,
+        feedback: Feedback,
+        event: EventInfo | None = None,
     ) -> tuple[bool, set[int]]:
         """Run one handler, all or nothing; return whether it succeeded and which values it changed."""
         feedback.dependency_id = dependency.id
@@ -261,15 +301,17 @@ class Engine:
                 shared_out: dict[int, Any] = {}
                 results = 0
                 values = [self.input_value(session, c, shared) for c in dependency.inputs]
+                event_data = await file_values.handler_values(session, dependency, values, event)
                 if dependency.inputs_as_dict:
                     values = [dict(zip(dependency.inputs, values, strict=True))]
                 args, kwargs = handlers.arguments(
-                    dependency.fn, values, lambda: self.request(session)
+                    dependency.fn, values, lambda: self.request(session), event_data
                 )
                 limit = concurrency.limit_of(dependency)
                 async for result in handlers.results(dependency.fn, args, kwargs, limit):
                     results += 1
                     updates = split_result(dependency, result)
+                    await file_values.store_outputs(session, updates)
                     page.hold(self._apply(session, updates, changed, fresh, shared_out))
                     await feedback.flush()
                     # A function that returned a generator streams too, from its second yield.
@@ -304,8 +346,8 @@ class Engine:
         if component.shared:
             return shared[component.id]
         value = session.values.get(component.id)
-        if isinstance(component, State):
-            return value
+        if isinstance(component, State) or component.blocking_io:
+            return value  # a file component's is converted in a handler thread (handler_values)
         return component.to_handler(value)
 
     # -- applying results --------------------------------------------------------------------------

@@ -266,25 +266,35 @@ class PageClient:
         dep: Dependency | int,
         values: Mapping[Any, Any] | None = None,
         raw_values: Mapping[str, Any] | None = None,
+        data: Any = None,
     ) -> Reply:
-        """Send one event frame; return every frame up to its done/failed/error."""
+        """Send one event frame (``data``: its event data); return every frame up to its end."""
         dep_id = dep.id if isinstance(dep, Dependency) else dep
         seq = next(self.seqs)
         wire = raw_values if raw_values is not None else self.wire_values(values)
-        await self.send({"type": "event", "seq": seq, "dep": dep_id, "values": wire})
+        frame = {"type": "event", "seq": seq, "dep": dep_id, "values": wire}
+        if data is not None:
+            frame["data"] = data
+        await self.send(frame)
         frames = await self.receive_until(
             lambda f: f["type"] in ("done", "failed", "error") and f.get("seq") == seq
         )
         return Reply(frames)
 
     async def trigger(
-        self, key: Component | int | str, event: str, values: Mapping[Any, Any] | None = None
+        self,
+        key: Component | int | str,
+        event: str,
+        values: Mapping[Any, Any] | None = None,
+        data: Any = None,
     ) -> Reply:
         """Fire ``event`` of a component (or its id, its label, or a button's text).
 
-        ``values`` are what the visitor changed before, by component or label.
+        ``values`` are what the visitor changed before, by component or label; ``data`` the
+        event's data (a select's ``{"index": ..., "value": ...}``).
         """
-        return await self.event(dependency(self.blocks, target(self.blocks, key), event), values)
+        found = dependency(self.blocks, target(self.blocks, key), event)
+        return await self.event(found, values, data=data)
 
     async def click(
         self, key: Component | int | str, values: Mapping[Any, Any] | None = None

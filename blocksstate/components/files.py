@@ -1,0 +1,405 @@
+"""File components: ``File``, ``UploadButton``, ``DownloadButton``, and their base.
+
+A file component's value is stored files (see docs/components-internals.md): the session
+keeps records (``files.store``), the page is given them with a signed ``url`` and ``ref``
+(``files.access.page_record``), and what the page sends back is trusted only through its
+``ref``. Handlers get, per the component's ``type``, a path of this machine or the bytes,
+and may return paths, bytes or records: ``store_output`` stores them for the session. Both
+may block (the storage may be remote), so the engine runs them in a handler thread
+(``blocking_io``).
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import reprlib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, ClassVar, Unpack
+
+from ..app.event_data import FileData
+from ..app.events import Event
+from ..files import access, store
+from ..files.storage import file_storage
+from ..files.store import RECORD_KEYS, Owner, Record
+from ..warnings import warn_unsupported
+from .base import Component, ComponentOptions
+from .schema import InvalidValue
+
+FILE_COUNTS = ("single", "multiple", "directory")
+
+
+def optional_module(module: str, extra: str, what: str) -> Any:
+    """Import ``module`` or say which extra to install for ``what``."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ImportError(
+            f"{what} needs {extra}: pip install 'django-blocksstate[media]'"
+        ) from None
+
+
+class FileComponent(Component):
+    """A component whose value is stored files; the base of the file and media components."""
+
+    blocking_io: ClassVar[bool] = True
+    accepts_upload: ClassVar[bool] = True
+    #: The upload types implied when none are given (``Image``: ``["image"]``).
+    implied_file_types: ClassVar[list[str] | None] = None
+    #: Gradio options accepted but not implemented, with the default that does nothing.
+    unsupported_options: ClassVar[dict[str, Any]] = {}
+    #: Handler value types this component can give (``type=``).
+    types: ClassVar[tuple[str, ...]] = ("filepath",)
+
+    def __init__(
+        self,
+        value: Any = None,
+        *,
+        file_count: str = "single",
+        file_types: list[str] | None = None,
+        max_file_size: int | str | None = None,
+        type: str = "filepath",
+        **options: Unpack[ComponentOptions],
+    ) -> None:
+        if file_count not in FILE_COUNTS:
+            raise ValueError(f"file_count must be one of {FILE_COUNTS}, got {file_count!r}")
+        if file_types is not None and not isinstance(file_types, list):
+            raise ValueError(f"file_types must be a list, got {file_types!r}")
+        if type not in self.types:
+            raise ValueError(f"{self.type_name} type must be one of {self.types}, got {type!r}")
+        self.file_count = file_count
+        self.file_types = file_types if file_types is not None else self.implied_file_types
+        self.max_file_size = max_file_size
+        self.type = type
+        super().__init__(value, **options)
+
+    def warn_unsupported(self, given: Mapping[str, Any]) -> None:
+        """Warn once about each option given that blocksstate does not implement."""
+        names = [
+            name
+            for name, default in self.unsupported_options.items()
+            if name in given and given[name] != default
+        ]
+        if names:
+            warn_unsupported(f"gr.{type(self).__name__}", names, stacklevel=4)
+
+    @property
+    def multiple(self) -> bool:
+        """Whether the value is a list of files (``file_count`` multiple or directory)."""
+        return self.file_count != "single"
+
+    # -- the value as a whole (a list, or one item) ---------------------------------------------
+
+    def items(self, value: Any) -> list[Any]:
+        if value is None:
+            return []
+        return list(value) if self.multiple else [value]
+
+    def whole(self, items: list[Any]) -> Any:
+        return items if self.multiple else (items[0] if items else None)
+
+    def preprocess(self, payload: Any, props: Mapping[str, Any] | None = None) -> Any:
+        """Keep what the page's refs sign, if the files are the session's or the app's."""
+        if payload is None or payload == []:
+            return [] if self.multiple and payload == [] else None
+        if self.multiple and not isinstance(payload, list):
+            raise InvalidValue("expected a list of files")
+        if not self.multiple and isinstance(payload, list):
+            raise InvalidValue("expected one file, got a list")
+        owners = page_owners()
+        return self.whole([self.item_from_page(item, owners) for item in self.items(payload)])
+
+    def to_handler(self, payload: Any) -> Any:
+        """What a handler receives, per ``type`` (may block: run in a handler thread)."""
+        if payload is None:
+            return None
+        return self.whole([self.item_to_handler(item) for item in self.items(payload)])
+
+    def store_output(self, value: Any, owner: Owner) -> Any:
+        """Store what a handler returned for ``owner``; return the records (may block)."""
+        if value is None:
+            return None
+        if self.multiple and not isinstance(value, (list, tuple)):
+            value = [value]
+        items = list(value) if self.multiple else [value]
+        return self.whole([self.item_from_handler(item, owner) for item in items])
+
+    def postprocess(self, value: Any, props: Mapping[str, Any] | None = None) -> Any:
+        """Check the records a handler's result was stored as (see ``store_output``)."""
+        if value is None:
+            return None
+        # Outside an event (no page), only the app's own files may be shown.
+        owners = page_owners(required=False) or self.app_owners()
+        try:
+            if self.multiple and not isinstance(value, list):
+                raise InvalidValue("expected a list of stored files")
+            return self.whole([self.check_item(item, owners) for item in self.items(value)])
+        except InvalidValue as exc:
+            raise InvalidValue(f"{self!r} cannot show {reprlib.repr(value)}: {exc}") from None
+
+    def initial_value(self) -> Any:
+        """The default, stored app-owned once (per storage), as the session keeps it."""
+        if callable(self.value):
+            return self.store_output(self.value(), self.app_owner())
+        if self.value is None:
+            return None
+        key = id(file_storage())
+        cached = self.__dict__.get("_stored_default")
+        if cached is None or cached[0] != key:
+            cached = (key, self.store_output(copy.deepcopy(self.value), self.app_owner()))
+            self.__dict__["_stored_default"] = cached
+        return copy.deepcopy(cached[1])
+
+    def page_update(self, value: Any) -> dict[str, Any]:
+        return {"value": self.page_value(value)}
+
+    def page_value(self, value: Any) -> Any:
+        """The value as the page is given it: each record with its ``url`` and ``ref``."""
+        if value is None:
+            return None
+        return self.whole([self.item_to_page(item) for item in self.items(value)])
+
+    def template_context(self, context: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "page_value": self.page_value(context["value"]),
+            "file_count": self.file_count,
+            "file_types": self.file_types,
+        }
+
+    def app_owners(self) -> tuple[Owner, ...]:
+        name = self.blocks.name if self.blocks is not None else None
+        return (Owner(name),) if name else ()
+
+    def app_owner(self) -> Owner:
+        name = self.blocks.name if self.blocks is not None else None
+        if not name:
+            raise InvalidValue(
+                f"{self!r}: its default file is stored for its app; register the app "
+                "(gr.register or launch) before rendering it"
+            )
+        return Owner(name)
+
+    # -- one item (one file); Gallery overrides these ------------------------------------------
+
+    def item_from_page(self, item: Any, owners: tuple[Owner, ...]) -> Any:
+        return record_from_page(item, owners)
+
+    def item_to_handler(self, item: Record) -> Any:
+        return handler_path(item)
+
+    def item_from_handler(self, item: Any, owner: Owner) -> Any:
+        return store_file(item, owner)
+
+    def check_item(self, item: Any, owners: tuple[Owner, ...]) -> Any:
+        return check_record(item, owners)
+
+    def item_to_page(self, item: Any) -> Any:
+        return access.page_record(item)
+
+
+# -- records ---------------------------------------------------------------------------------------
+
+
+def page_owners(required: bool = True) -> tuple[Owner, ...] | None:
+    """Whose files the page being served may use (``access.viewing``, set by the engine)."""
+    viewer = access.current_viewer.get()
+    if viewer is None:
+        if required:
+            raise InvalidValue("files can only be sent within a session")
+        return None
+    return viewer.owners
+
+
+def record_from_page(item: Any, owners: tuple[Owner, ...]) -> Record:
+    """The record a page's file names by its ``ref`` (an external URL is kept as it is)."""
+    if not isinstance(item, dict):
+        raise InvalidValue(f"expected a file, got {type(item).__name__}")
+    if item.get("ref") is None and not item.get("path") and is_url(item.get("url")):
+        return url_record(item["url"])
+    try:
+        return access.read_ref(item.get("ref"), owners)
+    except access.RefRefused as exc:
+        raise InvalidValue(str(exc)) from None
+
+
+def check_record(item: Any, owners: tuple[Owner, ...]) -> Record:
+    """A stored record, checked: its keys, and a file the session or the app owns."""
+    if not isinstance(item, dict) or set(item) != set(RECORD_KEYS):
+        raise InvalidValue("expected a stored file record (handlers' files are stored first)")
+    if not item["path"]:
+        if not is_url(item.get("url", item.get("orig_name"))):
+            raise InvalidValue("a file record needs a stored path")
+        return item
+    if owners and not any(owner.owns(item["path"]) for owner in owners):
+        raise InvalidValue("the file belongs to another session")
+    if Owner.of(item["path"]) is None:
+        raise InvalidValue(f"{item['path']!r} is not a stored file")
+    return item
+
+
+def is_url(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(("https://", "http://"))
+
+
+def url_record(url: str) -> Record:
+    """A file shown from an external URL: nothing stored (its ``path`` is None)."""
+    name = url.rsplit("/", 1)[-1].split("?", 1)[0] or "file"
+    return {"path": None, "orig_name": url, "size": None, "mime_type": store.guess_type(name)}
+
+
+def handler_path(rec: Record) -> str:
+    """A path of this machine holding the file (an external URL as it is)."""
+    if not rec.get("path"):
+        return rec["orig_name"]
+    return store.local_path(rec)
+
+
+def store_file(value: Any, owner: Owner, name: str = "file") -> Record:
+    """Store one file a handler returned (path, bytes, record, FileData) for ``owner``."""
+    if isinstance(value, FileData):
+        return stored_record(value.path, owner) or _save_path(value.path, owner, value.orig_name)
+    if isinstance(value, dict) and set(RECORD_KEYS) <= set(value):
+        return {key: value[key] for key in RECORD_KEYS}
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return store.save_bytes(owner, bytes(value), name)
+    if isinstance(value, str) and is_url(value):
+        return url_record(value)
+    if isinstance(value, (str, os.PathLike)):
+        return stored_record(value, owner) or _save_path(value, owner)
+    raise InvalidValue(f"expected a file path, bytes or a file record, got {type(value).__name__}")
+
+
+def _save_path(path: str | os.PathLike[str], owner: Owner, orig_name: str | None = None) -> Record:
+    try:
+        return store.save_path(owner, path, orig_name)
+    except store.FileRefused as exc:
+        raise InvalidValue(str(exc)) from None
+
+
+def stored_record(path: str | os.PathLike[str], owner: Owner) -> Record | None:
+    """The record of a path that is already ``owner``'s (or its app's) stored file, if it is.
+
+    A handler that returns the path it was given (``type="filepath"``) is not copied.
+    """
+    storage = file_storage()
+    try:
+        base = Path(storage.path("")).resolve()
+    except NotImplementedError:
+        return None
+    try:
+        name = Path(path).resolve().relative_to(base).as_posix()
+    except ValueError:
+        return None
+    if not (owner.owns(name) or Owner(owner.app).owns(name)) or not storage.exists(name):
+        return None
+    return store.record(name, name.rsplit("/", 1)[-1], storage.size(name))
+
+
+# -- the components ------------------------------------------------------------------------------
+
+
+class File(FileComponent):
+    """Files to upload or download; handlers get paths (``type="filepath"``) or bytes."""
+
+    template_name = "file"
+    types = ("filepath", "binary")
+    upload = Event()
+    clear = Event()
+    select = Event()
+    delete = Event()
+    download = Event()
+
+    def __init__(
+        self,
+        value: Any = None,
+        *,
+        file_count: str = "single",
+        file_types: list[str] | None = None,
+        type: str = "filepath",
+        height: int | float | None = None,
+        allow_reordering: bool = False,
+        max_file_size: int | str | None = None,
+        **options: Unpack[ComponentOptions],
+    ) -> None:
+        self.height = height
+        self.allow_reordering = allow_reordering
+        super().__init__(
+            value,
+            file_count=file_count,
+            file_types=file_types,
+            max_file_size=max_file_size,
+            type=type,
+            **options,
+        )
+
+    def item_to_handler(self, item: Record) -> Any:
+        if self.type == "binary" and item.get("path"):
+            return store.read_bytes(item)
+        return handler_path(item)
+
+
+class UploadButton(FileComponent):
+    """A button that uploads files; its text is ``label``, its value the files uploaded."""
+
+    template_name = "uploadbutton"
+    types = ("filepath", "binary")
+    click = Event()
+    upload = Event()
+
+    def __init__(
+        self,
+        label: str = "Upload a File",
+        value: Any = None,
+        *,
+        variant: str = "secondary",
+        size: str = "lg",
+        icon: str | None = None,
+        type: str = "filepath",
+        file_count: str = "single",
+        file_types: list[str] | None = None,
+        max_file_size: int | str | None = None,
+        **options: Unpack[ComponentOptions],
+    ) -> None:
+        self.variant = variant
+        self.size = size
+        self.icon = icon
+        options.setdefault("interactive", True)
+        super().__init__(
+            value,
+            file_count=file_count,
+            file_types=file_types,
+            max_file_size=max_file_size,
+            type=type,
+            label=label,
+            **options,
+        )
+
+    item_to_handler = File.item_to_handler
+
+
+class DownloadButton(FileComponent):
+    """A button that downloads its value, a file; the page cannot change it."""
+
+    template_name = "downloadbutton"
+    accepts_input = False
+    accepts_upload = False
+    click = Event()
+
+    def __init__(
+        self,
+        label: str = "Download",
+        value: Any = None,
+        *,
+        variant: str = "secondary",
+        size: str = "lg",
+        icon: str | None = None,
+        **options: Unpack[ComponentOptions],
+    ) -> None:
+        self.variant = variant
+        self.size = size
+        self.icon = icon
+        options.setdefault("interactive", True)
+        super().__init__(value, label=label, **options)

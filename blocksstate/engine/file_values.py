@@ -1,0 +1,134 @@
+"""Files in an event: the page they are read and signed for, and their blocking work.
+
+A file component (``Component.blocking_io``) reads and writes the storage, which may
+block, so its ``to_handler`` (and a deleted file's ``FileData``) and its
+``store_output`` run in a handler thread: one hop per step for all of them together,
+and none for a step without them (the event path of other apps is unchanged).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from ..app.event_data import BadEventData, EventData, FileData, check_event_data
+from ..app.events import Dependency
+from ..files import access, store
+from . import handlers
+
+if TYPE_CHECKING:
+    from ..sessions.session import Session
+    from .updates import Update
+
+
+class EventInfo:
+    """The component that triggered a page's event, and the event data the page sent (checked)."""
+
+    def __init__(self, target: Any, data: dict[str, Any] | None) -> None:
+        self.target = target
+        self.data = data
+
+
+class EventRefused(Exception):
+    """The page's event data does not fit its event; nothing was run."""
+
+    def __init__(self, target: Any, message: str) -> None:
+        self.target = target
+        self.message = message
+        super().__init__(message)
+
+
+def viewer(session: Session) -> access.Viewer:
+    """The page of ``session``, whose files it may send and whose URLs are signed for it."""
+    cookies = session.request.cookies if session.request is not None else {}
+    return access.Viewer(session.app, session.id, access.pass_digest(cookies))
+
+
+@contextlib.contextmanager
+def viewing(session: Session) -> Iterator[None]:
+    """Read and sign files for ``session``'s page (unless the transport already does)."""
+    current = access.current_viewer.get()
+    if current is not None and (current.app, current.session_id) == (session.app, session.id):
+        yield
+        return
+    with access.viewing(viewer(session)):
+        yield
+
+
+def check_event(session: Session, dependency: Dependency, data: Any) -> EventInfo:
+    """Check what the page said of its event (``data``); a delete's file by its ref."""
+    target, event = next(
+        ((b, e) for b, e in dependency.triggers if not isinstance(b, Dependency)),
+        (None, ""),
+    )
+    try:
+        checked = check_event_data(event, data)
+    except BadEventData as exc:
+        raise EventRefused(target, str(exc)) from None
+    if checked is not None and event == "delete":
+        try:
+            record = access.read_ref(checked["file"].get("ref"), viewer(session).owners)
+        except access.RefRefused as exc:
+            raise EventRefused(target, f"the deleted file: {exc}") from None
+        checked = {**checked, "file": record}
+    return EventInfo(target, checked)
+
+
+async def handler_values(
+    session: Session,
+    dependency: Dependency,
+    values: list[Any],
+    event: EventInfo | None,
+) -> Callable[[type[EventData]], EventData]:
+    """Turn file inputs (in ``values``) and a deleted file into what handlers take.
+
+    Returns what makes a handler's EventData parameter (``handlers.arguments``).
+    """
+    blocking = [i for i, c in enumerate(dependency.inputs) if c.blocking_io and not c.shared]
+    data = event.data if event is not None else None
+    deleted = data.get("file") if data else None
+    deleted = deleted if isinstance(deleted, dict) and "path" in deleted else None
+    if blocking or deleted is not None:
+        page = viewer(session)
+
+        def convert() -> FileData | None:
+            for i in blocking:
+                values[i] = dependency.inputs[i].to_handler(values[i])
+            return None if deleted is None else file_data(deleted, page)
+
+        file = await handlers.off_loop(convert)
+        if file is not None:
+            data = {**(data or {}), "file": file}
+    target = event.target if event is not None else None
+    return lambda kind: kind(target, data)
+
+
+async def store_outputs(session: Session, updates: list[Update]) -> None:
+    """Store the files handlers returned to file outputs (records, owned by the session)."""
+    pending = [
+        u
+        for u in updates
+        if u.component.blocking_io and u.has_value and not u.reset and u.value is not None
+    ]
+    if not pending:
+        return
+
+    def store_all() -> None:
+        for update in pending:
+            shared = update.component.shared or not session.id
+            owner = store.Owner(session.app, None if shared else session.id)
+            update.value = update.component.store_output(update.value, owner)
+
+    await handlers.off_loop(store_all)
+
+
+def file_data(rec: store.Record, page: access.Viewer) -> FileData:
+    """A stored file as Gradio's ``FileData`` (a path of this machine; may block)."""
+    return FileData(
+        path=store.local_path(rec),
+        url=access.file_url(rec["path"], page),
+        size=rec["size"],
+        orig_name=rec["orig_name"],
+        mime_type=rec["mime_type"],
+    )
