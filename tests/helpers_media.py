@@ -12,11 +12,9 @@ from blocksstate.files.store import Owner
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Each test stores its files in a folder of its own."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.ROOT_URLCONF = "tests.urls_media"
-    return tmp_path / "media"
+def media_root(media):
+    """Each test stores its files in a folder of its own (``helpers_files_fixtures.media``)."""
+    return media
 
 
 def session_file(app: str, session_id: str, data: bytes, name: str = "a.txt") -> dict:

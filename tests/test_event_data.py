@@ -11,6 +11,8 @@ from blocksstate import protocol
 from blocksstate.testing import PageClient, registered
 from tests.helpers_media import media_root, session_file  # noqa: F401
 
+pytest_plugins = ["tests.helpers_files_fixtures"]  # media
+
 
 def test_an_event_frame_carries_an_object_of_data_or_is_refused():
     frame = protocol.decode('{"type":"event","seq":1,"dep":0,"data":{"index":2}}', 10_000)

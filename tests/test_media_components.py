@@ -19,6 +19,8 @@ from blocksstate.warnings import UnsupportedOption
 from tests.helpers_engine import Harness
 from tests.helpers_media import media_root, png_bytes, session_file, wav_file  # noqa: F401
 
+pytest_plugins = ["tests.helpers_files_fixtures"]  # media
+
 
 def stored(page_value: dict) -> bytes:
     """The content of a file the page was given, read back through its signed ref."""

@@ -84,10 +84,21 @@ class Request:
             session_hash=session_hash,
             user=scope.get("user"),
             headers=ScopeHeaders(scope.get("headers", ())),
-            cookies=dict(scope.get("cookies") or {}),
+            cookies=_cookies(scope),
             client=Client(host, port),
             path=scope.get("path", ""),
             query_params=dict(parse_qsl(query)),
             session=scope.get("session"),
             app=app,
         )
+
+
+def _cookies(scope: Mapping[str, Any]) -> dict[str, str]:
+    """The request's cookies: Channels' CookieMiddleware's, or read from the header without it."""
+    cookies = scope.get("cookies")
+    if cookies is None:
+        from django.http.cookie import parse_cookie
+
+        header = dict(scope.get("headers", ())).get(b"cookie", b"")
+        cookies = parse_cookie(header.decode("latin-1"))
+    return dict(cookies)

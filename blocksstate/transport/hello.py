@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from .. import activity, protocol
 from ..components.schema import check_json_safe
-from ..engine import page_updates
+from ..engine import file_values, page_updates
 from ..engine.request import Request
 from ..engine.runner import InvalidInput
 from ..files import access
@@ -78,7 +78,7 @@ async def _start(
             logger.warning("Could not detach the previous page of a session", exc_info=True)
     send = connection.send
     # Values sent from here on carry file URLs signed for this page's browser.
-    access.current_viewer.set(connection.viewer())
+    access.current_viewer.set(file_values.viewer(session))
     upload = access.upload_token(blocks.name or "", session.id)
     await send(protocol.session_frame(session.id, resume_token(session), resumed, notice, upload))
     if tokens:
