@@ -136,6 +136,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 
+# Uploaded and produced files of the apps live under MEDIA_ROOT/blocksstate/ (docs/files.md).
+MEDIA_ROOT = os.environ.get("BLOCKSSTATE_MEDIA_ROOT", str(BASE_DIR / "media"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Minimal console logging for blocksstate; Django and daphne keep their own

@@ -22,9 +22,9 @@ if [ ! -x "$VENV/bin/python" ]; then
     "$PYTHON" -m venv "$VENV"
 fi
 
-TARGET="-e ."
+TARGET="-e .[media]"
 if [ -n "${REDIS_URL:-}" ]; then
-    TARGET="-e .[redis]"
+    TARGET="-e .[media,redis]"
 fi
 echo "==> installing the package into $VENV"
 # shellcheck disable=SC2086

@@ -113,6 +113,25 @@ EXAMPLES = [
         "Generate randomly",
         "A BrowserState list kept in localStorage: generate values, refresh, they are still there.",
     ),
+    # Files and media (blocksstate's own examples).
+    Example(
+        "image-filter",
+        "Image filter",
+        "Upload a picture, pick a filter: the handler gets a NumPy array and returns one.",
+        source="media/image_filter.py",
+    ),
+    Example(
+        "file-collector",
+        "File collector",
+        "Uploads kept in a State list across events, handed back as one zip.",
+        source="media/file_collector.py",
+    ),
+    Example(
+        "audio-reverse",
+        "Audio round trip",
+        "Record or upload a sound and hear it backwards: (sample_rate, samples) in and out.",
+        source="media/audio_reverse.py",
+    ),
 ]
 
 BY_NAME = {example.name: example for example in EXAMPLES}

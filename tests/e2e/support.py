@@ -135,6 +135,7 @@ def run_demo_site(directory: Path, settings_module: str = "demo_project.settings
         DJANGO_SETTINGS_MODULE=settings_module,
         DJANGO_DEBUG="0",
         BLOCKSSTATE_DB=str(directory / "db.sqlite3"),
+        BLOCKSSTATE_MEDIA_ROOT=str(directory / "media"),
     )
     migrate = subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"],
