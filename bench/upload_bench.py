@@ -181,6 +181,26 @@ class OursServer:
         self.proc.stop()
 
 
+class SinkServer(OursServer):
+    """``asgi_sink.py`` (reads a body, throws it away) in the same ASGI server as ours."""
+
+    def __init__(self, asgi: str, log_dir: Path) -> None:
+        self.port = harness.free_port()
+        if asgi == "daphne":
+            argv = ["-m", "daphne", "-v", "0", "-b", "127.0.0.1", "-p", str(self.port)]
+        else:
+            argv = ["-m", "uvicorn", "--host", "127.0.0.1", "--port", str(self.port)]
+            argv += ["--log-level", "warning", "--no-access-log"]
+        self.proc = harness.Proc(
+            f"{asgi}-sink",
+            [sys.executable, *argv, "asgi_sink:application"],
+            harness.SERVER_CORE,
+            log_dir,
+            cwd=BENCH,
+        )
+        harness.wait_http(f"{self.base}/", self.proc)
+
+
 class GradioServer(harness.GradioServer):
     @property
     def base(self) -> str:
@@ -304,6 +324,27 @@ class GradioClient:
         pass
 
 
+class SinkClient(GradioClient):
+    """The same multipart POST to ``asgi_sink.py``, which answers the body's length."""
+
+    async def open(self) -> None:
+        pass
+
+    async def upload(self, path: Path, size: int) -> str | None:
+        with open(path, "rb") as f:
+            form = aiohttp.FormData()
+            form.add_field("files", f, filename=path.name, content_type="application/octet-stream")
+            async with self.http.post(f"{self.base}/upload", data=form) as resp:
+                body = await resp.read()
+                status = resp.status
+        if status != 200 or json.loads(body)["size"] < size:
+            return f"HTTP {status}: {body[:300]!r}"
+        return None
+
+
+CLIENTS = {"ours": OursClient, "gradio": GradioClient, "sink": SinkClient}
+
+
 # -- one upload, measured --------------------------------------------------------------------------
 
 
@@ -420,6 +461,8 @@ class UploadBench:
                 servers["ours"] = OursServer(self.args.asgi, self.out)
             if "gradio" in targets:
                 servers["gradio"] = GradioServer(APP, self.out)
+            if "sink" in targets:
+                servers["sink"] = SinkServer(self.args.asgi, self.out)
             asyncio.run(self.uploads(servers, files))
         finally:
             for server in servers.values():
@@ -444,7 +487,7 @@ class UploadBench:
         print("\n" + report)
         write = self.args.write
         if write is None:
-            write = set(targets) == {"ours", "gradio"} and not self.failures and not self.not_ready
+            write = {"ours", "gradio"} <= set(targets) and not self.failures and not self.not_ready
         if write:
             write_doc(report)
             self.log(f"wrote {DOC.relative_to(REPO)}")
@@ -458,9 +501,7 @@ class UploadBench:
         async with aiohttp.ClientSession(timeout=timeout) as http:
             clients: dict[str, Any] = {}
             for target, server in servers.items():
-                clients[target] = (OursClient if target == "ours" else GradioClient)(
-                    http, server.base
-                )
+                clients[target] = CLIENTS[target](http, server.base)
             # Warm-up: one upload of the smallest file each, not counted.
             smallest = min(files)
             for target in list(clients):
@@ -521,6 +562,7 @@ class UploadBench:
         load_after = os.getloadavg()
         asgi = self.args.asgi
         names = {
+            "sink": f"bare ASGI app reading the body ({asgi}; asgi_sink.py)",
             "ours": f"blocksstate ({asgi}, one worker)",
             "gradio": f"Gradio {self.gradio_version or ''} (default launch)",
         }
@@ -616,7 +658,11 @@ def main() -> int:
     parser.add_argument(
         "--sizes", default="100,10", help="file sizes in MB (2**20 bytes), comma list"
     )
-    parser.add_argument("--target", default="ours,gradio", help="comma list of ours, gradio")
+    parser.add_argument(
+        "--target",
+        default="ours,gradio",
+        help="comma list of ours, gradio, sink (a bare ASGI app in our ASGI server: the server's own cost)",
+    )
     parser.add_argument(
         "--asgi",
         default="daphne",
@@ -636,7 +682,7 @@ def main() -> int:
     args = parser.parse_args()
     args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     args.target = [t.strip() for t in args.target.split(",") if t.strip()]
-    if set(args.target) - {"ours", "gradio"} or not args.target:
+    if set(args.target) - set(CLIENTS) or not args.target:
         parser.error(f"unknown target in {args.target}")
     if os.cpu_count() and os.cpu_count() < 2:
         parser.error(
