@@ -2,14 +2,14 @@
 """Upload throughput and server memory, blocksstate against Gradio (issue 16, item 7).
 
     python bench/upload_bench.py [--runs 5] [--sizes 100,10] [--target ours,gradio]
-                                 [--asgi daphne] [--write | --no-write]
+                                 [--asgi daphne,uvicorn] [--write | --no-write]
 
 One file of random bytes per size (``--sizes``, in MB of 2**20 bytes) is written once to
 the results folder; then each upload of it is one multipart POST, its body streamed from
 disk by aiohttp (the client never holds the file), one upload at a time:
 
 - blocksstate: the bench site (``benchsite``, app ``files``: one ``gr.File``) under daphne
-  as ``run.py`` starts it (``--asgi uvicorn`` for uvicorn instead); a WebSocket says
+  as ``run.py`` starts it (``--asgi daphne,uvicorn``: under each); a WebSocket says
   ``hello`` and the ``session`` frame gives the upload token; then
   ``POST /blocksstate/upload/files/`` with ``X-Blocksstate-Upload: <token>`` and the fields
   ``component`` (the File's id, from ``/bench/apps.json``) and ``files``.
@@ -440,6 +440,11 @@ class UploadBench:
         os.environ["GRADIO_TEMP_DIR"] = str(self.out / "media-gradio")
         self.log(f"results in {self.out.relative_to(REPO)}; load average {self.load_before}")
         targets = self.args.target
+        # One server per target, ours and the sink once per ASGI server asked for.
+        self.keys = [
+            t if t == "gradio" else f"{t}:{asgi}" for t in targets for asgi in self.args.asgi
+        ]
+        self.keys = list(dict.fromkeys(self.keys))
         if "gradio" in targets:
             self.gradio_version = harness.ensure_gradio(False, self.log)
         if "ours" in targets:
@@ -457,12 +462,12 @@ class UploadBench:
             files[size_mb] = path
         servers: dict[str, Any] = {}
         try:
-            if "ours" in targets:
-                servers["ours"] = OursServer(self.args.asgi, self.out)
-            if "gradio" in targets:
-                servers["gradio"] = GradioServer(APP, self.out)
-            if "sink" in targets:
-                servers["sink"] = SinkServer(self.args.asgi, self.out)
+            for key in self.keys:
+                target, _, asgi = key.partition(":")
+                if target == "gradio":
+                    servers[key] = GradioServer(APP, self.out)
+                else:
+                    servers[key] = (OursServer if target == "ours" else SinkServer)(asgi, self.out)
             asyncio.run(self.uploads(servers, files))
         finally:
             for server in servers.values():
@@ -501,7 +506,7 @@ class UploadBench:
         async with aiohttp.ClientSession(timeout=timeout) as http:
             clients: dict[str, Any] = {}
             for target, server in servers.items():
-                clients[target] = CLIENTS[target](http, server.base)
+                clients[target] = CLIENTS[target.partition(":")[0]](http, server.base)
             # Warm-up: one upload of the smallest file each, not counted.
             smallest = min(files)
             for target in list(clients):
@@ -560,28 +565,28 @@ class UploadBench:
     def report(self) -> str:
         m = harness.machine_info()
         load_after = os.getloadavg()
-        asgi = self.args.asgi
-        names = {
-            "sink": f"bare ASGI app reading the body ({asgi}; asgi_sink.py)",
-            "ours": f"blocksstate ({asgi}, one worker)",
-            "gradio": f"Gradio {self.gradio_version or ''} (default launch)",
-        }
+        names = {"gradio": f"Gradio {self.gradio_version or ''} (default launch)"}
+        for asgi in self.args.asgi:
+            names[f"ours:{asgi}"] = f"blocksstate ({asgi}, one worker)"
+            names[f"sink:{asgi}"] = f"bare ASGI app that reads the body ({asgi}; asgi_sink.py)"
         lines = [
             "### Uploads: throughput and server memory",
             "",
             f"Command: `{' '.join(['python bench/upload_bench.py', *sys.argv[1:]])}`  ",
             f"Date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC · total time {time.monotonic() - self.started:.0f} s  ",
             f"Machine: {m['nproc']} cores ({m['cpu']}), {m['ram_gb']:.1f} GB RAM, {m['os']}  ",
-            f"Software: Python {m['python']}, Django {m['django']}, daphne {m['daphne']}, aiohttp {m['aiohttp']} (client)"
+            f"Software: Python {m['python']}, Django {m['django']}, daphne {m['daphne']}"
+            + (f", uvicorn {uvicorn_version()}" if "uvicorn" in self.args.asgi else "")
+            + f", aiohttp {m['aiohttp']} (client)"
             + (f", Gradio {self.gradio_version}" if self.gradio_version else "")
             + "  ",
             f"Code: {self.code}  ",
             f"Machine load: load average {self.load_before[0]:.2f} before, {load_after[0]:.2f} after  ",
-            f"Each figure: median of {self.args.runs} upload(s) (min–max), one upload at a time, the two servers' uploads alternating. "
+            f"Each figure: median of {self.args.runs} upload(s) (min–max), one upload at a time, the servers' uploads alternating (A B A B). "
             "MB = 2^20 bytes; MB/s = file size / time from the POST's first byte to its answer's last. "
             "Server memory: RSS of the server process (and children) sampled every 20 ms: the peak during the upload "
             "and the value 1 s after it, each minus the value before; HWM = the kernel's peak RSS (VmHWM, reset before each upload). "
-            "Both servers pinned to core 0, the client (aiohttp, the file streamed from disk) to core 1; both write to the same disk.",
+            "All servers run at once, pinned to core 0, the client (aiohttp, the file streamed from disk) to core 1; all write to the same disk.",
             "",
         ]
         if self.not_ready:
@@ -591,7 +596,7 @@ class UploadBench:
             "|---|---|---|---|---|---|---|",
         ]
         for size_mb in sorted(self.args.sizes, reverse=True):
-            for target in self.args.target:
+            for target in self.keys:
                 if not any(r["target"] == target and r["size_mb"] == size_mb for r in self.records):
                     continue
                 ok = self.values(target, size_mb, "mb_s")
@@ -615,14 +620,20 @@ class UploadBench:
                 elif failed:
                     cells[0] += f" [{failed} FAILED]"
                 lines.append(f"| {size_mb} MB | {names[target]} | " + " | ".join(cells) + " |")
-            ours_rate = self.values("ours", size_mb, "mb_s")
-            gradio_rate = self.values("gradio", size_mb, "mb_s")
-            if ours_rate and gradio_rate:
-                ours_peak = statistics.median(self.values("ours", size_mb, "peak_growth_mb"))
+            for asgi in self.args.asgi:
+                ours_rate = self.values(f"ours:{asgi}", size_mb, "mb_s")
+                gradio_rate = self.values("gradio", size_mb, "mb_s")
+                if not (ours_rate and gradio_rate):
+                    continue
+                rate = statistics.median(ours_rate) / statistics.median(gradio_rate)
+                ours_peak = statistics.median(
+                    self.values(f"ours:{asgi}", size_mb, "peak_growth_mb")
+                )
                 gradio_peak = statistics.median(self.values("gradio", size_mb, "peak_growth_mb"))
-                peak_ratio = f"{ours_peak / gradio_peak:.2f}×" if gradio_peak > 1 else "-"
+                # A ratio of memory growths only means something when both grew.
+                peak = f"{ours_peak / gradio_peak:.1f}×" if gradio_peak >= 1 else "-"
                 lines.append(
-                    f"| {size_mb} MB | blocksstate / Gradio | {statistics.median(ours_rate) / statistics.median(gradio_rate):.2f}× | | {peak_ratio} | | |"
+                    f"| {size_mb} MB | ratio blocksstate ({asgi}) / Gradio | {rate:.2f}× | | {peak} | | |"
                 )
         client = [r["client_peak_growth_mb"] for r in self.records if r["ok"]]
         if client:
@@ -633,6 +644,15 @@ class UploadBench:
         if self.failures:
             lines += ["", "Failed uploads: " + "; ".join(self.failures[:5])]
         return "\n".join(lines)
+
+
+def uvicorn_version() -> str:
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version("uvicorn")
+    except importlib.metadata.PackageNotFoundError:
+        return "?"
 
 
 def write_doc(report: str) -> None:
@@ -666,8 +686,7 @@ def main() -> int:
     parser.add_argument(
         "--asgi",
         default="daphne",
-        choices=["daphne", "uvicorn"],
-        help="our server (default daphne, as run.py)",
+        help="comma list of daphne, uvicorn: our server(s) (default daphne, as run.py)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the uploaded and stored files")
     write = parser.add_mutually_exclusive_group()
@@ -682,6 +701,9 @@ def main() -> int:
     args = parser.parse_args()
     args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     args.target = [t.strip() for t in args.target.split(",") if t.strip()]
+    args.asgi = [a.strip() for a in args.asgi.split(",") if a.strip()]
+    if set(args.asgi) - {"daphne", "uvicorn"} or not args.asgi:
+        parser.error(f"unknown ASGI server in {args.asgi}")
     if set(args.target) - set(CLIENTS) or not args.target:
         parser.error(f"unknown target in {args.target}")
     if os.cpu_count() and os.cpu_count() < 2:
