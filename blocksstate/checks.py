@@ -83,6 +83,16 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
                     id="blocksstate.W001",
                 )
             )
+    storage = user.get("FILE_STORAGE", DEFAULTS["FILE_STORAGE"])
+    if storage is not None and storage not in (getattr(settings, "STORAGES", None) or {}):
+        messages.append(
+            Error(
+                f"BLOCKSSTATE['FILE_STORAGE'] is {storage!r}, which is not in STORAGES.",
+                hint="Name a storage alias defined in STORAGES, or remove FILE_STORAGE to keep "
+                "files under MEDIA_ROOT (see docs/files.md).",
+                id="blocksstate.E005",
+            )
+        )
     layers = getattr(settings, "CHANNEL_LAYERS", {}) or {}
     layer = layers.get("default", {}).get("BACKEND", "")
     if not settings.DEBUG and layer.endswith("InMemoryChannelLayer"):

@@ -167,8 +167,13 @@ def error(code: str, message: str, seq: int | None = None) -> dict[str, Any]:
 
 
 def session_frame(
-    session_id: str, resume: str, resumed: bool, notice: str | None = None
+    session_id: str,
+    resume: str,
+    resumed: bool,
+    notice: str | None = None,
+    upload: str | None = None,
 ) -> dict[str, Any]:
+    """The page's session; ``upload`` is the token its uploads carry (kept in memory only)."""
     return {
         "type": "session",
         "protocol": PROTOCOL_VERSION,
@@ -176,6 +181,7 @@ def session_frame(
         "resume": resume,
         "resumed": resumed,
         "notice": notice,
+        "upload": upload,
     }
 
 

@@ -3,9 +3,13 @@
 from django.urls import path
 
 from . import views
+from .files import upload
+from .files import views as files
 
 app_name = "blocksstate"
 
 urlpatterns = [
     path("apps/<str:app>/", views.app_page, name="app"),
+    path("upload/<str:app>/", upload.upload, name="upload"),
+    path("files/<str:token>/<str:filename>", files.serve, name="file"),
 ]

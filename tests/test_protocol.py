@@ -121,13 +121,14 @@ def test_error_and_session_frames():
         "message": "big",
         "seq": 3,
     }
-    assert protocol.session_frame("s", "r", True, "note") == {
+    assert protocol.session_frame("s", "r", True, "note", "u") == {
         "type": "session",
         "protocol": 1,
         "session": "s",
         "resume": "r",
         "resumed": True,
         "notice": "note",
+        "upload": "u",
     }
     assert protocol.closed("bye") == {"type": "closed", "reason": "bye"}
 

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.test import override_settings
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 import blocksstate as gr
@@ -308,6 +309,22 @@ def test_page_config_keeps_modes_and_page_outputs():
     assert dependencies[1]["triggers"] == [[text.id, "submit"], [text.id, "blur"]]
     assert dependencies[1]["trigger_mode"] == "multiple"
     assert page_config(demo)["components"][str(text.id)]["events"] == ["blur", "change", "submit"]
+
+
+def test_page_config_says_where_files_are_uploaded_and_names_the_pass_cookie(app_named):
+    demo = app_named("r-cfg-files", cart_app())
+
+    with override_settings(BLOCKSSTATE={"FILE_PASS_COOKIE": "my_pass"}):
+        files = page_config(demo)["files"]
+
+    assert files["pass_cookie"] == "my_pass"
+    # The upload URL is the project's blocksstate:upload, or None where it has none.
+    try:
+        expected = reverse("blocksstate:upload", args=["r-cfg-files"])
+    except NoReverseMatch:
+        expected = None
+    assert files["upload_url"] == expected
+    assert set(files) == {"upload_url", "pass_cookie"}
 
 
 def test_an_unregistered_app_has_no_page_config():

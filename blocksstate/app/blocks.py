@@ -45,6 +45,9 @@ class Blocks(BlockContext):
         self.mode = mode
         self.name: str | None = None
         self.default_concurrency_limit: int | str | None = NOT_SET
+        # Largest uploaded file, in bytes, for components without their own max_file_size
+        # (``launch(max_file_size=...)``); None: BLOCKSSTATE["MAX_FILE_SIZE"].
+        self.max_file_size: int | None = None
         self.components: dict[int, Component] = {}
         self.dependencies: list[Dependency] = []
         self._ids = itertools.count(1)

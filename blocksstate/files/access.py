@@ -104,20 +104,30 @@ def read_ref(ref: Any, owners: tuple[Owner, ...]) -> Record:
 # -- URLs ---------------------------------------------------------------------------------------
 
 
-def file_url(name: str, viewer: Viewer | None) -> str:
-    """The URL a page reads the stored file ``name`` from, signed for ``viewer``'s browser."""
+def file_url(name: str, viewer: Viewer | None, mime_type: str | None = None) -> str:
+    """The URL a page reads the stored file ``name`` from, signed for ``viewer``'s browser.
+
+    ``mime_type`` (the record's) is signed in too: the file is served as that type.
+    """
     owner = Owner.of(name)
     digest = (
         "" if owner is None or owner.session_id is None else (viewer.pass_digest if viewer else "")
     )
-    token = signing.dumps([name, digest], salt=URL_SALT, compress=True)
+    token = signing.dumps([name, digest, mime_type], salt=URL_SALT, compress=True)
     return reverse("blocksstate:file", args=[token, safe_name(name.rsplit("/", 1)[-1])])
 
 
 def read_url_token(token: str, cookies: Mapping[str, str]) -> str:
     """The stored name a file URL's token names, if it is fresh and this browser may read it."""
+    return read_url(token, cookies)[0]
+
+
+def read_url(token: str, cookies: Mapping[str, str]) -> tuple[str, str | None]:
+    """The stored name and MIME type a file URL's token names, if this browser may read it."""
     try:
-        name, digest = signing.loads(token, salt=URL_SALT, max_age=setting("FILE_URL_MAX_AGE"))
+        name, digest, *rest = signing.loads(
+            token, salt=URL_SALT, max_age=setting("FILE_URL_MAX_AGE")
+        )
     except signing.SignatureExpired:
         raise RefRefused("the file link has expired; reload the page") from None
     except (signing.BadSignature, ValueError, TypeError):
@@ -127,16 +137,23 @@ def read_url_token(token: str, cookies: Mapping[str, str]) -> str:
         raise RefRefused("the file link is not valid")
     if owner.session_id is not None:
         mine = pass_digest(cookies)
-        if not digest or not mine or not constant_time_compare(digest, mine):
+        if (
+            not isinstance(digest, str)
+            or not digest
+            or not mine
+            or not constant_time_compare(digest, mine)
+        ):
             raise RefRefused("this file belongs to another session")
-    return name
+    mime_type = rest[0] if rest and isinstance(rest[0], str) else None
+    return name, mime_type
 
 
 def page_record(rec: Record | None) -> Record | None:
     """A record as a page is given it: with its ``url`` and ``ref`` (None stays None)."""
     if rec is None or not rec.get("path"):
         return rec  # an external URL, shown as it is
-    return {**rec, "url": file_url(rec["path"], current_viewer.get()), "ref": sign_ref(rec)}
+    url = file_url(rec["path"], current_viewer.get(), rec.get("mime_type"))
+    return {**rec, "url": url, "ref": sign_ref(rec)}
 
 
 # -- uploads --------------------------------------------------------------------------------------

@@ -207,3 +207,91 @@ def _delete_tree(storage: Any, folder: str) -> int:
     with contextlib.suppress(OSError, NotImplementedError):
         os.rmdir(storage.path(folder))  # the empty folder of a file-system storage
     return count
+
+
+# -- files given to the app (GlobalState values) ----------------------------------------------
+
+
+def is_record(value: Any) -> bool:
+    """Whether ``value`` is a stored file's record."""
+    return (
+        isinstance(value, dict)
+        and all(key in value for key in RECORD_KEYS)
+        and isinstance(value["path"], str)
+    )
+
+
+def copy_to(rec: Record, owner: Owner) -> Record:
+    """A copy of a stored file owned by ``owner`` (the app's: stored once per content)."""
+    storage = file_storage()
+    digest = hashlib.sha256()
+    with open_file(rec) as source:
+        for chunk in iter(lambda: source.read(1024 * 1024), b""):
+            digest.update(chunk)
+    name = _new_name(owner, rec["orig_name"], digest.hexdigest())
+    if owner.session_id is not None or not storage.exists(name):
+        with open_file(rec) as source:
+            name = storage.save(name, File(source, name=rec["orig_name"]))
+    return record(name, rec["orig_name"], rec["size"], rec["mime_type"])
+
+
+def _session_file_of_path(value: str) -> str | None:
+    """The stored name of a session's file that ``value`` is the local path of, or None."""
+    storage = file_storage()
+    try:
+        root = Path(storage.path(ROOT)).resolve()
+        resolved = Path(value).resolve()
+    except (NotImplementedError, OSError, ValueError):
+        return None
+    if not resolved.is_relative_to(root) or not resolved.is_file():
+        return None
+    name = "/".join((ROOT, *resolved.relative_to(root).parts))
+    owner = Owner.of(name)
+    return name if owner is not None and owner.session_id is not None else None
+
+
+def holds_session_files(value: Any, depth: int = 0) -> bool:
+    """Whether a value holds a session's record, or a path string (cheap: no file is read)."""
+    if depth > 20:
+        return False
+    if is_record(value):
+        owner = Owner.of(value["path"])
+        return owner is not None and owner.session_id is not None
+    if isinstance(value, str):
+        return os.path.isabs(value) and f"/{ROOT}/" in value.replace(os.sep, "/")
+    if isinstance(value, dict):
+        return any(holds_session_files(item, depth + 1) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(holds_session_files(item, depth + 1) for item in value)
+    return False
+
+
+def give_to_app(value: Any, app: str, depth: int = 0) -> Any:
+    """``value`` with each session's file it holds copied to the app's folder (blocks).
+
+    A GlobalState outlives every session: a record or a local path of a session's
+    file is replaced with the app's copy (a path with the copy's path), so the file
+    stays when that session expires.
+    """
+    if depth > 20:
+        return value
+    if is_record(value):
+        owner = Owner.of(value["path"])
+        if owner is None or owner.session_id is None:
+            return value
+        kept = {k: v for k, v in value.items() if k not in ("url", "ref")}  # a page's form
+        return {**kept, **copy_to(value, Owner(app))}
+    if isinstance(value, str):
+        name = _session_file_of_path(value) if holds_session_files(value) else None
+        if name is None:
+            return value
+        size = file_storage().size(name)
+        return local_path(copy_to(record(name, name.rsplit("/", 1)[-1], size), Owner(app)))
+    if isinstance(value, dict):
+        return {key: give_to_app(item, app, depth + 1) for key, item in value.items()}
+    if isinstance(value, list):
+        return [give_to_app(item, app, depth + 1) for item in value]
+    if isinstance(value, tuple):
+        items = [give_to_app(item, app, depth + 1) for item in value]
+        return type(value)(*items) if hasattr(value, "_fields") else tuple(items)
+    return value

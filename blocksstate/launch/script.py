@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..app.blocks import Blocks
+from ..files.limits import parse_size
 
 PACKAGE = "blocksstate_scripts"
 
@@ -108,6 +109,8 @@ def _suppress_launch(launched: list[Blocks]) -> Any:
     """Replace ``launch`` on Blocks (and subclasses that define their own); return the undo."""
 
     def launch(self: Blocks, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("max_file_size") is not None:  # the one launch option the app keeps
+            self.max_file_size = parse_size(kwargs["max_file_size"])
         launched.append(self)
 
     patched = [cls for cls in _with_subclasses(Blocks) if "launch" in cls.__dict__]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..files.limits import parse_size
 from .applications import ASGIApp, embedded_application, project_application
 from .project import setup_django
 
@@ -23,7 +24,7 @@ PORT_SEARCH_RANGE = 100
 DEFAULT_APP_NAME = "app"
 
 # Gradio launch() options that have a meaning here; every other keyword is accepted and ignored.
-HONOURED_OPTIONS = frozenset({"prevent_thread_lock", "quiet", "show_error"})
+HONOURED_OPTIONS = frozenset({"max_file_size", "prevent_thread_lock", "quiet", "show_error"})
 
 _server_lock = threading.Lock()
 _running: LaunchedServer | None = None
@@ -153,6 +154,8 @@ def launch(
     then it serves from a background thread and returns at once.
     """
     global _running
+    if kwargs.get("max_file_size") is not None:
+        blocks.max_file_size = parse_size(kwargs["max_file_size"])
     ignored = sorted(set(kwargs) - HONOURED_OPTIONS)
     quiet = bool(kwargs.get("quiet", False))
     if ignored and not quiet:

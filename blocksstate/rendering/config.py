@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import NoReverseMatch, reverse
+
 from ..app.blocks import Blocks
 from ..components.base import Block, Component
 from ..components.state import BrowserState
+from ..conf import setting
 from ..protocol import PROTOCOL_VERSION
 
 
@@ -34,11 +37,25 @@ def browser_storage_keys(blocks: Blocks, name: str) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
+def files_config(name: str) -> dict[str, Any]:
+    """Return where the page uploads files and the name of its pass cookie (no secrets).
+
+    ``upload_url`` is None where the project's URLconf has no ``blocksstate:upload``
+    (blocksstate's URLs not included): the page then says uploads are not available.
+    """
+    try:
+        upload_url: str | None = reverse("blocksstate:upload", args=[name])
+    except NoReverseMatch:
+        upload_url = None
+    return {"upload_url": upload_url, "pass_cookie": setting("FILE_PASS_COOKIE")}
+
+
 def page_config(blocks: Blocks, name: str | None = None) -> dict[str, Any]:
     """Return the page config of ``docs/protocol.md``: components, page events, socket path.
 
     ``browser_state`` names the localStorage keys where the page keeps the tokens
     of the app's BrowserStates; the secrets that sign them never leave the server.
+    ``files`` says where the page uploads files and which cookie it sets for them.
     """
     name = name or blocks.name
     if not name:
@@ -83,4 +100,5 @@ def page_config(blocks: Blocks, name: str | None = None) -> dict[str, Any]:
         "components": components,
         "dependencies": dependencies,
         "browser_state": browser_storage_keys(blocks, name),
+        "files": files_config(name),
     }

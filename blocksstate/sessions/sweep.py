@@ -3,7 +3,7 @@
 It pops the due entries of the store's expiry index: "end" entries of sessions
 whose worker stopped beating (their unload listeners run), and "expire" entries
 of ended sessions past their ``age`` (each State's ``delete_callback`` is called,
-then the keys are deleted). It touches only what is due, never scans the cache.
+then the keys and the session's stored files are deleted). It touches only what is due, never scans the cache.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from .. import activity
 from ..app.registry import AppNotFound, get_engine, registered
 from ..components.state import State
+from ..files.store import Owner, delete_owner
 from ..state.tracking import call_delete_callback
 from .backends import get_store
 from .lifecycle import end_session
@@ -40,6 +41,15 @@ async def expire_session(engine: Engine, store: SessionStore, session_id: str) -
             if isinstance(component, State) and component.delete_callback is not None:
                 await call_delete_callback(component, session.values.get(component.id))
     await store.delete(engine.blocks, session_id)
+    await delete_files(engine.blocks.name or "", session_id)
+
+
+async def delete_files(app: str, session_id: str) -> None:
+    """Delete a session's stored files (in a thread: the storage may be remote)."""
+    try:
+        await asyncio.to_thread(delete_owner, Owner(app, session_id))
+    except Exception:  # left to ``manage.py blocksstate_cleanup``
+        logger.exception("deleting the files of session %s... failed", session_id[:8])
 
 
 async def sweep(now: float | None = None, limit: int = BATCH) -> dict[str, int]:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..components.state import BrowserState, GlobalState, State, StateNotPicklable
 from ..conf import setting
+from ..files.store import give_to_app, holds_session_files
 from . import serializers
 from .browser import TokenRejected, make_token, read_token
 from .caches import cache_call
@@ -238,6 +239,9 @@ class StateTracker:
         changed: set[int] = set()
         for component_id, value in values.items():
             state: GlobalState = self.blocks.components[component_id]  # type: ignore[assignment]
+            if holds_session_files(value):
+                # A session's files would go with it: the GlobalState keeps the app's copies.
+                value = await asyncio.to_thread(give_to_app, value, self.blocks.name or "")
             before = await cache_call(state.cache, state.get)
             if state.dumps(before) == state.dumps(value):
                 continue

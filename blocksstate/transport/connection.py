@@ -21,9 +21,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.http import parse_cookie
+
 from .. import protocol
 from ..app.registry import get_engine
 from ..conf import setting
+from ..files import access
 from ..sessions.backends import get_store
 from ..sessions.base import Superseded
 from ..sessions.hold import Hold
@@ -76,6 +79,7 @@ class Connection:
         self._window = Window()
         self._liveness = Liveness(self._silent)
         self._closing: asyncio.Task[None] | None = None  # a close started by a timer, kept alive
+        self._viewer: access.Viewer | None = None
 
     @property
     def session(self) -> Session | None:
@@ -156,7 +160,28 @@ class Connection:
             message = "the server could not handle this frame"
             await self.send(protocol.error("internal", message, getattr(item, "seq", None)))
 
+    def viewer(self) -> access.Viewer | None:
+        """The page as file URLs are signed for: its session and its browser's pass."""
+        session = self.session
+        if session is None:
+            return None
+        if self._viewer is None or self._viewer.session_id != session.id:
+            self._viewer = access.Viewer(self.blocks.name or "", session.id, self._pass_digest())
+        return self._viewer
+
+    def _pass_digest(self) -> str:
+        cookies = self.scope.get("cookies")
+        if cookies is None:  # no CookieMiddleware in the stack: read the header
+            header = dict(self.scope.get("headers", ())).get(b"cookie", b"")
+            cookies = parse_cookie(header.decode("latin-1"))
+        return access.pass_digest(cookies)
+
     async def _handle(self, item: Item) -> None:
+        # One context variable set per item: every value it sends gets URLs for this page.
+        with access.viewing(self.viewer()):
+            await self._dispatch(item)
+
+    async def _dispatch(self, item: Item) -> None:
         if isinstance(item, protocol.EventFrame):
             await page_events.answer(self, item)
         elif isinstance(item, protocol.Hello):

@@ -16,6 +16,7 @@ from ..components.schema import check_json_safe
 from ..engine import page_updates
 from ..engine.request import Request
 from ..engine.runner import InvalidInput
+from ..files import access
 from ..sessions import lifecycle
 from ..sessions.resume import resume_token
 from ..sessions.session import Session
@@ -76,7 +77,10 @@ async def _start(
         except Exception:  # the previous connection is fenced off anyway (``SessionStore.reload``)
             logger.warning("Could not detach the previous page of a session", exc_info=True)
     send = connection.send
-    await send(protocol.session_frame(session.id, resume_token(session), resumed, notice))
+    # Values sent from here on carry file URLs signed for this page's browser.
+    access.current_viewer.set(connection.viewer())
+    upload = access.upload_token(blocks.name or "", session.id)
+    await send(protocol.session_frame(session.id, resume_token(session), resumed, notice, upload))
     if tokens:
         await send(protocol.browser_state(None, None, tokens))
     (activity.session_resumed if resumed else activity.session_started)(session, connection.scope)

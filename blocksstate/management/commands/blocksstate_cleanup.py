@@ -1,19 +1,24 @@
-"""``manage.py blocksstate_cleanup``: remove old session records of the admin."""
+"""``manage.py blocksstate_cleanup``: remove old session records of the admin, and the
+stored files of sessions that are gone."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from asgiref.sync import async_to_sync
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from blocksstate.activity import purge
 from blocksstate.conf import setting
+from blocksstate.files.cleanup import delete_orphans
 
 
 class Command(BaseCommand):
     help = (
         "Remove recorded sessions that ended (or were last seen) more than "
-        "BLOCKSSTATE['RETENTION_DAYS'] days ago, and event log entries older than that."
+        "BLOCKSSTATE['RETENTION_DAYS'] days ago, and event log entries older than that; "
+        "delete the stored files of sessions no longer in the session store whose newest "
+        "file is older than their app's delete_cache age."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -38,4 +43,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{verb} {sessions} session(s) and {events} event log entr"
             f"{'y' if events == 1 else 'ies'} older than {days:g} day(s)."
+        )
+        orphans = async_to_sync(delete_orphans)(dry_run=dry_run)
+        self.stdout.write(
+            f"{verb} the files of {len(orphans.owners)} ended session(s) ({orphans.files} file(s))."
         )

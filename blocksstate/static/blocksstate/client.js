@@ -11,8 +11,10 @@ import { BrowserStorage } from "./browser-storage.js";
 import { applyProps, entryOf, setEditable } from "./components.js";
 import { Socket } from "./socket.js";
 import { componentEvents, Dispatcher } from "./events.js";
+import { ensurePassCookie } from "./pass-cookie.js";
 
-const DOM_EVENTS = ["click", "input", "change", "select", "keydown", "focusin", "focusout", "toggle"];
+// Listened to in the capture phase, so media events (which do not bubble) come here too.
+const DOM_EVENTS = ["click", "input", "change", "select", "keydown", "focusin", "focusout", "toggle", "play", "pause", "ended"];
 const STATUS_TEXT = { reconnecting: "Reconnecting\u2026", connecting: "" };
 // What the visitor reads when the server closes the connection for good (close codes 44xx).
 const REFUSALS = {
@@ -45,15 +47,17 @@ class App {
     }
     this.dirty = new Set();
     this.seq = 0;
-    // Every event until the server answers it, by seq: {seq, dep, values} (values once sent,
-    // so that a re-sent event is the same event). Re-sent after a resume; the server runs
-    // each seq once per session.
+    // Every event until the server answers it, by seq: {seq, dep, values, data} (values once
+    // sent, so that a re-sent event is the same event). Re-sent after a resume; the server
+    // runs each seq once per session.
     this.outbox = new Map();
     this.busy = new Map();
     this.timers = new Map();
     this.closed = false;
+    // The session's upload token (its `session` frame): in memory only, like the resume token.
+    this.uploadToken = null;
     this.dispatcher = new Dispatcher(config.dependencies, {
-      send: (dep) => this.sendEvent(dep),
+      send: (dep, data) => this.sendEvent(dep, data),
       started: (dependency) => this.setPending(dependency, 1),
       finished: (dependency, seq) => {
         this.outbox.delete(seq);
@@ -81,6 +85,8 @@ class App {
       if (minWidth !== undefined) el.style.setProperty("--bs-min-width", `${minWidth}px`);
       entryOf(el).attach?.(el, this, null);
     }
+    // File URLs are checked against this browser's pass cookie: it must exist before the session does.
+    if (this.config.files?.pass_cookie) ensurePassCookie(this.config.files.pass_cookie);
     this.connection.connect();
   }
 
@@ -97,10 +103,20 @@ class App {
       entry.edited?.(el);
     }
     for (const item of componentEvents(event, el, entry.listen)) {
-      const [target, name] = Array.isArray(item) ? item : [id, item];
+      const [target, name, data] = Array.isArray(item) ? item : [id, item];
       if (!this.dispatcher.listens(target, name)) continue;
       if (name === "submit") event.preventDefault();
-      this.dispatcher.trigger(target, name);
+      this.dispatcher.trigger(target, name, data);
+    }
+  }
+
+  // A component's own action outside a DOM event (an upload that ended, a file removed):
+  // `events` are [name, data?] pairs of component `id`; `edited` sends its new value with them.
+  act(id, events, edited = false) {
+    if (this.closed) return;
+    if (edited) this.dirty.add(id);
+    for (const [name, data] of events) {
+      if (this.dispatcher.listens(id, name)) this.dispatcher.trigger(id, name, data);
     }
   }
 
@@ -140,9 +156,9 @@ class App {
     return this.collect([...this.elements.keys()]);
   }
 
-  sendEvent(dep) {
+  sendEvent(dep, data) {
     this.seq += 1;
-    const entry = { seq: this.seq, dep, values: null };
+    const entry = { seq: this.seq, dep, values: null, data: data ?? null };
     this.outbox.set(entry.seq, entry);
     if (this.connection.isOpen) this.transmit(entry);
     this.showStatus();
@@ -151,7 +167,9 @@ class App {
 
   transmit(entry) {
     const values = entry.values ?? this.collect(this.dirty);
-    if (!this.connection.send({ type: "event", seq: entry.seq, dep: entry.dep, values })) return;
+    const frame = { type: "event", seq: entry.seq, dep: entry.dep, values };
+    if (entry.data !== null) frame.data = entry.data;
+    if (!this.connection.send(frame)) return;
     if (entry.values === null) this.dirty.clear();
     entry.values = values;
     this.connection.expectAnswer();
@@ -193,6 +211,7 @@ class App {
   }
 
   onSession(frame) {
+    this.uploadToken = frame.upload ?? null;
     if (frame.notice) showToast({ level: "info", message: frame.notice });
     for (const entry of [...this.outbox.values()]) {
       // Events sent in a session that did not come back belonged to it: they are over.

@@ -25,6 +25,8 @@
 // into markup: HTML comes from the server (sanitised, for Markdown and Chatbot) or
 // is the app developer's own (gr.HTML).
 
+import { FILE_COMPONENTS } from "./file-components.js";
+
 // A value's identity for comparing choices (1 and 1.0 are the same choice).
 const key = (value) => JSON.stringify(value ?? null);
 const parse = (text) => {
@@ -308,6 +310,15 @@ export const REGISTRY = {
   accordion: {
     listen: { toggle: (event, el) => (event.target === el ? [el.open ? "expand" : "collapse"] : []) },
   },
+
+  // The file and media components: file-components.js (uploads.js sends their files).
+  file: FILE_COMPONENTS.file,
+  uploadbutton: FILE_COMPONENTS.uploadbutton,
+  downloadbutton: FILE_COMPONENTS.downloadbutton,
+  image: FILE_COMPONENTS.image,
+  audio: FILE_COMPONENTS.audio,
+  video: FILE_COMPONENTS.video,
+  gallery: FILE_COMPONENTS.gallery,
 
   tabs: {
     // A tab button selects its panel; the events are the Tab's `select`, then the Tabs' own.

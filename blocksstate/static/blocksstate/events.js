@@ -4,8 +4,9 @@
 // Return the component events a DOM event is, for the component wrapper `el`
 // whose registry entry listens as `listen` (see components.js). Each is an event
 // name of `el`, or a [component id, event name] pair for another component (a
-// Tab's `select`). Only visitor actions come here: values the server writes fire
-// no DOM event.
+// Tab's `select`), or a [component id, event name, data] triple whose data (a
+// JSON object: a gallery's `select`) goes with the event. Only visitor actions
+// come here: values the server writes fire no DOM event.
 export function componentEvents(domEvent, el, listen = {}) {
   if (domEvent.type === "focusin" || domEvent.type === "focusout") {
     // Moving between the inputs of one component is neither focus nor blur of it.
@@ -43,22 +44,24 @@ export class Dispatcher {
     return this.listeners.has(`${componentId}:${event}`);
   }
 
-  // A visitor action happened: fire every dependency listening to it.
-  trigger(componentId, event) {
-    for (const id of this.listeners.get(`${componentId}:${event}`) ?? []) this.fire(id);
+  // A visitor action happened: fire every dependency listening to it. `data` (a JSON
+  // object, or undefined) is the event's data: which item was selected, which file deleted.
+  trigger(componentId, event, data) {
+    for (const id of this.listeners.get(`${componentId}:${event}`) ?? []) this.fire(id, data);
   }
 
-  fire(id) {
+  fire(id, data) {
     const dependency = this.dependencies.get(id);
     if (!dependency) return false;
     if (dependency.running.size) {
       if (dependency.trigger_mode === "once") return false;
       if (dependency.trigger_mode === "always_last") {
-        dependency.queued = true;
+        // The latest trigger is the one sent, with its own data.
+        dependency.queued = { data };
         return false;
       }
     }
-    const seq = this.send(id);
+    const seq = this.send(id, data);
     dependency.running.add(seq);
     this.bySeq.set(seq, dependency);
     this.started(dependency, seq);
@@ -78,8 +81,9 @@ export class Dispatcher {
     dependency.running.delete(seq);
     this.finished(dependency, seq);
     if (!dependency.running.size && dependency.queued) {
+      const { data } = dependency.queued;
       dependency.queued = false;
-      this.fire(dependency.id);
+      this.fire(dependency.id, data);
     }
   }
 }
