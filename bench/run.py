@@ -408,7 +408,7 @@ def gradio_twin(app: str) -> str:
 
 
 def gradio_script(app: str) -> tuple[str, list[str]]:
-    if app in ("counter", "cart"):
+    if app in ("counter", "cart", "files"):
         return f"{app}.py", []
     match = re.fullmatch(r"bigstate-(\w+?)(-change)?", app)
     assert match, app

@@ -5,6 +5,8 @@ match line for line. ``api_name`` lets the load generator find each event's id i
 either framework's config.
 """
 
+import os
+
 import blocksstate as gr
 
 CART_CHOICES = ["Cereal", "Milk", "Orange Juice", "Water"]
@@ -65,6 +67,20 @@ def build_bigstate(n, with_change, serializer="pickle"):
     return demo
 
 
+def build_files():
+    # One gr.File, the target of bench/upload_bench.py (its uploads go over HTTP to
+    # /blocksstate/upload/files/). The upload listener is the same as Gradio's app.
+    with gr.Blocks(title="files") as demo:
+        upload = gr.File(label="File", file_count="single")
+        size = gr.Number(label="Size", precision=0)
+
+        def file_size(path):
+            return os.path.getsize(path) if path else None
+
+        upload.upload(file_size, upload, size, api_name="file_size")
+    return demo
+
+
 gr.register("counter", build_counter())
 gr.register("cart", build_cart())
 for _label, _n in BIGSTATE_SIZES.items():
@@ -73,3 +89,7 @@ for _label, _n in BIGSTATE_SIZES.items():
     # The same apps with gr.State(serializer="marshal"), compared with the same Gradio app.
     gr.register(f"bigstate-{_label}-marshal", build_bigstate(_n, False, "marshal"))
     gr.register(f"bigstate-{_label}-marshal-change", build_bigstate(_n, True, "marshal"))
+
+# Only once the package has file components (issue 16): the event apps do not need it.
+if hasattr(gr, "File"):
+    gr.register("files", build_files())

@@ -94,6 +94,10 @@ BLOCKSSTATE = {
     **json.loads(os.environ.get("BENCH_BLOCKSSTATE", "{}")),
 }
 
+# Stored files (issue 16): under BENCH_MEDIA_ROOT (bench/upload_bench.py gives each run
+# its own folder in the results, deleted afterwards), else a temporary folder.
+MEDIA_ROOT = os.environ.get("BENCH_MEDIA_ROOT", "")
+
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
