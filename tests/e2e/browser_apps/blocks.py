@@ -65,3 +65,17 @@ def unlabel_app() -> gr.Blocks:
 
 
 gr.register("unlabel", unlabel_app())
+
+
+def upload_limits_app() -> gr.Blocks:
+    """Pictures only, at most 20 KB each; a session's files expire a second after it ends."""
+    with gr.Blocks(title="Upload limits", delete_cache=(1, 1)) as demo:
+        pictures = gr.File(
+            label="Pictures", file_count="multiple", file_types=["image"], max_file_size="20kb"
+        )
+        stored = gr.Number(label="Stored", value=0)
+        pictures.upload(lambda files: len(files or []), pictures, stored)
+    return demo
+
+
+gr.register("upload-limits", upload_limits_app())
