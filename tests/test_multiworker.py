@@ -59,6 +59,7 @@ class Worker:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.multiworker.settings",
             "BLOCKSSTATE_MW_REDIS_URL": redis_url,
+            "BLOCKSSTATE_MW_MEDIA_ROOT": str(logdir / "media"),
             "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
             "PYTHONUNBUFFERED": "1",
         }

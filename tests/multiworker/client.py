@@ -20,8 +20,9 @@ _event_seqs = itertools.count(1)
 class WsPage:
     """One browser tab: hello (or resume), events, close; keeps what the page shows."""
 
-    def __init__(self, base_url: str, app: str) -> None:
+    def __init__(self, base_url: str, app: str, cookie: str | None = None) -> None:
         self.url = f"{base_url}/ws/blocks/{app}/"
+        self.headers = {"Cookie": cookie} if cookie else None
         self.ws: ClientConnection | None = None
         self.session: dict[str, Any] | None = None
         self.opening: list[dict[str, Any]] = []  # the frames that answered hello
@@ -29,7 +30,9 @@ class WsPage:
         self.seqs = _event_seqs
 
     async def open(self, resume: str | None = None) -> WsPage:
-        self.ws = await connect(self.url, open_timeout=TIMEOUT, max_size=None)
+        self.ws = await connect(
+            self.url, open_timeout=TIMEOUT, max_size=None, additional_headers=self.headers
+        )
         await self.send({"type": "hello", "protocol": 1, "resume": resume, "values": {}})
         frames = self.opening = await self.sync()
         sessions = [f for f in frames if f["type"] == "session"]

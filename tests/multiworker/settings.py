@@ -43,6 +43,9 @@ BLOCKSSTATE = {
     "SHOW_ERRORS": True,
 }
 
+# The workers share one folder, as workers on several machines would share a storage.
+MEDIA_ROOT = os.environ.get("BLOCKSSTATE_MW_MEDIA_ROOT", "")
+
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
