@@ -170,10 +170,10 @@ def local_path(rec: Record) -> str:
     ``delete_owner`` removes it with the rest.
     """
     storage = file_storage()
-    try:
-        return storage.path(rec["path"])
-    except NotImplementedError:
-        pass
+    with contextlib.suppress(NotImplementedError):
+        own = storage.path(rec["path"])
+        if os.path.isfile(own):  # InMemoryStorage has a path() where nothing is
+            return own
     target = Path(tempfile.gettempdir(), "blocksstate-local", *rec["path"].split("/"))
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
