@@ -340,3 +340,50 @@ def test_interface_shortcuts_make_file_components():
     demo = gr.Interface(lambda image: image, "image", "gallery")
     kinds = {type(c).__name__ for c in demo.components.values()}
     assert {"Image", "Gallery"} <= kinds
+
+
+async def test_gradio_file_habits_work_paths_with_name_and_lists_in_a_single_file(tmp_path):
+    """Code written for Gradio: ``[f.name for f in files]``, and a list shown by a plain File."""
+    with gr.Blocks() as demo:
+        button = gr.UploadButton("Upload", file_count="multiple")
+        listed = gr.File()
+        count = gr.Number()
+        button.upload(lambda files: [f.name for f in files], button, listed)
+        listed.change(lambda files: len(files), listed, count)
+    with registered(demo) as app:
+        async with PageClient(app) as page:
+            given = [
+                session_file(app, page.session_id, b"one", "one.txt"),
+                session_file(app, page.session_id, b"two", "two.txt"),
+            ]
+            reply = await page.trigger(button, "upload", values={button: given})
+            assert reply.status == "done", reply.frames
+            shown = page.value(listed)
+            assert [item["orig_name"] for item in shown] == ["one.txt", "two.txt"]
+            assert [stored(item) for item in shown] == [b"one", b"two"]
+            # Sent back as an input, the list is taken whole.
+            assert (await page.trigger(listed, "change", values={listed: shown})).status == "done"
+            assert page.value(count) == 2
+
+
+async def test_integer_and_boolean_arrays_show_as_gradio_shows_them():
+    colors = [
+        numpy.ones((2, 2, 3), dtype=numpy.int64) * 200,  # np.ones(...) * randint: int64
+        numpy.full((2, 2), True),
+        numpy.full((2, 2, 3), 0.5),
+        numpy.full((2, 2, 3), 40_000, dtype=numpy.uint16),
+    ]
+    with gr.Blocks() as demo:
+        gallery = gr.Gallery()
+        gr.Button("Go").click(lambda: colors, None, gallery)
+    with registered(demo) as app:
+        async with PageClient(app) as page:
+            await page.click("Go")
+            pixels = [
+                numpy.asarray(PILImage.open(io.BytesIO(stored(item["image"]))))
+                for item in page.value(gallery)
+            ]
+    assert (pixels[0] == 200).all()
+    assert (pixels[1] == 255).all()
+    assert (pixels[2] == 128).all()
+    assert (pixels[3] == 40_000 >> 8).all()

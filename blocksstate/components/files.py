@@ -86,6 +86,9 @@ class FileComponent(Component):
         if names:
             warn_unsupported(f"gr.{type(self).__name__}", names, stacklevel=4)
 
+    #: True when a single-file component also takes a list (File, as in Gradio).
+    lists_any_count: ClassVar[bool] = False
+
     @property
     def multiple(self) -> bool:
         """Whether the value is a list of files (``file_count`` multiple or directory)."""
@@ -93,13 +96,20 @@ class FileComponent(Component):
 
     # -- the value as a whole (a list, or one item) ---------------------------------------------
 
+    def listed(self, value: Any) -> bool:
+        """Whether ``value`` is a list of files: always with ``multiple``, and for a File
+        given a list (Gradio's File shows a list whatever its ``file_count``)."""
+        return self.multiple or (self.lists_any_count and isinstance(value, (list, tuple)))
+
     def items(self, value: Any) -> list[Any]:
         if value is None:
             return []
-        return list(value) if self.multiple else [value]
+        return list(value) if self.listed(value) else [value]
 
-    def whole(self, items: list[Any]) -> Any:
-        return items if self.multiple else (items[0] if items else None)
+    def whole(self, items: list[Any], listed: bool | None = None) -> Any:
+        if self.multiple if listed is None else listed:
+            return items
+        return items[0] if items else None
 
     def preprocess(self, payload: Any, props: Mapping[str, Any] | None = None) -> Any:
         """Keep what the page's refs sign, if the files are the session's or the app's."""
@@ -107,16 +117,19 @@ class FileComponent(Component):
             return [] if self.multiple and payload == [] else None
         if self.multiple and not isinstance(payload, list):
             raise InvalidValue("expected a list of files")
-        if not self.multiple and isinstance(payload, list):
+        listed = self.listed(payload)
+        if isinstance(payload, list) and not listed:
             raise InvalidValue("expected one file, got a list")
         owners = page_owners()
-        return self.whole([self.item_from_page(item, owners) for item in self.items(payload)])
+        items = [self.item_from_page(item, owners) for item in self.items(payload)]
+        return self.whole(items, listed)
 
     def to_handler(self, payload: Any) -> Any:
         """What a handler receives, per ``type`` (may block: run in a handler thread)."""
         if payload is None:
             return None
-        return self.whole([self.item_to_handler(item) for item in self.items(payload)])
+        items = [self.item_to_handler(item) for item in self.items(payload)]
+        return self.whole(items, self.listed(payload))
 
     def store_output(self, value: Any, owner: Owner) -> Any:
         """Store what a handler returned for ``owner``; return the records (may block)."""
@@ -124,8 +137,8 @@ class FileComponent(Component):
             return None
         if self.multiple and not isinstance(value, (list, tuple)):
             value = [value]
-        items = list(value) if self.multiple else [value]
-        return self.whole([self.item_from_handler(item, owner) for item in items])
+        items = [self.item_from_handler(item, owner) for item in self.items(value)]
+        return self.whole(items, self.listed(value))
 
     def postprocess(self, value: Any, props: Mapping[str, Any] | None = None) -> Any:
         """Check the records a handler's result was stored as (see ``store_output``)."""
@@ -136,7 +149,8 @@ class FileComponent(Component):
         try:
             if self.multiple and not isinstance(value, list):
                 raise InvalidValue("expected a list of stored files")
-            return self.whole([self.check_item(item, owners) for item in self.items(value)])
+            items = [self.check_item(item, owners) for item in self.items(value)]
+            return self.whole(items, self.listed(value))
         except InvalidValue as exc:
             raise InvalidValue(f"{self!r} cannot show {reprlib.repr(value)}: {exc}") from None
 
@@ -160,7 +174,9 @@ class FileComponent(Component):
         """The value as the page is given it: each record with its ``url`` and ``ref``."""
         if value is None:
             return None
-        return self.whole([self.item_to_page(item) for item in self.items(value)])
+        return self.whole(
+            [self.item_to_page(item) for item in self.items(value)], self.listed(value)
+        )
 
     def template_context(self, context: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -250,11 +266,22 @@ def url_record(url: str) -> Record:
     return {"path": None, "orig_name": url, "size": None, "mime_type": store.guess_type(name)}
 
 
-def handler_path(rec: Record) -> str:
+class NamedString(str):
+    """A file's path as handlers get it: a ``str`` that also has the path as ``.name``.
+
+    As Gradio's: code written for file objects (``[f.name for f in files]``) keeps working.
+    """
+
+    @property
+    def name(self) -> str:
+        return str(self)
+
+
+def handler_path(rec: Record) -> NamedString:
     """A path of this machine holding the file (an external URL as it is)."""
     if not rec.get("path"):
-        return rec["orig_name"]
-    return store.local_path(rec)
+        return NamedString(rec["orig_name"])
+    return NamedString(store.local_path(rec))
 
 
 def store_file(value: Any, owner: Owner, name: str = "file") -> Record:
@@ -306,6 +333,7 @@ class File(FileComponent):
 
     template_name = "file"
     types = ("filepath", "binary")
+    lists_any_count = True
     upload = Event()
     clear = Event()
     select = Event()

@@ -81,14 +81,31 @@ def image_to_handler(rec: Record, kind: str, image_mode: str | None) -> Any:
     return numpy.asarray(image)
 
 
+def as_uint8(array: Any, numpy: Any) -> Any:
+    """An image array as 8-bit pixels, as Gradio reads one.
+
+    Floats are 0-1 (clipped), booleans black and white, 16-bit unsigned integers are
+    scaled down, and other integers (``np.ones(...) * 200`` is int64) are taken as 0-255.
+    """
+    kind = array.dtype.kind
+    if kind == "f":
+        return (numpy.clip(array, 0, 1) * 255).round().astype(numpy.uint8)
+    if kind == "b":
+        return array.astype(numpy.uint8) * 255
+    if kind in "iu" and array.dtype != numpy.uint8:
+        if array.dtype == numpy.uint16:
+            return (array >> 8).astype(numpy.uint8)
+        return numpy.clip(array, 0, 255).astype(numpy.uint8)
+    return array
+
+
 def store_image(value: Any, owner: Owner, fmt: str) -> Record:
     """Store an image a handler returned (array, PIL image, path, bytes, record)."""
     pil = sys.modules.get("PIL.Image")
     numpy = sys.modules.get("numpy")
     if numpy is not None and isinstance(value, numpy.ndarray):
         pil = optional_module("PIL.Image", "Pillow", "Showing a NumPy array as an image")
-        if value.dtype.kind == "f":
-            value = (numpy.clip(value, 0, 1) * 255).round().astype(numpy.uint8)
+        value = as_uint8(value, numpy)
         try:
             value = pil.fromarray(value)
         except (TypeError, ValueError) as exc:
