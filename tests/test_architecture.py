@@ -125,6 +125,9 @@ def test_data_flows_one_way():
     assert inside(_imports_of("blocksstate.engine"), "transport", "sessions") == []
     assert inside(_imports_of("blocksstate.components"), "engine", "transport", "sessions") == []
     assert inside(_imports_of("blocksstate.state"), "sessions", "transport", "engine") == []
+    # What components and the engine use of files: below them, beside state.
+    stored = set().union(*(_imports_of(f"blocksstate.files.{m}") for m in ("store", "access")))
+    assert inside(stored, "engine", "transport", "sessions", "components", "state") == []
 
 
 def test_the_checks_see_the_imports():
