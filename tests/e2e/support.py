@@ -31,6 +31,9 @@ GUIDES = REPO / "demo_project" / "examples" / "guides"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
+    # A camera and a microphone that exist (a test pattern and a tone), allowed without asking.
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
     "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",

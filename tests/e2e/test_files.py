@@ -194,3 +194,41 @@ def test_an_ended_sessions_files_are_gone_after_the_sweep(new_page, browser_apps
 
     until(gone)
     assert not [p for p in sessions.rglob("*") if p.is_file()]
+
+
+def test_a_webcam_picture_is_taken_uploaded_and_filtered(page, demo_server):
+    open_app(page, demo_server.url, "/image-filter/", "image-filter")
+
+    page.get_by_role("button", name="Webcam").click()
+    expect(component(page, "Your picture").get_by_label("Webcam preview")).to_be_visible()
+    page.get_by_role("button", name="Capture").click()
+
+    taken = shown_image(page, "Your picture")  # Chromium's fake camera: a test pattern
+    assert taken.size[0] > 100 and taken.size[1] > 100
+    until(lambda: shown_image(page, "Filtered").size == taken.size)
+
+
+def test_a_microphone_recording_is_a_wav_the_handler_reverses(page, demo_server):
+    import wave
+
+    open_app(page, demo_server.url, "/audio-reverse/", "audio-reverse")
+
+    page.get_by_role("button", name="Record").click()
+    page.wait_for_timeout(1200)
+    page.get_by_role("button", name="Stop").click()
+    recorded = component(page, "Your sound").locator("audio")
+    expect(recorded).to_have_attribute("src", FILE_URL)
+    page.get_by_role("button", name="Transform").click()
+    played = component(page, "Transformed").locator("audio")
+    expect(played).to_have_attribute("src", FILE_URL)
+
+    def samples(audio):
+        body = page.request.get(origin(page) + audio.get_attribute("src")).body()
+        with wave.open(io.BytesIO(body)) as wav:
+            return wav.getframerate(), numpy.frombuffer(wav.readframes(wav.getnframes()), "<i2")
+
+    rate, original = samples(recorded)
+    assert rate >= 8000 and original.size > rate // 2  # about a second of Chromium's tone
+    assert numpy.abs(original).max() > 100  # not silence
+    back_rate, back = samples(played)
+    assert back_rate == rate and (back == original[::-1]).all()
