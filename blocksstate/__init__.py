@@ -1,7 +1,7 @@
 """blocksstate: Gradio's Blocks programming model on Django. ``import blocksstate as gr``."""
 
 from .app.blocks import Blocks
-from .app.event_data import DeletedFileData, EventData, FileData, SelectData
+from .app.event_data import DeletedFileData, DownloadData, EventData, FileData, SelectData
 from .app.events import on
 from .app.interface import Interface
 from .app.registry import register
@@ -37,6 +37,7 @@ from .components import (
     UploadButton,
     Video,
 )
+from .components.media import WaveformOptions, WebcamOptions
 from .components.state import GlobalState
 from .engine.feedback import Error, Info, Progress, Warning
 from .engine.request import Request
@@ -47,6 +48,9 @@ __version__ = "0.1.0"
 __all__ = [
     "FileData",
     "DeletedFileData",
+    "DownloadData",
+    "WaveformOptions",
+    "WebcamOptions",
     "SelectData",
     "EventData",
     "Video",

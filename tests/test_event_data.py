@@ -112,3 +112,43 @@ async def test_a_delete_of_a_forged_or_foreign_file_is_refused_and_nothing_runs(
                 error = (await page.trigger(files, "delete", data=data)).error
                 assert error["code"] == "invalid_input"
     assert seen == []
+
+
+def download_app(seen):
+    with gr.Blocks() as demo:
+        files = gr.File(file_count="multiple")
+        out = gr.Textbox(label="Out")
+
+        def downloaded(data: gr.DownloadData) -> str:
+            seen.append(data.file)
+            return f"Downloaded {data.file.orig_name}"
+
+        files.download(downloaded, None, out)
+    return demo, files, out
+
+
+async def test_a_download_gives_the_handler_download_data_with_the_file_read_by_its_ref():
+    seen = []
+    demo, files, out = download_app(seen)
+    with registered(demo) as app:
+        async with PageClient(app) as page:
+            given = session_file(app, page.session_id, b"report", "report.txt")
+            reply = await page.trigger(files, "download", data={"file": given})
+            assert reply.status == "done"
+            assert page.value(out) == "Downloaded report.txt"
+    [file] = seen
+    assert isinstance(file, gr.FileData) and file.size == 6
+    assert os.path.isfile(file.path) and file.url.startswith("/blocksstate/files/")
+
+
+async def test_a_download_of_a_forged_or_foreign_file_is_refused_and_nothing_runs():
+    seen = []
+    demo, files, out = download_app(seen)
+    with registered(demo) as app:
+        async with PageClient(app) as other, PageClient(app) as page:
+            foreign = session_file(app, other.session_id, b"theirs")
+            for data in ({"file": foreign}, {"file": {"ref": "forged"}}, {}):
+                error = (await page.trigger(files, "download", data=data)).error
+                assert error["code"] == "invalid_input"
+            assert page.value(out) == ""
+    assert seen == []

@@ -387,3 +387,195 @@ async def test_integer_and_boolean_arrays_show_as_gradio_shows_them():
     assert (pixels[1] == 255).all()
     assert (pixels[2] == 128).all()
     assert (pixels[3] == 40_000 >> 8).all()
+
+
+# -- Gradio 6 parity -------------------------------------------------------------------------------
+
+# What Gradio 6.31 takes (its constructors' parameters) and fires (its EVENTS), written out
+# from its source: Gradio is not installed where these tests run.
+GRADIO_6 = {
+    gr.File: (
+        "value file_count file_types type label every inputs show_label container scale "
+        "min_width height interactive visible elem_id elem_classes render key "
+        "preserved_by_key allow_reordering buttons",
+        "change select clear upload delete download",
+    ),
+    gr.UploadButton: (
+        "label value every inputs variant visible size icon scale min_width interactive "
+        "elem_id elem_classes render key preserved_by_key type file_count file_types",
+        "change click upload",
+    ),
+    gr.DownloadButton: (
+        "label value every inputs variant visible size icon scale min_width interactive "
+        "elem_id elem_classes render key preserved_by_key",
+        "change click",
+    ),
+    gr.Image: (
+        "value format height width image_mode sources type label every inputs show_label "
+        "buttons container scale min_width interactive visible streaming elem_id "
+        "elem_classes render key preserved_by_key webcam_options placeholder watermark alt_text",
+        "clear change stream select upload input",
+    ),
+    gr.Audio: (
+        "value sources type label every inputs show_label container scale min_width "
+        "interactive visible streaming elem_id elem_classes render key preserved_by_key "
+        "format autoplay editable buttons waveform_options loop recording subtitles "
+        "playback_position",
+        "stream change clear play pause stop start_recording pause_recording "
+        "stop_recording upload input",
+    ),
+    gr.Video: (
+        "value format sources height width label every inputs show_label container scale "
+        "min_width interactive visible elem_id elem_classes render key preserved_by_key "
+        "webcam_options include_audio autoplay buttons loop streaming watermark subtitles "
+        "playback_position",
+        "change clear start_recording stop_recording stop play pause end upload input",
+    ),
+    gr.Gallery: (
+        "value format file_types label every inputs show_label container scale min_width "
+        "visible elem_id elem_classes render key preserved_by_key columns rows height "
+        "allow_preview preview selected_index object_fit buttons interactive type "
+        "fit_columns sources",
+        "select upload change delete preview_close preview_open",
+    ),
+}
+
+
+def parameters(cls: type) -> set[str]:
+    import inspect
+
+    names: set[str] = set()
+    for klass in cls.__mro__:
+        init = klass.__dict__.get("__init__")
+        if init is not None:
+            names |= set(inspect.signature(init).parameters)
+    return names
+
+
+@pytest.mark.parametrize("cls", list(GRADIO_6), ids=lambda cls: cls.__name__)
+def test_every_gradio_6_parameter_and_event_is_taken(cls):
+    params, events = GRADIO_6[cls]
+    assert set(params.split()) - parameters(cls) == set()
+    for event in events.split():
+        assert event in dir(cls), event
+
+
+def test_preserved_by_key_is_kept_and_warns_only_when_not_the_default():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for cls in GRADIO_6:
+            assert cls(preserved_by_key="value").preserved_by_key == "value"
+    with pytest.warns(UnsupportedOption, match="gr.Video: 'preserved_by_key'"):
+        video = gr.Video(preserved_by_key=["label"])
+    assert video.preserved_by_key == ["label"]
+
+
+def test_buttons_map_download_and_fullscreen_and_warn_for_the_rest_once():
+    image = gr.Image(type="filepath", buttons=["download"])
+    assert image.show_download_button is True and image.show_fullscreen_button is False
+    gallery = gr.Gallery(buttons=["fullscreen"])
+    assert gallery.show_fullscreen_button is True and gallery.show_download_button is False
+    assert gr.Audio(type="filepath", buttons=[]).show_download_button is False
+    assert gr.Video(buttons=["download"]).show_download_button is True
+    # The older names still work.
+    assert gr.Image(type="filepath", show_download_button=False).show_download_button is False
+    with pytest.warns(UnsupportedOption, match=r"gr.Gallery: \"buttons=\['download_all'\]\""):
+        gr.Gallery(buttons=["download", "download_all"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        gr.Gallery(buttons=["download_all"])
+    with pytest.warns(UnsupportedOption, match=r"gr.File: 'buttons=\[gr.Button\(...\)\]'"):
+        gr.File(buttons=[gr.Button("Extra", render=False)])
+    with pytest.raises(ValueError, match="Video buttons must be among"):
+        gr.Video(buttons=["fullscreen"])
+    with pytest.raises(ValueError, match="buttons must be a list"):
+        gr.Image(type="filepath", buttons="download")
+
+
+def test_webcam_options_set_the_mirror_and_warn_of_constraints_once():
+    options = gr.WebcamOptions()
+    assert (options.mirror, options.constraints) == (True, None)
+    image = gr.Image(type="filepath", webcam_options=gr.WebcamOptions(mirror=False))
+    assert image.mirror_webcam is False and image.webcam_options.mirror is False
+    assert gr.Image(type="filepath", mirror_webcam=False).webcam_options.mirror is False
+    constraints = {"video": {"width": 640}}
+    with pytest.warns(UnsupportedOption, match="gr.Video: 'webcam_options.constraints'"):
+        video = gr.Video(webcam_options=gr.WebcamOptions(constraints=constraints))
+    assert video.webcam_constraints == constraints
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        gr.Video(webcam_options=gr.WebcamOptions(constraints=constraints))
+    with pytest.raises(ValueError, match="webcam_options must be a gr.WebcamOptions"):
+        gr.Image(type="filepath", webcam_options=True)
+
+
+def test_waveform_options_are_gradios_and_warned_as_not_drawn():
+    options = gr.WaveformOptions(waveform_color="red")
+    assert [f for f in vars(options)] == [
+        "waveform_color",
+        "waveform_progress_color",
+        "trim_region_color",
+        "show_recording_waveform",
+        "skip_length",
+        "sample_rate",
+    ]
+    assert (options.skip_length, options.sample_rate) == (5, 44100)
+    with pytest.warns(UnsupportedOption, match="gr.Audio: 'waveform_options'"):
+        audio = gr.Audio(type="filepath", waveform_options=options)
+    assert audio.waveform_options is options
+    with pytest.raises(ValueError, match="waveform_options must be a gr.WaveformOptions"):
+        gr.Audio(type="filepath", waveform_options="red")
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: gr.Image(type="filepath", watermark="logo.png"), "gr.Image: 'watermark'"),
+        (lambda: gr.Audio(type="filepath", subtitles="a.vtt"), "gr.Audio: 'subtitles'"),
+        (lambda: gr.Audio(type="filepath", playback_position=3), "gr.Audio: 'playback_position'"),
+        (lambda: gr.Video(subtitles="a.vtt"), "gr.Video: 'subtitles'"),
+        (lambda: gr.Video(playback_position=2.5), "gr.Video: 'playback_position'"),
+    ],
+)
+def test_gradio_6_options_not_implemented_warn_once(build, message):
+    with pytest.warns(UnsupportedOption, match=message):
+        build()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        build()
+
+
+def test_gallery_sources_and_fit_columns():
+    assert gr.Gallery().sources == ["upload"] and gr.Gallery().fit_columns is True
+    assert gr.Gallery(sources=["upload", "webcam", "clipboard"]).sources[1:] == [
+        "webcam",
+        "clipboard",
+    ]
+    with pytest.raises(ValueError, match="Gallery sources must be among"):
+        gr.Gallery(sources=["microphone"])
+
+
+def test_the_rendered_markup_has_the_image_alt_text_the_gallery_sources_and_fit():
+    from blocksstate.rendering import render_app
+
+    with gr.Blocks() as demo:
+        gr.Image(type="filepath", label="A cat", elem_id="labelled")
+        gr.Image(type="filepath", label="Ignored", alt_text="A black cat", elem_id="alt")
+        gr.Gallery(sources=["upload", "webcam"], fit_columns=False, elem_id="gallery")
+    with registered(demo) as app:
+        html = render_app(demo, app)
+    assert 'alt="A cat"' in html and 'alt="A black cat"' in html
+    assert 'data-bs-alt="A black cat">' in html
+    assert 'data-bs-alt="A cat" data-bs-alt-from-label>' in html
+    assert 'data-bs-fit-columns="false"' in html
+    gallery = html[html.index('id="gallery"') :]
+    assert "bs-source-webcam" in gallery and "bs-source-clipboard" not in gallery
+
+
+def test_an_image_with_neither_label_nor_alt_text_has_an_empty_alt():
+    from blocksstate.rendering import render_app
+
+    with gr.Blocks() as demo:
+        gr.Image(type="filepath")
+    with registered(demo) as app:
+        assert '<img class="bs-image-view" alt=""' in render_app(demo, app)

@@ -57,7 +57,24 @@ class DeletedFileData(EventData):
         self.file: FileData | None = (data or {}).get("file")
 
 
-EVENT_DATA_CLASSES: tuple[type[EventData], ...] = (EventData, SelectData, DeletedFileData)
+class DownloadData(EventData):
+    """A ``download`` event (File): the file the visitor downloaded from the component."""
+
+    def __init__(self, target: Any, data: Any) -> None:
+        super().__init__(target, data)
+        self.file: FileData | None = (data or {}).get("file")
+
+
+EVENT_DATA_CLASSES: tuple[type[EventData], ...] = (
+    EventData,
+    SelectData,
+    DeletedFileData,
+    DownloadData,
+)
+
+#: The events whose data names a file of the component (``{"file": page record}``), read
+#: by its ref before the handler gets it as a FileData.
+FILE_EVENTS = ("delete", "download")
 
 
 class BadEventData(ValueError):
@@ -84,4 +101,6 @@ def check_event_data(event: str, data: Any) -> dict[str, Any] | None:
             raise BadEventData("a select's 'selected' must be true or false")
     if event == "delete" and not isinstance(data.get("file"), dict):
         raise BadEventData("a delete's data needs the 'file' the visitor removed")
+    if event == "download" and not isinstance(data.get("file"), dict):
+        raise BadEventData("a download's data needs the 'file' the visitor downloaded")
     return data

@@ -30,6 +30,13 @@ from .schema import InvalidValue
 FILE_COUNTS = ("single", "multiple", "directory")
 
 
+class FileOptions(ComponentOptions, total=False):
+    """The keyword arguments every file and media component takes (``ComponentOptions``, and
+    Gradio 6's ``preserved_by_key``)."""
+
+    preserved_by_key: list[str] | str | None
+
+
 def optional_module(module: str, extra: str, what: str) -> Any:
     """Import ``module`` or say which extra to install for ``what``."""
     import importlib
@@ -53,6 +60,9 @@ class FileComponent(Component):
     unsupported_options: ClassVar[dict[str, Any]] = {}
     #: Handler value types this component can give (``type=``).
     types: ClassVar[tuple[str, ...]] = ("filepath",)
+    #: Gradio 6's ``buttons`` this component takes, each with the attribute it sets here
+    #: (``show_download_button``...) or None when it is accepted but not implemented.
+    button_names: ClassVar[dict[str, str | None]] = {}
 
     def __init__(
         self,
@@ -62,6 +72,7 @@ class FileComponent(Component):
         file_types: list[str] | None = None,
         max_file_size: int | str | None = None,
         type: str = "filepath",
+        preserved_by_key: list[str] | str | None = "value",
         **options: Unpack[ComponentOptions],
     ) -> None:
         if file_count not in FILE_COUNTS:
@@ -74,17 +85,50 @@ class FileComponent(Component):
         self.file_types = file_types if file_types is not None else self.implied_file_types
         self.max_file_size = max_file_size
         self.type = type
+        # Kept for gr.render (what a re-rendered component keeps): not used yet.
+        self.preserved_by_key = preserved_by_key
         super().__init__(value, **options)
 
-    def warn_unsupported(self, given: Mapping[str, Any]) -> None:
-        """Warn once about each option given that blocksstate does not implement."""
+    def warn_unsupported(self, given: Mapping[str, Any], more: list[str] = ()) -> None:
+        """Warn once about each option given that blocksstate does not implement (and
+        ``more``: names of parts of options, as ``buttons=['share']``)."""
+        unsupported = {"preserved_by_key": "value", **self.unsupported_options}
         names = [
             name
-            for name, default in self.unsupported_options.items()
+            for name, default in unsupported.items()
             if name in given and given[name] != default
         ]
+        names += more
         if names:
-            warn_unsupported(f"gr.{type(self).__name__}", names, stacklevel=4)
+            warn_unsupported(f"gr.{type(self).__name__}", names, stacklevel=5)
+
+    def take_buttons(self, buttons: Any) -> list[str]:
+        """Map Gradio 6's ``buttons`` onto this component's ``show_*_button`` attributes.
+
+        ``None`` keeps them (Gradio shows its default buttons); a list shows those named
+        and hides the others. Returns what is not implemented, to warn of.
+        """
+        self.buttons = buttons
+        if buttons is None:
+            return []
+        if isinstance(buttons, str) or not isinstance(buttons, (list, tuple)):
+            raise ValueError(f"buttons must be a list, got {buttons!r}")
+        from .buttons import Button
+
+        names = [b for b in buttons if not isinstance(b, Button)]
+        for name in names:
+            if name not in self.button_names:
+                raise ValueError(
+                    f"{self.type_name} buttons must be among {list(self.button_names)} "
+                    f"or gr.Button, got {name!r}"
+                )
+        for name, attribute in self.button_names.items():
+            if attribute is not None:
+                setattr(self, attribute, name in names)
+        unsupported = [f"buttons=[{n!r}]" for n in names if self.button_names[n] is None]
+        if len(names) < len(buttons):
+            unsupported.append("buttons=[gr.Button(...)]")
+        return unsupported
 
     #: True when a single-file component also takes a list (File, as in Gradio).
     lists_any_count: ClassVar[bool] = False
@@ -349,8 +393,9 @@ class File(FileComponent):
         type: str = "filepath",
         height: int | float | None = None,
         allow_reordering: bool = False,
+        buttons: list[Any] | None = None,
         max_file_size: int | str | None = None,
-        **options: Unpack[ComponentOptions],
+        **options: Unpack[FileOptions],
     ) -> None:
         self.height = height
         self.allow_reordering = allow_reordering
@@ -362,6 +407,7 @@ class File(FileComponent):
             type=type,
             **options,
         )
+        self.warn_unsupported(self.explicit_args(), self.take_buttons(buttons))
 
     def item_to_handler(self, item: Record) -> Any:
         if self.type == "binary" and item.get("path"):
@@ -389,7 +435,7 @@ class UploadButton(FileComponent):
         file_count: str = "single",
         file_types: list[str] | None = None,
         max_file_size: int | str | None = None,
-        **options: Unpack[ComponentOptions],
+        **options: Unpack[FileOptions],
     ) -> None:
         self.variant = variant
         self.size = size
@@ -404,6 +450,7 @@ class UploadButton(FileComponent):
             label=label,
             **options,
         )
+        self.warn_unsupported(self.explicit_args())
 
     item_to_handler = File.item_to_handler
 
@@ -424,10 +471,11 @@ class DownloadButton(FileComponent):
         variant: str = "secondary",
         size: str = "lg",
         icon: str | None = None,
-        **options: Unpack[ComponentOptions],
+        **options: Unpack[FileOptions],
     ) -> None:
         self.variant = variant
         self.size = size
         self.icon = icon
         options.setdefault("interactive", True)
         super().__init__(value, label=label, **options)
+        self.warn_unsupported(self.explicit_args())

@@ -13,15 +13,16 @@ import io
 import sys
 import wave
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar, Unpack
 
 from ..app.events import Event
 from ..files import access, store
 from ..files.store import Owner, Record
 from ..warnings import warn_unsupported
-from .base import ComponentOptions
 from .files import (
     FileComponent,
+    FileOptions,
     check_record,
     handler_path,
     optional_module,
@@ -47,6 +48,45 @@ class RefusedEvent:
             f"gr.{owner.__name__}.{self.name}: streaming is not supported by blocksstate; "
             "use .change or .upload"
         )
+
+
+@dataclass
+class WebcamOptions:
+    """Gradio's webcam options (``Image``/``Video``'s ``webcam_options``): whether the webcam
+    preview is mirrored, and the ``getUserMedia`` constraints (accepted, not applied)."""
+
+    mirror: bool = True
+    constraints: dict[str, Any] | None = None
+
+
+@dataclass
+class WaveformOptions:
+    """Gradio's waveform options (``Audio``'s ``waveform_options``): accepted, but the page
+    plays audio with the browser's own player and draws no waveform."""
+
+    waveform_color: str | None = None
+    waveform_progress_color: str | None = None
+    trim_region_color: str | None = None
+    show_recording_waveform: bool = True
+    skip_length: int | float = 5
+    sample_rate: int = 44100
+
+
+def webcam_options_of(
+    component: FileComponent, options: Any, mirror: bool, constraints: Any
+) -> list[str]:
+    """Set ``mirror_webcam`` and ``webcam_constraints`` from Gradio 6's ``webcam_options``
+    (or the older names); return what is not implemented, to warn of."""
+    if options is None:
+        options = WebcamOptions(mirror=mirror, constraints=constraints)
+    elif isinstance(options, dict):
+        options = WebcamOptions(**options)
+    elif not isinstance(options, WebcamOptions):
+        raise ValueError(f"webcam_options must be a gr.WebcamOptions, got {options!r}")
+    component.webcam_options = options
+    component.mirror_webcam = options.mirror
+    component.webcam_constraints = options.constraints
+    return ["webcam_options.constraints"] if options.constraints is not None else []
 
 
 def require_media(kind: str, what: str) -> None:
@@ -128,8 +168,13 @@ class Image(FileComponent):
     implied_file_types: ClassVar[list[str] | None] = ["image"]
     unsupported_options: ClassVar[dict[str, Any]] = {
         "streaming": False,
-        "webcam_constraints": None,
         "show_share_button": None,
+        "watermark": None,
+    }
+    button_names: ClassVar[dict[str, str | None]] = {
+        "download": "show_download_button",
+        "share": None,
+        "fullscreen": "show_fullscreen_button",
     }
     upload = Event()
     clear = Event()
@@ -154,9 +199,13 @@ class Image(FileComponent):
         streaming: bool = False,
         webcam_constraints: dict[str, Any] | None = None,
         show_share_button: bool | None = None,
+        buttons: list[Any] | None = None,
+        webcam_options: WebcamOptions | None = None,
+        watermark: Any = None,
+        alt_text: str | None = None,
         file_types: list[str] | None = None,
         max_file_size: int | str | None = None,
-        **options: Unpack[ComponentOptions],
+        **options: Unpack[FileOptions],
     ) -> None:
         if format.lower() not in IMAGE_FORMATS:
             raise ValueError(f"Image format must be one of {sorted(IMAGE_FORMATS)}, got {format!r}")
@@ -173,12 +222,22 @@ class Image(FileComponent):
         self.mirror_webcam = mirror_webcam
         self.placeholder = placeholder
         self.streaming = streaming
-        self.webcam_constraints = webcam_constraints
         self.show_share_button = show_share_button
+        self.watermark = watermark
+        if alt_text is not None and not isinstance(alt_text, str):
+            raise ValueError(f"alt_text must be text, got {alt_text!r}")
+        self.alt_text = alt_text
         super().__init__(
             value, file_types=file_types, max_file_size=max_file_size, type=type, **options
         )
-        self.warn_unsupported(self.explicit_args())
+        more = self.take_buttons(buttons)
+        more += webcam_options_of(self, webcam_options, mirror_webcam, webcam_constraints)
+        self.warn_unsupported(self.explicit_args(), more)
+
+    def template_context(self, context: dict[str, Any]) -> dict[str, Any]:
+        # The image's alt text: ``alt_text``, else the label (Gradio leaves it empty).
+        alt = self.alt_text if self.alt_text is not None else context.get("label") or ""
+        return {**super().template_context(context), "alt": alt}
 
     def item_to_handler(self, item: Record) -> Any:
         return image_to_handler(item, self.type, self.image_mode)
@@ -260,6 +319,12 @@ class Audio(FileComponent):
         "show_share_button": None,
         "min_length": None,
         "max_length": None,
+        "subtitles": None,
+        "playback_position": 0,
+    }
+    button_names: ClassVar[dict[str, str | None]] = {
+        "download": "show_download_button",
+        "share": None,
     }
     upload = Event()
     clear = Event()
@@ -267,6 +332,8 @@ class Audio(FileComponent):
     pause = Event()
     stop = Event()
     start_recording = Event()
+    #: Accepted; the page's recorder has no pause, so it never fires.
+    pause_recording = Event()
     stop_recording = Event()
     input = Event()
     stream = RefusedEvent()
@@ -288,10 +355,21 @@ class Audio(FileComponent):
         show_share_button: bool | None = None,
         min_length: int | None = None,
         max_length: int | None = None,
+        buttons: list[Any] | None = None,
+        subtitles: Any = None,
+        playback_position: float = 0,
         file_types: list[str] | None = None,
         max_file_size: int | str | None = None,
-        **options: Unpack[ComponentOptions],
+        **options: Unpack[FileOptions],
     ) -> None:
+        if waveform_options is not None and not isinstance(
+            waveform_options, (WaveformOptions, dict)
+        ):
+            raise ValueError(
+                f"waveform_options must be a gr.WaveformOptions, got {waveform_options!r}"
+            )
+        if isinstance(waveform_options, dict):
+            waveform_options = WaveformOptions(**waveform_options)
         if type == "numpy":
             optional_module("numpy", "NumPy", "gr.Audio(type='numpy')")
         self.sources = list(sources) if sources is not None else ["upload", "microphone"]
@@ -306,13 +384,15 @@ class Audio(FileComponent):
         self.show_share_button = show_share_button
         self.min_length = min_length
         self.max_length = max_length
+        self.subtitles = subtitles
+        self.playback_position = playback_position
         super().__init__(
             value, file_types=file_types, max_file_size=max_file_size, type=type, **options
         )
         given = self.explicit_args()
-        if format != "wav":
+        if format not in ("wav", None):
             warn_unsupported("gr.Audio", [f"format={format!r} (audio is written as WAV)"])
-        self.warn_unsupported(given)
+        self.warn_unsupported(given, self.take_buttons(buttons))
 
     def item_to_handler(self, item: Record) -> Any:
         if self.type == "filepath" or not item.get("path"):
@@ -342,10 +422,15 @@ class Video(FileComponent):
         "streaming": False,
         "watermark": None,
         "include_audio": None,
-        "webcam_constraints": None,
         "show_share_button": None,
         "min_length": None,
         "max_length": None,
+        "subtitles": None,
+        "playback_position": 0,
+    }
+    button_names: ClassVar[dict[str, str | None]] = {
+        "download": "show_download_button",
+        "share": None,
     }
     upload = Event()
     clear = Event()
@@ -355,6 +440,7 @@ class Video(FileComponent):
     end = Event()
     start_recording = Event()
     stop_recording = Event()
+    input = Event()
 
     def __init__(
         self,
@@ -375,9 +461,13 @@ class Video(FileComponent):
         show_share_button: bool | None = None,
         min_length: int | None = None,
         max_length: int | None = None,
+        buttons: list[Any] | None = None,
+        webcam_options: WebcamOptions | None = None,
+        subtitles: Any = None,
+        playback_position: float = 0,
         file_types: list[str] | None = None,
         max_file_size: int | str | None = None,
-        **options: Unpack[ComponentOptions],
+        **options: Unpack[FileOptions],
     ) -> None:
         self.format = format
         self.sources = list(sources) if sources is not None else ["upload", "webcam"]
@@ -390,12 +480,15 @@ class Video(FileComponent):
         self.include_audio = include_audio
         self.streaming = streaming
         self.watermark = watermark
-        self.webcam_constraints = webcam_constraints
         self.show_share_button = show_share_button
         self.min_length = min_length
         self.max_length = max_length
+        self.subtitles = subtitles
+        self.playback_position = playback_position
         super().__init__(value, file_types=file_types, max_file_size=max_file_size, **options)
-        self.warn_unsupported(self.explicit_args())
+        more = self.take_buttons(buttons)
+        more += webcam_options_of(self, webcam_options, mirror_webcam, webcam_constraints)
+        self.warn_unsupported(self.explicit_args(), more)
 
 
 # -- gallery --------------------------------------------------------------------------------------
@@ -408,6 +501,12 @@ class Gallery(FileComponent):
     types = ("numpy", "pil", "filepath")
     implied_file_types: ClassVar[list[str] | None] = ["image"]
     unsupported_options: ClassVar[dict[str, Any]] = {"show_share_button": None}
+    button_names: ClassVar[dict[str, str | None]] = {
+        "share": None,
+        "download": "show_download_button",
+        "download_all": None,
+        "fullscreen": "show_fullscreen_button",
+    }
     select = Event()
     upload = Event()
     delete = Event()
@@ -430,10 +529,17 @@ class Gallery(FileComponent):
         show_fullscreen_button: bool = True,
         show_share_button: bool | None = None,
         type: str = "filepath",
+        buttons: list[Any] | None = None,
+        fit_columns: bool = True,
+        sources: list[str] | None = None,
         file_types: list[str] | None = None,
         max_file_size: int | str | None = None,
-        **options: Unpack[ComponentOptions],
+        **options: Unpack[FileOptions],
     ) -> None:
+        if sources is not None and not set(sources) <= {"upload", "webcam", "clipboard"}:
+            raise ValueError(
+                f"Gallery sources must be among upload, webcam, clipboard, got {sources!r}"
+            )
         if format.lower() not in IMAGE_FORMATS:
             raise ValueError(
                 f"Gallery format must be one of {sorted(IMAGE_FORMATS)}, got {format!r}"
@@ -450,6 +556,8 @@ class Gallery(FileComponent):
         self.show_download_button = show_download_button
         self.show_fullscreen_button = show_fullscreen_button
         self.show_share_button = show_share_button
+        self.fit_columns = fit_columns
+        self.sources = list(sources) if sources else ["upload"]
         super().__init__(
             value,
             file_count="multiple",
@@ -458,7 +566,7 @@ class Gallery(FileComponent):
             type=type,
             **options,
         )
-        self.warn_unsupported(self.explicit_args())
+        self.warn_unsupported(self.explicit_args(), self.take_buttons(buttons))
 
     def store_output(self, value: Any, owner: Owner) -> Any:
         if value is not None and not isinstance(value, (list, tuple)):

@@ -12,7 +12,7 @@ import contextlib
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..app.event_data import BadEventData, EventData, FileData, check_event_data
+from ..app.event_data import FILE_EVENTS, BadEventData, EventData, FileData, check_event_data
 from ..app.events import Dependency
 from ..files import access, store
 from . import handlers
@@ -57,7 +57,7 @@ def viewing(session: Session) -> Iterator[None]:
 
 
 def check_event(session: Session, dependency: Dependency, data: Any) -> EventInfo:
-    """Check what the page said of its event (``data``); a delete's file by its ref."""
+    """Check what the page said of its event (``data``); a delete's or download's file by its ref."""
     target, event = next(
         ((b, e) for b, e in dependency.triggers if not isinstance(b, Dependency)),
         (None, ""),
@@ -66,11 +66,12 @@ def check_event(session: Session, dependency: Dependency, data: Any) -> EventInf
         checked = check_event_data(event, data)
     except BadEventData as exc:
         raise EventRefused(target, str(exc)) from None
-    if checked is not None and event == "delete":
+    if checked is not None and event in FILE_EVENTS:
         try:
             record = access.read_ref(checked["file"].get("ref"), viewer(session).owners)
         except access.RefRefused as exc:
-            raise EventRefused(target, f"the deleted file: {exc}") from None
+            what = "deleted" if event == "delete" else "downloaded"
+            raise EventRefused(target, f"the {what} file: {exc}") from None
         checked = {**checked, "file": record}
     return EventInfo(target, checked)
 

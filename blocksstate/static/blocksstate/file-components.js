@@ -10,7 +10,7 @@
 // `clear` then `change`.
 
 import { wireClipboard, wireInput, wireMicrophone, wireWebcam } from "./file-sources.js";
-import { asList, renderDownload, renderFileList, renderGallery, renderMedia, showPreview } from "./file-views.js";
+import { asList, fitColumns, renderDownload, renderFileList, renderGallery, renderMedia, showPreview } from "./file-views.js";
 import { clearError, uploadFiles } from "./uploads.js";
 
 const values = new WeakMap();
@@ -53,7 +53,11 @@ const cssLength = (value) => (/^\d+(\.\d+)?$/.test(String(value)) ? `${value}px`
 function setSizes(el, { height, columns }) {
   if (height != null && height !== "") el.style.setProperty("--bs-height", cssLength(height));
   else if (height === null) el.style.removeProperty("--bs-height");
-  if (Number(columns) > 0) el.style.setProperty("--bs-columns", String(columns));
+  if (Number(columns) > 0) {
+    el.dataset.bsColumns = String(columns);
+    el.style.setProperty("--bs-columns", String(columns));
+  }
+  if (el.dataset.bsType === "gallery") fitColumns(el);
 }
 
 function applyFileProps(el, props) {
@@ -67,7 +71,26 @@ function applyFileProps(el, props) {
     el.dataset.bsFileCount = props.file_count;
     if (input) input.multiple = isMultiple(el);
   }
+  if ("fit_columns" in props) el.dataset.bsFitColumns = String(props.fit_columns !== false);
   setSizes(el, { height: props.height, columns: props.columns });
+  applyAltText(el, props);
+}
+
+// An Image's alt text: `alt_text`, else its label (as the template writes it).
+function applyAltText(el, props) {
+  if (el.dataset.bsType !== "image") return;
+  if ("alt_text" in props) {
+    if (props.alt_text == null) el.dataset.bsAltFromLabel = "";
+    else delete el.dataset.bsAltFromLabel;
+  }
+  const fromLabel = "bsAltFromLabel" in el.dataset;
+  if ("alt_text" in props && !fromLabel) el.dataset.bsAlt = props.alt_text;
+  else if (fromLabel && ("label" in props || "alt_text" in props)) {
+    const label = "label" in props ? props.label : el.querySelector(".bs-caption")?.textContent;
+    el.dataset.bsAlt = label ?? "";
+  } else return;
+  const img = el.querySelector(".bs-image-view");
+  if (img) img.alt = el.dataset.bsAlt;
 }
 
 function setFileEditable(el, editable) {
@@ -122,6 +145,15 @@ function uploadTarget({ show, merge, listen }) {
       wireWebcam(el, take);
       wireMicrophone(el, take, (name) => app.act(el.dataset.bsId, [[name]]));
       el.addEventListener("click", (event) => {
+        // A file's link: the browser downloads it, and the component's `download` fires
+        // with the file ({file}: the server reads it by its ref).
+        const link = event.target.closest(".bs-file-link");
+        if (link) {
+          const index = [...el.querySelectorAll(".bs-file-link")].indexOf(link);
+          const file = asList(valueOf(el))[index];
+          if (file) app.act(el.dataset.bsId, [["download", { file }]]);
+          return;
+        }
         if (!isEditable(el)) return;
         const remove = event.target.closest(".bs-file-remove");
         if (remove) {

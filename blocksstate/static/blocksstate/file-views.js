@@ -53,13 +53,24 @@ export function renderMedia(el, record) {
   const node = el.querySelector(".bs-image-view, .bs-player");
   if (record?.url) {
     if (node.getAttribute("src") !== record.url) node.src = record.url;
-    if (node.tagName === "IMG") node.alt = record.orig_name ?? "";
+    // An image's alt text is the component's (alt_text, else its label: data-bs-alt).
+    if (node.tagName === "IMG") node.alt = el.dataset.bsAlt ?? record.orig_name ?? "";
   } else {
     node.removeAttribute("src");
     node.load?.();
   }
   node.hidden = !record?.url;
   showEmpty(el, !record?.url);
+}
+
+// A gallery's number of columns: `columns`, or fewer when it has fewer images and
+// `fit_columns` (Gradio's default), so that they fill its width.
+export function fitColumns(el) {
+  const columns = Number(el.dataset.bsColumns);
+  if (!(columns > 0)) return;
+  const count = el.querySelectorAll(".bs-gallery-cell").length;
+  const fit = el.dataset.bsFitColumns !== "false" && count > 0;
+  el.style.setProperty("--bs-columns", String(fit ? Math.min(columns, count) : columns));
 }
 
 function galleryName(item, index) {
@@ -91,6 +102,7 @@ export function renderGallery(el, items) {
     return li;
   });
   el.querySelector(".bs-gallery-grid").replaceChildren(...cells);
+  fitColumns(el);
   showEmpty(el, cells.length === 0);
   showPreview(el, null);
 }
