@@ -158,6 +158,10 @@ def test_too_big_and_wrong_type_files_are_refused_with_a_message(page, browser_a
     expect(component(page, "Pictures").locator(".bs-file-item")).to_have_count(1)
     expect(error).to_be_empty()
 
+    with page.expect_download() as download:
+        component(page, "Pictures").get_by_role("link", name="tiny.png").click()
+    assert Path(download.value.path()).read_bytes() == (tmp_path / "tiny.png").read_bytes()
+
 
 def test_another_visitor_cannot_open_a_sessions_file(new_page, demo_server, tmp_path):
     alice = new_page()
