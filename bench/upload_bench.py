@@ -292,6 +292,13 @@ class OursClient:
             return f"answered {reply!r:.300}, not one record of {size} bytes"
         return None
 
+    async def close(self) -> None:
+        if self.ws is not None:
+            with contextlib.suppress(Exception):
+                await self.ws.send(json.dumps({"type": "close"}))
+                await self.ws.close()
+        self.ws = None
+
 
 class OursMultipartClient(OursClient):
     """The same page's upload as one multipart POST (small files, API clients)."""
@@ -317,13 +324,6 @@ class OursMultipartClient(OursClient):
         if len(files) != 1 or files[0].get("size") != size:
             return f"answered {body[:300]!r}, not one record of {size} bytes"
         return None
-
-    async def close(self) -> None:
-        if self.ws is not None:
-            with contextlib.suppress(Exception):
-                await self.ws.send(json.dumps({"type": "close"}))
-                await self.ws.close()
-        self.ws = None
 
 
 class GradioClient:
