@@ -16,6 +16,7 @@ POSITIVE_NUMBERS: dict[str, type | tuple[type, ...]] = {
     "ACTIVITY_FLUSH_SECONDS": (int, float),
     "ACTIVITY_BUFFER_SIZE": int,
     "RETENTION_DAYS": (int, float),
+    "UPLOAD_CHUNK_BYTES": int,
 }
 
 

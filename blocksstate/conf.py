@@ -86,6 +86,9 @@ DEFAULTS: dict[str, Any] = {
     "MAX_FILE_SIZE": 200 * 1024 * 1024,
     # Most files one upload may carry.
     "MAX_UPLOAD_FILES": 100,
+    # Largest chunk of a chunked upload (the page sends files bigger than this in chunks of
+    # this size, each its own request: daphne holds one chunk per upload, never the file).
+    "UPLOAD_CHUNK_BYTES": 4 * 1024 * 1024,
     # Seconds a file URL given to a page stays valid (values sent later get fresh ones).
     "FILE_URL_MAX_AGE": 24 * 3600,
     # Cookie holding the browser's random pass, which a session's file URLs are bound to.

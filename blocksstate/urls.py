@@ -11,5 +11,6 @@ app_name = "blocksstate"
 urlpatterns = [
     path("apps/<str:app>/", views.app_page, name="app"),
     path("upload/<str:app>/", upload.upload, name="upload"),
+    path("upload/<str:app>/chunk/", upload.upload_chunk, name="upload_chunk"),
     path("files/<str:token>/<str:filename>", files.serve, name="file"),
 ]

@@ -324,7 +324,10 @@ def test_page_config_says_where_files_are_uploaded_and_names_the_pass_cookie(app
     except NoReverseMatch:
         expected = None
     assert files["upload_url"] == expected
-    assert set(files) == {"upload_url", "pass_cookie"}
+    # Files bigger than one chunk go to the chunk URL, in chunks of the setting's size.
+    assert files["chunk_url"] == (expected and expected + "chunk/")
+    assert files["chunk_bytes"] == 4 * 1024 * 1024
+    assert set(files) == {"upload_url", "chunk_url", "chunk_bytes", "pass_cookie"}
 
 
 def test_an_unregistered_app_has_no_page_config():

@@ -25,7 +25,8 @@ from django.views.decorators.csrf import csrf_exempt
 from ..app.registry import AppNotFound, get_app
 from ..sessions.backends import get_store
 from ..transport.origin import origin_allowed
-from . import access, limits, sniff
+from . import access, chunks, sniff
+from .rules import Refused, Rules, refusal, rules_for
 from .storage import file_storage
 from .store import FileRefused, Owner, Record, save_file
 
@@ -34,41 +35,6 @@ logger = logging.getLogger("blocksstate")
 TOKEN_HEADER = "X-Blocksstate-Upload"
 # Bytes of multipart framing allowed per file on top of its content (boundaries, headers).
 PART_OVERHEAD = 16 * 1024
-
-
-class Refused(Exception):
-    """An upload refused: its HTTP status and a sentence for the visitor."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-def refusal(status: int, message: str) -> JsonResponse:
-    return JsonResponse({"error": message}, status=status)
-
-
-class Rules:
-    """What one component takes: the size and count limits and the file types."""
-
-    def __init__(self, component: Any, blocks: Any) -> None:
-        self.component = component
-        self.max_size = limits.max_file_size(component, blocks)
-        self.max_count = limits.max_file_count(component)
-        types = getattr(component, "file_types", None)
-        self.file_types: list[str] | None = list(types) if types is not None else None
-
-
-def rules_for(blocks: Any, component_id: Any) -> Rules:
-    """The rules of the component a page uploads to; 404 for one that takes no upload."""
-    try:
-        component = blocks.components.get(int(component_id))
-    except (TypeError, ValueError):
-        component = None
-    if component is None or not getattr(component, "accepts_upload", False):
-        raise Refused(404, "This upload is for a component that does not take files.")
-    return Rules(component, blocks)
 
 
 class SessionUploadHandler(FileUploadHandler):
@@ -98,6 +64,14 @@ class SessionUploadHandler(FileUploadHandler):
         # connection_reset: Django stops reading the body here instead of reading it to the end.
         raise StopUpload(connection_reset=True)
 
+    def check(self, decide: Any, *args: Any) -> Any:
+        """Run one of the rules' checks; a refusal stops the upload."""
+        try:
+            return decide(*args)
+        except Refused as exc:
+            self.refused = exc
+            raise StopUpload(connection_reset=True) from None
+
     def new_file(self, field_name: str, file_name: str, *args: Any, **kwargs: Any) -> None:
         super().new_file(field_name, file_name, *args, **kwargs)
         if field_name != "files":
@@ -112,9 +86,7 @@ class SessionUploadHandler(FileUploadHandler):
                 self.refused = exc
                 raise StopUpload(connection_reset=True) from None
         self.count += 1
-        if self.count > self.rules.max_count:
-            many = self.rules.max_count
-            self.refuse(413, f"Too many files: at most {many} may be uploaded at once.")
+        self.check(self.rules.check_count, self.count)
         self.size, self.head, self.kind = 0, b"", None
         self.file = TemporaryUploadedFile(
             self.file_name, self.content_type, 0, self.charset, self.content_type_extra
@@ -124,12 +96,7 @@ class SessionUploadHandler(FileUploadHandler):
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
         assert self.rules is not None
         self.size += len(raw_data)
-        if self.size > self.rules.max_size:
-            self.refuse(
-                413,
-                f"{self.file_name} is too large: files may be at most "
-                f"{limits.describe_size(self.rules.max_size)}.",
-            )
+        self.check(self.rules.check_size, self.file_name or "", self.size)
         if self.kind is None:
             self.head += raw_data[: sniff.SNIFF_BYTES - len(self.head)]
             if len(self.head) >= sniff.SNIFF_BYTES:
@@ -139,12 +106,7 @@ class SessionUploadHandler(FileUploadHandler):
 
     def _check_type(self) -> None:
         assert self.rules is not None
-        self.kind = sniff.sniff(self.head)
-        if not sniff.accepts(self.kind, self.file_name or "", self.rules.file_types):
-            wanted = sniff.describe(self.rules.file_types or [])
-            self.refuse(
-                415, f"{self.file_name} is not a file this component takes (it takes {wanted})."
-            )
+        self.kind = self.check(self.rules.check_type, self.file_name or "", self.head)
 
     def file_complete(self, file_size: int) -> TemporaryUploadedFile:
         if self.kind is None:
@@ -162,35 +124,69 @@ class SessionUploadHandler(FileUploadHandler):
                 received.close()
 
 
-@csrf_exempt
-async def upload(request: HttpRequest, app: str) -> JsonResponse:
-    """Store the files a page uploads in its session; answer their page records."""
+async def admit(request: HttpRequest, app: str) -> tuple[Any, Owner]:
+    """The app and session an upload (multipart or chunk) is for, or why it is refused.
+
+    The checks both endpoints share: POST, an Origin of this site (or none), a known app,
+    a valid upload token of this app, and a session still alive.
+    """
     if request.method != "POST":
-        return refusal(405, "Uploads are sent with POST.")
+        raise Refused(405, "Uploads are sent with POST.")
     origin = request.headers.get("Origin")
     if origin is not None and not origin_allowed({"headers": [(b"origin", origin.encode())]}):
-        return refusal(403, "Uploads are only taken from this site's own pages.")
+        raise Refused(403, "Uploads are only taken from this site's own pages.")
     try:
         blocks = get_app(app)
     except AppNotFound:
-        return refusal(404, "There is no such app.")
+        raise Refused(404, "There is no such app.") from None
     try:
         owner = access.read_upload_token(request.headers.get(TOKEN_HEADER), app)
     except access.RefRefused as exc:
-        return refusal(403, f"The upload was refused: {exc}.")
+        raise Refused(403, f"The upload was refused: {exc}.") from None
     assert owner.session_id is not None
     meta = await get_store().read_meta(owner.session_id)
     if not meta or meta.get("ended") or meta.get("app") != app:
-        return refusal(403, "Your session has ended; reload the page to upload files.")
-    if not request.content_type.startswith("multipart/form-data"):
-        return refusal(400, "Uploads are sent as multipart/form-data.")
+        raise Refused(403, "Your session has ended; reload the page to upload files.")
+    return blocks, owner
+
+
+def answer_records(request: HttpRequest, owner: Owner, records: list[Record]) -> JsonResponse:
+    """``{"files": [page records]}``, signed for the browser that uploaded them."""
+    assert owner.session_id is not None
+    viewer = access.Viewer(owner.app, owner.session_id, access.pass_digest(request.COOKIES))
+    with access.viewing(viewer):
+        return JsonResponse({"files": [access.page_record(rec) for rec in records]})
+
+
+@csrf_exempt
+async def upload(request: HttpRequest, app: str) -> JsonResponse:
+    """Store the files a page uploads in its session; answer their page records."""
     try:
+        blocks, owner = await admit(request, app)
+        if not request.content_type.startswith("multipart/form-data"):
+            raise Refused(400, "Uploads are sent as multipart/form-data.")
         records = await asyncio.to_thread(receive, request, blocks, owner)
     except Refused as exc:
         return refusal(exc.status, exc.message)
-    viewer = access.Viewer(app, owner.session_id, access.pass_digest(request.COOKIES))
-    with access.viewing(viewer):
-        return JsonResponse({"files": [access.page_record(rec) for rec in records]})
+    return answer_records(request, owner, records)
+
+
+@csrf_exempt
+async def upload_chunk(request: HttpRequest, app: str) -> JsonResponse:
+    """Take one chunk of a file (``chunks.py``); the last one answers the file's page record."""
+    try:
+        blocks, owner = await admit(request, app)
+        chunk = chunks.Chunk.of(request)
+        rules = rules_for(blocks, chunk.component)
+        chunk.check_length(rules)
+        result = await asyncio.to_thread(chunks.receive_chunk, request, owner, rules, chunk)
+    except chunks.OutOfOrder as exc:
+        return JsonResponse({"error": exc.message, "offset": exc.offset}, status=409)
+    except Refused as exc:
+        return refusal(exc.status, exc.message)
+    if isinstance(result, int):
+        return JsonResponse({"received": result})
+    return answer_records(request, owner, [result])
 
 
 def receive(request: HttpRequest, blocks: Any, owner: Owner) -> list[Record]:

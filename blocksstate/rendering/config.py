@@ -42,12 +42,19 @@ def files_config(name: str) -> dict[str, Any]:
 
     ``upload_url`` is None where the project's URLconf has no ``blocksstate:upload``
     (blocksstate's URLs not included): the page then says uploads are not available.
+    ``chunk_url`` takes a file bigger than ``chunk_bytes`` in chunks of that size.
     """
     try:
         upload_url: str | None = reverse("blocksstate:upload", args=[name])
+        chunk_url: str | None = reverse("blocksstate:upload_chunk", args=[name])
     except NoReverseMatch:
-        upload_url = None
-    return {"upload_url": upload_url, "pass_cookie": setting("FILE_PASS_COOKIE")}
+        upload_url = chunk_url = None
+    return {
+        "upload_url": upload_url,
+        "chunk_url": chunk_url,
+        "chunk_bytes": int(setting("UPLOAD_CHUNK_BYTES")),
+        "pass_cookie": setting("FILE_PASS_COOKIE"),
+    }
 
 
 def page_config(blocks: Blocks, name: str | None = None) -> dict[str, Any]:

@@ -58,12 +58,6 @@ export function uploadFiles(app, el, files, done) {
     showError(el, app.closed ? "This session has ended: reload the page to upload." : "Not connected to the server yet: try again in a moment.");
     return;
   }
-  const body = new FormData();
-  body.append("component", el.dataset.bsId);
-  for (const file of files) body.append("files", file, file.name);
-  const xhr = new XMLHttpRequest();
-  xhr.open("POST", url);
-  xhr.setRequestHeader("X-Blocksstate-Upload", app.uploadToken);
   const bar = progressBar(el, files);
   el.dataset.bsUploading = "true";
   el.setAttribute("aria-busy", "true");
@@ -72,21 +66,114 @@ export function uploadFiles(app, el, files, done) {
     delete el.dataset.bsUploading;
     el.removeAttribute("aria-busy");
   };
-  xhr.upload.addEventListener("progress", (event) => {
-    if (event.lengthComputable && event.total) bar.set(event.loaded / event.total);
+  const chunkBytes = app.config.files?.chunk_bytes;
+  const chunkUrl = app.config.files?.chunk_url;
+  const chunked = chunkUrl && chunkBytes > 0 && files.some((file) => file.size > chunkBytes);
+  const sending = chunked ? sendChunked(app, el, files, chunkUrl, chunkBytes, bar) : sendMultipart(app, el, files, url, bar);
+  sending.then(
+    (records) => {
+      end();
+      if (!app.closed) done(records);
+    },
+    (message) => {
+      end();
+      showError(el, message);
+    },
+  );
+}
+
+// One POST; resolves with the answer (status, parsed JSON), rejects on a network error.
+function post(url, headers, body, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", url);
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+    xhr.upload.addEventListener("progress", (event) => {
+      if (event.lengthComputable) onProgress(event.loaded);
+    });
+    xhr.addEventListener("load", () => resolve({ status: xhr.status, reply: answer(xhr.responseText) }));
+    xhr.addEventListener("error", () => reject(new Error("network")));
+    xhr.send(body);
   });
-  xhr.addEventListener("load", () => {
-    end();
-    const reply = answer(xhr.responseText);
-    if (xhr.status === 200 && Array.isArray(reply?.files)) {
-      if (!app.closed) done(reply.files);
-      return;
+}
+
+const LOST = "The upload failed: the connection to the server was lost. Try again.";
+
+function refusalOf(status, reply) {
+  return typeof reply?.error === "string" ? reply.error : `The server refused the upload (HTTP ${status}).`;
+}
+
+// Small files: one multipart POST of the whole batch (stored whole or not at all).
+async function sendMultipart(app, el, files, url, bar) {
+  const body = new FormData();
+  body.append("component", el.dataset.bsId);
+  for (const file of files) body.append("files", file, file.name);
+  const total = files.reduce((sum, file) => sum + file.size, 0) || 1;
+  let result;
+  try {
+    result = await post(url, { "X-Blocksstate-Upload": app.uploadToken }, body, (loaded) => bar.set(loaded / total));
+  } catch {
+    throw LOST;
+  }
+  if (result.status === 200 && Array.isArray(result.reply?.files)) return result.reply.files;
+  throw refusalOf(result.status, result.reply);
+}
+
+function uploadId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(18));
+  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_");
+}
+
+// A batch with a file bigger than one chunk: each file in chunks of `chunkBytes`, each chunk
+// its own request (daphne then holds one chunk, never the file; docs/files.md). A chunk is
+// sent again once after a network error; a 409 says where the server is, and the page goes
+// on from there. Progress counts every chunk of every file of the batch.
+async function sendChunked(app, el, files, url, chunkBytes, bar) {
+  const total = files.reduce((sum, file) => sum + file.size, 0) || 1;
+  let sent = 0;
+  const records = [];
+  for (const file of files) {
+    const id = uploadId();
+    let offset = 0;
+    let retried = false;
+    let resyncs = 0;
+    for (;;) {
+      const piece = file.slice(offset, offset + chunkBytes);
+      const headers = {
+        "X-Blocksstate-Upload": app.uploadToken,
+        "X-Blocksstate-Upload-Id": id,
+        "X-Blocksstate-Component": el.dataset.bsId,
+        "X-Blocksstate-File-Name": encodeURIComponent(file.name),
+        "X-Blocksstate-File-Size": String(file.size),
+        "X-Blocksstate-Offset": String(offset),
+        "X-Blocksstate-File-Count": String(files.length),
+        "Content-Type": "application/octet-stream",
+      };
+      let result;
+      try {
+        result = await post(url, headers, piece, (loaded) => bar.set((sent + offset + loaded) / total));
+      } catch {
+        if (retried || app.closed) throw LOST;
+        retried = true;
+        continue;
+      }
+      retried = false;
+      const { status, reply } = result;
+      if (status === 409 && Number.isInteger(reply?.offset) && resyncs < 3) {
+        resyncs += 1;
+        offset = reply.offset;
+        continue;
+      }
+      if (status !== 200) throw refusalOf(status, reply);
+      if (Array.isArray(reply?.files)) {
+        records.push(...reply.files);
+        break;
+      }
+      if (!Number.isInteger(reply?.received)) throw refusalOf(status, reply);
+      offset = reply.received;
+      bar.set((sent + offset) / total);
     }
-    showError(el, typeof reply?.error === "string" ? reply.error : `The server refused the upload (HTTP ${xhr.status}).`);
-  });
-  xhr.addEventListener("error", () => {
-    end();
-    showError(el, "The upload failed: the connection to the server was lost. Try again.");
-  });
-  xhr.send(body);
+    sent += file.size;
+  }
+  return records;
 }
