@@ -236,3 +236,23 @@ def test_a_microphone_recording_is_a_wav_the_handler_reverses(page, demo_server)
     assert numpy.abs(original).max() > 100  # not silence
     back_rate, back = samples(played)
     assert back_rate == rate and (back == original[::-1]).all()
+
+
+def test_a_file_bigger_than_a_chunk_goes_up_in_chunks_and_comes_back_whole(
+    page, demo_server, tmp_path
+):
+    big = tmp_path / "big.bin"
+    big.write_bytes(numpy.random.default_rng(1).bytes(9 * 1024 * 1024))  # three 4 MB chunks
+    chunks = []
+    page.on("request", lambda r: chunks.append(r) if r.url.endswith("/chunk/") else None)
+    open_app(page, demo_server.url, "/file-collector/", "file-collector")
+
+    page.get_by_role("button", name="Add files").set_input_files(big)
+    expect(page.get_by_text("1 file(s):", exact=True)).to_be_visible()
+    page.get_by_role("button", name="Make a zip").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the zip").click()
+
+    assert len(chunks) == 3
+    with zipfile.ZipFile(download.value.path()) as archive:
+        assert archive.read("big.bin") == big.read_bytes()
