@@ -37,7 +37,8 @@ from .components import (
     UploadButton,
     Video,
 )
-from .components.media import WaveformOptions, WebcamOptions
+from .components.audio import WaveformOptions
+from .components.capture import WebcamOptions
 from .components.state import GlobalState
 from .engine.feedback import Error, Info, Progress, Warning
 from .engine.request import Request

@@ -6,17 +6,20 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
+from ..components.audio import Audio
 from ..components.base import Component
 from ..components.buttons import Button, ClearButton
 from ..components.chat import Chatbot
 from ..components.choice import Checkbox, CheckboxGroup, Dropdown, Radio
 from ..components.display import JSON, Label
 from ..components.files import File
+from ..components.gallery import Gallery
+from ..components.image import Image
 from ..components.layout import Column, Row
-from ..components.media import Audio, Gallery, Image, Video
 from ..components.number import Number, Slider
 from ..components.state import State
 from ..components.text import HTML, Markdown, Textbox
+from ..components.video import Video
 from .blocks import Blocks
 
 SHORTCUTS: dict[str, Callable[[], Component]] = {

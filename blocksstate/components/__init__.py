@@ -1,18 +1,21 @@
 """Components and layout blocks."""
 
+from .audio import Audio
 from .base import Block, Component, FormComponent
 from .buttons import Button, ClearButton
 from .chat import Chatbot
 from .choice import Checkbox, CheckboxGroup, Dropdown, Radio
 from .display import JSON, Label
 from .files import DownloadButton, File, FileComponent, UploadButton
+from .gallery import Gallery
+from .image import Image
 from .layout import Accordion, BlockContext, Column, Group, Row, Tab, Tabs
-from .media import Audio, Gallery, Image, Video
 from .number import Number, Slider
 from .schema import InvalidValue, ValueSchema
 from .state import BrowserState, State, StateNotPicklable
 from .text import HTML, Markdown, Textbox
 from .timer import Timer
+from .video import Video
 
 __all__ = [
     "Video",
