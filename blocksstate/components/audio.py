@@ -15,9 +15,8 @@ from ..app.events import Event
 from ..files import store
 from ..files.store import Owner, Record
 from ..warnings import warn_unsupported
-from .capture import RefusedEvent
+from .capture import PlayedMedia, RefusedEvent
 from .files import (
-    FileComponent,
     FileOptions,
     handler_path,
     optional_module,
@@ -97,7 +96,7 @@ def wav_bytes(sample_rate: Any, data: Any) -> bytes:
     return buffer.getvalue()
 
 
-class Audio(FileComponent):
+class Audio(PlayedMedia):
     """Audio to upload, record or play; handlers get ``(sample_rate, array)`` or a path."""
 
     template_name = "audio"
@@ -112,20 +111,8 @@ class Audio(FileComponent):
         "subtitles": None,
         "playback_position": 0,
     }
-    button_names: ClassVar[dict[str, str | None]] = {
-        "download": "show_download_button",
-        "share": None,
-    }
-    upload = Event()
-    clear = Event()
-    play = Event()
-    pause = Event()
-    stop = Event()
-    start_recording = Event()
     #: Accepted; the page's recorder has no pause, so it never fires.
     pause_recording = Event()
-    stop_recording = Event()
-    input = Event()
     stream = RefusedEvent()
 
     def __init__(

@@ -1,11 +1,13 @@
 """What the media components share: the webcam's options, Gradio's streaming events (refused),
-and the optional libraries (Pillow, NumPy: the ``media`` extra) a handler's value type needs."""
+the player and recorder of Audio and Video, and the optional libraries (Pillow, NumPy: the
+``media`` extra) a handler's value type needs."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
+from ..app.events import Event
 from .files import (
     FileComponent,
     optional_module,
@@ -59,3 +61,20 @@ def require_media(kind: str, what: str) -> None:
         optional_module("PIL.Image", "Pillow", what)
     if kind == "numpy":
         optional_module("numpy", "NumPy", what)
+
+
+class PlayedMedia(FileComponent):
+    """What Audio and Video share: a file the page plays, records or takes, and its events."""
+
+    button_names: ClassVar[dict[str, str | None]] = {
+        "download": "show_download_button",
+        "share": None,
+    }
+    upload = Event()
+    clear = Event()
+    play = Event()
+    pause = Event()
+    stop = Event()
+    start_recording = Event()
+    stop_recording = Event()
+    input = Event()

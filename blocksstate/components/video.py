@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any, ClassVar, Unpack
 
 from ..app.events import Event
-from .capture import WebcamOptions, webcam_options_of
+from .capture import PlayedMedia, WebcamOptions, webcam_options_of
 from .files import (
-    FileComponent,
     FileOptions,
 )
 
 
-class Video(FileComponent):
+class Video(PlayedMedia):
     """A video to upload, record or play; handlers get and return file paths."""
 
     template_name = "video"
@@ -28,19 +27,7 @@ class Video(FileComponent):
         "subtitles": None,
         "playback_position": 0,
     }
-    button_names: ClassVar[dict[str, str | None]] = {
-        "download": "show_download_button",
-        "share": None,
-    }
-    upload = Event()
-    clear = Event()
-    play = Event()
-    pause = Event()
-    stop = Event()
     end = Event()
-    start_recording = Event()
-    stop_recording = Event()
-    input = Event()
 
     def __init__(
         self,
