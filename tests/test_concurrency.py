@@ -129,7 +129,12 @@ async def test_a_listener_with_concurrency_limit_2_never_runs_more_than_2_at_onc
 
 async def test_concurrency_limit_none_lets_every_session_run_at_once():
     running = Running()
-    await most_at_once(limited_app(running, concurrency_limit=None), sessions=12)
+    # Each run waits for all twelve (a 50 ms sleep may not overlap on a loaded machine).
+    everyone = threading.Barrier(12, timeout=15)
+    with gr.Blocks() as demo:
+        out = gr.Textbox(label="Out")
+        gr.Button("Go").click(counted(running, everyone.wait), None, out, concurrency_limit=None)
+    await most_at_once(demo, sessions=12)
     assert running.most == 12
 
 

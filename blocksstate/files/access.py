@@ -74,7 +74,7 @@ def pass_digest(cookies: Mapping[str, str]) -> str:
     value = cookies.get(setting("FILE_PASS_COOKIE"), "")
     if not isinstance(value, str) or not 22 <= len(value) <= 128:
         return ""
-    return salted_hmac(PASS_SALT, value).hexdigest()[:32]
+    return salted_hmac(PASS_SALT, value, algorithm="sha256").hexdigest()[:32]
 
 
 # -- references --------------------------------------------------------------------------------
