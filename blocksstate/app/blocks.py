@@ -49,6 +49,8 @@ class Blocks(BlockContext):
         # (``launch(max_file_size=...)``); None: BLOCKSSTATE["MAX_FILE_SIZE"].
         self.max_file_size: int | None = None
         self.components: dict[int, Component] = {}
+        # Layout blocks (Row, Column, Tabs...): they have properties but no value.
+        self.layouts: dict[int, BlockContext] = {}
         self.dependencies: list[Dependency] = []
         self._ids = itertools.count(1)
         self._server: Any = None
@@ -66,6 +68,8 @@ class Blocks(BlockContext):
         block.id = next(self._ids)
         if isinstance(block, Component):
             self.components[block.id] = block
+        elif isinstance(block, BlockContext):
+            self.layouts[block.id] = block
         for child in getattr(block, "children", []):
             if child.blocks is None:
                 self.adopt(child)
@@ -80,6 +84,13 @@ class Blocks(BlockContext):
 
     def component(self, component_id: int) -> Component:
         return self.components[component_id]
+
+    def block(self, block_id: int) -> Block:
+        """A component or a layout of this app, by id (KeyError if none)."""
+        found = self.components.get(block_id) or self.layouts.get(block_id)
+        if found is None:
+            raise KeyError(block_id)
+        return found
 
     def dependency(self, dependency_id: int) -> Dependency:
         if not 0 <= dependency_id < len(self.dependencies):
@@ -102,11 +113,20 @@ class Blocks(BlockContext):
             roles = self.__dict__["_io_roles"] = (inputs, outputs)
         return roles
 
-    def own_components(self, listed: list[Any], role: str) -> list[Component]:
-        """Return ``listed`` if every item is a component of this app, else raise why not."""
+    def own_components(self, listed: list[Any], role: str) -> list[Any]:
+        """Return ``listed`` if every item is a component of this app, else raise why not.
+
+        Outputs may also be layouts (their properties change); inputs may not: they have no value.
+        """
         for component in listed:
-            if not isinstance(component, Component):
-                raise TypeError(f"{role} must be components, got {component!r}")
+            is_layout = isinstance(component, BlockContext) and not isinstance(component, Blocks)
+            if is_layout and role == "inputs":
+                raise TypeError(
+                    f"inputs must be components, got {component!r}: a layout has no value to "
+                    "read (it can be an output, to change its properties)"
+                )
+            if not isinstance(component, Component) and not is_layout:
+                raise TypeError(f"{role} must be components or layouts, got {component!r}")
             if component.blocks is not None and component.blocks is not self:
                 raise ValueError(f"{component!r} belongs to another Blocks than this event")
         return listed

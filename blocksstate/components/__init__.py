@@ -9,7 +9,7 @@ from .display import JSON, Label
 from .files import DownloadButton, File, FileComponent, UploadButton
 from .gallery import Gallery
 from .image import Image
-from .layout import Accordion, BlockContext, Column, Group, Row, Tab, Tabs
+from .layout import Accordion, BlockContext, Column, Group, Row, Sidebar, Tab, TabItem, Tabs
 from .number import Number, Slider
 from .schema import InvalidValue, ValueSchema
 from .state import BrowserState, State, StateNotPicklable
@@ -48,10 +48,12 @@ __all__ = [
     "Number",
     "Radio",
     "Row",
+    "Sidebar",
     "Slider",
     "State",
     "StateNotPicklable",
     "Tab",
+    "TabItem",
     "Tabs",
     "Textbox",
     "Timer",

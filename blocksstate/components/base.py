@@ -91,6 +91,13 @@ class Block:
     #: What the page calls it when it has no label (its accessible name): by default the
     #: name of the class that gives its template (a ``ClearButton`` is a "Button").
     type_name: ClassVar[str] = "Block"
+    #: True when it lives only on the server (State) and has no markup on the page.
+    server_only: ClassVar[bool] = False
+    #: True when its value is shared by every session (GlobalState), not kept per session.
+    shared: ClassVar[bool] = False
+    #: True when ``to_handler`` and ``store_output`` may block (files): the engine runs
+    #: them in a handler thread, never on the event loop.
+    blocking_io: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -138,6 +145,42 @@ class Block:
         """Return what its template gets beyond ``context``, the context every block gets."""
         return {}
 
+    # -- properties ------------------------------------------------------------
+
+    @classmethod
+    @functools.cache
+    def property_names(cls) -> frozenset[str]:
+        """Names a handler may change with ``gr.update``: the constructor's parameters."""
+        names: set[str] = set()
+        for klass in cls.__mro__:
+            init = klass.__dict__.get("__init__")
+            if init is None:
+                continue
+            for name, param in inspect.signature(init).parameters.items():
+                if param.kind not in (param.VAR_KEYWORD, param.VAR_POSITIONAL):
+                    names.add(name)
+        return frozenset(names - NOT_PROPERTIES)
+
+    def properties(self) -> dict[str, Any]:
+        """Return the block's current properties, value excluded."""
+        return {
+            name: getattr(self, name)
+            for name in sorted(self.property_names())
+            if name != "value" and hasattr(self, name)
+        }
+
+    def explicit_args(self) -> dict[str, Any]:
+        """Return the arguments this instance was constructed with."""
+        return dict(self.__dict__.get("_explicit_args", {}))
+
+    def check_props(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        """Check properties a handler gave it; return them as kept (raise InvalidValue if bad)."""
+        return dict(props)
+
+    def page_props(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        """Return updated properties in the form the page reads."""
+        return dict(props)
+
     def __repr__(self) -> str:
         label = getattr(self, "label", None)
         named = f" {label!r}" if label else ""
@@ -147,15 +190,8 @@ class Block:
 class Component(Block):
     """A block that holds a value: an input, an output, or both."""
 
-    #: True when the value lives only on the server (State) and is never sent to the page.
-    server_only: ClassVar[bool] = False
     #: True when the browser can change the value (subject to ``interactive``).
     accepts_input: ClassVar[bool] = True
-    #: True when the value is shared by every session (GlobalState), not kept per session.
-    shared: ClassVar[bool] = False
-    #: True when ``to_handler`` and ``store_output`` may block (files): the engine runs
-    #: them in a handler thread, never on the event loop.
-    blocking_io: ClassVar[bool] = False
 
     change = Event()
 
@@ -227,31 +263,12 @@ class Component(Block):
 
     # -- properties ------------------------------------------------------------
 
-    @classmethod
-    @functools.cache
-    def property_names(cls) -> frozenset[str]:
-        """Names a handler may change with ``gr.update``: the constructor's parameters."""
-        names: set[str] = set()
-        for klass in cls.__mro__:
-            init = klass.__dict__.get("__init__")
-            if init is None:
-                continue
-            for name, param in inspect.signature(init).parameters.items():
-                if param.kind not in (param.VAR_KEYWORD, param.VAR_POSITIONAL):
-                    names.add(name)
-        return frozenset(names - NOT_PROPERTIES)
-
-    def properties(self) -> dict[str, Any]:
-        """Return the component's current properties, value excluded."""
-        return {
-            name: getattr(self, name)
-            for name in sorted(self.property_names())
-            if name != "value" and hasattr(self, name)
-        }
-
-    def explicit_args(self) -> dict[str, Any]:
-        """Return the arguments this instance was constructed with."""
-        return dict(self.__dict__.get("_explicit_args", {}))
+    def page_props(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        """Return updated properties in the form the page reads (choices as label/value pairs)."""
+        entry = dict(props)
+        if "choices" in entry:
+            entry["choices"] = [list(pair) for pair in normalize_choices(entry["choices"])]
+        return entry
 
     def is_interactive(self) -> bool:
         """Whether the page lets a visitor edit this component's value."""

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import protocol
-from ..components.base import Component, normalize_choices
+from ..components.base import Block, Component
 from ..components.schema import InvalidValue
 from .outcome import note_shown
 
@@ -44,6 +44,11 @@ def page_state(blocks: Blocks, session: Session, everything: bool) -> dict[str, 
         entry = page_props(component, session.props.get(component_id, {})) if everything else {}
         entry.update(component.page_update(session.values.get(component_id)))
         updates[str(component_id)] = entry
+    if everything:
+        # Layouts have no value: only the properties handlers gave them.
+        for layout_id, layout in blocks.layouts.items():
+            if session.props.get(layout_id):
+                updates[str(layout_id)] = page_props(layout, session.props[layout_id])
     return updates
 
 
@@ -57,7 +62,7 @@ def kept_updates(
     """
     updates: dict[str, Any] = {}
     for key, names in shown.items():
-        component = blocks.components[int(key)]
+        component = blocks.block(int(key))
         props = session.props.get(component.id, {})
         entry = page_props(
             component,
@@ -67,13 +72,13 @@ def kept_updates(
                 if name != "value"
             },
         )
-        if "value" in names:
+        if "value" in names and isinstance(component, Component):
             entry.update(component.page_update(session.values.get(component.id)))
         updates[key] = entry
     return updates
 
 
-def check_sendable(component: Component, props: Mapping[str, Any]) -> None:
+def check_sendable(component: Block, props: Mapping[str, Any]) -> None:
     """Refuse properties no frame can carry (NaN, a lone surrogate) before they are kept."""
     try:
         protocol.encode(props)
@@ -81,16 +86,13 @@ def check_sendable(component: Component, props: Mapping[str, Any]) -> None:
         raise InvalidValue(f"{component!r} cannot be given these properties: {exc}") from None
 
 
-def declared_prop(component: Component, name: str) -> Any:
+def declared_prop(component: Block, name: str) -> Any:
     """A property as the component was declared (what the page shows when no handler changed it)."""
-    if name == "interactive":
+    if name == "interactive" and isinstance(component, Component):
         return component.is_interactive()
     return getattr(component, name, None)
 
 
-def page_props(component: Component, props: Mapping[str, Any]) -> dict[str, Any]:
-    """Return updated properties in the form the page reads (choices as label/value pairs)."""
-    entry = dict(props)
-    if "choices" in entry:
-        entry["choices"] = [list(pair) for pair in normalize_choices(entry["choices"])]
-    return entry
+def page_props(block: Block, props: Mapping[str, Any]) -> dict[str, Any]:
+    """Return updated properties in the form the page reads (see ``Block.page_props``)."""
+    return block.page_props(props)

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..app.events import Dependency
 from ..components.base import Component
+from ..components.layout import Tabs
 from ..components.schema import InvalidValue
 from ..components.state import GlobalStateError, State, StateNotPicklable
 from ..conf import setting, show_errors
@@ -270,7 +271,7 @@ class Engine:
             if first_ok is None:
                 first_ok = ok
             for component_id in changed:
-                queue.extend(self.listeners(self.blocks.components[component_id], "change"))
+                queue.extend(self.listeners(self.blocks.block(component_id), "change"))
             for kind, step in dependency.chain:
                 if kind == "then" or (kind == "success") == ok:
                     queue.append(step)
@@ -365,7 +366,7 @@ class Engine:
         Every output is post-processed before any is applied, so a bad one changes nothing.
         GlobalState outputs are collected in ``shared_out``, written when the step ends.
         """
-        staged: list[tuple[Component, Any, dict[str, Any]]] = []
+        staged: list[tuple[Any, Any, dict[str, Any]]] = []
         for update in updates:
             component = update.component
             if update.props:
@@ -395,6 +396,10 @@ class Engine:
         frame: dict[str, Any] = {}
         for component, value, props in staged:
             if props:
+                if isinstance(component, Tabs) and component.switches(
+                    session.props.get(component.id, {}), props
+                ):
+                    changed.add(component.id)  # its .change listeners run, as for a value
                 session.set_props(component.id, props)
             if value is not _KEEP:
                 if component.shared:

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..components.base import Component, ResetToInitial
+from ..components.base import Block, Component, ResetToInitial
+from ..components.schema import InvalidValue
 
 if TYPE_CHECKING:
     from ..app.events import Dependency
@@ -41,7 +42,7 @@ def skip() -> dict[str, Any]:
 class Update:
     """A change to one output: maybe a new value, maybe new properties."""
 
-    component: Component
+    component: Block
     value: Any = MISSING
     props: dict[str, Any] = field(default_factory=dict)
     reset: bool = False
@@ -90,22 +91,34 @@ def split_result(dependency: Dependency, result: Any) -> list[Update]:
     return [to_update(component, raw) for component, raw in pairs]
 
 
-def to_update(component: Component, raw: Any) -> Update:
+def to_update(component: Block, raw: Any) -> Update:
     """Read one returned value as an Update of ``component``."""
-    if isinstance(raw, ResetToInitial):
+    has_value = isinstance(component, Component)
+    if isinstance(raw, ResetToInitial) and has_value:
         return Update(component, reset=True)
     if is_update_dict(raw):
         props = {k: v for k, v in raw.items() if k != "__type__"}
-    elif isinstance(raw, Component) and raw is not component and raw.blocks is None:
+    elif isinstance(raw, Block) and raw is not component and raw.blocks is None:
         props = raw.explicit_args()
-    else:
+    elif has_value:
         return Update(component, value=raw)
+    else:
+        kind = type(component).__name__
+        raise BadResult(
+            f"{component!r} is a layout, with no value: return gr.update(visible=...) or "
+            f"gr.{kind}(...) for it, not {type(raw).__name__}"
+        )
     value = props.pop("value", MISSING)
     unknown = set(props) - component.property_names()
-    if unknown:
+    if unknown or (value is not MISSING and not has_value):
+        unknown.update(["value"] if value is not MISSING and not has_value else [])
         raise BadResult(
             f"{component!r} has no propert{'ies' if len(unknown) > 1 else 'y'} {', '.join(sorted(unknown))}"
         )
+    try:
+        props = component.check_props(props)
+    except InvalidValue as exc:
+        raise BadResult(f"{component!r}: {exc}") from None
     return Update(component, value=value, props=props)
 
 
@@ -114,7 +127,7 @@ def _is_component_dict(result: Any) -> bool:
         isinstance(result, dict)
         and not is_update_dict(result)
         and bool(result)
-        and all(isinstance(k, Component) for k in result)
+        and all(isinstance(k, Block) for k in result)
     )
 
 

@@ -87,6 +87,7 @@ def base_context(block: Block, scope: Scope) -> dict[str, Any]:
     dom_id = scope.dom_id(block)
     label = getattr(block, "label", None)
     label = None if label is None else str(label)
+    shown = bool(block.visible) and block.visible != "hidden"
     context: dict[str, Any] = {
         "block": block,
         "id": block.id,
@@ -97,8 +98,8 @@ def base_context(block: Block, scope: Scope) -> dict[str, Any]:
         "type": kind,
         "type_name": block.type_name,
         "label": label,
-        "visible": bool(block.visible),
-        "hidden": not block.visible,
+        "visible": shown,
+        "hidden": not shown,
         "classes": ["bs-block", f"bs-{kind}", *block.elem_classes],
         "scale": getattr(block, "scale", None),
         "min_width": getattr(block, "min_width", None),
@@ -146,17 +147,7 @@ def wrapper_attrs(context: dict[str, Any]) -> SafeString:
 
 def _select_tab(tabs: Tabs, children: list[Node]) -> None:
     """Mark the Tab shown first: ``selected`` (a tab id or an index), else the first visible."""
-    selected = tabs.selected
-    index = next(
-        (
-            i
-            for i, node in enumerate(children)
-            if selected is not None and node.context.get("tab_id") == selected
-        ),
-        None,
-    )
-    if index is None and isinstance(selected, int) and 0 <= selected < len(children):
-        index = selected
+    index = tabs.tab_index(tabs.selected)
     if index is None:
         index = next((i for i, node in enumerate(children) if node.context["visible"]), 0)
     for i, node in enumerate(children):

@@ -119,7 +119,10 @@ class StateTracker:
         """Note the step's outputs and watched States as they are, for ``rollback``."""
         outputs = [c.id for c in dependency.outputs if not c.shared]
         return Checkpoint(
-            values={cid: session.values.get(cid) for cid in outputs},
+            # Layouts have properties only.
+            values={
+                cid: session.values.get(cid) for cid in outputs if cid in self.blocks.components
+            },
             props={
                 cid: dict(session.props[cid]) if cid in session.props else None for cid in outputs
             },

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..app.blocks import Blocks
 from ..app.events import Dependency
-from ..components.base import Component
+from ..components.base import Block, Component
 from ..components.buttons import Button
 
 
@@ -47,16 +47,24 @@ def dependency(blocks: Blocks, trigger: Any, event: str | None = None) -> Depend
     return found[0]
 
 
-def resolve(blocks: Blocks, key: Component | int | str) -> Component:
-    """Return the component ``key`` names: the component itself, its id, or its label."""
-    if isinstance(key, Component):
+def resolve(blocks: Blocks, key: Block | int | str) -> Any:
+    """Return the component (or layout) ``key`` names: itself, its id, or its label."""
+    if isinstance(key, Block):
         return key
     if isinstance(key, int):
-        return blocks.components[key]
-    return component(blocks, key)
+        return blocks.block(key)
+    try:
+        return component(blocks, key)
+    except LookupError:
+        layouts = [
+            block for block in blocks.layouts.values() if getattr(block, "label", None) == key
+        ]
+        if len(layouts) == 1:
+            return layouts[0]
+        raise
 
 
-def target(blocks: Blocks, key: Component | int | str) -> Component:
+def target(blocks: Blocks, key: Block | int | str) -> Any:
     """Return what a visitor acts on: a button by its text, else a component as ``resolve``."""
     if isinstance(key, str):
         try:

@@ -107,6 +107,8 @@ class PageClient:
             if not comp.server_only:
                 value = None if callable(comp.value) else comp.initial_value()
                 self.page[component_id] = {"value": value}
+        for layout_id in self.blocks.layouts:
+            self.page[layout_id] = {}
 
     async def __aenter__(self) -> PageClient:
         if not self.connected:

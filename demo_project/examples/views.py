@@ -132,6 +132,13 @@ EXAMPLES = [
         "Record or upload a sound and hear it backwards: (sample_rate, samples) in and out.",
         source="media/audio_reverse.py",
     ),
+    # Layouts as outputs (blocksstate's own example).
+    Example(
+        "wizard",
+        "Wizard",
+        "Three steps, each a Column a handler reveals: Next hides one step and shows the next.",
+        source="layouts/wizard.py",
+    ),
 ]
 
 BY_NAME = {example.name: example for example in EXAMPLES}

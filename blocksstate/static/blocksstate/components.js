@@ -26,6 +26,7 @@
 // is the app developer's own (gr.HTML).
 
 import { FILE_COMPONENTS } from "./file-components.js";
+import { LAYOUTS } from "./layouts.js";
 
 // A value's identity for comparing choices (1 and 1.0 are the same choice).
 const key = (value) => JSON.stringify(value ?? null);
@@ -307,10 +308,6 @@ export const REGISTRY = {
     },
   },
 
-  accordion: {
-    listen: { toggle: (event, el) => (event.target === el ? [el.open ? "expand" : "collapse"] : []) },
-  },
-
   // The file and media components: file-components.js (uploads.js sends their files).
   file: FILE_COMPONENTS.file,
   uploadbutton: FILE_COMPONENTS.uploadbutton,
@@ -320,16 +317,14 @@ export const REGISTRY = {
   video: FILE_COMPONENTS.video,
   gallery: FILE_COMPONENTS.gallery,
 
-  tabs: {
-    // A tab button selects its panel; the events are the Tab's `select`, then the Tabs' own.
-    listen: {
-      click(event) {
-        const tab = event.target.closest('[role="tab"]');
-        return tab && !tab.disabled ? selectTab(tab) : [];
-      },
-      keydown: moveBetweenTabs,
-    },
-  },
+  // The layouts: layouts.js (Row, Column, Group, Tabs, Tab, Accordion, Sidebar).
+  row: LAYOUTS.row,
+  column: LAYOUTS.column,
+  group: LAYOUTS.group,
+  tabs: LAYOUTS.tabs,
+  tab: LAYOUTS.tab,
+  accordion: LAYOUTS.accordion,
+  sidebar: LAYOUTS.sidebar,
 };
 
 // The entry of a component's wrapper element (an empty one for a type the page does not know).
@@ -442,34 +437,6 @@ function writeChat(el, messages, update) {
   if (atBottom || same < items.length) log.scrollTop = log.scrollHeight;
 }
 
-// Select a tab button's panel; return the events that are: [tab id, "select"], then the Tabs'.
-function selectTab(tab) {
-  if (tab.getAttribute("aria-selected") === "true") return [];
-  const tabsEl = tab.closest(".bs-tabs");
-  for (const other of tabsEl.querySelectorAll(':scope > .bs-tablist > [role="tab"]')) {
-    const selected = other === tab;
-    other.setAttribute("aria-selected", String(selected));
-    other.tabIndex = selected ? 0 : -1;
-    const panel = document.getElementById(other.getAttribute("aria-controls"));
-    if (panel) panel.hidden = !selected || other.hidden;
-  }
-  return [[tab.dataset.bsTab, "select"], "select", "change"];
-}
-
-// Arrow keys, Home and End move between the tabs of a tab list, selecting as they go.
-function moveBetweenTabs(event) {
-  const tab = event.target.closest('[role="tab"]');
-  if (!tab) return [];
-  const tabs = [...tab.parentElement.querySelectorAll('[role="tab"]:not([hidden]):not([disabled])')];
-  const index = tabs.indexOf(tab);
-  const moves = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1 };
-  if (!(event.key in moves)) return [];
-  event.preventDefault();
-  const next = tabs[(moves[event.key] + tabs.length) % tabs.length];
-  next.focus();
-  return selectTab(next);
-}
-
 // -- the properties every component has -----------------------------------------------------------
 
 // The element naming the component (label, legend or caption).
@@ -533,7 +500,8 @@ export function setEditable(el, editable) {
 // Apply a component's updated properties (everything but its value).
 export function applyProps(el, props) {
   const entry = entryOf(el);
-  if ("visible" in props && !entry.keepsVisibility) el.hidden = !props.visible;
+  // Gradio's visible="hidden" keeps the block on the page, hidden, as False does here.
+  if ("visible" in props && !entry.keepsVisibility) el.hidden = !props.visible || props.visible === "hidden";
   if ("label" in props || "show_label" in props) {
     const label = "label" in props ? props.label : captionElement(el)?.textContent || null;
     writeCaption(el, label, props.show_label);
