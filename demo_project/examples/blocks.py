@@ -38,3 +38,8 @@ for _stem in ("image_filter", "file_collector", "audio_reverse"):
     blocksstate.register(
         _stem.replace("_", "-"), load_script(Path(__file__).resolve().parent / "media" / f"{_stem}.py")
     )
+
+# Chat: blocksstate's own example of ChatInterface streaming a thought, then its answer.
+blocksstate.register(
+    "chat-stream", load_script(Path(__file__).resolve().parent / "chat" / "streaming.py")
+)

@@ -132,6 +132,13 @@ EXAMPLES = [
         "Record or upload a sound and hear it backwards: (sample_rate, samples) in and out.",
         source="media/audio_reverse.py",
     ),
+    # Chat (blocksstate's own example).
+    Example(
+        "chat-stream",
+        "Streaming chat",
+        "ChatInterface: a thought shown collapsible while pending, then the answer streamed.",
+        source="chat/streaming.py",
+    ),
 ]
 
 BY_NAME = {example.name: example for example in EXAMPLES}
