@@ -8,6 +8,7 @@ import pytest
 
 import blocksstate as gr
 from blocksstate.components.schema import InvalidValue
+from blocksstate.rendering import render_app
 from blocksstate.testing import PageClient, registered
 from blocksstate.warnings import UnsupportedOption
 
@@ -272,3 +273,33 @@ def test_chat_interface_refuses_what_it_cannot_do_and_warns_of_the_rest():
         warnings.simplefilter("always")
         gr.ChatInterface(echo, save_history=True)
     assert any("'save_history'" in str(w.message) for w in caught)
+
+
+# -- the first page -----------------------------------------------------------------------------
+
+
+def test_a_thought_is_rendered_as_details_open_while_pending_and_avatars_as_images():
+    with gr.Blocks() as demo:
+        gr.Chatbot(
+            [
+                {"role": "user", "content": "hi"},
+                gr.ChatMessage(
+                    "Looking <b>it</b> up", metadata={"title": "Search", "status": "pending"}
+                ),
+                gr.ChatMessage(
+                    "Done", metadata={"title": "Read", "status": "done", "duration": 1.5}
+                ),
+            ],
+            avatar_images=(None, "https://example.com/bot.png"),
+            buttons=["copy"],
+        )
+    with registered(demo) as app:
+        html = render_app(demo, app)
+    assert '<details class="bs-thought" open><summary><span class="bs-thought-title">Search' in html
+    assert (
+        "<p>Looking &lt;b&gt;it&lt;/b&gt; up</p>" in html
+    )  # Markdown from the server, no raw HTML
+    assert '<details class="bs-thought"><summary><span class="bs-thought-title">Read' in html
+    assert "(1.5s)" in html
+    assert 'data-bs-avatar-assistant="https://example.com/bot.png"' in html
+    assert 'data-bs-copy="true"' in html

@@ -36,7 +36,8 @@ blocksstate.register("live-counter", load_script(Path(__file__).resolve().parent
 # Files and media: blocksstate's own examples.
 for _stem in ("image_filter", "file_collector", "audio_reverse"):
     blocksstate.register(
-        _stem.replace("_", "-"), load_script(Path(__file__).resolve().parent / "media" / f"{_stem}.py")
+        _stem.replace("_", "-"),
+        load_script(Path(__file__).resolve().parent / "media" / f"{_stem}.py"),
     )
 
 # Chat: blocksstate's own example of ChatInterface streaming a thought, then its answer.
