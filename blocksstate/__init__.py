@@ -1,7 +1,18 @@
 """blocksstate: Gradio's Blocks programming model on Django. ``import blocksstate as gr``."""
 
 from .app.blocks import Blocks
-from .app.event_data import DeletedFileData, DownloadData, EventData, FileData, SelectData
+from .app.chat_interface import ChatInterface
+from .app.event_data import (
+    DeletedFileData,
+    DownloadData,
+    EditData,
+    EventData,
+    FileData,
+    LikeData,
+    RetryData,
+    SelectData,
+    UndoData,
+)
 from .app.events import on
 from .app.interface import Interface
 from .app.registry import register
@@ -41,6 +52,7 @@ from .components import (
 )
 from .components.audio import WaveformOptions
 from .components.capture import WebcamOptions
+from .components.chat import ChatMessage
 from .components.state import GlobalState
 from .engine.feedback import Error, Info, Progress, Warning
 from .engine.request import Request
@@ -49,6 +61,12 @@ from .engine.updates import skip, update
 __version__ = "0.1.0"
 
 __all__ = [
+    "ChatInterface",
+    "ChatMessage",
+    "LikeData",
+    "RetryData",
+    "UndoData",
+    "EditData",
     "FileData",
     "DeletedFileData",
     "DownloadData",

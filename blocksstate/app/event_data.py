@@ -65,16 +65,66 @@ class DownloadData(EventData):
         self.file: FileData | None = (data or {}).get("file")
 
 
+def _index(data: dict[str, Any]) -> int | tuple[int, int]:
+    index = data["index"]
+    return (index[0], index[1]) if isinstance(index, list) else index
+
+
+class LikeData(EventData):
+    """A ``like`` event (Chatbot): the message the visitor liked or disliked, and how."""
+
+    def __init__(self, target: Any, data: Any) -> None:
+        super().__init__(target, data)
+        data = data or {"index": None}
+        self.index: int | tuple[int, int] | None = _index(data)
+        self.value: Any = data.get("value")
+        #: True for a like, False for a dislike, or the text of another feedback option.
+        self.liked: bool | str = data.get("liked", True)
+
+
+class RetryData(EventData):
+    """A ``retry`` event (Chatbot): the user message to answer again."""
+
+    def __init__(self, target: Any, data: Any) -> None:
+        super().__init__(target, data)
+        data = data or {"index": None}
+        self.index: int | tuple[int, int] | None = _index(data)
+        self.value: Any = data.get("value")
+
+
+class UndoData(RetryData):
+    """An ``undo`` event (Chatbot): the user message to take back, with what followed it."""
+
+
+class EditData(EventData):
+    """An ``edit`` event (Chatbot): the message the visitor edited, before and after."""
+
+    def __init__(self, target: Any, data: Any) -> None:
+        super().__init__(target, data)
+        data = data or {"index": None}
+        self.index: int | tuple[int, int] | None = _index(data)
+        self.previous_value: Any = data.get("previous_value")
+        self.value: Any = data.get("value")
+
+
 EVENT_DATA_CLASSES: tuple[type[EventData], ...] = (
     EventData,
     SelectData,
     DeletedFileData,
     DownloadData,
+    LikeData,
+    RetryData,
+    UndoData,
+    EditData,
 )
 
 #: The events whose data names a file of the component (``{"file": page record}``), read
 #: by its ref before the handler gets it as a FileData.
 FILE_EVENTS = ("delete", "download")
+
+
+#: The Chatbot's events whose data names a message by its index (and its content).
+MESSAGE_EVENTS = ("like", "retry", "undo", "edit")
 
 
 class BadEventData(ValueError):
@@ -99,8 +149,22 @@ def check_event_data(event: str, data: Any) -> dict[str, Any] | None:
             raise BadEventData("a select's 'index' must be an integer or [row, column]")
         if not isinstance(data.get("selected", True), bool):
             raise BadEventData("a select's 'selected' must be true or false")
+    if event in MESSAGE_EVENTS:
+        _check_message_event(event, data)
     if event == "delete" and not isinstance(data.get("file"), dict):
         raise BadEventData("a delete's data needs the 'file' the visitor removed")
     if event == "download" and not isinstance(data.get("file"), dict):
         raise BadEventData("a download's data needs the 'file' the visitor downloaded")
     return data
+
+
+def _check_message_event(event: str, data: dict[str, Any]) -> None:
+    index = data.get("index")
+    if isinstance(index, bool) or not isinstance(index, int) or index < 0:
+        raise BadEventData(f"a {event}'s 'index' must be the message's position (an integer >= 0)")
+    if event == "like":
+        liked = data.get("liked", True)
+        if not isinstance(liked, (bool, str)):
+            raise BadEventData("a like's 'liked' must be true, false or a feedback option's text")
+    if event == "edit" and not isinstance(data.get("value"), str):
+        raise BadEventData("an edit's 'value' must be the message's new text")

@@ -12,8 +12,16 @@ import contextlib
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..app.event_data import FILE_EVENTS, BadEventData, EventData, FileData, check_event_data
+from ..app.event_data import (
+    FILE_EVENTS,
+    MESSAGE_EVENTS,
+    BadEventData,
+    EventData,
+    FileData,
+    check_event_data,
+)
 from ..app.events import Dependency
+from ..components.schema import InvalidValue
 from ..files import access, store
 from . import handlers
 
@@ -73,6 +81,12 @@ def check_event(session: Session, dependency: Dependency, data: Any) -> EventInf
             what = "deleted" if event == "delete" else "downloaded"
             raise EventRefused(target, f"the {what} file: {exc}") from None
         checked = {**checked, "file": record}
+    if checked is not None and event in MESSAGE_EVENTS and hasattr(target, "event_data"):
+        # A Chatbot names its messages by index; their content is the session's, not the page's.
+        try:
+            checked = target.event_data(event, checked, session.values.get(target.id))
+        except InvalidValue as exc:
+            raise EventRefused(target, str(exc)) from None
     return EventInfo(target, checked)
 
 

@@ -44,3 +44,8 @@ for _stem in ("image_filter", "file_collector", "audio_reverse"):
 blocksstate.register(
     "wizard", load_script(Path(__file__).resolve().parent / "layouts" / "wizard.py")
 )
+
+# Chat: blocksstate's own example of ChatInterface streaming a thought, then its answer.
+blocksstate.register(
+    "chat-stream", load_script(Path(__file__).resolve().parent / "chat" / "streaming.py")
+)

@@ -139,6 +139,13 @@ EXAMPLES = [
         "Three steps, each a Column a handler reveals: Next hides one step and shows the next.",
         source="layouts/wizard.py",
     ),
+    # Chat (blocksstate's own example).
+    Example(
+        "chat-stream",
+        "Streaming chat",
+        "ChatInterface: a thought shown collapsible while pending, then the answer streamed.",
+        source="chat/streaming.py",
+    ),
 ]
 
 BY_NAME = {example.name: example for example in EXAMPLES}

@@ -25,6 +25,7 @@
 // into markup: HTML comes from the server (sanitised, for Markdown and Chatbot) or
 // is the app developer's own (gr.HTML).
 
+import { CHATBOT } from "./chat.js";
 import { FILE_COMPONENTS } from "./file-components.js";
 import { LAYOUTS } from "./layouts.js";
 
@@ -290,9 +291,8 @@ export const REGISTRY = {
     write: writeLabel,
   },
 
-  chatbot: {
-    write: writeChat,
-  },
+  // Messages, thoughts and their buttons: chat.js.
+  chatbot: CHATBOT,
 
   timer: {
     keepsVisibility: true,
@@ -404,38 +404,6 @@ function writeLabel(el, value) {
   list.hidden = list.children.length === 0;
 }
 
-const SPEAKERS = { user: "You", assistant: "Assistant", system: "System" };
-
-// `update.html` holds each message's content as the server rendered it, by position.
-function writeChat(el, messages, update) {
-  const log = el.querySelector(".bs-messages");
-  const list = log.querySelector(".bs-message-list");
-  const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
-  const html = update?.html ?? [];
-  const items = (messages ?? []).map((message, index) => {
-    const li = document.createElement("li");
-    li.className = `bs-message bs-message-${message.role}`;
-    li.dataset.bsMessage = JSON.stringify([message.role, message.content]);
-    const who = document.createElement("span");
-    who.className = "bs-sr-only";
-    who.textContent = `${SPEAKERS[message.role] ?? message.role}:`;
-    const body = document.createElement("div");
-    body.className = "bs-prose";
-    setHtml(body, html[index], message.content);
-    li.append(who, body);
-    return li;
-  });
-  // Keep the messages already shown: the live region then announces only new ones.
-  const current = [...list.children];
-  let same = 0;
-  while (same < current.length && same < items.length && current[same].dataset.bsMessage === items[same].dataset.bsMessage) same += 1;
-  const kept = new Set(current.slice(0, same));
-  for (const node of [...list.childNodes]) if (!kept.has(node)) node.remove();
-  list.append(...items.slice(same));
-  const placeholder = el.querySelector(".bs-placeholder");
-  if (placeholder) placeholder.hidden = items.length > 0 || !placeholder.textContent;
-  if (atBottom || same < items.length) log.scrollTop = log.scrollHeight;
-}
 
 // -- the properties every component has -----------------------------------------------------------
 
