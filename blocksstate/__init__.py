@@ -3,7 +3,8 @@
 from .app.blocks import Blocks
 from .app.event_data import DeletedFileData, DownloadData, EventData, FileData, SelectData
 from .app.events import on
-from .app.interface import Interface
+from .app.examples import Examples
+from .app.interface import Interface, TabbedInterface
 from .app.registry import register
 from .components import (
     HTML,
@@ -17,6 +18,7 @@ from .components import (
     CheckboxGroup,
     ClearButton,
     Column,
+    Dataset,
     DownloadButton,
     Dropdown,
     File,
@@ -47,6 +49,9 @@ from .engine.updates import skip, update
 __version__ = "0.1.0"
 
 __all__ = [
+    "Dataset",
+    "Examples",
+    "TabbedInterface",
     "FileData",
     "DeletedFileData",
     "DownloadData",

@@ -225,6 +225,10 @@ class Component(Block):
         """
         return {"value": value}
 
+    def page_properties(self, props: dict[str, Any]) -> dict[str, Any]:
+        """Return updated properties as the page reads them (``Dataset``: its samples' texts)."""
+        return props
+
     # -- properties ------------------------------------------------------------
 
     @classmethod

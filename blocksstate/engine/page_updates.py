@@ -93,4 +93,4 @@ def page_props(component: Component, props: Mapping[str, Any]) -> dict[str, Any]
     entry = dict(props)
     if "choices" in entry:
         entry["choices"] = [list(pair) for pair in normalize_choices(entry["choices"])]
-    return entry
+    return component.page_properties(entry)

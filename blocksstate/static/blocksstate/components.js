@@ -25,6 +25,7 @@
 // into markup: HTML comes from the server (sanitised, for Markdown and Chatbot) or
 // is the app developer's own (gr.HTML).
 
+import { DATASET } from "./dataset.js";
 import { FILE_COMPONENTS } from "./file-components.js";
 
 // A value's identity for comparing choices (1 and 1.0 are the same choice).
@@ -319,6 +320,7 @@ export const REGISTRY = {
   audio: FILE_COMPONENTS.audio,
   video: FILE_COMPONENTS.video,
   gallery: FILE_COMPONENTS.gallery,
+  dataset: DATASET,
 
   tabs: {
     // A tab button selects its panel; the events are the Tab's `select`, then the Tabs' own.
