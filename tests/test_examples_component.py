@@ -94,7 +94,9 @@ async def test_clicking_a_sample_fires_click_and_select_with_the_sample():
         async with PageClient(app) as page:
             await page.trigger(dataset, "click", {dataset: 1})
             assert page.value(out) == "clicked ['b']"
-            reply = await page.trigger(dataset, "select", {dataset: 1}, data={"index": 1, "value": ["b"]})
+            reply = await page.trigger(
+                dataset, "select", {dataset: 1}, data={"index": 1, "value": ["b"]}
+            )
             assert reply.status == "done"
             assert page.value(out) == "selected 1 ['b']"
             error = (await page.trigger(dataset, "click", {dataset: 5})).error
@@ -118,7 +120,9 @@ async def test_new_samples_from_a_handler_reach_the_page_as_texts_and_are_picked
 
 def test_a_dataset_renders_its_samples_as_buttons_in_pages():
     with gr.Blocks() as demo:
-        gr.Dataset(components=["text"], samples=[[w] for w in "abc"], samples_per_page=2, label="Letters")
+        gr.Dataset(
+            components=["text"], samples=[[w] for w in "abc"], samples_per_page=2, label="Letters"
+        )
     with registered(demo) as app:
         html = render_app(demo, app)
     assert html.count('class="bs-sample"') == 3
@@ -153,12 +157,10 @@ def test_cache_examples_warns_once_and_runs_fn_on_click():
     with pytest.warns(UnsupportedOption, match="cache_examples"):
         _, examples, *_ = examples_app(cache_examples=True)
     assert examples.run_on_click
-    with pytest.raises(ValueError, match="`fn` and `outputs` must be provided"):
-        with gr.Blocks():
-            gr.Examples([["a"]], gr.Textbox(), cache_examples=True)
-    with pytest.raises(ValueError, match="True or False"):
-        with gr.Blocks():
-            gr.Examples([["a"]], gr.Textbox(), cache_examples="yes")
+    with pytest.raises(ValueError, match="`fn` and `outputs` must be provided"), gr.Blocks():
+        gr.Examples([["a"]], gr.Textbox(), cache_examples=True)
+    with pytest.raises(ValueError, match="True or False"), gr.Blocks():
+        gr.Examples([["a"]], gr.Textbox(), cache_examples="yes")
 
 
 def test_examples_forms_and_their_errors():

@@ -98,7 +98,9 @@ def test_buttons_and_the_accordion_can_be_given_as_components_or_text():
     assert any(getattr(b, "value", None) == "Go" for b in _blocks(demo))
     assert not any(isinstance(b, gr.ClearButton) for b in _blocks(demo))
     with pytest.raises(ValueError, match="additional_inputs_accordion"):
-        gr.Interface(lambda a, b: a, "text", "text", additional_inputs="text", additional_inputs_accordion=3)
+        gr.Interface(
+            lambda a, b: a, "text", "text", additional_inputs="text", additional_inputs_accordion=3
+        )
 
 
 def test_flagging_and_other_unimplemented_options_warn_once_and_bad_values_are_refused():

@@ -132,6 +132,12 @@ EXAMPLES = [
         "Record or upload a sound and hear it backwards: (sample_rate, samples) in and out.",
         source="media/audio_reverse.py",
     ),
+    Example(
+        "interface-examples",
+        "Interface with examples",
+        "A gr.Interface with examples, additional inputs in an accordion, a title and an article.",
+        source="interface_examples.py",
+    ),
 ]
 
 BY_NAME = {example.name: example for example in EXAMPLES}
