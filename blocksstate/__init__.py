@@ -14,7 +14,8 @@ from .app.event_data import (
     UndoData,
 )
 from .app.events import on
-from .app.interface import Interface
+from .app.examples import Examples
+from .app.interface import Interface, TabbedInterface
 from .app.registry import register
 from .components import (
     HTML,
@@ -28,6 +29,7 @@ from .components import (
     CheckboxGroup,
     ClearButton,
     Column,
+    Dataset,
     DownloadButton,
     Dropdown,
     File,
@@ -67,6 +69,9 @@ __all__ = [
     "RetryData",
     "UndoData",
     "EditData",
+    "Dataset",
+    "Examples",
+    "TabbedInterface",
     "FileData",
     "DeletedFileData",
     "DownloadData",

@@ -2,49 +2,28 @@
 
 from __future__ import annotations
 
+import copy
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from types import SimpleNamespace
 from typing import Any
 
-from ..components.audio import Audio
-from ..components.base import Component
+from ..components.base import Block, Component
 from ..components.buttons import Button, ClearButton
-from ..components.chat import Chatbot
-from ..components.choice import Checkbox, CheckboxGroup, Dropdown, Radio
-from ..components.display import JSON, Label
-from ..components.files import File
-from ..components.gallery import Gallery
-from ..components.image import Image
-from ..components.layout import Column, Row
-from ..components.number import Number, Slider
+from ..components.layout import Accordion, BlockContext, Column, Row, Tab, Tabs
+from ..components.shortcuts import SHORTCUTS, component_named
 from ..components.state import State
-from ..components.text import HTML, Markdown, Textbox
-from ..components.video import Video
+from ..components.text import Markdown
+from ..warnings import warn_unsupported
 from .blocks import Blocks
+from .context import current_context
+from .events import on
+from .examples import Examples
 
-SHORTCUTS: dict[str, Callable[[], Component]] = {
-    "textbox": Textbox,
-    "text": Textbox,
-    "number": Number,
-    "checkbox": Checkbox,
-    "checkboxgroup": CheckboxGroup,
-    "radio": Radio,
-    "dropdown": Dropdown,
-    "slider": Slider,
-    "markdown": Markdown,
-    "html": HTML,
-    "json": JSON,
-    "label": Label,
-    "chatbot": Chatbot,
-    "state": State,
-    "file": File,
-    "files": lambda: File(file_count="multiple"),
-    "image": Image,
-    "pil": lambda: Image(type="pil"),
-    "audio": Audio,
-    "video": Video,
-    "gallery": Gallery,
-}
+__all__ = ["SHORTCUTS", "Interface", "TabbedInterface"]
+
+FLAGGING_MODES = ("never", "auto", "manual")
+OWNER = "gr.Interface"
 
 
 def _as_list(items: Any) -> list[Any]:
@@ -54,85 +33,389 @@ def _as_list(items: Any) -> list[Any]:
 
 
 class Interface(Blocks):
-    """Inputs on the left, outputs on the right, Submit and Clear buttons; ``"state"`` wires one State."""
+    """Inputs on the left, outputs on the right, Submit and Clear buttons; ``"state"`` wires one State.
+
+    Below them, the examples (``gr.Examples``) and the article; additional inputs sit in
+    an Accordion under the main ones. Nothing is flagged: flagging options warn once.
+    """
 
     def __init__(
         self,
         fn: Callable[..., Any],
         inputs: Any,
         outputs: Any,
+        examples: list[Any] | str | None = None,
         *,
+        cache_examples: bool | None = None,
+        cache_mode: str | None = None,
+        examples_per_page: int = 10,
+        example_labels: list[str] | None = None,
+        preload_example: int | bool = 0,
+        live: bool = False,
         title: str | None = None,
         description: str | None = None,
         article: str | None = None,
-        submit_btn: str = "Submit",
-        clear_btn: str | None = "Clear",
-        live: bool = False,
-        css: str | None = None,
+        flagging_mode: str | None = None,
+        flagging_options: list[Any] | None = None,
+        flagging_dir: str = ".gradio/flagged",
+        flagging_callback: Any = None,
+        analytics_enabled: bool | None = None,
+        batch: bool = False,
+        max_batch_size: int = 4,
+        api_visibility: str = "public",
+        api_name: str | None = None,
+        api_description: str | None | bool = None,
+        _api_mode: bool = False,
+        allow_duplication: bool = False,
+        concurrency_limit: int | str | None = "default",
+        additional_inputs: Any = None,
+        additional_inputs_accordion: str | Accordion | None = None,
+        submit_btn: str | Button = "Submit",
+        stop_btn: str | Button = "Stop",
+        clear_btn: str | Button | None = "Clear",
         delete_cache: tuple[int, int] | None = None,
+        show_progress: str = "full",
+        fill_width: bool = False,
+        time_limit: int | None = 30,
+        stream_every: float = 0.5,
+        deep_link: Any = None,
+        validator: Callable[..., Any] | None = None,
         **blocks_options: Any,
     ) -> None:
-        super().__init__(title=title, css=css, delete_cache=delete_cache, **blocks_options)
-        input_specs, output_specs = _as_list(inputs), _as_list(outputs)
-        if (
-            input_specs.count("state") > 1
-            or output_specs.count("state") > 1
-            or (("state" in input_specs) != ("state" in output_specs))
-        ):
+        if flagging_mode is not None and flagging_mode not in FLAGGING_MODES:
             raise ValueError(
-                "an Interface with state needs exactly one 'state' input and one 'state' output"
+                f"Invalid value for `flagging_mode` parameter: {flagging_mode!r}; "
+                f"must be one of {FLAGGING_MODES}"
             )
-        self.fn = fn
+        _warn_unimplemented(
+            fn,
+            flagging_mode=flagging_mode,
+            flagging_options=flagging_options,
+            flagging_dir=flagging_dir,
+            flagging_callback=flagging_callback,
+            allow_duplication=allow_duplication,
+            deep_link=deep_link,
+            validator=validator,
+            stop_btn=stop_btn,
+        )
+        super().__init__(
+            title=title,
+            delete_cache=delete_cache,
+            fill_width=fill_width,
+            analytics_enabled=analytics_enabled,
+            mode="interface",
+            **blocks_options,
+        )
+        with self:
+            _build(
+                self,
+                fn,
+                inputs,
+                outputs,
+                examples,
+                cache_examples=cache_examples,
+                cache_mode=cache_mode,
+                examples_per_page=examples_per_page,
+                example_labels=example_labels,
+                preload_example=preload_example,
+                live=live,
+                title=title,
+                description=description,
+                article=article,
+                batch=batch,
+                api_name=api_name,
+                concurrency_limit=concurrency_limit,
+                additional_inputs=additional_inputs,
+                additional_inputs_accordion=additional_inputs_accordion,
+                submit_btn=submit_btn,
+                clear_btn=clear_btn,
+                show_progress=show_progress,
+            )
+
+
+def _component(spec: Any, state: State | None, label: str) -> Component:
+    if isinstance(spec, str):
+        if spec.lower() == "state":
+            assert state is not None
+            return state
+        component = component_named(spec)
+        if getattr(component, "label", None) in (None, "Chatbot"):
+            component.label = label  # as Gradio does: named after the parameter, or "output"
+        return component
+    if isinstance(spec, Component):
+        if spec.blocks is None:
+            spec.render()
+        if getattr(spec, "label", "") is None and not isinstance(spec, State):
+            spec.label = label
+        return spec
+    raise TypeError(f"Interface inputs and outputs must be components or names, got {spec!r}")
+
+
+def _root() -> Blocks:
+    context = current_context.get()
+    assert context is not None and context.root is not None
+    return context.root
+
+
+def _build(
+    target: Any,
+    fn: Callable[..., Any],
+    inputs: Any,
+    outputs: Any,
+    examples: Any,
+    *,
+    cache_examples: bool | None,
+    cache_mode: str | None,
+    examples_per_page: int,
+    example_labels: list[str] | None,
+    preload_example: int | bool,
+    live: bool,
+    title: str | None,
+    description: str | None,
+    article: str | None,
+    batch: bool,
+    api_name: str | None,
+    concurrency_limit: int | str | None,
+    additional_inputs: Any,
+    additional_inputs_accordion: str | Accordion | None,
+    submit_btn: str | Button,
+    clear_btn: str | Button | None,
+    show_progress: str,
+) -> None:
+    """Lay an Interface out in the current layout context; note its parts on ``target``."""
+    input_specs, output_specs = _as_list(inputs), _as_list(outputs)
+    extra_specs = _as_list(additional_inputs)
+    if (
+        input_specs.count("state") > 1
+        or output_specs.count("state") > 1
+        or (("state" in input_specs) != ("state" in output_specs))
+    ):
+        raise ValueError(
+            "an Interface with state needs exactly one 'state' input and one 'state' output"
+        )
+    target.fn = fn
+    target.live = live
+    target.api_name = api_name
+    target.examples = examples
+    target.article = article
+    target.description = description
+    names = _parameter_names(fn)
+    listener = {
+        "api_name": api_name,
+        "concurrency_limit": concurrency_limit,
+        "show_progress": show_progress,
+    }
+    handler = _unbatched(fn) if batch else fn
+    if title:
+        Markdown(f"# {title}")
+    if description:
+        Markdown(description)
+    state = State() if "state" in input_specs else None
+    with Row():
+        with Column():
+            target.main_input_components = [
+                _component(spec, state, _name(names, i, "input"))
+                for i, spec in enumerate(input_specs)
+            ]
+            target.additional_input_components = []
+            if extra_specs:
+                with _accordion(additional_inputs_accordion):
+                    offset = len(input_specs)
+                    target.additional_input_components = [
+                        _component(spec, state, _name(names, offset + i, "input"))
+                        for i, spec in enumerate(extra_specs)
+                    ]
+            target.input_components = (
+                target.main_input_components + target.additional_input_components
+            )
+            with Row():
+                clear = _button(clear_btn, ClearButton, {}) if clear_btn else None
+                submit = (
+                    None
+                    if live and target.input_components
+                    else _button(
+                        submit_btn,
+                        Button,
+                        {"variant": "primary"},
+                        "Generate" if not target.input_components else None,
+                    )
+                )
+        with Column():
+            single = sum(spec != "state" for spec in output_specs) == 1
+            target.output_components = [
+                _component(spec, state, "output" if single else f"output {i}")
+                for i, spec in enumerate(output_specs)
+            ]
+    if submit is not None:
+        submit.click(handler, target.input_components, target.output_components, **listener)
+    if live:
+        if not target.input_components:
+            _root().load(handler, None, target.output_components)
+        triggers = [c.change for c in target.input_components if not c.server_only]
+        if triggers:
+            on(triggers, handler, target.input_components, target.output_components, **listener)
+    if clear is not None:
+        clear.add(target.input_components + target.output_components)
+    target.examples_handler = None
+    if examples:
+        main_count = sum(not isinstance(c, State) for c in target.main_input_components)
+        target.examples_handler = Examples(
+            examples=examples,
+            inputs=[c for c in target.input_components if not isinstance(c, State)],
+            outputs=[c for c in target.output_components if not isinstance(c, State)],
+            fn=handler,
+            cache_examples=cache_examples if state is None else False,
+            cache_mode=cache_mode,
+            examples_per_page=examples_per_page,
+            example_labels=example_labels,
+            visible_columns=(
+                list(range(main_count))
+                if target.additional_input_components and main_count
+                else None
+            ),
+            preload=preload_example,
+            _initiated_directly=False,
+        )
+    if article:
+        Markdown(article)
+
+
+class TabbedInterface(Blocks):
+    """Several Interfaces, one per tab (Gradio's ``gr.TabbedInterface``).
+
+    Each Interface is laid out again in its tab from the arguments it was built with (its
+    components are copied into this app); the Interface objects themselves are not served.
+    """
+
+    def __init__(
+        self,
+        interface_list: Sequence[Interface],
+        tab_names: list[str] | None = None,
+        title: str | None = None,
+        analytics_enabled: bool | None = None,
+        tabs_kwargs: dict[str, Any] | None = None,
+        **blocks_options: Any,
+    ) -> None:
+        for interface in interface_list:
+            if not isinstance(interface, Interface):
+                raise TypeError(
+                    f"TabbedInterface takes gr.Interface objects, got {type(interface).__name__}"
+                )
+        if tab_names is not None and len(tab_names) != len(interface_list):
+            raise ValueError("tab_names must name each interface")
+        super().__init__(
+            title=title,
+            analytics_enabled=analytics_enabled,
+            mode="tabbed_interface",
+            **blocks_options,
+        )
+        names = tab_names or [f"Tab {i}" for i in range(len(interface_list))]
+        self.interfaces: list[SimpleNamespace] = []
         with self:
             if title:
                 Markdown(f"# {title}")
-            if description:
-                Markdown(description)
-            state = State() if "state" in input_specs else None
-            with Row():
-                with Column():
-                    names = _parameter_names(fn)
-                    self.input_components = [
-                        self._component(spec, state, names[i] if i < len(names) else f"input {i}")
-                        for i, spec in enumerate(input_specs)
-                    ]
-                    with Row():
-                        clear = ClearButton(value=clear_btn) if clear_btn else None
-                        submit = Button(submit_btn, variant="primary")
-                with Column():
-                    single = sum(spec != "state" for spec in output_specs) == 1
-                    self.output_components = [
-                        self._component(spec, state, "output" if single else f"output {i}")
-                        for i, spec in enumerate(output_specs)
-                    ]
-            if article:
-                Markdown(article)
-            submit.click(fn, self.input_components, self.output_components)
-            if live:
-                for component in self.input_components:
-                    if not component.server_only:
-                        component.change(fn, self.input_components, self.output_components)
-            if clear is not None:
-                clear.add(self.input_components + self.output_components)
+            with Tabs(**(tabs_kwargs or {})):
+                for interface, name in zip(interface_list, names, strict=True):
+                    with Tab(label=name):
+                        parts = SimpleNamespace()
+                        _build(parts, **_build_arguments(interface))
+                        self.interfaces.append(parts)
 
-    @staticmethod
-    def _component(spec: Any, state: State | None, label: str) -> Component:
-        if isinstance(spec, str):
-            key = spec.lower()
-            if key == "state":
-                assert state is not None
-                return state
-            if key not in SHORTCUTS:
-                raise ValueError(
-                    f"unknown component shortcut {spec!r}; known: {', '.join(sorted(SHORTCUTS))}"
-                )
-            component = SHORTCUTS[key]()
-            if getattr(component, "label", None) in (None, "Chatbot"):
-                component.label = label  # as Gradio does: named after the parameter, or "output"
-            return component
-        if isinstance(spec, Component):
-            return spec.render() if spec.blocks is None else spec  # type: ignore[return-value]
-        raise TypeError(f"Interface inputs and outputs must be components or names, got {spec!r}")
+
+def _build_arguments(interface: Interface) -> dict[str, Any]:
+    """The arguments an Interface was built with, as ``_build`` takes them, its components copied."""
+    given = dict(interface.__dict__.get("_explicit_args", {}))
+    wanted = set(inspect.signature(_build).parameters) - {"target"}
+    defaults = {
+        name: param.default
+        for name, param in inspect.signature(Interface.__init__).parameters.items()
+        if name in wanted
+    }
+    arguments = {**defaults, **{k: v for k, v in given.items() if k in wanted}}
+    for name in ("inputs", "outputs", "additional_inputs"):
+        arguments[name] = _copied(arguments[name])
+    for name in ("submit_btn", "clear_btn", "additional_inputs_accordion"):
+        arguments[name] = _copied(arguments[name])
+    return arguments
+
+
+def _copied(spec: Any) -> Any:
+    """A component of another app, as a fresh copy this app can adopt."""
+    if isinstance(spec, (list, tuple)):
+        return [_copied(item) for item in spec]
+    if isinstance(spec, Block) and spec.blocks is not None:
+        clone = copy.copy(spec)
+        clone.blocks = clone.parent = clone.id = None
+        if isinstance(clone, BlockContext):
+            clone.children = []
+        return clone
+    return spec
+
+
+def _warn_unimplemented(fn: Callable[..., Any], **given: Any) -> None:
+    """One warning per Gradio option that is set but does nothing here."""
+    unsupported = []
+    if given["flagging_mode"] in ("manual", "auto") or given["flagging_options"]:
+        unsupported.append("flagging_mode")
+    if given["flagging_dir"] != ".gradio/flagged" or given["flagging_callback"] is not None:
+        unsupported.append(
+            "flagging_dir" if given["flagging_callback"] is None else "flagging_callback"
+        )
+    for name in ("allow_duplication", "deep_link", "validator"):
+        if given[name]:
+            unsupported.append(name)
+    generator = inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn)
+    if generator and given["stop_btn"]:
+        unsupported.append("stop_btn")
+    if unsupported:
+        warn_unsupported(OWNER, unsupported, stacklevel=4)
+
+
+def _accordion(spec: str | Accordion | None) -> Accordion:
+    if spec is None:
+        return Accordion("Additional Inputs", open=False)
+    if isinstance(spec, str):
+        return Accordion(spec, open=False)
+    if isinstance(spec, Accordion):
+        if spec.blocks is None:
+            spec.render()
+        return spec
+    raise ValueError(
+        "The `additional_inputs_accordion` parameter must be a string or gr.Accordion, "
+        f"not {type(spec).__name__}"
+    )
+
+
+def _button(
+    spec: str | Button, kind: type[Button], defaults: dict[str, Any], text: str | None = None
+) -> Any:
+    if isinstance(spec, Button):
+        if spec.blocks is None:
+            spec.render()
+        return spec
+    if not isinstance(spec, str):
+        raise ValueError(
+            f"a button must be given as text or a gr.Button, not {type(spec).__name__}"
+        )
+    if kind is ClearButton:
+        return ClearButton(value=spec, **defaults)
+    return kind(text or spec, **defaults)
+
+
+def _unbatched(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Call a batch function (lists in, a list per output out) with one sample."""
+
+    def one_sample(*args: Any) -> Any:
+        outputs = fn(*[[arg] for arg in args])
+        values = [column[0] for column in outputs]
+        return values[0] if len(values) == 1 else tuple(values)
+
+    one_sample.__name__ = getattr(fn, "__name__", "batch")
+    return one_sample
+
+
+def _name(names: list[str], index: int, fallback: str) -> str:
+    return names[index] if index < len(names) else f"{fallback} {index}"
 
 
 def _parameter_names(fn: Callable[..., Any]) -> list[str]:

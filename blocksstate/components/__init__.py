@@ -5,6 +5,7 @@ from .base import Block, Component, FormComponent
 from .buttons import Button, ClearButton
 from .chat import Chatbot
 from .choice import Checkbox, CheckboxGroup, Dropdown, Radio
+from .dataset import Dataset
 from .display import JSON, Label
 from .files import DownloadButton, File, FileComponent, UploadButton
 from .gallery import Gallery
@@ -18,6 +19,7 @@ from .timer import Timer
 from .video import Video
 
 __all__ = [
+    "Dataset",
     "Video",
     "UploadButton",
     "Image",

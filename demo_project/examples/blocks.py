@@ -33,6 +33,11 @@ for _stem in GUIDE_SCRIPTS:
 # blocksstate's own example of the global tier (GlobalState), beside the guides' module variable.
 blocksstate.register("live-counter", load_script(Path(__file__).resolve().parent / "live.py"))
 
+blocksstate.register(
+    "interface-examples",
+    load_script(Path(__file__).resolve().parent / "interface_examples.py"),
+)
+
 # Files and media: blocksstate's own examples.
 for _stem in ("image_filter", "file_collector", "audio_reverse"):
     blocksstate.register(

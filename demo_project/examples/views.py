@@ -146,6 +146,12 @@ EXAMPLES = [
         "ChatInterface: a thought shown collapsible while pending, then the answer streamed.",
         source="chat/streaming.py",
     ),
+    Example(
+        "interface-examples",
+        "Interface with examples",
+        "A gr.Interface with examples, additional inputs in an accordion, a title and an article.",
+        source="interface_examples.py",
+    ),
 ]
 
 BY_NAME = {example.name: example for example in EXAMPLES}

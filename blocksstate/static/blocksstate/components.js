@@ -26,6 +26,7 @@
 // is the app developer's own (gr.HTML).
 
 import { CHATBOT } from "./chat.js";
+import { DATASET } from "./dataset.js";
 import { FILE_COMPONENTS } from "./file-components.js";
 import { LAYOUTS } from "./layouts.js";
 
@@ -316,6 +317,7 @@ export const REGISTRY = {
   audio: FILE_COMPONENTS.audio,
   video: FILE_COMPONENTS.video,
   gallery: FILE_COMPONENTS.gallery,
+  dataset: DATASET,
 
   // The layouts: layouts.js (Row, Column, Group, Tabs, Tab, Accordion, Sidebar).
   row: LAYOUTS.row,
