@@ -5,6 +5,7 @@ from .app.event_data import DeletedFileData, DownloadData, EventData, FileData, 
 from .app.events import on
 from .app.interface import Interface
 from .app.registry import register
+from .app.render import render
 from .components import (
     HTML,
     JSON,
@@ -93,6 +94,7 @@ __all__ = [
     "Timer",
     "Warning",
     "on",
+    "render",
     "register",
     "skip",
     "update",

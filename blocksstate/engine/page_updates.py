@@ -10,6 +10,7 @@ from .. import protocol
 from ..components.base import Component, normalize_choices
 from ..components.schema import InvalidValue
 from .outcome import note_shown
+from .regions import RegionGone, Regions, is_dynamic
 
 if TYPE_CHECKING:
     from ..app.blocks import Blocks
@@ -44,6 +45,8 @@ def page_state(blocks: Blocks, session: Session, everything: bool) -> dict[str, 
         entry = page_props(component, session.props.get(component_id, {})) if everything else {}
         entry.update(component.page_update(session.values.get(component_id)))
         updates[str(component_id)] = entry
+    if everything and blocks.renderables:
+        updates.update(Regions.of(blocks).page_state(session))
     return updates
 
 
@@ -56,8 +59,20 @@ def kept_updates(
     so that the page shows what the server keeps.
     """
     updates: dict[str, Any] = {}
+    regions = Regions.of(blocks)
     for key, names in shown.items():
-        component = blocks.components[int(key)]
+        component_id = int(key)
+        if component_id in regions.by_container:
+            updates.update(regions.page_state(session))  # the regions as the session keeps them
+            continue
+        try:
+            component = (
+                regions.component(session, component_id)
+                if is_dynamic(component_id)
+                else blocks.components[component_id]
+            )
+        except RegionGone:
+            continue  # rebuilt since: the region's own entry shows it
         props = session.props.get(component.id, {})
         entry = page_props(
             component,
