@@ -216,7 +216,9 @@ def _blocks_of(triggers: Sequence[EventTrigger]) -> Blocks:
         # Made by a render function: the listener belongs to its region, whatever it listens to.
         for trigger in triggers:
             if not isinstance(trigger, EventTrigger):
-                raise TypeError(f"{trigger!r} is not an event; pass e.g. `button.click`, not `button`")
+                raise TypeError(
+                    f"{trigger!r} is not an event; pass e.g. `button.click`, not `button`"
+                )
         return context.root  # type: ignore[return-value]
     for trigger in triggers:
         if not isinstance(trigger, EventTrigger):

@@ -163,7 +163,9 @@ class Region(Blocks):
         block.id = self.renderable.block_id(getattr(block, "key", None), position)
         if isinstance(block, Component):
             if block.id in self.components:
-                raise ValueError(f"two components of one @gr.render function have key {block.key!r}")
+                raise ValueError(
+                    f"two components of one @gr.render function have key {block.key!r}"
+                )
             self.components[block.id] = block
             self.types[block.id] = type(block).__name__
         for child in getattr(block, "children", []):

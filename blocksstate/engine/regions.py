@@ -238,4 +238,3 @@ class Regions:
                 values = {cid: session.values.get(cid) for cid in region.components}
                 entries[str(renderable.id)] = self.page_entry(region, values)
         return entries
-

@@ -36,10 +36,10 @@ from ..conf import setting, show_errors
 from ..state.browser import TokenTooLarge
 from ..state.tracking import StateTooLarge, StateTracker
 from . import concurrency, file_values, handlers, page_updates
-from .regions import RegionGone, Regions, is_dynamic
 from .feedback import Error, Feedback, current_feedback
 from .file_values import EventInfo
 from .outcome import Outcome
+from .regions import RegionGone, Regions, is_dynamic
 from .request import Request
 from .updates import BadResult, Update, split_result
 

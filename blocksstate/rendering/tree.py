@@ -62,9 +62,7 @@ def build_tree(blocks: Blocks, scope: Scope | None = None) -> list[Node]:
     return [node for child in blocks.children if (node := build_node(child, scope)) is not None]
 
 
-def build_node(
-    block: Block, scope: Scope, values: Mapping[int, Any] | None = None
-) -> Node | None:
+def build_node(block: Block, scope: Scope, values: Mapping[int, Any] | None = None) -> Node | None:
     """Return the node of ``block`` and its children, or None for what has no markup (State).
 
     ``values``: the values to show instead of the initial ones, by component id (a

@@ -342,7 +342,9 @@ class PageClient:
             if [component_id, event] in dep["triggers"]
         ]
         if len(found) != 1:
-            raise LookupError(f"expected one region listener of {component_id}.{event}, found {found}")
+            raise LookupError(
+                f"expected one region listener of {component_id}.{event}, found {found}"
+            )
         return found[0]
 
     async def click(
