@@ -36,5 +36,11 @@ blocksstate.register("live-counter", load_script(Path(__file__).resolve().parent
 # Files and media: blocksstate's own examples.
 for _stem in ("image_filter", "file_collector", "audio_reverse"):
     blocksstate.register(
-        _stem.replace("_", "-"), load_script(Path(__file__).resolve().parent / "media" / f"{_stem}.py")
+        _stem.replace("_", "-"),
+        load_script(Path(__file__).resolve().parent / "media" / f"{_stem}.py"),
     )
+
+# @gr.render: the guide's todo list, tasks in a State, a keyed note per task.
+blocksstate.register(
+    "render-todo", load_script(Path(__file__).resolve().parent / "dynamic" / "todo.py")
+)

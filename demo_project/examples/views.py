@@ -132,6 +132,13 @@ EXAMPLES = [
         "Record or upload a sound and hear it backwards: (sample_rate, samples) in and out.",
         source="media/audio_reverse.py",
     ),
+    # Dynamic UI (blocksstate's own examples).
+    Example(
+        "render-todo",
+        "Todo list with @gr.render",
+        "Tasks live in a State; adding, ticking or deleting one rebuilds the list on the server.",
+        source="dynamic/todo.py",
+    ),
 ]
 
 BY_NAME = {example.name: example for example in EXAMPLES}

@@ -29,7 +29,7 @@ def test_index_links_every_example_and_the_admin(page, demo_server):
     expect(page.get_by_role("heading", level=1)).to_have_text("State in Blocks, on Django")
     main = page.get_by_role("main")
     expect(main.get_by_role("link", name="Shopping cart")).to_have_attribute("href", "/cart/")
-    expect(main.get_by_role("heading", level=2)).to_have_count(20)
+    expect(main.get_by_role("heading", level=2)).to_have_count(21)
     expect(
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Admin")
     ).to_be_visible()
