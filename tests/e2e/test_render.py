@@ -14,9 +14,12 @@ APP = "render-todo"
 
 
 def add(page, name: str) -> None:
+    """Add a task as a visitor does: type it, press Enter, see it listed."""
     box = page.get_by_role("textbox", name="Task Name")
     box.fill(name)
     box.press("Enter")
+    expect(page.get_by_role("textbox", name=f"Note on {name}")).to_be_visible()
+    expect(box).to_have_value("")
 
 
 def row(page, task: str):
