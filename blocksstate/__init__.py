@@ -17,6 +17,7 @@ from .app.events import on
 from .app.examples import Examples
 from .app.interface import Interface, TabbedInterface
 from .app.registry import register
+from .app.render import render
 from .components import (
     HTML,
     JSON,
@@ -120,6 +121,7 @@ __all__ = [
     "Timer",
     "Warning",
     "on",
+    "render",
     "register",
     "skip",
     "update",

@@ -27,6 +27,8 @@ from tests.multiworker.app import APP, build
 from tests.multiworker.client import WsPage
 from tests.multiworker.global_app import APP as GLOBAL_APP
 from tests.multiworker.global_app import build as global_build
+from tests.multiworker.render_app import APP as RENDER_APP
+from tests.multiworker.render_app import build as render_build
 
 pytestmark = pytest.mark.redis
 
@@ -463,3 +465,37 @@ async def test_a_page_connected_through_a_redis_restart_is_asked_to_come_back(
     assert done(frames), frames
     assert again.value(TOTAL) == 1
     await again.close_page()
+
+
+# -- a @gr.render region built on one worker, used on the other -------------------------------------
+
+
+async def test_a_region_made_on_one_worker_answers_an_event_on_the_other(workers):
+    a, b = workers
+    demo = render_build()
+    count = next(
+        c for c in demo.components.values() if getattr(c, "label", None) == "Textbox Count"
+    )
+    output = next(c for c in demo.components.values() if getattr(c, "label", None) == "Output")
+    region_id = str(demo.renderables[0].id)
+    at_a = await WsPage(a.url, RENDER_APP).open()
+    frames = await at_a.event(demo.renderables[0].dependency.id, {str(count.id): 2})
+    assert done(frames), frames
+    region = at_a.page[region_id]["region"]
+    first, second = [
+        int(key) for key, info in region["components"].items() if info["type"] == "textbox"
+    ]
+    (merge,) = [d["id"] for d in region["dependencies"]]
+    frames = await at_a.event(merge, {str(first): "hello", str(second): "world"})
+    assert at_a.value(output.id) == f"hello world|{a.pid}"
+    await at_a.drop()
+
+    at_b = await WsPage(b.url, RENDER_APP).open(resume=at_a.resume_token)
+    assert at_b.session["resumed"] is True, at_b.session
+    assert at_b.page[region_id]["region"]["dependencies"][0]["id"] == merge  # same ids at B
+    frames = await at_b.event(merge, {str(second): "there"})
+    assert done(frames), frames
+    assert at_b.value(output.id) == f"hello there|{b.pid}"
+    await at_b.close_page()
+    a.assert_quiet()
+    b.assert_quiet()

@@ -18,6 +18,8 @@ class Blocks(BlockContext):
     """An app: ``with gr.Blocks() as demo:`` collects what is created inside."""
 
     load = Event()
+    #: True for what a ``@gr.render`` function builds (``app.render.Region``).
+    is_region = False
 
     def __init__(
         self,
@@ -52,6 +54,8 @@ class Blocks(BlockContext):
         # Layout blocks (Row, Column, Tabs...): they have properties but no value.
         self.layouts: dict[int, BlockContext] = {}
         self.dependencies: list[Dependency] = []
+        # The app's ``@gr.render`` functions (``app.render.Renderable``), in declaration order.
+        self.renderables: list[Any] = []
         self._ids = itertools.count(1)
         self._server: Any = None
         super().__init__(render=False)

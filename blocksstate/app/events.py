@@ -77,6 +77,10 @@ class Dependency:
     # A ClearButton's reset: its outputs stay editable by the visitor (see Component.is_interactive).
     clears: bool = False
     chain: list[tuple[str, Dependency]] = field(default_factory=list)
+    # A ``@gr.render`` region's rebuild (``app.render.Renderable``), run by the engine.
+    renders: Any = None
+    # The region (``app.render.Region``) whose function made this listener, if one did.
+    region: Any = None
 
     def __repr__(self) -> str:
         name = getattr(self.fn, "__name__", "no function")
@@ -207,6 +211,15 @@ def _decorator(dependency: Dependency) -> Callable[[Callable[..., Any]], Callabl
 
 
 def _blocks_of(triggers: Sequence[EventTrigger]) -> Blocks:
+    context = current_context.get()
+    if context is not None and getattr(context.root, "is_region", False):
+        # Made by a render function: the listener belongs to its region, whatever it listens to.
+        for trigger in triggers:
+            if not isinstance(trigger, EventTrigger):
+                raise TypeError(
+                    f"{trigger!r} is not an event; pass e.g. `button.click`, not `button`"
+                )
+        return context.root  # type: ignore[return-value]
     for trigger in triggers:
         if not isinstance(trigger, EventTrigger):
             raise TypeError(f"{trigger!r} is not an event; pass e.g. `button.click`, not `button`")

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from .layout import BlockContext
 
 # Constructor parameters that are not properties a handler can update.
+# Ids from here up are those of blocks a ``@gr.render`` function built (``app/render.py``):
+# kept in the session's record of their region, never stored one by one.
+DYNAMIC_ID_BASE = 1 << 50
 NOT_PROPERTIES = frozenset({"self", "render", "key", "every", "inputs"})
 
 

@@ -10,6 +10,7 @@ from .. import protocol
 from ..components.base import Block, Component
 from ..components.schema import InvalidValue
 from .outcome import note_shown
+from .regions import RegionGone, Regions, is_dynamic
 
 if TYPE_CHECKING:
     from ..app.blocks import Blocks
@@ -49,6 +50,8 @@ def page_state(blocks: Blocks, session: Session, everything: bool) -> dict[str, 
         for layout_id, layout in blocks.layouts.items():
             if session.props.get(layout_id):
                 updates[str(layout_id)] = page_props(layout, session.props[layout_id])
+    if everything and blocks.renderables:
+        updates.update(Regions.of(blocks).page_state(session))
     return updates
 
 
@@ -61,8 +64,20 @@ def kept_updates(
     so that the page shows what the server keeps.
     """
     updates: dict[str, Any] = {}
+    regions = Regions.of(blocks)
     for key, names in shown.items():
-        component = blocks.block(int(key))
+        component_id = int(key)
+        if component_id in regions.by_container:
+            updates.update(regions.page_state(session))  # the regions as the session keeps them
+            continue
+        try:
+            component = (
+                regions.component(session, component_id)
+                if is_dynamic(component_id)
+                else blocks.block(component_id)
+            )
+        except RegionGone:
+            continue  # rebuilt since: the region's own entry shows it
         props = session.props.get(component.id, {})
         entry = page_props(
             component,

@@ -40,6 +40,7 @@ from . import concurrency, file_values, handlers, page_updates
 from .feedback import Error, Feedback, current_feedback
 from .file_values import EventInfo
 from .outcome import Outcome
+from .regions import RegionGone, Regions, is_dynamic
 from .request import Request
 from .updates import BadResult, Update, split_result
 
@@ -81,6 +82,7 @@ class Engine:
         self.blocks = blocks
         self._listeners = self._index_listeners(blocks)
         self.tracker = StateTracker(blocks)
+        self.regions = Regions.of(blocks)
 
     @staticmethod
     def _index_listeners(blocks: Blocks) -> dict[tuple[int, str], list[Dependency]]:
@@ -93,6 +95,23 @@ class Engine:
 
     def listeners(self, block: Any, event: str) -> list[Dependency]:
         return self._listeners.get((id(block), event), [])
+
+    def session_listeners(self, session: Session, block: Any, event: str) -> list[Dependency]:
+        """The app's listeners of ``event`` of ``block``, and those the session's regions made."""
+        found = self._listeners.get((id(block), event), [])
+        if session.regions:
+            return found + self.regions.listeners(session, block, event)
+        return found
+
+    def component(self, session: Session, component_id: int) -> Component | None:
+        """A component of the app, or of a region the session shows (None: no such one)."""
+        component = self.blocks.components.get(component_id)
+        if component is None and is_dynamic(component_id):
+            try:
+                return self.regions.component(session, component_id)
+            except RegionGone as exc:
+                raise InvalidInput(None, str(exc)) from None
+        return component
 
     # -- checking what the browser sent ------------------------------------------------
 
@@ -116,7 +135,7 @@ class Engine:
                 component_id = int(key)
             except (TypeError, ValueError):
                 raise InvalidInput(None, f"{key!r} is not a component id") from None
-            component = self.blocks.components.get(component_id)
+            component = self.component(session, component_id)
             if component is None:
                 raise InvalidInput(None, f"there is no component with id {component_id}")
             props = session.props.get(component_id)
@@ -128,12 +147,17 @@ class Engine:
                 raise InvalidInput(component, str(exc)) from None
         return checked
 
-    def client_dependency(self, dependency_id: Any) -> Dependency:
+    def client_dependency(self, dependency_id: Any, session: Session | None = None) -> Dependency:
         """Return the dependency a browser asked for, if a browser may trigger it."""
         if isinstance(dependency_id, bool) or not isinstance(dependency_id, int):
             raise UnknownDependency(f"dependency id must be an integer, got {dependency_id!r}")
         try:
-            dependency = self.blocks.dependency(dependency_id)
+            if session is not None and dependency_id >= len(self.blocks.dependencies):
+                dependency = self.regions.dependency(session, dependency_id)
+            else:
+                dependency = self.blocks.dependency(dependency_id)
+        except RegionGone as exc:
+            raise UnknownDependency(str(exc)) from None
         except KeyError:
             raise UnknownDependency(f"there is no event with id {dependency_id}") from None
         if not dependency.client_triggers:
@@ -159,7 +183,7 @@ class Engine:
         data: Any = None,
     ) -> Outcome:
         """Validate, then run a browser's event and everything it triggers; return what it did."""
-        dependency = self.client_dependency(dependency_id)
+        dependency = self.client_dependency(dependency_id, session)
         event = self.event_data(session, dependency, data)
         checked = self.validate_values(session, values)
         self.apply_page_values(session, checked)
@@ -203,6 +227,8 @@ class Engine:
         """Store validated page values in the session (the browser's edits)."""
         for component_id, value in checked.items():
             session.set_value(component_id, value)
+        if session.regions:
+            self.regions.sync(session, checked)
 
     async def run_load(self, session: Session, send: Send) -> Outcome:
         """Run the app's ``load`` listeners for a new session."""
@@ -271,7 +297,10 @@ class Engine:
             if first_ok is None:
                 first_ok = ok
             for component_id in changed:
-                queue.extend(self.listeners(self.blocks.block(component_id), "change"))
+                changer = self.blocks.layouts.get(component_id) or self.component(
+                    session, component_id
+                )
+                queue.extend(self.session_listeners(session, changer, "change"))
             for kind, step in dependency.chain:
                 if kind == "then" or (kind == "success") == ok:
                     queue.append(step)
@@ -287,6 +316,8 @@ class Engine:
     ) -> tuple[bool, set[int]]:
         """Run one handler, all or nothing; return whether it succeeded and which values it changed."""
         feedback.dependency_id = dependency.id
+        if dependency.renders is not None:
+            return await self.render_step(session, dependency, feedback)
         if dependency.fn is None:
             return True, set()
         watched = self.tracker.watched(session, dependency)
@@ -328,16 +359,37 @@ class Engine:
                 changed |= written
         except Exception as exc:
             self.tracker.rollback(session, checkpoint)
+            if dependency.region is not None:
+                self.regions.forget(session, dependency.region.renderable.index)
             await feedback.update(page_updates.kept_updates(self.blocks, session, page.shown))
             await self._report(feedback, dependency, exc)
             return False, set()
         finally:
             current_feedback.reset(token)
+        if session.regions:
+            self.regions.sync(session, changed)
         feedback.outcome.globals_changed |= written
         await feedback.update(page.release())
         await feedback.store_in_browser(tokens)
         await feedback.flush()
         return True, changed
+
+    async def render_step(
+        self, session: Session, dependency: Dependency, feedback: Feedback
+    ) -> tuple[bool, set[int]]:
+        """Rebuild a ``@gr.render`` region for the session and send the page its markup."""
+        unsaved = session.unsaved()
+        try:
+            values = [self.input_value(session, c, {}) for c in dependency.inputs]
+            update = await self.regions.rebuild(session, dependency.renders, values)
+        except Exception as exc:
+            session.restore_unsaved(unsaved)
+            self.regions.forget(session, dependency.renders.index)
+            await self._report(feedback, dependency, exc)
+            return False, set()
+        await feedback.update(update)
+        await feedback.flush()
+        return True, set()
 
     def request(self, session: Session) -> Request:
         return session.request or Request(session_hash=session.id, app=session.app)
@@ -389,7 +441,7 @@ class Engine:
         grown = {
             cid: data
             for cid, data in fresh.items()
-            if not self.blocks.components[cid].shared and session.pickled.get(cid) != data
+            if not self.component(session, cid).shared and session.pickled.get(cid) != data
         }
         if grown:
             self.tracker.check_size(session, grown)

@@ -57,18 +57,13 @@ def files_config(name: str) -> dict[str, Any]:
     }
 
 
-def page_config(blocks: Blocks, name: str | None = None) -> dict[str, Any]:
-    """Return the page config of ``docs/protocol.md``: components, page events, socket path.
+def wiring(blocks: Blocks) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The page's part of the blocks placed in ``blocks`` and of its listeners.
 
-    ``browser_state`` names the localStorage keys where the page keeps the tokens
-    of the app's BrowserStates; the secrets that sign them never leave the server.
-    ``files`` says where the page uploads files and which cookie it sets for them.
+    Components by id (type, editable, events), and the listeners a page may fire
+    (their triggers, trigger mode, outputs): the page config's, or a ``@gr.render``
+    region's (``blocks`` a ``Region``; its listeners may fire on the app's components).
     """
-    name = name or blocks.name
-    if not name:
-        raise ValueError(
-            f"{blocks!r} is not registered: call blocksstate.register(name, blocks) first"
-        )
     dependencies: list[dict[str, Any]] = []
     events: dict[int, set[str]] = {}
     for dependency in blocks.dependencies:
@@ -100,6 +95,22 @@ def page_config(blocks: Blocks, name: str | None = None) -> dict[str, Any]:
                 "editable": isinstance(block, Component) and is_editable(block),
                 "events": sorted(events.get(block.id, ())),  # type: ignore[arg-type]
             }
+    return components, dependencies
+
+
+def page_config(blocks: Blocks, name: str | None = None) -> dict[str, Any]:
+    """Return the page config of ``docs/protocol.md``: components, page events, socket path.
+
+    ``browser_state`` names the localStorage keys where the page keeps the tokens
+    of the app's BrowserStates; the secrets that sign them never leave the server.
+    ``files`` says where the page uploads files and which cookie it sets for them.
+    """
+    name = name or blocks.name
+    if not name:
+        raise ValueError(
+            f"{blocks!r} is not registered: call blocksstate.register(name, blocks) first"
+        )
+    components, dependencies = wiring(blocks)
     return {
         "app": name,
         "protocol": PROTOCOL_VERSION,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,17 +62,21 @@ def build_tree(blocks: Blocks, scope: Scope | None = None) -> list[Node]:
     return [node for child in blocks.children if (node := build_node(child, scope)) is not None]
 
 
-def build_node(block: Block, scope: Scope) -> Node | None:
-    """Return the node of ``block`` and its children, or None for what has no markup (State)."""
+def build_node(block: Block, scope: Scope, values: Mapping[int, Any] | None = None) -> Node | None:
+    """Return the node of ``block`` and its children, or None for what has no markup (State).
+
+    ``values``: the values to show instead of the initial ones, by component id (a
+    ``@gr.render`` region's, from its session).
+    """
     if getattr(block, "server_only", False):
         return None
     children = [
         node
         for child in getattr(block, "children", [])
-        if (node := build_node(child, scope)) is not None
+        if (node := build_node(child, scope, values)) is not None
     ]
     kind = type_of(block)
-    context = base_context(block, scope)
+    context = base_context(block, scope, values)
     context.update(block.template_context(context))
     if isinstance(block, Tabs):
         _select_tab(block, children)
@@ -81,7 +86,9 @@ def build_node(block: Block, scope: Scope) -> Node | None:
     )
 
 
-def base_context(block: Block, scope: Scope) -> dict[str, Any]:
+def base_context(
+    block: Block, scope: Scope, values: Mapping[int, Any] | None = None
+) -> dict[str, Any]:
     """Return what every block template gets: ids, type, label, visibility, classes."""
     kind = type_of(block)
     dom_id = scope.dom_id(block)
@@ -105,7 +112,7 @@ def base_context(block: Block, scope: Scope) -> dict[str, Any]:
         "min_width": getattr(block, "min_width", None),
     }
     if isinstance(block, Component):
-        value = block.initial_value()
+        value = values[block.id] if values and block.id in values else block.initial_value()
         show_label = getattr(block, "show_label", None)
         placeholder = getattr(block, "placeholder", None)
         context.update(

@@ -21,6 +21,7 @@ import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
+from ..components.base import DYNAMIC_ID_BASE
 from ..conf import setting
 from .session import STORE_VERSION, Session
 
@@ -199,6 +200,8 @@ class SessionStore:
         """
         data: dict[str | int, Any] = {}
         for component_id in session.dirty:
+            if component_id >= DYNAMIC_ID_BASE:
+                continue  # kept in its region's record (engine/regions.py)
             data[component_id] = session.pickled.get(component_id, session.values[component_id])
         if session.meta_dirty:
             data["meta"] = session.meta()

@@ -73,6 +73,9 @@ class Session:
     dirty: set[int] = field(default_factory=set)
     meta_dirty: bool = True
     request: Request | None = None
+    # The ``@gr.render`` regions this worker built for the session, by index (never stored:
+    # rebuilt from their records, see ``engine/regions.py``).
+    regions: dict[int, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def new(cls, blocks: Blocks, user_id: str | None = None) -> Session:

@@ -103,6 +103,8 @@ class PageClient:
         self.received: list[Frame] = []
         self.sent: list[Any] = []
         self.page: dict[int, dict[str, Any]] = {}
+        # The ``@gr.render`` regions shown, by container id: the last ``region`` entry of each.
+        self.regions: dict[int, dict[str, Any]] = {}
         for component_id, comp in self.blocks.components.items():
             if not comp.server_only:
                 value = None if callable(comp.value) else comp.initial_value()
@@ -206,8 +208,19 @@ class PageClient:
         self.received.append(frame)
         if frame["type"] == "update":
             for key, props in frame["updates"].items():
+                if "region" in props:
+                    self._show_region(int(key), props["region"])
+                    continue
                 self.page.setdefault(int(key), {}).update(props)
         return frame
+
+    def _show_region(self, container_id: int, region: dict[str, Any]) -> None:
+        old = self.regions.get(container_id)
+        for key in old["components"] if old else ():
+            self.page.pop(int(key), None)
+        self.regions[container_id] = region
+        for key, entry in region["values"].items():
+            self.page[int(key)] = dict(entry)
 
     async def receive_until(self, done: Callable[[Frame], bool]) -> list[Frame]:
         """Receive frames until ``done(frame)`` is true; return them all."""
@@ -261,7 +274,10 @@ class PageClient:
 
     def wire_values(self, values: Mapping[Any, Any] | None) -> dict[str, Any]:
         """``values`` keyed by component, id or label, as the page sends them (by id)."""
-        return {str(resolve(self.blocks, key).id): value for key, value in (values or {}).items()}
+        return {
+            str(key if isinstance(key, int) else resolve(self.blocks, key).id): value
+            for key, value in (values or {}).items()
+        }
 
     async def event(
         self,
@@ -295,8 +311,43 @@ class PageClient:
         ``values`` are what the visitor changed before, by component or label; ``data`` the
         event's data (a select's ``{"index": ..., "value": ...}``).
         """
-        found = dependency(self.blocks, target(self.blocks, key), event)
+        if isinstance(key, int) and key not in self.blocks.components:
+            return await self.event(self.region_listener(key, event), values, data=data)
+        component = target(self.blocks, key)
+        try:
+            found: Dependency | int = dependency(self.blocks, component, event)
+        except LookupError:
+            # Only a listener a ``@gr.render`` function made listens to it.
+            found = self.region_listener(component.id, event)  # type: ignore[arg-type]
         return await self.event(found, values, data=data)
+
+    # -- @gr.render regions --------------------------------------------------------------------
+
+    def region_components(self, render: Any, type: str | None = None) -> list[int]:
+        """Ids of the components a region shows (``render``: the decorated function), in order.
+
+        ``type``: only those of this page type (``"textbox"``, ``"button"``...).
+        """
+        region = self.regions.get(render.id, {"components": {}})
+        return [
+            int(key)
+            for key, info in region["components"].items()
+            if type is None or info["type"] == type
+        ]
+
+    def region_listener(self, component_id: int, event: str) -> int:
+        """The id of the one region listener of ``event`` of component ``component_id``."""
+        found = [
+            dep["id"]
+            for region in self.regions.values()
+            for dep in region["dependencies"]
+            if [component_id, event] in dep["triggers"]
+        ]
+        if len(found) != 1:
+            raise LookupError(
+                f"expected one region listener of {component_id}.{event}, found {found}"
+            )
+        return found[0]
 
     async def click(
         self, key: Component | int | str, values: Mapping[Any, Any] | None = None
@@ -311,6 +362,8 @@ class PageClient:
 
     def value(self, key: Component | int | str) -> Any:
         """The value the page shows for a component (by label, id or object)."""
+        if isinstance(key, int):
+            return self.page[key].get("value")
         return self.page[resolve(self.blocks, key).id].get("value")
 
     def props(self, key: Component | int | str) -> dict[str, Any]:

@@ -128,7 +128,8 @@ def _can_show(connection: Connection, session: Session) -> bool:
     try:
         updates = page_updates.page_state(connection.blocks, session, True)
         for entry in updates.values():
-            check_json_safe(entry.get("value"))  # e.g. an int that would overflow float()
+            if "value" in entry:  # a layout's or a ``@gr.render`` region's entry has none
+                check_json_safe(entry["value"])  # e.g. an int that would overflow float()
         protocol.encode(protocol.update(None, None, updates))
     except Exception:
         logger.exception(

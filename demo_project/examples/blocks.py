@@ -54,3 +54,8 @@ blocksstate.register(
 blocksstate.register(
     "chat-stream", load_script(Path(__file__).resolve().parent / "chat" / "streaming.py")
 )
+
+# @gr.render: the guide's todo list, tasks in a State, a keyed note per task.
+blocksstate.register(
+    "render-todo", load_script(Path(__file__).resolve().parent / "dynamic" / "todo.py")
+)

@@ -152,6 +152,13 @@ EXAMPLES = [
         "A gr.Interface with examples, additional inputs in an accordion, a title and an article.",
         source="interface_examples.py",
     ),
+    # Dynamic UI (blocksstate's own examples).
+    Example(
+        "render-todo",
+        "Todo list with @gr.render",
+        "Tasks live in a State; adding, ticking or deleting one rebuilds the list on the server.",
+        source="dynamic/todo.py",
+    ),
 ]
 
 BY_NAME = {example.name: example for example in EXAMPLES}

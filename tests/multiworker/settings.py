@@ -55,3 +55,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"blocksstate": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+
+# The components' templates: a @gr.render region's markup is rendered by the worker that builds it.
+TEMPLATES = [
+    {"BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [], "APP_DIRS": True}
+]

@@ -46,6 +46,8 @@ class App {
       this.editable.set(id, Boolean(info?.editable));
     }
     this.dirty = new Set();
+    // The component ids each @gr.render region shows, by its container's id.
+    this.regionIds = new Map();
     this.seq = 0;
     // Every event until the server answers it, by seq: {seq, dep, values, data} (values once
     // sent, so that a re-sent event is the same event). Re-sent after a resume; the server
@@ -78,16 +80,50 @@ class App {
 
   start() {
     for (const type of DOM_EVENTS) this.root.addEventListener(type, (event) => this.onDomEvent(event), true);
-    for (const el of this.elements.values()) {
-      const { bsScale: scale, bsMinWidth: minWidth } = el.dataset;
-      // Set through the CSSOM, which a strict Content-Security-Policy allows (style attributes it does not).
-      if (scale !== undefined) el.style.setProperty("--bs-scale", scale);
-      if (minWidth !== undefined) el.style.setProperty("--bs-min-width", `${minWidth}px`);
-      entryOf(el).attach?.(el, this, null);
-    }
+    for (const el of this.elements.values()) this.wire(el);
     // File URLs are checked against this browser's pass cookie: it must exist before the session does.
     if (this.config.files?.pass_cookie) ensurePassCookie(this.config.files.pass_cookie);
     this.connection.connect();
+  }
+
+  // What every block's element needs once it is on the page.
+  wire(el) {
+    const { bsScale: scale, bsMinWidth: minWidth } = el.dataset;
+    // Set through the CSSOM, which a strict Content-Security-Policy allows (style attributes it does not).
+    if (scale !== undefined) el.style.setProperty("--bs-scale", scale);
+    if (minWidth !== undefined) el.style.setProperty("--bs-min-width", `${minWidth}px`);
+    entryOf(el).attach?.(el, this, null);
+  }
+
+  // A @gr.render region was (re)built on the server: show its markup, rendered there by the
+  // components' own templates, and wire its components and listeners. A component the
+  // visitor edited that is still there (same key) keeps what the visitor typed.
+  showRegion(container, region) {
+    const regionId = container.dataset.bsId;
+    const kept = new Map();
+    for (const id of this.regionIds.get(regionId) ?? []) {
+      const el = this.elements.get(id);
+      if (el && this.dirty.has(id) && id in region.components) kept.set(id, entryOf(el).read(el));
+      this.elements.delete(id);
+      this.editable.delete(id);
+      this.dirty.delete(id);
+    }
+    container.innerHTML = region.html;
+    const ids = [];
+    for (const el of container.querySelectorAll("[data-bs-id]")) {
+      const id = el.dataset.bsId;
+      ids.push(id);
+      this.elements.set(id, el);
+      this.editable.set(id, Boolean(region.components[id]?.editable));
+      this.wire(el);
+      if (kept.has(id)) {
+        entryOf(el).write?.(el, kept.get(id), { value: kept.get(id) });
+        this.dirty.add(id);
+      }
+      if (this.closed) for (const control of el.querySelectorAll("input, textarea, select, button")) control.disabled = true;
+    }
+    this.regionIds.set(regionId, ids);
+    this.dispatcher.setRegion(regionId, region.dependencies ?? []);
   }
 
   // -- visitor actions ------------------------------------------------------------------
@@ -230,6 +266,10 @@ class App {
     for (const [id, update] of Object.entries(updates)) {
       const el = this.elements.get(id);
       if (!el) continue;
+      if (update.region) {
+        this.showRegion(el, update.region);
+        continue;
+      }
       const entry = entryOf(el);
       // `html` is how the server rendered the value (Markdown, Chatbot), not a property.
       const { value, html, ...props } = update;

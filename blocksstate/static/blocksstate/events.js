@@ -25,18 +25,40 @@ export class Dispatcher {
   constructor(dependencies, { send, started, finished }) {
     this.dependencies = new Map();
     this.listeners = new Map();
-    for (const dependency of dependencies) {
-      this.dependencies.set(dependency.id, { ...dependency, running: new Set(), queued: false });
-      for (const [componentId, event] of dependency.triggers) {
-        const name = `${componentId}:${event}`;
-        if (!this.listeners.has(name)) this.listeners.set(name, []);
-        this.listeners.get(name).push(dependency.id);
-      }
-    }
+    // The listeners each @gr.render region made, by the region's container id.
+    this.regions = new Map();
+    for (const dependency of dependencies) this.add(dependency);
     this.bySeq = new Map();
     this.send = send;
     this.started = started;
     this.finished = finished;
+  }
+
+  add(dependency) {
+    this.dependencies.set(dependency.id, { ...dependency, running: new Set(), queued: false });
+    for (const [componentId, event] of dependency.triggers) {
+      const name = `${componentId}:${event}`;
+      if (!this.listeners.has(name)) this.listeners.set(name, []);
+      this.listeners.get(name).push(dependency.id);
+    }
+  }
+
+  // A region was rebuilt: its previous listeners are gone, `dependencies` listen from now on.
+  // (One still pending ends as usual: `finish` finds it by its seq.)
+  setRegion(regionId, dependencies) {
+    for (const id of this.regions.get(regionId) ?? []) {
+      const dependency = this.dependencies.get(id);
+      if (!dependency) continue;
+      this.dependencies.delete(id);
+      for (const [componentId, event] of dependency.triggers) {
+        const name = `${componentId}:${event}`;
+        const left = (this.listeners.get(name) ?? []).filter((other) => other !== id);
+        if (left.length) this.listeners.set(name, left);
+        else this.listeners.delete(name);
+      }
+    }
+    for (const dependency of dependencies) this.add(dependency);
+    this.regions.set(regionId, dependencies.map((dependency) => dependency.id));
   }
 
   // Whether any dependency listens to `event` of component `componentId`.
