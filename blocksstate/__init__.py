@@ -1,7 +1,15 @@
 """blocksstate: Gradio's Blocks programming model on Django. ``import blocksstate as gr``."""
 
 from .app.blocks import Blocks
-from .app.event_data import DeletedFileData, DownloadData, EventData, FileData, SelectData
+from .app.event_data import (
+    CopyData,
+    DeletedFileData,
+    DownloadData,
+    EventData,
+    FileData,
+    KeyUpData,
+    SelectData,
+)
 from .app.events import on
 from .app.interface import Interface
 from .app.registry import register
@@ -53,6 +61,8 @@ __all__ = [
     "WaveformOptions",
     "WebcamOptions",
     "SelectData",
+    "KeyUpData",
+    "CopyData",
     "EventData",
     "Video",
     "UploadButton",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Unpack
 
 from ..app.context import current_context
+from ..app.event_data import BadEventData, check_choice_select, check_shape, is_int
 from ..app.events import Event
 from .base import Block, BlockOptions
 
@@ -102,6 +104,17 @@ class Tabs(BlockContext):
         self.selected = selected
         super().__init__(**options)
 
+    def tabs(self) -> list[Tab]:
+        """Its tabs, in order."""
+        return [child for child in self.children if isinstance(child, Tab)]
+
+    def event_data(
+        self, event: str, data: dict[str, Any], props: Mapping[str, Any], value: Any
+    ) -> dict[str, Any]:
+        # A select names the tab chosen: its index among the tabs, its label as the value.
+        data = check_shape(event, data)
+        return tab_select(data, self.tabs()) if event == "select" else data
+
 
 class Tab(BlockContext):
     """One tab of a ``Tabs``; outside a ``Tabs`` it opens one of its own."""
@@ -121,6 +134,19 @@ class Tab(BlockContext):
         self.tab_id = id
         self.interactive = interactive
         super().__init__(**options)
+
+    def event_data(
+        self, event: str, data: dict[str, Any], props: Mapping[str, Any], value: Any
+    ) -> dict[str, Any]:
+        # Its own select has the data of its Tabs' select: its index, its label.
+        data = check_shape(event, data)
+        if event != "select":
+            return data
+        tabs = self.parent.tabs() if isinstance(self.parent, Tabs) else [self]
+        checked = tab_select(data, tabs)
+        if tabs[checked["index"]] is not self:
+            raise BadEventData(f"a select of this tab must have its index, {tabs.index(self)}")
+        return checked
 
     def render(self) -> Block:
         context = current_context.get()
@@ -144,6 +170,15 @@ class Tab(BlockContext):
             "selected": True,
             "interactive": self.interactive is not False,
         }
+
+
+def tab_select(data: dict[str, Any], tabs: list[Tab]) -> dict[str, Any]:
+    """A tab's select: ``index`` among ``tabs``, ``value`` its label (the page's text if none)."""
+    labels = [tab.label for tab in tabs]
+    index = data.get("index")
+    if is_int(index) and 0 <= index < len(tabs) and labels[index] is None:
+        return {**data, "value": None, "id": tabs[index].tab_id}
+    return {**check_choice_select(data, labels), "id": tabs[index].tab_id}
 
 
 class Accordion(BlockContext):

@@ -267,14 +267,18 @@ class PageClient:
         values: Mapping[Any, Any] | None = None,
         raw_values: Mapping[str, Any] | None = None,
         data: Any = None,
+        trigger: tuple[int, str] | None = None,
     ) -> Reply:
-        """Send one event frame (``data``: its event data); return every frame up to its end."""
+        """Send one event frame (``data``: its event data, ``trigger``: the ``(component id,
+        event)`` that fired); return every frame up to its end."""
         dep_id = dep.id if isinstance(dep, Dependency) else dep
         seq = next(self.seqs)
         wire = raw_values if raw_values is not None else self.wire_values(values)
-        frame = {"type": "event", "seq": seq, "dep": dep_id, "values": wire}
+        frame: dict[str, Any] = {"type": "event", "seq": seq, "dep": dep_id, "values": wire}
         if data is not None:
             frame["data"] = data
+        if trigger is not None:
+            frame["trigger"] = list(trigger)
         await self.send(frame)
         frames = await self.receive_until(
             lambda f: f["type"] in ("done", "failed", "error") and f.get("seq") == seq
@@ -293,8 +297,9 @@ class PageClient:
         ``values`` are what the visitor changed before, by component or label; ``data`` the
         event's data (a select's ``{"index": ..., "value": ...}``).
         """
-        found = dependency(self.blocks, target(self.blocks, key), event)
-        return await self.event(found, values, data=data)
+        block = target(self.blocks, key)
+        found = dependency(self.blocks, block, event)
+        return await self.event(found, values, data=data, trigger=(block.id, event))
 
     async def click(
         self, key: Component | int | str, values: Mapping[Any, Any] | None = None
