@@ -6,7 +6,7 @@ from typing import Any
 
 from ..app.blocks import Blocks
 from ..app.events import Dependency
-from ..components.base import Component
+from ..components.base import Block, Component
 from ..components.buttons import Button
 
 
@@ -56,8 +56,10 @@ def resolve(blocks: Blocks, key: Component | int | str) -> Component:
     return component(blocks, key)
 
 
-def target(blocks: Blocks, key: Component | int | str) -> Component:
-    """Return what a visitor acts on: a button by its text, else a component as ``resolve``."""
+def target(blocks: Blocks, key: Block | int | str) -> Block:
+    """Return what a visitor acts on: a block (a Tab), a button by its text, else as ``resolve``."""
+    if isinstance(key, Block):
+        return key
     if isinstance(key, str):
         try:
             return button(blocks, key)

@@ -21,7 +21,7 @@ from channels.testing import WebsocketCommunicator
 from .. import routing
 from ..app.events import Dependency
 from ..app.registry import get_app
-from ..components.base import Component
+from ..components.base import Block, Component
 from .finders import dependency, resolve, target
 from .waiting import TIMEOUT
 
@@ -287,7 +287,7 @@ class PageClient:
 
     async def trigger(
         self,
-        key: Component | int | str,
+        key: Block | int | str,
         event: str,
         values: Mapping[Any, Any] | None = None,
         data: Any = None,
