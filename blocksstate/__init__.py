@@ -3,11 +3,13 @@
 from .app.blocks import Blocks
 from .app.chat_interface import ChatInterface
 from .app.event_data import (
+    CopyData,
     DeletedFileData,
     DownloadData,
     EditData,
     EventData,
     FileData,
+    KeyUpData,
     LikeData,
     RetryData,
     SelectData,
@@ -79,6 +81,8 @@ __all__ = [
     "WaveformOptions",
     "WebcamOptions",
     "SelectData",
+    "KeyUpData",
+    "CopyData",
     "EventData",
     "Video",
     "UploadButton",

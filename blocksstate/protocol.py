@@ -52,13 +52,15 @@ class EventFrame:
     """A browser event: run dependency ``dep`` after applying the edited ``values``.
 
     ``data`` is what the page says of the event (a ``select``'s index, a ``delete``'s file),
-    given to handlers as ``gr.EventData`` (see ``app.event_data``).
+    given to handlers as ``gr.EventData`` (see ``app.event_data``); ``trigger`` the
+    ``(component id, event)`` that fired, one of the dependency's triggers (``gr.on``).
     """
 
     seq: int
     dep: int
     values: dict[str, Any] = field(default_factory=dict)
     data: dict[str, Any] | None = None
+    trigger: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,23 @@ def decode(text: str | None, max_bytes: int) -> Frame:
         event_data = data.get("data")
         if event_data is not None and not isinstance(event_data, dict):
             raise ProtocolError("bad_frame", "an event's 'data' must be a JSON object", seq)
-        return EventFrame(seq=seq, dep=data["dep"], values=_values(data, seq), data=event_data)
+        trigger = data.get("trigger")
+        if trigger is not None and not (
+            isinstance(trigger, list)
+            and len(trigger) == 2
+            and _is_int(trigger[0])
+            and isinstance(trigger[1], str)
+        ):
+            raise ProtocolError(
+                "bad_frame", "an event's 'trigger' must be [component id, event]", seq
+            )
+        return EventFrame(
+            seq=seq,
+            dep=data["dep"],
+            values=_values(data, seq),
+            data=event_data,
+            trigger=None if trigger is None else (trigger[0], trigger[1]),
+        )
     if kind == "hello":
         version = data.get("protocol")
         if version != PROTOCOL_VERSION:

@@ -294,6 +294,7 @@ def build_listener(
 
 
 def _default_trigger_mode(triggers: Iterable[tuple[Any, str]]) -> str:
-    # Typing and changes should not pile up; clicks and submits should not repeat.
+    # Typing, keys and changes should not pile up (Gradio: change and key_up); clicks and
+    # submits should not repeat.
     names = {name for _, name in triggers}
-    return "always_last" if names & {"change", "input", "tick"} else "once"
+    return "always_last" if names & {"change", "input", "tick", "key_up"} else "once"

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, Unpack
 
 from ..app.context import current_context
+from ..app.event_data import check_shape
 from ..app.events import Event
 from .schema import InvalidValue, ValueSchema
 
@@ -183,6 +184,16 @@ class Block:
     def page_props(self, props: Mapping[str, Any]) -> dict[str, Any]:
         """Return updated properties in the form the page reads."""
         return dict(props)
+
+    def event_data(
+        self, event: str, data: dict[str, Any], props: Mapping[str, Any], value: Any
+    ) -> dict[str, Any]:
+        """Check what the page says of its ``event`` (a select's index); raise BadEventData.
+
+        ``props`` are its properties in the session, ``value`` its current value. Returns
+        the data its handlers get (as ``gr.EventData`` and its kinds).
+        """
+        return check_shape(event, data)
 
     def __repr__(self) -> str:
         label = getattr(self, "label", None)

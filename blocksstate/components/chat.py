@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal, Unpack
 
+from ..app.event_data import MESSAGE_EVENTS, BadEventData, check_shape
 from ..app.events import Event
 from ..files.access import file_url
 from ..files.storage import file_storage
@@ -268,21 +269,24 @@ class Chatbot(Component):
         # Handlers append to the history in place; give them their own list.
         return copy.deepcopy(list(payload or []))
 
-    def event_data(self, event: str, data: dict[str, Any], value: Any) -> dict[str, Any]:
+    def event_data(
+        self, event: str, data: dict[str, Any], props: Mapping[str, Any], value: Any
+    ) -> dict[str, Any]:
         """Fill a message event's ``value`` from the session's messages, never from the page."""
-        if event not in ("like", "retry", "undo", "edit"):
+        data = check_shape(event, data)
+        if event not in MESSAGE_EVENTS:
             return data
         messages = value or []
         index = data["index"]
         if index >= len(messages):
-            raise InvalidValue(f"there is no message {index} (the chat has {len(messages)})")
+            raise BadEventData(f"there is no message {index} (the chat has {len(messages)})")
         message = messages[index]
         if event == "edit":
             if self.editable is None or (self.editable == "user" and message["role"] != "user"):
-                raise InvalidValue(f"message {index} cannot be edited")
+                raise BadEventData(f"message {index} cannot be edited")
             return {**data, "previous_value": message["content"], "value": data["value"]}
         if event in ("retry", "undo") and message["role"] != "user":
-            raise InvalidValue(f"message {index} is not a user message")
+            raise BadEventData(f"message {index} is not a user message")
         return {**data, "value": message["content"]}
 
     # -- avatars ----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import Any, ClassVar, Literal, Unpack
 
 from ..app.context import current_context
+from ..app.event_data import BadEventData, check_choice_select, check_shape, is_int
 from ..app.events import Event
 from ..warnings import warn_unsupported
 from .base import Block, BlockOptions
@@ -340,6 +341,13 @@ class Tabs(BlockContext):
             entry["selected_index"] = self.tab_index(entry["selected"])
         return entry
 
+    def event_data(
+        self, event: str, data: dict[str, Any], props: Mapping[str, Any], value: Any
+    ) -> dict[str, Any]:
+        # A select names the tab chosen: its index among the tabs, its label as the value.
+        data = check_shape(event, data)
+        return tab_select(data, self.tabs) if event == "select" else data
+
 
 def _tab_key(value: Any) -> Any:
     if value is None or isinstance(value, str):
@@ -395,6 +403,19 @@ class Tab(BlockContext):
             visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key
         )
 
+    def event_data(
+        self, event: str, data: dict[str, Any], props: Mapping[str, Any], value: Any
+    ) -> dict[str, Any]:
+        # Its own select has the data of its Tabs' select: its index, its label.
+        data = check_shape(event, data)
+        if event != "select":
+            return data
+        tabs = self.parent.tabs if isinstance(self.parent, Tabs) else [self]
+        checked = tab_select(data, tabs)
+        if tabs[checked["index"]] is not self:
+            raise BadEventData(f"a select of this tab must have its index, {tabs.index(self)}")
+        return checked
+
     def render(self) -> Block:
         context = current_context.get()
         if context is not None and not isinstance(context, Tabs) and self.blocks is None:
@@ -420,6 +441,15 @@ class Tab(BlockContext):
 
 
 TabItem = Tab
+
+
+def tab_select(data: dict[str, Any], tabs: list[Tab]) -> dict[str, Any]:
+    """A tab's select: ``index`` among ``tabs``, ``value`` its label (the page's text if none)."""
+    labels = [tab.label for tab in tabs]
+    index = data.get("index")
+    if is_int(index) and 0 <= index < len(tabs) and labels[index] is None:
+        return {**data, "value": None, "id": tabs[index].tab_id}
+    return {**check_choice_select(data, labels), "id": tabs[index].tab_id}
 
 
 class Accordion(BlockContext):

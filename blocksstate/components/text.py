@@ -7,6 +7,7 @@ from typing import Any, Unpack
 
 from django.utils.safestring import mark_safe
 
+from ..app.event_data import BadEventData, check_shape
 from ..app.events import Event
 from .base import Component, ComponentOptions, FormComponent
 from .markdown import render_markdown
@@ -21,6 +22,7 @@ class Textbox(FormComponent):
     template_name = "textbox"
     submit = Event()
     select = Event()
+    copy = Event()
 
     def __init__(
         self,
@@ -81,6 +83,22 @@ class Textbox(FormComponent):
             "value_text": text,
         }
 
+    def event_data(
+        self, event: str, data: dict[str, Any], props: Mapping[str, Any], value: Any
+    ) -> dict[str, Any]:
+        # A select is a range of its text: index [start, end] (in characters), value the text.
+        data = check_shape(event, data)
+        if event != "select":
+            return data
+        text = "" if value is None else str(value)
+        index = data.get("index")
+        if not isinstance(index, list) or not 0 <= index[0] <= index[1] <= len(text):
+            raise BadEventData("a select's 'index' must be [start, end] within the text")
+        selected = text[index[0] : index[1]]
+        if "value" in data and data["value"] != selected:
+            raise BadEventData("a select's 'value' is not the text at its index")
+        return {**data, "value": selected}
+
 
 class TextDisplay(Component):
     """Text the page shows but never edits (``Markdown``, ``HTML``, a ``Button``'s caption).
@@ -101,6 +119,7 @@ class Markdown(TextDisplay):
     """Markdown text, rendered without raw HTML."""
 
     template_name = "markdown"
+    copy = Event()
 
     def __init__(
         self,

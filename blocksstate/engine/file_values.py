@@ -9,19 +9,17 @@ and none for a step without them (the event path of other apps is unchanged).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..app.event_data import (
     FILE_EVENTS,
-    MESSAGE_EVENTS,
     BadEventData,
     EventData,
     FileData,
     check_event_data,
 )
 from ..app.events import Dependency
-from ..components.schema import InvalidValue
 from ..files import access, store
 from . import handlers
 
@@ -64,14 +62,23 @@ def viewing(session: Session) -> Iterator[None]:
         yield
 
 
-def check_event(session: Session, dependency: Dependency, data: Any) -> EventInfo:
-    """Check what the page said of its event (``data``); a delete's or download's file by its ref."""
-    target, event = next(
-        ((b, e) for b, e in dependency.triggers if not isinstance(b, Dependency)),
-        (None, ""),
-    )
+def check_event(
+    session: Session,
+    dependency: Dependency,
+    data: Any,
+    trigger: tuple[int, str] | None = None,
+    values: Mapping[int, Any] | None = None,
+) -> EventInfo:
+    """Check what the page said of its event (``data``); a delete's or download's file by its ref.
+
+    ``trigger`` is the ``[component id, event]`` that fired (one of the dependency's page
+    triggers; its first when the page does not say), ``values`` the page's new values.
+    """
+    target, event = fired_trigger(dependency, trigger)
     try:
-        checked = check_event_data(event, data)
+        target_id = getattr(target, "id", None)
+        value = (values or {}).get(target_id, session.values.get(target_id))
+        checked = check_event_data(target, event, data, session.props.get(target_id), value)
     except BadEventData as exc:
         raise EventRefused(target, str(exc)) from None
     if checked is not None and event in FILE_EVENTS:
@@ -81,13 +88,18 @@ def check_event(session: Session, dependency: Dependency, data: Any) -> EventInf
             what = "deleted" if event == "delete" else "downloaded"
             raise EventRefused(target, f"the {what} file: {exc}") from None
         checked = {**checked, "file": record}
-    if checked is not None and event in MESSAGE_EVENTS and hasattr(target, "event_data"):
-        # A Chatbot names its messages by index; their content is the session's, not the page's.
-        try:
-            checked = target.event_data(event, checked, session.values.get(target.id))
-        except InvalidValue as exc:
-            raise EventRefused(target, str(exc)) from None
     return EventInfo(target, checked)
+
+
+def fired_trigger(dependency: Dependency, trigger: tuple[int, str] | None) -> tuple[Any, str]:
+    """The ``(block, event)`` of ``dependency`` that the page says fired."""
+    triggers = dependency.client_triggers
+    if trigger is None:
+        return triggers[0] if triggers else (None, "")
+    for block, event in triggers:
+        if (block.id, event) == tuple(trigger):
+            return block, event
+    raise EventRefused(None, f"event {dependency.id} is not run by {trigger[1]} of {trigger[0]}")
 
 
 async def handler_values(

@@ -2,9 +2,10 @@
 
 Synchronous functions run in a thread pool (never on the event loop), async
 ones are awaited, generators (sync or async) yield one result per step.
-``request: gr.Request``, ``progress=gr.Progress()`` and ``evt: gr.EventData`` (or
-``gr.SelectData``, ``gr.DeletedFileData``) parameters are filled in by name; the inputs
-fill the other parameters in order.
+``request: gr.Request``, ``progress=gr.Progress()`` and ``evt: gr.EventData`` (or any
+kind of it: ``gr.SelectData``, ``gr.KeyUpData``...) parameters are filled in by name,
+in any position and whatever their default, as Gradio does; the inputs fill the other
+parameters in order.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from ..app.event_data import EVENT_DATA_CLASSES, EventData
+from ..app.event_data import EventData, event_data_classes
 from ..conf import setting
 from .concurrency import Limit, admission
 from .feedback import Progress
@@ -136,7 +137,7 @@ def event_data_class(annotation: Any) -> type[EventData] | None:
         return annotation
     if isinstance(annotation, str):
         name = annotation.rsplit(".", 1)[-1]
-        return next((c for c in EVENT_DATA_CLASSES if c.__name__ == name), None)
+        return next((c for c in event_data_classes() if c.__name__ == name), None)
     return None
 
 

@@ -164,10 +164,17 @@ class Engine:
             raise UnknownDependency(f"event {dependency_id} is run by the server, not the page")
         return dependency
 
-    def event_data(self, session: Session, dependency: Dependency, data: Any) -> EventInfo:
-        """Check what the page said of its event (``data``); a delete's file by its ref."""
+    def event_data(
+        self,
+        session: Session,
+        dependency: Dependency,
+        data: Any,
+        trigger: tuple[int, str] | None = None,
+        values: Mapping[int, Any] | None = None,
+    ) -> EventInfo:
+        """Check what the page said of its event (``data``, from ``trigger``); a file by its ref."""
         try:
-            return file_values.check_event(session, dependency, data)
+            return file_values.check_event(session, dependency, data, trigger, values)
         except file_values.EventRefused as exc:
             raise InvalidInput(exc.target, exc.message) from None
 
@@ -181,11 +188,15 @@ class Engine:
         seq: int | None,
         send: Send,
         data: Any = None,
+        trigger: tuple[int, str] | None = None,
     ) -> Outcome:
-        """Validate, then run a browser's event and everything it triggers; return what it did."""
+        """Validate, then run a browser's event and everything it triggers; return what it did.
+
+        ``data`` is the event's data, ``trigger`` the ``(component id, event)`` that fired.
+        """
         dependency = self.client_dependency(dependency_id, session)
-        event = self.event_data(session, dependency, data)
         checked = self.validate_values(session, values)
+        event = self.event_data(session, dependency, data, trigger, checked)
         self.apply_page_values(session, checked)
         await self.expire_values(session)
         return await self.run_chain(session, [dependency], seq, send, event)

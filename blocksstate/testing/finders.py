@@ -64,8 +64,10 @@ def resolve(blocks: Blocks, key: Block | int | str) -> Any:
         raise
 
 
-def target(blocks: Blocks, key: Block | int | str) -> Any:
-    """Return what a visitor acts on: a button by its text, else a component as ``resolve``."""
+def target(blocks: Blocks, key: Block | int | str) -> Block:
+    """Return what a visitor acts on: a block (a Tab), a button by its text, else as ``resolve``."""
+    if isinstance(key, Block):
+        return key
     if isinstance(key, str):
         try:
             return button(blocks, key)

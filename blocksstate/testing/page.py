@@ -21,7 +21,7 @@ from channels.testing import WebsocketCommunicator
 from .. import routing
 from ..app.events import Dependency
 from ..app.registry import get_app
-from ..components.base import Component
+from ..components.base import Block, Component
 from .finders import dependency, resolve, target
 from .waiting import TIMEOUT
 
@@ -285,14 +285,18 @@ class PageClient:
         values: Mapping[Any, Any] | None = None,
         raw_values: Mapping[str, Any] | None = None,
         data: Any = None,
+        trigger: tuple[int, str] | None = None,
     ) -> Reply:
-        """Send one event frame (``data``: its event data); return every frame up to its end."""
+        """Send one event frame (``data``: its event data, ``trigger``: the ``(component id,
+        event)`` that fired); return every frame up to its end."""
         dep_id = dep.id if isinstance(dep, Dependency) else dep
         seq = next(self.seqs)
         wire = raw_values if raw_values is not None else self.wire_values(values)
-        frame = {"type": "event", "seq": seq, "dep": dep_id, "values": wire}
+        frame: dict[str, Any] = {"type": "event", "seq": seq, "dep": dep_id, "values": wire}
         if data is not None:
             frame["data"] = data
+        if trigger is not None:
+            frame["trigger"] = list(trigger)
         await self.send(frame)
         frames = await self.receive_until(
             lambda f: f["type"] in ("done", "failed", "error") and f.get("seq") == seq
@@ -301,7 +305,7 @@ class PageClient:
 
     async def trigger(
         self,
-        key: Component | int | str,
+        key: Block | int | str,
         event: str,
         values: Mapping[Any, Any] | None = None,
         data: Any = None,
@@ -311,15 +315,20 @@ class PageClient:
         ``values`` are what the visitor changed before, by component or label; ``data`` the
         event's data (a select's ``{"index": ..., "value": ...}``).
         """
-        if isinstance(key, int) and key not in self.blocks.components:
-            return await self.event(self.region_listener(key, event), values, data=data)
-        component = target(self.blocks, key)
+        if (
+            isinstance(key, int)
+            and key not in self.blocks.components
+            and key not in self.blocks.layouts
+        ):
+            listener = self.region_listener(key, event)
+            return await self.event(listener, values, data=data, trigger=(key, event))
+        block = target(self.blocks, key)
         try:
-            found: Dependency | int = dependency(self.blocks, component, event)
+            found: Dependency | int = dependency(self.blocks, block, event)
         except LookupError:
             # Only a listener a ``@gr.render`` function made listens to it.
-            found = self.region_listener(component.id, event)  # type: ignore[arg-type]
-        return await self.event(found, values, data=data)
+            found = self.region_listener(block.id, event)  # type: ignore[arg-type]
+        return await self.event(found, values, data=data, trigger=(block.id, event))
 
     # -- @gr.render regions --------------------------------------------------------------------
 

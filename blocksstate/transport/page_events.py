@@ -61,7 +61,13 @@ async def _run(
                 await connection.send(protocol.done(frame.seq, session.ran[frame.seq]))
                 return None
             outcome = await connection.engine.run_event(
-                session, frame.dep, frame.values, frame.seq, connection.send, frame.data
+                session,
+                frame.dep,
+                frame.values,
+                frame.seq,
+                connection.send,
+                frame.data,
+                frame.trigger,
             )
             session.note_ran(frame.seq, outcome.ok)  # saved with what the event changed
         await outside.publish(connection, outcome)

@@ -232,7 +232,8 @@ def test_a_microphone_recording_is_a_wav_the_handler_reverses(page, demo_server)
             return wav.getframerate(), numpy.frombuffer(wav.readframes(wav.getnframes()), "<i2")
 
     rate, original = samples(recorded)
-    assert rate >= 8000 and original.size > rate // 2  # about a second of Chromium's tone
+    # Some of Chromium's tone (a loaded machine's audio thread records less than the 1.2 s).
+    assert rate >= 8000 and original.size > rate // 20
     assert numpy.abs(original).max() > 100  # not silence
     back_rate, back = samples(played)
     assert back_rate == rate and (back == original[::-1]).all()

@@ -14,7 +14,7 @@ import { componentEvents, Dispatcher } from "./events.js";
 import { ensurePassCookie } from "./pass-cookie.js";
 
 // Listened to in the capture phase, so media events (which do not bubble) come here too.
-const DOM_EVENTS = ["click", "input", "change", "select", "keydown", "focusin", "focusout", "toggle", "play", "pause", "ended"];
+const DOM_EVENTS = ["click", "input", "change", "select", "keydown", "keyup", "copy", "focusin", "focusout", "toggle", "play", "pause", "ended"];
 const STATUS_TEXT = { reconnecting: "Reconnecting\u2026", connecting: "" };
 // What the visitor reads when the server closes the connection for good (close codes 44xx).
 const REFUSALS = {
@@ -59,7 +59,7 @@ class App {
     // The session's upload token (its `session` frame): in memory only, like the resume token.
     this.uploadToken = null;
     this.dispatcher = new Dispatcher(config.dependencies, {
-      send: (dep, data) => this.sendEvent(dep, data),
+      send: (dep, data, trigger) => this.sendEvent(dep, data, trigger),
       started: (dependency) => this.setPending(dependency, 1),
       finished: (dependency, seq) => {
         this.outbox.delete(seq);
@@ -192,9 +192,9 @@ class App {
     return this.collect([...this.elements.keys()]);
   }
 
-  sendEvent(dep, data) {
+  sendEvent(dep, data, trigger) {
     this.seq += 1;
-    const entry = { seq: this.seq, dep, values: null, data: data ?? null };
+    const entry = { seq: this.seq, dep, values: null, data: data ?? null, trigger: trigger ?? null };
     this.outbox.set(entry.seq, entry);
     if (this.connection.isOpen) this.transmit(entry);
     this.showStatus();
@@ -205,6 +205,7 @@ class App {
     const values = entry.values ?? this.collect(this.dirty);
     const frame = { type: "event", seq: entry.seq, dep: entry.dep, values };
     if (entry.data !== null) frame.data = entry.data;
+    if (entry.trigger !== null) frame.trigger = entry.trigger;
     if (!this.connection.send(frame)) return;
     if (entry.values === null) this.dirty.clear();
     entry.values = values;

@@ -70,7 +70,65 @@ function submitKey(event) {
 }
 
 const TEXT_EVENTS = ["input", "change"];
-const CHOICE_EVENTS = ["change", "input", "select"];
+const CHOICE_EVENTS = ["change", "input"];
+
+// -- event data (the server checks it against the component: app/event_data.py) ------------
+
+// A length in characters (code points, as Python counts them), not UTF-16 units.
+const chars = (text) => [...text].length;
+
+// Selecting text in a textbox: `select` with its range, [start, end], and the text.
+function textSelect(event, el) {
+  const field = event.target;
+  if (field.selectionStart == null || field.selectionStart === field.selectionEnd) return [];
+  const before = field.value.slice(0, field.selectionStart);
+  const text = field.value.slice(field.selectionStart, field.selectionEnd);
+  return [[el.dataset.bsId, "select", { index: [chars(before), chars(before) + chars(text)], value: text }]];
+}
+
+// Copying from a component (Ctrl+C, the context menu): `copy` with the text copied.
+function copied(event, el) {
+  const field = event.target;
+  const inField = field.selectionStart != null && "value" in field;
+  const text = inField ? field.value.slice(field.selectionStart, field.selectionEnd) : String(document.getSelection() ?? "");
+  return text ? [[el.dataset.bsId, "copy", { value: text }]] : [];
+}
+
+// Ticking a box or choosing a radio button: change, input, and `select` of that choice.
+function choiceChanged(event, el) {
+  const box = event.target;
+  const index = choiceInputs(el).indexOf(box);
+  if (index < 0) return [];
+  const data = { index, value: parse(box.dataset.bsValue), selected: box.checked };
+  return [...CHOICE_EVENTS, [el.dataset.bsId, "select", data]];
+}
+
+// A dropdown's options that are its choices (not the empty one, nor a custom value).
+const dropdownChoices = (select) => [...select.options].filter((o) => o.dataset.bsCustom === undefined && o.dataset.bsValue !== "null");
+
+// Choosing in a dropdown: change, input, and `select` of the option chosen (or, in a
+// multiple one, of the option added or removed: the last selection is kept as defaultSelected).
+function dropdownChanged(event, el) {
+  const select = event.target;
+  const options = dropdownChoices(select);
+  let index = -1;
+  if (select.multiple) {
+    index = options.findIndex((o) => o.selected !== o.defaultSelected);
+    for (const option of select.options) option.defaultSelected = option.selected;
+  } else {
+    index = options.indexOf(select.selectedOptions[0]);
+  }
+  if (index < 0) return CHOICE_EVENTS;
+  const option = options[index];
+  const data = { index, value: parse(option.dataset.bsValue), selected: option.selected };
+  return [...CHOICE_EVENTS, [el.dataset.bsId, "select", data]];
+}
+
+// A key released in a dropdown: `key_up` with the key and the text the dropdown shows.
+function dropdownKeyUp(event, el) {
+  const shown = [...event.target.selectedOptions].map((o) => o.textContent).join(", ");
+  return event.key ? [[el.dataset.bsId, "key_up", { key: event.key, input_value: shown }]] : [];
+}
 
 function numberBounds(el, props) {
   const input = REGISTRY[el.dataset.bsType].control(el);
@@ -121,7 +179,7 @@ function choiceGroup(name, inputType, read) {
     setEditable(el, editable) {
       for (const box of choiceInputs(el)) box.disabled = !editable;
     },
-    listen: { change: CHOICE_EVENTS },
+    listen: { change: choiceChanged },
     applyProps(el, props) {
       if ("choices" in props) rebuildBoxes(el, props, inputType);
     },
@@ -156,7 +214,7 @@ export const REGISTRY = {
     setEditable(el, editable) {
       REGISTRY.textbox.control(el).readOnly = !editable;
     },
-    listen: { input: TEXT_EVENTS, select: ["select"], keydown: submitKey },
+    listen: { input: TEXT_EVENTS, select: textSelect, copy: copied, keydown: submitKey },
     applyProps(el, props) {
       const input = REGISTRY.textbox.control(el);
       if ("max_length" in props) {
@@ -211,7 +269,8 @@ export const REGISTRY = {
     setEditable(el, editable) {
       REGISTRY.checkbox.control(el).disabled = !editable;
     },
-    listen: { change: CHOICE_EVENTS },
+    // Its `select` says whether it was ticked; the server adds its label as the value.
+    listen: { change: (event, el) => [...CHOICE_EVENTS, [el.dataset.bsId, "select", { selected: event.target.checked }]] },
     // Its label is the text beside the box, always shown.
     caption(el, label) {
       setText(captionElement(el), label ?? el.dataset.bsName);
@@ -240,7 +299,7 @@ export const REGISTRY = {
     setEditable(el, editable) {
       REGISTRY.dropdown.control(el).disabled = !editable;
     },
-    listen: { change: CHOICE_EVENTS },
+    listen: { change: dropdownChanged, keyup: dropdownKeyUp },
     applyProps(el, props) {
       const select = REGISTRY.dropdown.control(el);
       if ("multiselect" in props) select.multiple = Boolean(props.multiselect);
@@ -272,6 +331,7 @@ export const REGISTRY = {
 
   markdown: {
     write: (el, value, update) => setHtml(el.querySelector(".bs-prose"), update?.html, value),
+    listen: { copy: copied },
     caption: proseCaption,
   },
 
@@ -359,6 +419,8 @@ function writeDropdown(select, value) {
   let found = false;
   for (const option of select.options) {
     option.selected = wanted.has(key(parse(option.dataset.bsValue)));
+    // A multiple dropdown's last selection, to tell which option a change added or removed.
+    if (select.multiple) option.defaultSelected = option.selected;
     found ||= option.selected;
   }
   select.querySelector("option[data-bs-custom]")?.remove();

@@ -68,22 +68,24 @@ export class Dispatcher {
 
   // A visitor action happened: fire every dependency listening to it. `data` (a JSON
   // object, or undefined) is the event's data: which item was selected, which file deleted.
+  // The server is told which trigger it was (a gr.on listener has several).
   trigger(componentId, event, data) {
-    for (const id of this.listeners.get(`${componentId}:${event}`) ?? []) this.fire(id, data);
+    const trigger = [Number(componentId), event];
+    for (const id of this.listeners.get(`${componentId}:${event}`) ?? []) this.fire(id, data, trigger);
   }
 
-  fire(id, data) {
+  fire(id, data, trigger) {
     const dependency = this.dependencies.get(id);
     if (!dependency) return false;
     if (dependency.running.size) {
       if (dependency.trigger_mode === "once") return false;
       if (dependency.trigger_mode === "always_last") {
         // The latest trigger is the one sent, with its own data.
-        dependency.queued = { data };
+        dependency.queued = { data, trigger };
         return false;
       }
     }
-    const seq = this.send(id, data);
+    const seq = this.send(id, data, trigger);
     dependency.running.add(seq);
     this.bySeq.set(seq, dependency);
     this.started(dependency, seq);
@@ -103,9 +105,9 @@ export class Dispatcher {
     dependency.running.delete(seq);
     this.finished(dependency, seq);
     if (!dependency.running.size && dependency.queued) {
-      const { data } = dependency.queued;
+      const { data, trigger } = dependency.queued;
       dependency.queued = false;
-      this.fire(dependency.id, data);
+      this.fire(dependency.id, data, trigger);
     }
   }
 }

@@ -49,7 +49,11 @@ function showTab(tab) {
 function selectTab(tab) {
   if (tab.getAttribute("aria-selected") === "true") return [];
   showTab(tab);
-  return [[tab.dataset.bsTab, "select"], "select", "change"];
+  // Gradio's SelectData of a tab: its position among the tabs, and its label.
+  const tabsEl = tab.closest(".bs-tabs");
+  const tabs = [...tabsEl.querySelectorAll(':scope > .bs-tablist > [role="tab"]')];
+  const data = { index: tabs.indexOf(tab), value: tab.textContent };
+  return [[tab.dataset.bsTab, "select", data], [tabsEl.dataset.bsId, "select", data], "change"];
 }
 
 // Arrow keys, Home and End move between the tabs of a tab list, selecting as they go.

@@ -12,7 +12,9 @@ BrowserState, and a *Saved note* box showing the stored value as JSON (so
   each with its own explicit ``secret``.
 
 And ``prose``: a *Text* box whose text a *Show* button sends to a Markdown
-and to a Chatbot, as a visitor's text reaches them in an update.
+and to a Chatbot, as a visitor's text reaches them in an update; and ``event-data``:
+a Radio, a CheckboxGroup, a Dropdown, a Textbox and Tabs whose handlers show the event
+data they got.
 """
 
 import json
@@ -79,3 +81,42 @@ def upload_limits_app() -> gr.Blocks:
 
 
 gr.register("upload-limits", upload_limits_app())
+
+
+def event_data_app() -> gr.Blocks:
+    """``event-data``: each component's events, each handler showing the data it got."""
+
+    def selected(evt: gr.SelectData) -> str:
+        return f"{evt.index} {evt.value} {evt.selected}"
+
+    def key_released(evt: gr.KeyUpData) -> str:
+        return f"{evt.key} {evt.input_value}"
+
+    def copied(evt: gr.CopyData) -> str:
+        return f"copied {evt.value}"
+
+    with gr.Blocks(title="Event data") as demo:
+        size = gr.Radio(["Small", "Medium", "Large"], label="Size")
+        toppings = gr.CheckboxGroup(["Cheese", "Olives"], label="Toppings")
+        flavour = gr.Dropdown(["Vanilla", "Mint"], label="Flavour")
+        passage = gr.Textbox("hello world", label="Passage")
+        with gr.Tabs() as tabs:
+            with gr.Tab("First"):
+                gr.Markdown("The first tab.")
+            with gr.Tab("Second"):
+                gr.Markdown("The second tab.")
+        got = {
+            name: gr.Textbox(label=f"{name} got")
+            for name in ("Size", "Toppings", "Flavour", "Key", "Passage", "Copy", "Tab")
+        }
+        size.select(selected, None, got["Size"])
+        toppings.select(selected, None, got["Toppings"])
+        flavour.select(selected, None, got["Flavour"])
+        flavour.key_up(key_released, None, got["Key"])
+        passage.select(selected, None, got["Passage"])
+        passage.copy(copied, None, got["Copy"])
+        tabs.select(selected, None, got["Tab"])
+    return demo
+
+
+gr.register("event-data", event_data_app())
