@@ -188,12 +188,20 @@ class Block:
     def event_data(
         self, event: str, data: dict[str, Any], props: Mapping[str, Any], value: Any
     ) -> dict[str, Any]:
-        """Check what the page says of its ``event`` (a select's index); raise BadEventData.
+        """Check what the page says of its ``event``; raise BadEventData.
 
         ``props`` are its properties in the session, ``value`` its current value. Returns
-        the data its handlers get (as ``gr.EventData`` and its kinds).
+        the data its handlers get (as ``gr.EventData`` and its kinds): the shape every
+        event's data has, then a select's own checks (``select_data``).
         """
-        return check_shape(event, data)
+        data = check_shape(event, data)
+        return self.select_data(data, props, value) if event == "select" else data
+
+    def select_data(
+        self, data: dict[str, Any], props: Mapping[str, Any], value: Any
+    ) -> dict[str, Any]:
+        """Check a select's data against this block (which choice, which tab); by default as is."""
+        return data
 
     def __repr__(self) -> str:
         label = getattr(self, "label", None)

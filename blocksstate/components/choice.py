@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, Unpack
 
-from ..app.event_data import BadEventData, check_choice_select, check_shape
+from ..app.event_data import BadEventData, check_choice_select
 from ..app.events import Event
 from .base import ComponentOptions, FormComponent, normalize_choices
 from .schema import ValueSchema
@@ -32,16 +32,13 @@ class Checkbox(FormComponent):
     def template_context(self, context: dict[str, Any]) -> dict[str, Any]:
         return {"checked": bool(context["value"])}
 
-    def event_data(
-        self, event: str, data: dict[str, Any], props: Mapping[str, Any], value: Any
+    def select_data(
+        self, data: dict[str, Any], props: Mapping[str, Any], value: Any
     ) -> dict[str, Any]:
         # A select is a tick (selected) or an untick; its value is the box's label, as in Gradio.
-        data = check_shape(event, data)
-        if event == "select":
-            if not isinstance(data.get("selected"), bool):
-                raise BadEventData("a select's 'selected' must say whether the box is ticked")
-            return {**data, "index": None, "value": props.get("label", self.label)}
-        return data
+        if not isinstance(data.get("selected"), bool):
+            raise BadEventData("a select's 'selected' must say whether the box is ticked")
+        return {**data, "index": None, "value": props.get("label", self.label)}
 
 
 class ChoiceComponent(FormComponent):
@@ -89,14 +86,11 @@ class ChoiceComponent(FormComponent):
     def is_multiple(self, props: Mapping[str, Any] | None = None) -> bool:
         return self.multiple
 
-    def event_data(
-        self, event: str, data: dict[str, Any], props: Mapping[str, Any], value: Any
+    def select_data(
+        self, data: dict[str, Any], props: Mapping[str, Any], value: Any
     ) -> dict[str, Any]:
         # A select names one of the current choices by its index; only a multiple choice
         # can be deselected.
-        data = check_shape(event, data)
-        if event != "select":
-            return data
         checked = check_choice_select(data, [v for _, v in self.choice_pairs(props)])
         if not checked.get("selected", True) and not self.is_multiple(props):
             raise BadEventData("only a choice of several can be deselected")

@@ -12,7 +12,7 @@ from types import TracebackType
 from typing import Any, ClassVar, Literal, Unpack
 
 from ..app.context import current_context
-from ..app.event_data import BadEventData, check_choice_select, check_shape, is_int
+from ..app.event_data import BadEventData, check_choice_select, is_int
 from ..app.events import Event
 from ..warnings import warn_unsupported
 from .base import Block, BlockOptions
@@ -341,12 +341,11 @@ class Tabs(BlockContext):
             entry["selected_index"] = self.tab_index(entry["selected"])
         return entry
 
-    def event_data(
-        self, event: str, data: dict[str, Any], props: Mapping[str, Any], value: Any
+    def select_data(
+        self, data: dict[str, Any], props: Mapping[str, Any], value: Any
     ) -> dict[str, Any]:
         # A select names the tab chosen: its index among the tabs, its label as the value.
-        data = check_shape(event, data)
-        return tab_select(data, self.tabs) if event == "select" else data
+        return tab_select(data, self.tabs)
 
 
 def _tab_key(value: Any) -> Any:
@@ -403,13 +402,10 @@ class Tab(BlockContext):
             visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key
         )
 
-    def event_data(
-        self, event: str, data: dict[str, Any], props: Mapping[str, Any], value: Any
+    def select_data(
+        self, data: dict[str, Any], props: Mapping[str, Any], value: Any
     ) -> dict[str, Any]:
         # Its own select has the data of its Tabs' select: its index, its label.
-        data = check_shape(event, data)
-        if event != "select":
-            return data
         tabs = self.parent.tabs if isinstance(self.parent, Tabs) else [self]
         checked = tab_select(data, tabs)
         if tabs[checked["index"]] is not self:

@@ -7,7 +7,7 @@ from typing import Any, Unpack
 
 from django.utils.safestring import mark_safe
 
-from ..app.event_data import BadEventData, check_shape
+from ..app.event_data import BadEventData
 from ..app.events import Event
 from .base import Component, ComponentOptions, FormComponent
 from .markdown import render_markdown
@@ -83,13 +83,10 @@ class Textbox(FormComponent):
             "value_text": text,
         }
 
-    def event_data(
-        self, event: str, data: dict[str, Any], props: Mapping[str, Any], value: Any
+    def select_data(
+        self, data: dict[str, Any], props: Mapping[str, Any], value: Any
     ) -> dict[str, Any]:
         # A select is a range of its text: index [start, end] (in characters), value the text.
-        data = check_shape(event, data)
-        if event != "select":
-            return data
         text = "" if value is None else str(value)
         index = data.get("index")
         if not isinstance(index, list) or not 0 <= index[0] <= index[1] <= len(text):
