@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal, Unpack
 
-from ..app.event_data import MESSAGE_EVENTS, BadEventData, check_shape
+from ..app.event_data import MESSAGE_EVENTS, BadEventData
 from ..app.events import Event
 from ..files.access import file_url
 from ..files.storage import file_storage
@@ -273,7 +273,7 @@ class Chatbot(Component):
         self, event: str, data: dict[str, Any], props: Mapping[str, Any], value: Any
     ) -> dict[str, Any]:
         """Fill a message event's ``value`` from the session's messages, never from the page."""
-        data = check_shape(event, data)
+        data = super().event_data(event, data, props, value)
         if event not in MESSAGE_EVENTS:
             return data
         messages = value or []
