@@ -16,13 +16,16 @@ from typing import Any
 from ..components.base import Component
 from ..components.buttons import Button
 from ..components.chat import Chatbot, as_message_dict
+from ..components.chat_files import text_of
+from ..components.files import FileComponent
 from ..components.layout import Accordion, Row
+from ..components.multimodal import MultimodalTextbox
 from ..components.state import State
 from ..components.text import Markdown, Textbox
 from ..engine.updates import update
 from ..warnings import warn_unsupported
 from .blocks import Blocks
-from .event_data import EditData
+from .event_data import EditData, FileData
 from .events import on
 from .interface import Interface
 
@@ -51,8 +54,16 @@ def _as_list(items: Any) -> list[Any]:
     return list(items) if isinstance(items, (list, tuple)) else [items]
 
 
+def is_empty(message: Any) -> bool:
+    """Whether a message (text, or a multimodal ``{"text", "files"}``) says nothing."""
+    if isinstance(message, dict) and "content" not in message:
+        return not message.get("text") and not message.get("files")
+    return message is None or message == ""
+
+
 def as_messages(response: Any, role: str) -> list[dict[str, Any]]:
-    """What a chat function returned (text, ChatMessage, message dict, or a list) as messages."""
+    """What a chat function returned (text, ChatMessage, message dict, a file, a multimodal
+    ``{"text", "files"}``, or a list of them) as messages."""
     messages = []
     for item in response if isinstance(response, list) else [response]:
         if item is None:
@@ -60,7 +71,20 @@ def as_messages(response: Any, role: str) -> list[dict[str, Any]]:
         item = as_message_dict(item)
         if isinstance(item, dict) and "content" in item:
             messages.append({**item, "role": item.get("role") or role})
-        elif isinstance(item, str):
+        elif isinstance(item, dict) and ("text" in item or "files" in item):
+            # Gradio 6: one message, a file part per file then the text (MultimodalPostprocess).
+            content: list[Any] = [
+                {"path": f.get("path")} if isinstance(f, dict) else {"path": f}
+                for f in item.get("files") or []
+            ]
+            if item.get("text"):
+                content.append(item["text"])
+            messages.append({"role": role, "content": content})
+        elif (
+            isinstance(item, (FileData, FileComponent))
+            or (isinstance(item, dict) and ("path" in item or "file" in item))
+            or isinstance(item, str)
+        ):
             messages.append({"role": role, "content": item})
         elif isinstance(item, (int, float)) and not isinstance(item, bool):
             messages.append({"role": role, "content": str(item)})
@@ -83,7 +107,18 @@ def _last_user_turn(history: list[dict[str, Any]]) -> int:
 
 
 def _message_text(messages: list[dict[str, Any]]) -> str:
-    return "".join(m["content"] for m in messages if m["role"] == "user")
+    return "".join(text_of(m["content"]) for m in messages if m["role"] == "user")
+
+
+def _message_files(messages: list[dict[str, Any]]) -> list[str]:
+    """The paths of the files of user messages (as handlers get them: local paths)."""
+    return [
+        part["file"]["path"]
+        for m in messages
+        if m["role"] == "user" and isinstance(m["content"], list)
+        for part in m["content"]
+        if part.get("type") == "file"
+    ]
 
 
 class ChatInterface(Blocks):
@@ -132,10 +167,13 @@ class ChatInterface(Blocks):
             raise ValueError(
                 f"ChatInterface type must be 'messages' (Gradio 6 has no other), got {type!r}"
             )
-        if multimodal:
+        if multimodal and textbox is not None and not isinstance(textbox, MultimodalTextbox):
             raise ValueError(
-                "ChatInterface(multimodal=True) needs gr.MultimodalTextbox, which blocksstate "
-                "does not have yet; take files with additional_inputs=[gr.File()] meanwhile"
+                "ChatInterface(multimodal=True) takes a gr.MultimodalTextbox as textbox"
+            )
+        if not multimodal and isinstance(textbox, MultimodalTextbox):
+            raise ValueError(
+                "a gr.MultimodalTextbox as textbox needs ChatInterface(multimodal=True)"
             )
         given = {
             "additional_outputs": additional_outputs,
@@ -159,6 +197,7 @@ class ChatInterface(Blocks):
         blocks_options.setdefault("fill_height", True)
         super().__init__(title=title, css=css, delete_cache=delete_cache, **blocks_options)
         self.fn = fn
+        self.multimodal = multimodal
         self.editable = editable
         self.examples = examples
         with self:
@@ -179,6 +218,15 @@ class ChatInterface(Blocks):
                 self.textbox = (
                     self._rendered(textbox)
                     if textbox is not None
+                    else MultimodalTextbox(
+                        label="Message",
+                        show_label=False,
+                        placeholder="Type a message or attach files...",
+                        file_count="multiple",
+                        submit_btn=False,
+                        scale=7,
+                    )
+                    if multimodal
                     else Textbox(
                         label="Message",
                         show_label=False,
@@ -235,6 +283,8 @@ class ChatInterface(Blocks):
         with Row():
             for index, example in enumerate(examples):
                 message = example[0] if isinstance(example, (list, tuple)) else example
+                if isinstance(message, dict) and self.multimodal:
+                    message = message.get("text") or "Example"
                 if not isinstance(message, str):
                     raise ValueError(f"a ChatInterface example is a text message, got {message!r}")
                 text = labels[index] if labels else message
@@ -296,13 +346,15 @@ class ChatInterface(Blocks):
         def chosen() -> Any:
             if fill:
                 return (values[0], *extra)
-            return (update(value="", interactive=False), values[0], *extra)
+            return (update(value=self._empty_box(), interactive=False), values[0], *extra)
 
         return chosen
 
-    @staticmethod
-    def _take_message(message: str) -> tuple[Any, str]:
-        return update(value="", interactive=False), message
+    def _take_message(self, message: Any) -> tuple[Any, Any]:
+        return update(value=self._empty_box(), interactive=False), message
+
+    def _empty_box(self) -> Any:
+        return {"text": "", "files": []} if self.multimodal else ""
 
     @staticmethod
     def _box_back() -> Any:
@@ -314,19 +366,25 @@ class ChatInterface(Blocks):
 
     @staticmethod
     def _append_user(message: Any, history: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        if message is None or message == "":
+        if is_empty(message):
             return history
         return history + as_messages(message, "user")
 
-    @staticmethod
-    def _pop_last_turn(history: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str]:
-        """Take the last user message and its answers off ``history``; return both."""
+    def _pop_last_turn(self, history: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], Any]:
+        """Take the last user message and its answers off ``history``; return both (the
+        message as ``{"text", "files"}`` when multimodal, as Gradio's)."""
         start = _last_user_turn(history)
-        return history[:start], _message_text(history[start:])
+        text = _message_text(history[start:])
+        if self.multimodal:
+            return history[:start], {"text": text, "files": _message_files(history[start:])}
+        return history[:start], text
 
-    def _edited(self, history: list[dict[str, Any]], edit: EditData) -> tuple[Any, str]:
+    def _edited(self, history: list[dict[str, Any]], edit: EditData) -> tuple[Any, Any]:
         """Cut the conversation at the edited message, which is sent again as edited."""
         assert isinstance(edit.index, int)
+        if self.multimodal:
+            files = _message_files(history[edit.index : edit.index + 1])
+            return history[: edit.index], {"text": edit.value, "files": files}
         return history[: edit.index], edit.value
 
     @staticmethod
@@ -344,7 +402,7 @@ class ChatInterface(Blocks):
         if inspect.isasyncgenfunction(fn):
 
             async def stream_async(message: Any, history: list[Any], *extra: Any) -> Any:
-                if message is None or message == "":
+                if is_empty(message):
                     return
                 arguments, history = self._arguments(message, history, extra)
                 async for response in fn(*arguments):
@@ -354,7 +412,7 @@ class ChatInterface(Blocks):
         if inspect.isgeneratorfunction(fn):
 
             def stream(message: Any, history: list[Any], *extra: Any) -> Iterator[Any]:
-                if message is None or message == "":
+                if is_empty(message):
                     return
                 arguments, history = self._arguments(message, history, extra)
                 for response in fn(*arguments):
@@ -364,7 +422,7 @@ class ChatInterface(Blocks):
         if inspect.iscoroutinefunction(fn):
 
             async def respond_async(message: Any, history: list[Any], *extra: Any) -> Any:
-                if message is None or message == "":
+                if is_empty(message):
                     return update()
                 arguments, history = self._arguments(message, history, extra)
                 return history + as_messages(await fn(*arguments), "assistant")
@@ -372,7 +430,7 @@ class ChatInterface(Blocks):
             return respond_async
 
         def respond(message: Any, history: list[Any], *extra: Any) -> Any:
-            if message is None or message == "":
+            if is_empty(message):
                 return update()
             arguments, history = self._arguments(message, history, extra)
             return history + as_messages(fn(*arguments), "assistant")

@@ -11,6 +11,7 @@ from .files import DownloadButton, File, FileComponent, UploadButton
 from .gallery import Gallery
 from .image import Image
 from .layout import Accordion, BlockContext, Column, Group, Row, Sidebar, Tab, TabItem, Tabs
+from .multimodal import MultimodalTextbox
 from .number import Number, Slider
 from .schema import InvalidValue, ValueSchema
 from .state import BrowserState, State, StateNotPicklable
@@ -47,6 +48,7 @@ __all__ = [
     "JSON",
     "Label",
     "Markdown",
+    "MultimodalTextbox",
     "Number",
     "Radio",
     "Row",

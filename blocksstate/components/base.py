@@ -264,6 +264,11 @@ class Component(Block):
         """Turn a stored page value into what a handler receives."""
         return payload
 
+    def blocks_for(self, value: Any) -> bool:
+        """Whether ``to_handler`` / ``store_output`` of ``value`` may block (``blocking_io``;
+        a Chatbot only when its messages hold files)."""
+        return self.blocking_io
+
     def store_output(self, value: Any, owner: Owner) -> Any:
         """Store what a handler returned for ``owner`` (files); called when ``blocking_io``."""
         return value

@@ -19,7 +19,9 @@ from ..files.access import file_url
 from ..files.storage import file_storage
 from ..files.store import FileRefused, Owner, save_path
 from ..warnings import warn_unsupported
+from . import chat_files
 from .base import Component, ComponentOptions
+from .files import page_owners
 from .markdown import render_markdown
 from .schema import InvalidValue, ValueSchema
 
@@ -228,16 +230,38 @@ class Chatbot(Component):
     def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
         return ValueSchema("messages")
 
+    def blocks_for(self, value: Any) -> bool:
+        # Only a conversation holding files reads or writes the storage.
+        return chat_files.has_files(value)
+
+    def store_output(self, value: Any, owner: Owner) -> Any:
+        """Store the files of messages (paths, FileData, gr.Image...) for ``owner``."""
+        if not isinstance(value, (list, tuple)):
+            return value
+        messages = []
+        for message in value:
+            message = as_message_dict(message)
+            if isinstance(message, Mapping) and not isinstance(message.get("content"), str):
+                content = chat_files.store_content(message.get("content"), owner)
+                message = {**message, "content": content}
+            messages.append(message)
+        return messages
+
     def postprocess(self, value: Any, props: Mapping[str, Any] | None = None) -> Any:
         messages = [] if value is None else value
         if isinstance(messages, (list, tuple)):
             messages = [as_message_dict(m) for m in messages]
         checked = super().postprocess(messages, props)
+        owners: tuple[Owner, ...] | None = None
         for index, message in enumerate(checked):
             original = messages[index] if len(checked) == len(messages) else {}
             if not isinstance(original, Mapping):
                 continue
             try:
+                if not isinstance(message["content"], str):
+                    if owners is None:
+                        owners = page_owners(required=False) or self.app_owners()
+                    message["content"] = chat_files.check_parts(message["content"], owners)
                 if original.get("metadata"):
                     message["metadata"] = check_metadata(original["metadata"])
                 else:
@@ -248,15 +272,48 @@ class Chatbot(Component):
                 raise InvalidValue(f"{self!r}, message {index}: {exc}") from None
         return checked
 
+    def initial_value(self) -> Any:
+        """The default; its files (if any) stored app-owned, once per storage."""
+        if callable(self.value) or not chat_files.has_files(self.value):
+            value = self.value() if callable(self.value) else copy.deepcopy(self.value)
+            if chat_files.has_files(value):
+                value = self.store_output(value, self.app_owner())
+            return self.postprocess(value)
+        key = id(file_storage())
+        cached = self.__dict__.get("_stored_default")
+        if cached is None or cached[0] != key:
+            stored = self.store_output(copy.deepcopy(self.value), self.app_owner())
+            cached = (key, self.postprocess(stored))
+            self.__dict__["_stored_default"] = cached
+        return copy.deepcopy(cached[1])
+
+    def app_owners(self) -> tuple[Owner, ...]:
+        name = self.blocks.name if self.blocks is not None else None
+        return (Owner(name),) if name else ()
+
+    def app_owner(self) -> Owner:
+        name = self.blocks.name if self.blocks is not None else None
+        if not name:
+            raise InvalidValue(
+                f"{self!r}: files in its default are stored for its app; register the app"
+            )
+        return Owner(name)
+
     def page_update(self, value: Any) -> dict[str, Any]:
-        # Each message's content as sanitised HTML, by position (see Markdown.page_update).
-        return {"value": value, "html": [render_markdown(m["content"]) for m in value or ()]}
+        # Each message's content as sanitised HTML, by position (see Markdown.page_update);
+        # files with their signed URLs.
+        messages = value or []
+        return {
+            "value": chat_files.page_messages(messages),
+            "html": [chat_files.content_html(m["content"]) for m in messages],
+        }
 
     def template_context(self, context: dict[str, Any]) -> dict[str, Any]:
         messages = [
             {
                 "role": m["role"],
-                "html": render_markdown(m["content"]),
+                "html": render_markdown(m["content"]) if isinstance(m["content"], str) else "",
+                "parts": chat_files.template_parts(m["content"]),
                 "metadata": m.get("metadata") or {},
                 # What the page compares to keep the messages already shown (see chat.js).
                 "key": message_key(m),
@@ -266,8 +323,15 @@ class Chatbot(Component):
         return {"messages": messages, "avatars": self.avatar_urls()}
 
     def to_handler(self, payload: Any) -> Any:
-        # Handlers append to the history in place; give them their own list.
-        return copy.deepcopy(list(payload or []))
+        # Handlers append to the history in place; give them their own list (files as
+        # local paths: may block, run in a handler thread when there are files).
+        messages = copy.deepcopy(list(payload or []))
+        for message in messages:
+            if not isinstance(message.get("content"), str):
+                message["content"] = chat_files.map_files(
+                    message["content"], chat_files.handler_file
+                )
+        return messages
 
     def event_data(
         self, event: str, data: dict[str, Any], props: Mapping[str, Any], value: Any
@@ -326,7 +390,11 @@ class Chatbot(Component):
 def message_key(message: Mapping[str, Any]) -> str:
     """What the page compares to keep a message already shown (see chat.js)."""
     return json.dumps(
-        [message["role"], message["content"], message.get("metadata") or {}],
+        [
+            message["role"],
+            chat_files.key_content(message["content"]),
+            message.get("metadata") or {},
+        ],
         ensure_ascii=False,
         separators=(",", ":"),
     )

@@ -173,8 +173,9 @@ def _as_messages(item: Any) -> list[dict[str, Any]]:
         role, content = item.get("role"), item.get("content")
         if role not in ROLES:
             raise InvalidValue(f"a message's role must be one of {ROLES}, got {role!r}")
-        if not isinstance(content, str):
-            raise InvalidValue("a message's content must be text")
+        if not isinstance(content, (str, list)):
+            # Files are stored as a list of parts first (Chatbot.store_output, chat_files).
+            raise InvalidValue("a message's content must be text or a list of parts")
         check_json_safe(content)
         message = {"role": role, "content": content}
         if isinstance(item.get("metadata"), dict):

@@ -1,6 +1,6 @@
 """Files in an event: the page they are read and signed for, and their blocking work.
 
-A file component (``Component.blocking_io``) reads and writes the storage, which may
+A file component (``Component.blocking_io``, ``blocks_for``) reads and writes the storage, which may
 block, so its ``to_handler`` (and a deleted file's ``FileData``) and its
 ``store_output`` run in a handler thread: one hop per step for all of them together,
 and none for a step without them (the event path of other apps is unchanged).
@@ -112,7 +112,9 @@ async def handler_values(
 
     Returns what makes a handler's EventData parameter (``handlers.arguments``).
     """
-    blocking = [i for i, c in enumerate(dependency.inputs) if c.blocking_io and not c.shared]
+    blocking = [
+        i for i, c in enumerate(dependency.inputs) if not c.shared and c.blocks_for(values[i])
+    ]
     data = event.data if event is not None else None
     deleted = data.get("file") if data else None
     deleted = deleted if isinstance(deleted, dict) and "path" in deleted else None
@@ -136,7 +138,7 @@ async def store_outputs(session: Session, updates: list[Update]) -> None:
     pending = [
         u
         for u in updates
-        if u.component.blocking_io and u.has_value and not u.reset and u.value is not None
+        if u.has_value and not u.reset and u.value is not None and u.component.blocks_for(u.value)
     ]
     if not pending:
         return

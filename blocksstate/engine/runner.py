@@ -410,7 +410,7 @@ class Engine:
         if component.shared:
             return shared[component.id]
         value = session.values.get(component.id)
-        if isinstance(component, State) or component.blocking_io:
+        if isinstance(component, State) or component.blocks_for(value):
             return value  # a file component's is converted in a handler thread (handler_values)
         return component.to_handler(value)
 

@@ -7,12 +7,81 @@
 // {index, value, liked}), retry and undo of the last turn (`retry` / `undo`, {index, value}
 // of its user message), edit of a message (`edit`, {index, value, previous_value}) and clear
 // (`clear`); the server reads each message's content from the session, by its index.
-// Copy buttons (show_copy_button / buttons=["copy"]) need no server.
+// Copy buttons (show_copy_button / buttons=["copy"]) need no server. Files in messages are
+// shown as images, players or download links, from their signed URLs.
+
+import { formatSize } from "./file-views.js";
 
 const SPEAKERS = { user: "You", assistant: "Assistant", system: "System" };
 const messagesOf = new WeakMap();
 
-const keyOf = (message) => JSON.stringify([message.role, message.content, message.metadata ?? {}]);
+// A content is text, or a list of parts ({type: "text", text} / {type: "file", file, alt_text}:
+// files with their signed url). The key compares files by their stored path (chat_files.key_content).
+const keyContent = (content) =>
+  Array.isArray(content)
+    ? content.map((p) => (p.type === "file" ? { type: "file", path: p.file?.path ?? p.path ?? null, alt_text: p.alt_text ?? null } : p))
+    : content;
+const keyOf = (message) => JSON.stringify([message.role, keyContent(message.content), message.metadata ?? {}]);
+const textOf = (content) => (Array.isArray(content) ? content.filter((p) => p.type === "text").map((p) => p.text).join("") : (content ?? ""));
+
+function fileKind(file) {
+  const mime = file?.mime_type ?? "";
+  if (mime.startsWith("image/") && mime !== "image/svg+xml") return "image";
+  if (mime.startsWith("audio/")) return "audio";
+  if (mime.startsWith("video/")) return "video";
+  return "file";
+}
+
+// One file of a message: an image, a player, or a download link (as _message_parts.html).
+function filePart(part) {
+  const file = part.file ?? {};
+  const url = file.url ?? (file.path ? "" : file.orig_name ?? "");
+  const alt = part.alt_text || file.orig_name || "";
+  const kind = fileKind(file);
+  if (kind === "image") {
+    const img = document.createElement("img");
+    img.className = "bs-message-image";
+    img.src = url;
+    img.alt = alt;
+    return [img];
+  }
+  if (kind === "audio" || kind === "video") {
+    const player = document.createElement(kind);
+    player.className = "bs-message-player";
+    player.src = url;
+    player.controls = true;
+    player.preload = "metadata";
+    player.setAttribute("aria-label", alt);
+    return [player];
+  }
+  const link = document.createElement("a");
+  link.className = "bs-message-file";
+  link.href = url;
+  link.download = file.orig_name ?? "";
+  link.textContent = file.orig_name ?? "file";
+  const size = document.createElement("span");
+  size.className = "bs-file-size";
+  size.textContent = formatSize(file.size);
+  return [link, " ", size];
+}
+
+function partsBody(content, html) {
+  const body = document.createElement("div");
+  body.className = "bs-message-parts";
+  content.forEach((part, index) => {
+    if (part.type === "file") {
+      body.append(...filePart(part));
+      return;
+    }
+    const prose = document.createElement("div");
+    prose.className = "bs-prose";
+    const text = Array.isArray(html) ? html[index] : null;
+    if (typeof text === "string") prose.innerHTML = text;
+    else prose.textContent = part.text ?? "";
+    body.append(prose);
+  });
+  return body;
+}
 const log = (el) => el.querySelector(".bs-messages");
 
 function button(text, className, onClick, label) {
@@ -68,10 +137,14 @@ function messageItem(el, message, html) {
   const who = document.createElement("span");
   who.className = "bs-sr-only";
   who.textContent = `${SPEAKERS[message.role] ?? message.role}:`;
-  const body = document.createElement("div");
-  body.className = "bs-prose";
-  if (typeof html === "string") body.innerHTML = html;
-  else body.textContent = message.content ?? "";
+  let body;
+  if (Array.isArray(message.content)) body = partsBody(message.content, html);
+  else {
+    body = document.createElement("div");
+    body.className = "bs-prose";
+    if (typeof html === "string") body.innerHTML = html;
+    else body.textContent = message.content ?? "";
+  }
   li.append(who, message.metadata?.title ? thought(message, body) : body);
   return li;
 }
@@ -125,7 +198,7 @@ function startEdit(el, app, li, index, message) {
   form.className = "bs-chat-edit";
   const area = document.createElement("textarea");
   area.className = "bs-input";
-  area.value = message.content;
+  area.value = textOf(message.content);
   area.setAttribute("aria-label", "Edit message");
   const save = button("Save", "bs-chat-save", () => {
     app.act(el.dataset.bsId, [["edit", { index, value: area.value }]]);
@@ -155,7 +228,7 @@ function renderActions(el, app) {
     const actions = document.createElement("div");
     actions.className = "bs-message-actions";
     if (box.dataset.bsCopy === "true") {
-      actions.append(button("Copy", "bs-chat-copy", () => copyText(message.content), "Copy message"));
+      actions.append(button("Copy", "bs-chat-copy", () => copyText(textOf(message.content)), "Copy message"));
     }
     const likeable = message.role === "assistant" || (message.role === "user" && box.dataset.bsLikeUser === "true");
     if (likeable && listens("like")) {
@@ -178,7 +251,7 @@ function renderActions(el, app) {
     if (listens("undo")) turn.append(button("Undo", "bs-chat-undo", () => app.act(id, [["undo", data]])));
   }
   if (messages.length && box.dataset.bsCopyAll === "true") {
-    const all = messages.map((m) => `${SPEAKERS[m.role] ?? m.role}: ${m.content}`).join("\n\n");
+    const all = messages.map((m) => `${SPEAKERS[m.role] ?? m.role}: ${textOf(m.content)}`).join("\n\n");
     turn.append(button("Copy all", "bs-chat-copy-all", () => copyText(all), "Copy conversation"));
   }
   if (messages.length && listens("clear")) {

@@ -29,6 +29,7 @@ import { CHATBOT } from "./chat.js";
 import { DATASET } from "./dataset.js";
 import { FILE_COMPONENTS } from "./file-components.js";
 import { LAYOUTS } from "./layouts.js";
+import { MULTIMODAL } from "./multimodal.js";
 
 // A value's identity for comparing choices (1 and 1.0 are the same choice).
 const key = (value) => JSON.stringify(value ?? null);
@@ -354,6 +355,8 @@ export const REGISTRY = {
 
   // Messages, thoughts and their buttons: chat.js.
   chatbot: CHATBOT,
+
+  multimodaltextbox: MULTIMODAL,
 
   timer: {
     keepsVisibility: true,

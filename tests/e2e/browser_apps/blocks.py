@@ -120,3 +120,20 @@ def event_data_app() -> gr.Blocks:
 
 
 gr.register("event-data", event_data_app())
+
+
+def multimodal_chat_app() -> gr.Blocks:
+    """A multimodal ChatInterface taking images: the answer names each file and its size."""
+    import os
+
+    def describe(message, history):
+        names = [f"{os.path.basename(p)} of {os.path.getsize(p)} bytes" for p in message["files"]]
+        return f"You sent {message['text']!r} with {', '.join(names) or 'no file'}"
+
+    box = gr.MultimodalTextbox(
+        label="Message", file_types=["image"], file_count="multiple", submit_btn=False
+    )
+    return gr.ChatInterface(describe, multimodal=True, textbox=box)
+
+
+gr.register("multimodal-chat", multimodal_chat_app())
