@@ -8,8 +8,9 @@ and none for a step without them (the event path of other apps is unchanged).
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator, Mapping
+import contextvars
+import functools
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..app.event_data import (
@@ -20,6 +21,7 @@ from ..app.event_data import (
     check_event_data,
 )
 from ..app.events import Dependency
+from ..components.base import Component
 from ..files import access, store
 from . import handlers
 
@@ -51,15 +53,29 @@ def viewer(session: Session) -> access.Viewer:
     return access.Viewer(session.app, session.id, access.pass_digest(cookies))
 
 
-@contextlib.contextmanager
-def viewing(session: Session) -> Iterator[None]:
-    """Read and sign files for ``session``'s page (unless the transport already does)."""
-    current = access.current_viewer.get()
-    if current is not None and (current.app, current.session_id) == (session.app, session.id):
-        yield
-        return
-    with access.viewing(viewer(session)):
-        yield
+class viewing:  # noqa: N801  (used as ``with viewing(session):``, like contextlib's)
+    """Read and sign files for ``session``'s page meanwhile (unless that is already so).
+
+    A class rather than a generator: it is entered on every event, most of which show no
+    file, so it costs a context variable lookup when the transport has set it already.
+    """
+
+    __slots__ = ("session", "token")
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.token: contextvars.Token[access.Viewer | None] | None = None
+
+    def __enter__(self) -> None:
+        current = access.current_viewer.get()
+        session = self.session
+        if current is None or current.session_id != session.id or current.app != session.app:
+            self.token = access.current_viewer.set(viewer(session))
+
+    def __exit__(self, *exc: object) -> None:
+        if self.token is not None:
+            access.current_viewer.reset(self.token)
+            self.token = None
 
 
 def check_event(
@@ -75,6 +91,8 @@ def check_event(
     triggers; its first when the page does not say), ``values`` the page's new values.
     """
     target, event = fired_trigger(dependency, trigger)
+    if data is None:
+        return EventInfo(target, None)
     try:
         target_id = getattr(target, "id", None)
         value = (values or {}).get(target_id, session.values.get(target_id))
@@ -112,9 +130,8 @@ async def handler_values(
 
     Returns what makes a handler's EventData parameter (``handlers.arguments``).
     """
-    blocking = [
-        i for i, c in enumerate(dependency.inputs) if not c.shared and c.blocks_for(values[i])
-    ]
+    inputs = dependency.inputs
+    blocking = [i for i in _maybe_blocking(dependency) if inputs[i].blocks_for(values[i])]
     data = event.data if event is not None else None
     deleted = data.get("file") if data else None
     deleted = deleted if isinstance(deleted, dict) and "path" in deleted else None
@@ -131,6 +148,16 @@ async def handler_values(
             data = {**(data or {}), "file": file}
     target = event.target if event is not None else None
     return lambda kind: kind(target, data)
+
+
+@functools.lru_cache(maxsize=4096)
+def _maybe_blocking(dependency: Dependency) -> tuple[int, ...]:
+    """The inputs of ``dependency`` whose conversion may block (most listeners have none)."""
+    return tuple(
+        i
+        for i, c in enumerate(dependency.inputs)
+        if not c.shared and (c.blocking_io or type(c).blocks_for is not Component.blocks_for)
+    )
 
 
 async def store_outputs(session: Session, updates: list[Update]) -> None:

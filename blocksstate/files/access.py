@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -74,7 +76,13 @@ def pass_digest(cookies: Mapping[str, str]) -> str:
     value = cookies.get(setting("FILE_PASS_COOKIE"), "")
     if not isinstance(value, str) or not 22 <= len(value) <= 128:
         return ""
-    return salted_hmac(PASS_SALT, value, algorithm="sha256").hexdigest()[:32]
+    return _digest(value, settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=4096)
+def _digest(value: str, secret: str) -> str:
+    # Once per browser and key, not per event (an HMAC costs a few microseconds).
+    return salted_hmac(PASS_SALT, value, secret=secret, algorithm="sha256").hexdigest()[:32]
 
 
 # -- references --------------------------------------------------------------------------------
