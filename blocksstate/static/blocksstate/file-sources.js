@@ -107,16 +107,23 @@ export function wireWebcam(el, take) {
     panel.hidden = false;
     button.hidden = true;
     const capture = panel.querySelector(".bs-capture-take");
+    // Nothing to take until the camera has sent its first frame (a 0x0 canvas is no picture).
+    capture.disabled = video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA;
+    video.addEventListener("loadeddata", () => { capture.disabled = false; capture.focus(); }, { once: true, signal: stop.signal });
     capture.focus();
     capture.addEventListener(
       "click",
       () => {
+        if (!video.videoWidth) return;
         const canvas = document.createElement("canvas");
         canvas.width = video.videoWidth;
         canvas.height = video.videoHeight;
         canvas.getContext("2d").drawImage(video, 0, 0);
         close();
-        canvas.toBlob((blob) => blob && take([imageFile(blob, "webcam")]), "image/png");
+        canvas.toBlob((blob) => {
+          if (blob) take([imageFile(blob, "webcam")]);
+          else showError(el, "The picture could not be taken: try again, or upload a file.");
+        }, "image/png");
       },
       { signal: stop.signal },
     );
