@@ -579,3 +579,19 @@ def test_an_image_with_neither_label_nor_alt_text_has_an_empty_alt():
         gr.Image(type="filepath")
     with registered(demo) as app:
         assert '<img class="bs-image-view" alt=""' in render_app(demo, app)
+
+
+def test_the_webcam_preview_is_mirrored_unless_told_not_to_be():
+    from blocksstate.rendering import render_app
+
+    with gr.Blocks() as demo:
+        gr.Image(type="filepath", elem_id="mirrored")
+        gr.Image(
+            type="filepath", webcam_options=gr.WebcamOptions(mirror=False), elem_id="straight"
+        )
+    with registered(demo) as app:
+        html = render_app(demo, app)
+    mirrored = html[html.index('id="mirrored"') : html.index('id="straight"')]
+    straight = html[html.index('id="straight"') :]
+    assert "bs-capture-preview bs-mirrored" in mirrored
+    assert "bs-capture-preview" in straight and "bs-mirrored" not in straight

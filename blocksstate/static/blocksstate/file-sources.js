@@ -118,7 +118,12 @@ export function wireWebcam(el, take) {
         const canvas = document.createElement("canvas");
         canvas.width = video.videoWidth;
         canvas.height = video.videoHeight;
-        canvas.getContext("2d").drawImage(video, 0, 0);
+        const context = canvas.getContext("2d");
+        if (video.classList.contains("bs-mirrored")) {
+          context.translate(canvas.width, 0);
+          context.scale(-1, 1);
+        }
+        context.drawImage(video, 0, 0);
         close();
         canvas.toBlob((blob) => {
           if (blob) take([imageFile(blob, "webcam")]);
