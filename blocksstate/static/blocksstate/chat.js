@@ -84,11 +84,33 @@ function partsBody(content, html) {
 }
 const log = (el) => el.querySelector(".bs-messages");
 
-function button(text, className, onClick, label) {
+// A thumb drawn here (no emoji font needed): up, or turned over for down.
+const THUMB = "M7 10 11 3c1.5 0 2.5 1 2 3l-1 4h7c1.5 0 2.5 1.5 2 3l-2 7c-.3 1-1 1-2 1H7Z M2 10h4v11H2Z";
+const SVG = "http://www.w3.org/2000/svg";
+
+function thumb(down) {
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("width", "16");
+  svg.setAttribute("height", "16");
+  svg.setAttribute("aria-hidden", "true");
+  const path = document.createElementNS(SVG, "path");
+  path.setAttribute("d", THUMB);
+  path.setAttribute("fill", "none");
+  path.setAttribute("stroke", "currentColor");
+  path.setAttribute("stroke-width", "1.8");
+  path.setAttribute("stroke-linejoin", "round");
+  if (down) path.setAttribute("transform", "rotate(180 12 12)");
+  svg.append(path);
+  return svg;
+}
+
+function button(content, className, onClick, label) {
   const node = document.createElement("button");
   node.type = "button";
   node.className = `bs-chat-button ${className}`;
-  node.textContent = text;
+  if (typeof content === "string") node.textContent = content;
+  else node.append(content);
   if (label) node.setAttribute("aria-label", label);
   node.addEventListener("click", onClick);
   return node;
@@ -233,8 +255,8 @@ function renderActions(el, app) {
     const likeable = message.role === "assistant" || (message.role === "user" && box.dataset.bsLikeUser === "true");
     if (likeable && listens("like")) {
       actions.append(
-        button("\u{1F44D}", "bs-chat-like", () => app.act(id, [["like", { index, value: message.content, liked: true }]]), "Like"),
-        button("\u{1F44E}", "bs-chat-dislike", () => app.act(id, [["like", { index, value: message.content, liked: false }]]), "Dislike"),
+        button(thumb(false), "bs-chat-like", () => app.act(id, [["like", { index, value: message.content, liked: true }]]), "Like"),
+        button(thumb(true), "bs-chat-dislike", () => app.act(id, [["like", { index, value: message.content, liked: false }]]), "Dislike"),
       );
     }
     const editable = box.dataset.bsEdit === "all" || (box.dataset.bsEdit === "user" && message.role === "user");
