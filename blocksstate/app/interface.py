@@ -10,9 +10,10 @@ from typing import Any
 
 from ..components.base import Block, Component
 from ..components.buttons import Button, ClearButton
-from ..components.layout import Accordion, BlockContext, Column, Row, Tab, Tabs
+from ..components.layout import Accordion, BlockContext, Column, Row
 from ..components.shortcuts import SHORTCUTS, component_named
 from ..components.state import State
+from ..components.tabs import Tab, Tabs
 from ..components.text import Markdown
 from ..warnings import warn_unsupported
 from .blocks import Blocks

@@ -10,11 +10,12 @@ from .display import JSON, Label
 from .files import DownloadButton, File, FileComponent, UploadButton
 from .gallery import Gallery
 from .image import Image
-from .layout import Accordion, BlockContext, Column, Group, Row, Sidebar, Tab, TabItem, Tabs
+from .layout import Accordion, BlockContext, Column, Group, Row, Sidebar
 from .multimodal import MultimodalTextbox
 from .number import Number, Slider
 from .schema import InvalidValue, ValueSchema
 from .state import BrowserState, State, StateNotPicklable
+from .tabs import Tab, TabItem, Tabs
 from .text import HTML, Markdown, Textbox
 from .timer import Timer
 from .video import Video

@@ -16,12 +16,8 @@ from ..files import store
 from ..files.store import Owner, Record
 from ..warnings import warn_unsupported
 from .capture import PlayedMedia, RefusedEvent
-from .files import (
-    FileOptions,
-    handler_path,
-    optional_module,
-    store_file,
-)
+from .files import FileOptions, optional_module
+from .records import handler_path, store_file
 from .schema import InvalidValue
 
 

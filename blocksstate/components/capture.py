@@ -8,10 +8,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..app.events import Event
-from .files import (
-    FileComponent,
-    optional_module,
-)
+from .files import FileComponent, optional_module
 
 
 class RefusedEvent:

@@ -21,8 +21,8 @@ from ..files.store import FileRefused, Owner, save_path
 from ..warnings import warn_unsupported
 from . import chat_files
 from .base import Component, ComponentOptions
-from .files import page_owners
 from .markdown import render_markdown
+from .records import page_owners
 from .schema import InvalidValue, ValueSchema
 
 

@@ -17,8 +17,9 @@ from typing import Any
 from ..app.event_data import FileData
 from ..files import access, store
 from ..files.store import RECORD_KEYS, Owner, Record
-from .files import FileComponent, check_record, store_file
+from .files import FileComponent
 from .markdown import render_markdown
+from .records import check_record, store_file
 from .schema import InvalidValue, check_json_safe
 
 

@@ -9,13 +9,9 @@ from ..app.events import Event
 from ..files import access
 from ..files.store import Owner
 from .capture import require_media
-from .files import (
-    FileComponent,
-    FileOptions,
-    check_record,
-    record_from_page,
-)
+from .files import FileComponent, FileOptions
 from .image import IMAGE_FORMATS, image_to_handler, store_image
+from .records import check_record, record_from_page
 from .schema import InvalidValue
 
 

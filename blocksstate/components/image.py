@@ -15,13 +15,8 @@ from ..app.events import Event
 from ..files import store
 from ..files.store import Owner, Record
 from .capture import RefusedEvent, WebcamOptions, require_media, webcam_options_of
-from .files import (
-    FileComponent,
-    FileOptions,
-    handler_path,
-    optional_module,
-    store_file,
-)
+from .files import FileComponent, FileOptions, optional_module
+from .records import handler_path, store_file
 from .schema import InvalidValue
 
 IMAGE_FORMATS = {"png": "PNG", "webp": "WEBP", "jpeg": "JPEG", "jpg": "JPEG", "gif": "GIF"}

@@ -15,7 +15,8 @@ from typing import Any, ClassVar, Unpack
 from ..app.events import Event
 from ..files import access
 from ..files.store import Owner
-from .files import FileComponent, FileOptions, check_record, page_owners, record_from_page
+from .files import FileComponent, FileOptions
+from .records import check_record, page_owners, record_from_page
 from .schema import InvalidValue, check_json_safe
 
 SOURCES = ("upload", "microphone")

@@ -6,9 +6,7 @@ from typing import Any, ClassVar, Unpack
 
 from ..app.events import Event
 from .capture import PlayedMedia, WebcamOptions, webcam_options_of
-from .files import (
-    FileOptions,
-)
+from .files import FileOptions
 
 
 class Video(PlayedMedia):

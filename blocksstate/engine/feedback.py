@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any
 
 from .. import protocol
+from ..conf import show_errors
 from .outcome import Outcome, note_shown
 
 logger = logging.getLogger("blocksstate")
@@ -68,6 +69,23 @@ class Feedback:
         if tokens:
             self.outcome.browser_tokens.update(tokens)
             await self.send(protocol.browser_state(self.seq, self.dependency_id, tokens))
+
+    async def failed(self, step: Any, exc: Exception, app: str | None, developer: bool) -> None:
+        """Tell the page a step failed: a ``gr.Error`` as raised, anything else logged, and
+        shown as a generic message unless errors are shown (``SHOW_ERRORS``); ``developer``
+        errors (the app's own code or data) by their message alone."""
+        if isinstance(exc, Error):
+            if exc.print_exception:
+                logger.info("gr.Error in %r: %s", step, exc.message)
+            if exc.visible:
+                await self.error(exc.message, title=exc.title, duration=exc.duration)
+            return
+        logger.error("Error in %r of app %r", step, app, exc_info=exc)
+        if show_errors():
+            message = str(exc) if developer else f"{type(exc).__name__}: {exc}"
+        else:
+            message = "Something went wrong while handling this event."
+        await self.error(message)
 
     async def error(self, message: str, title: str = "Error", duration: float | None = 10) -> None:
         """Tell the visitor the step failed, after what its handler said before failing."""

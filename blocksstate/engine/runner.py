@@ -30,19 +30,19 @@ from typing import TYPE_CHECKING, Any
 
 from ..app.events import Dependency
 from ..components.base import Component
-from ..components.layout import Tabs
 from ..components.schema import InvalidValue
 from ..components.state import GlobalStateError, State, StateNotPicklable
-from ..conf import setting, show_errors
+from ..conf import setting
 from ..state.browser import TokenTooLarge
 from ..state.tracking import StateTooLarge, StateTracker
 from . import concurrency, file_values, handlers, page_updates
-from .feedback import Error, Feedback, current_feedback
+from .apply import apply_result
+from .feedback import Feedback, current_feedback
 from .file_values import EventInfo
 from .outcome import Outcome
 from .regions import RegionGone, Regions, is_dynamic
 from .request import Request
-from .updates import BadResult, Update, split_result
+from .updates import BadResult, split_result
 
 if TYPE_CHECKING:
     from ..app.blocks import Blocks
@@ -355,7 +355,7 @@ class Engine:
                     results += 1
                     updates = split_result(dependency, result)
                     await file_values.store_outputs(session, updates)
-                    page.hold(self._apply(session, updates, changed, fresh, shared_out))
+                    page.hold(apply_result(self, session, updates, changed, fresh, shared_out))
                     await feedback.flush()
                     # A function that returned a generator streams too, from its second yield.
                     if streams or results > 1:
@@ -373,7 +373,9 @@ class Engine:
             if dependency.region is not None:
                 self.regions.forget(session, dependency.region.renderable.index)
             await feedback.update(page_updates.kept_updates(self.blocks, session, page.shown))
-            await self._report(feedback, dependency, exc)
+            await feedback.failed(
+                dependency, exc, self.blocks.name, isinstance(exc, DEVELOPER_ERRORS)
+            )
             return False, set()
         finally:
             current_feedback.reset(token)
@@ -396,7 +398,9 @@ class Engine:
         except Exception as exc:
             session.restore_unsaved(unsaved)
             self.regions.forget(session, dependency.renders.index)
-            await self._report(feedback, dependency, exc)
+            await feedback.failed(
+                dependency, exc, self.blocks.name, isinstance(exc, DEVELOPER_ERRORS)
+            )
             return False, set()
         await feedback.update(update)
         await feedback.flush()
@@ -413,93 +417,6 @@ class Engine:
         if isinstance(component, State) or component.blocks_for(value):
             return value  # a file component's is converted in a handler thread (handler_values)
         return component.to_handler(value)
-
-    # -- applying results --------------------------------------------------------------------------
-
-    def _apply(
-        self,
-        session: Session,
-        updates: list[Update],
-        changed: set[int],
-        fresh: dict[int, bytes],
-        shared_out: dict[int, Any],
-    ) -> dict[str, Any]:
-        """Apply one result's updates to the session; return the page's part of it.
-
-        Every output is post-processed before any is applied, so a bad one changes nothing.
-        GlobalState outputs are collected in ``shared_out``, written when the step ends.
-        """
-        staged: list[tuple[Any, Any, dict[str, Any]]] = []
-        for update in updates:
-            component = update.component
-            if update.props:
-                page_updates.check_sendable(component, update.props)
-            props = {**session.props.get(component.id, {}), **update.props}
-            if not update.has_value:
-                value = _KEEP
-            elif isinstance(component, State):
-                value = component.initial()[0] if update.reset else update.value
-                # Pickled now, so an unpicklable value fails before anything is applied.
-                fresh[component.id] = component.dumps(value)
-            else:
-                value = (
-                    component.initial_value()
-                    if update.reset
-                    else component.postprocess(update.value, props)
-                )
-            staged.append((component, value, update.props))
-        # Refuse a State output over the size limit before anything is applied or shown.
-        grown = {
-            cid: data
-            for cid, data in fresh.items()
-            if not self.component(session, cid).shared and session.pickled.get(cid) != data
-        }
-        if grown:
-            self.tracker.check_size(session, grown)
-        frame: dict[str, Any] = {}
-        for component, value, props in staged:
-            if props:
-                if isinstance(component, Tabs) and component.switches(
-                    session.props.get(component.id, {}), props
-                ):
-                    changed.add(component.id)  # its .change listeners run, as for a value
-                session.set_props(component.id, props)
-            if value is not _KEEP:
-                if component.shared:
-                    shared_out[component.id] = value
-                    continue
-                if isinstance(component, State):
-                    session.values[component.id] = value  # stored once its change is detected
-                elif session.set_value(component.id, value):
-                    changed.add(component.id)
-            if component.server_only:
-                continue
-            entry = page_updates.page_props(component, props)
-            if value is not _KEEP:
-                entry.update(component.page_update(value))
-            if entry:
-                frame[str(component.id)] = entry
-        return frame
-
-    # -- reporting -----------------------------------------------------------------------------------
-
-    async def _report(self, feedback: Feedback, dependency: Dependency, exc: Exception) -> None:
-        if isinstance(exc, Error):
-            if exc.print_exception:
-                logger.info("gr.Error in %r: %s", dependency, exc.message)
-            if exc.visible:
-                await feedback.error(exc.message, title=exc.title, duration=exc.duration)
-            return
-        logger.error("Error in %r of app %r", dependency, self.blocks.name, exc_info=exc)
-        developer_error = isinstance(exc, DEVELOPER_ERRORS)
-        if show_errors():
-            message = str(exc) if developer_error else f"{type(exc).__name__}: {exc}"
-        else:
-            message = "Something went wrong while handling this event."
-        await feedback.error(message)
-
-
-_KEEP = object()
 
 
 def _streams(fn: Callable[..., Any]) -> bool:

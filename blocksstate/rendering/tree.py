@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from ..app.blocks import Blocks
 from ..components.base import Block, Component
-from ..components.layout import Tabs
+from ..components.tabs import Tabs
 from .config import is_editable, page_config, type_of
 
 TEMPLATE_DIR = "blocksstate/components"
