@@ -5,7 +5,6 @@ against their owners."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 from ..app.event_data import FileData
@@ -107,17 +106,10 @@ def stored_record(path: str | os.PathLike[str], owner: Owner) -> Record | None:
 
     A handler that returns the path it was given (``type="filepath"``) is not copied.
     """
+    name = store.stored_name(path)
+    if name is None or not (owner.owns(name) or Owner(owner.app).owns(name)):
+        return None
     storage = file_storage()
-    try:
-        base = Path(storage.path("")).resolve()
-    except NotImplementedError:
-        return None
-    try:
-        name = Path(path).resolve().relative_to(base).as_posix()
-    except ValueError:
-        return None
-    if not (owner.owns(name) or Owner(owner.app).owns(name)) or not storage.exists(name):
-        return None
     return store.record(name, name.rsplit("/", 1)[-1], storage.size(name))
 
 

@@ -235,18 +235,28 @@ def copy_to(rec: Record, owner: Owner) -> Record:
     return record(name, rec["orig_name"], rec["size"], rec["mime_type"])
 
 
-def _session_file_of_path(value: str) -> str | None:
-    """The stored name of a session's file that ``value`` is the local path of, or None."""
+def stored_name(path: str | os.PathLike[str]) -> str | None:
+    """The storage name of a local path that is one of blocksstate's stored files, or None.
+
+    Only a storage with local paths (the file system) has such paths; a handler that
+    returns the path it was given then names a file already stored, not a new one.
+    """
     storage = file_storage()
     try:
-        root = Path(storage.path(ROOT)).resolve()
-        resolved = Path(value).resolve()
+        base = Path(storage.path("")).resolve()
+        resolved = Path(path).resolve()
     except (NotImplementedError, OSError, ValueError):
         return None
-    if not resolved.is_relative_to(root) or not resolved.is_file():
+    if not resolved.is_relative_to(base) or not resolved.is_file():
         return None
-    name = "/".join((ROOT, *resolved.relative_to(root).parts))
-    owner = Owner.of(name)
+    name = resolved.relative_to(base).as_posix()
+    return name if Owner.of(name) is not None else None
+
+
+def _session_file_of_path(value: str) -> str | None:
+    """The stored name of a session's file that ``value`` is the local path of, or None."""
+    name = stored_name(value)
+    owner = Owner.of(name) if name is not None else None
     return name if owner is not None and owner.session_id is not None else None
 
 
