@@ -14,7 +14,6 @@ from typing import Any, ClassVar, Unpack
 from ..app.events import Event
 from ..files import store
 from ..files.store import Owner, Record
-from ..warnings import warn_unsupported
 from .capture import PlayedMedia, RefusedEvent
 from .files import FileOptions, optional_module
 from .records import handler_path, store_file
@@ -162,10 +161,9 @@ class Audio(PlayedMedia):
         super().__init__(
             value, file_types=file_types, max_file_size=max_file_size, type=type, **options
         )
-        given = self.explicit_args()
         if format not in ("wav", None):
-            warn_unsupported("gr.Audio", [f"format={format!r} (audio is written as WAV)"])
-        self.warn_unsupported(given, self.take_buttons(buttons))
+            self.note_unsupported([f"format={format!r} (audio is written as WAV)"])
+        self.note_unsupported(self.take_buttons(buttons))
 
     def item_to_handler(self, item: Record) -> Any:
         if self.type == "filepath" or not item.get("path"):

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, Unpack
 from ..app.context import current_context
 from ..app.event_data import check_shape
 from ..app.events import Event
+from ..warnings import warn_unsupported
 from .schema import InvalidValue, ValueSchema
 
 if TYPE_CHECKING:
@@ -70,7 +71,8 @@ def _record_explicit_args(init: Callable[..., None]) -> Callable[..., None]:
 
     @functools.wraps(init)
     def wrapper(self: Block, *args: Any, **kwargs: Any) -> None:
-        if "_explicit_args" not in self.__dict__:
+        outermost = "_explicit_args" not in self.__dict__
+        if outermost:
             bound = signature.bind(self, *args, **kwargs)
             explicit = dict(bound.arguments)
             explicit.pop("self", None)
@@ -79,6 +81,11 @@ def _record_explicit_args(init: Callable[..., None]) -> Callable[..., None]:
                     explicit.update(explicit.pop(name))
             self.__dict__["_explicit_args"] = explicit
         init(self, *args, **kwargs)
+        if outermost:
+            # Once the whole constructor ran: the user's line is 4 frames up from warnings.warn.
+            self.warn_unsupported(
+                self.__dict__["_explicit_args"], self.__dict__.pop("_unsupported_more", [])
+            )
 
     return wrapper
 
@@ -102,9 +109,18 @@ class Block:
     #: True when ``to_handler`` and ``store_output`` may block (files): the engine runs
     #: them in a handler thread, never on the event loop.
     blocking_io: ClassVar[bool] = False
+    #: Gradio options accepted so an app runs, but not implemented: name -> Gradio's default.
+    #: Giving one another value warns once (``UnsupportedOption``); a subclass's own are
+    #: added to its parents'. ``docs/components.md`` lists them.
+    unsupported_options: ClassVar[dict[str, Any]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        if "unsupported_options" in cls.__dict__:
+            merged: dict[str, Any] = {}
+            for klass in reversed(cls.__mro__[1:]):
+                merged.update(klass.__dict__.get("unsupported_options", {}))
+            cls.unsupported_options = {**merged, **cls.__dict__["unsupported_options"]}
         if "type_name" not in cls.__dict__ and (
             "template_name" in cls.__dict__ or not cls.template_name
         ):
@@ -177,6 +193,24 @@ class Block:
         """Return the arguments this instance was constructed with."""
         return dict(self.__dict__.get("_explicit_args", {}))
 
+    def note_unsupported(self, names: Iterable[str]) -> None:
+        """Name parts of options given that are not implemented (``buttons=["share"]``);
+        the constructor warns of them with the ``unsupported_options`` given."""
+        self.__dict__.setdefault("_unsupported_more", []).extend(names)
+
+    def warn_unsupported(self, given: Mapping[str, Any], more: Iterable[str] = ()) -> list[str]:
+        """Warn once for each unsupported option ``given`` another value than Gradio's
+        default (and each of ``more``); return their names."""
+        names = [
+            name
+            for name, default in self.unsupported_options.items()
+            if name in given and given[name] is not default and given[name] != default
+        ]
+        names += [name for name in more if name not in names]
+        if names:
+            warn_unsupported(f"gr.{type(self).__name__}", names, stacklevel=4)
+        return names
+
     def check_props(self, props: Mapping[str, Any]) -> dict[str, Any]:
         """Check properties a handler gave it; return them as kept (raise InvalidValue if bad)."""
         return dict(props)
@@ -216,6 +250,7 @@ class Component(Block):
     accepts_input: ClassVar[bool] = True
 
     change = Event()
+    unsupported_options: ClassVar[dict[str, Any]] = {"preserved_by_key": "value"}
 
     def __init__(
         self,

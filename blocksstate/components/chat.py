@@ -18,7 +18,6 @@ from ..app.events import Event
 from ..files.access import file_url
 from ..files.storage import file_storage
 from ..files.store import FileRefused, Owner, save_path
-from ..warnings import warn_unsupported
 from . import chat_files
 from .base import Component, ComponentOptions
 from .markdown import render_markdown
@@ -190,15 +189,7 @@ class Chatbot(Component):
         self.show_copy_button = show_copy_button
         self.show_copy_all_button = show_copy_all_button
         self.buttons = buttons
-        given = self.explicit_args()
-        more = self._take_buttons(buttons)
-        names = [
-            n
-            for n, default in self.unsupported_options.items()
-            if n in given and given[n] != default
-        ]
-        if names or more:
-            warn_unsupported("gr.Chatbot", names + more, stacklevel=4)
+        self.note_unsupported(self._take_buttons(buttons))
         # Not setdefault: an empty label is replaced too.
         options["label"] = options.get("label") or "Chatbot"
         super().__init__([] if value is None else value, **options)

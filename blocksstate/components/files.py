@@ -20,7 +20,6 @@ from ..app.events import Event
 from ..files import access, store
 from ..files.storage import file_storage
 from ..files.store import Owner, Record
-from ..warnings import warn_unsupported
 from .base import Component, ComponentOptions
 from .records import (
     check_record,
@@ -92,19 +91,6 @@ class FileComponent(Component):
         # Kept for gr.render (what a re-rendered component keeps): not used yet.
         self.preserved_by_key = preserved_by_key
         super().__init__(value, **options)
-
-    def warn_unsupported(self, given: Mapping[str, Any], more: list[str] = ()) -> None:
-        """Warn once about each option given that blocksstate does not implement (and
-        ``more``: names of parts of options, as ``buttons=['share']``)."""
-        unsupported = {"preserved_by_key": "value", **self.unsupported_options}
-        names = [
-            name
-            for name, default in unsupported.items()
-            if name in given and given[name] != default
-        ]
-        names += more
-        if names:
-            warn_unsupported(f"gr.{type(self).__name__}", names, stacklevel=5)
 
     def take_buttons(self, buttons: Any) -> list[str]:
         """Map Gradio 6's ``buttons`` onto this component's ``show_*_button`` attributes.
@@ -302,7 +288,7 @@ class File(FileComponent):
             type=type,
             **options,
         )
-        self.warn_unsupported(self.explicit_args(), self.take_buttons(buttons))
+        self.note_unsupported(self.take_buttons(buttons))
 
     def item_to_handler(self, item: Record) -> Any:
         if self.type == "binary" and item.get("path"):
@@ -345,7 +331,6 @@ class UploadButton(FileComponent):
             label=label,
             **options,
         )
-        self.warn_unsupported(self.explicit_args())
 
     item_to_handler = File.item_to_handler
 
@@ -373,4 +358,3 @@ class DownloadButton(FileComponent):
         self.icon = icon
         options.setdefault("interactive", True)
         super().__init__(value, label=label, **options)
-        self.warn_unsupported(self.explicit_args())

@@ -87,7 +87,7 @@ class Gallery(FileComponent):
             type=type,
             **options,
         )
-        self.warn_unsupported(self.explicit_args(), self.take_buttons(buttons))
+        self.note_unsupported(self.take_buttons(buttons))
 
     def store_output(self, value: Any, owner: Owner) -> Any:
         if value is not None and not isinstance(value, (list, tuple)):

@@ -155,9 +155,10 @@ class Image(FileComponent):
         super().__init__(
             value, file_types=file_types, max_file_size=max_file_size, type=type, **options
         )
-        more = self.take_buttons(buttons)
-        more += webcam_options_of(self, webcam_options, mirror_webcam, webcam_constraints)
-        self.warn_unsupported(self.explicit_args(), more)
+        self.note_unsupported(self.take_buttons(buttons))
+        self.note_unsupported(
+            webcam_options_of(self, webcam_options, mirror_webcam, webcam_constraints)
+        )
 
     def template_context(self, context: dict[str, Any]) -> dict[str, Any]:
         # The image's alt text: ``alt_text``, else the label (Gradio leaves it empty).

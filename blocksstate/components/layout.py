@@ -13,7 +13,6 @@ from typing import Any, ClassVar, Literal, Unpack
 
 from ..app.context import current_context
 from ..app.events import Event
-from ..warnings import warn_unsupported
 from .base import Block, BlockOptions
 from .schema import InvalidValue
 
@@ -102,7 +101,6 @@ class BlockContext(Block):
         "visible": _visible,
         "elem_classes": _classes,
     }
-    #: Gradio options accepted without effect, with their defaults (warned once when given).
     unsupported_options: ClassVar[dict[str, Any]] = {"preserved_by_key": None}
 
     def __init__(self, **options: Unpack[BlockOptions]) -> None:
@@ -133,17 +131,6 @@ class BlockContext(Block):
         self._token = None
 
     # -- options and properties -------------------------------------------------------------
-
-    def warn_unsupported(self, given: Mapping[str, Any]) -> list[str]:
-        """Warn once for the Gradio options given that change nothing here; return their names."""
-        names = [
-            name
-            for name, default in self.unsupported_options.items()
-            if name in given and given[name] != default
-        ]
-        if names:
-            warn_unsupported(f"gr.{type(self).__name__}", names, stacklevel=5)
-        return names
 
     def check_props(self, props: Mapping[str, Any]) -> dict[str, Any]:
         """Check the properties a handler gave; raise InvalidValue naming the first bad one.
@@ -182,7 +169,6 @@ class Row(BlockContext):
         "scale": _integer("scale", optional=True),
     }
     unsupported_options = {
-        **BlockContext.unsupported_options,
         "height": None,
         "max_height": None,
         "min_height": None,
@@ -209,7 +195,6 @@ class Row(BlockContext):
         self.variant = _one_of("variant", VARIANTS)(variant)
         self.equal_height = equal_height
         self.scale = scale
-        self.warn_unsupported(self.explicit_args())
         super().__init__(
             visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key
         )
@@ -225,7 +210,7 @@ class Column(BlockContext):
         "scale": _integer("scale"),
         "min_width": _integer("min_width"),
     }
-    unsupported_options = {**BlockContext.unsupported_options, "show_progress": False}
+    unsupported_options = {"show_progress": False}
 
     def __init__(
         self,
@@ -244,7 +229,6 @@ class Column(BlockContext):
         self.scale = scale
         self.min_width = min_width
         self.variant = _one_of("variant", VARIANTS)(variant)
-        self.warn_unsupported(self.explicit_args())
         super().__init__(
             visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key
         )
@@ -265,7 +249,6 @@ class Group(BlockContext):
         key: Any = None,
         preserved_by_key: list[str] | str | None = None,
     ) -> None:
-        self.warn_unsupported(self.explicit_args())
         super().__init__(
             visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key
         )
@@ -283,7 +266,6 @@ class Accordion(BlockContext):
         "open": _flag("open"),
     }
     unsupported_options = {
-        **BlockContext.unsupported_options,
         "height": None,
         "max_height": None,
     }
@@ -304,7 +286,6 @@ class Accordion(BlockContext):
     ) -> None:
         self.label = label
         self.open = open
-        self.warn_unsupported(self.explicit_args())
         super().__init__(
             visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key
         )
@@ -345,7 +326,6 @@ class Sidebar(BlockContext):
         self.open = open
         self.width = _size("width")(width)
         self.position = _one_of("position", ("left", "right"))(position)
-        self.warn_unsupported(self.explicit_args())
         super().__init__(
             visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key
         )

@@ -83,8 +83,8 @@ class MultimodalTextbox(FileComponent):
         self.max_plain_text_length = max_plain_text_length
         self.html_attributes = html_attributes
         super().__init__(value, file_count=file_count, file_types=file_types, **options)
-        more = ["sources=['microphone']"] if "microphone" in sources else []
-        self.warn_unsupported(self.explicit_args(), more)
+        if "microphone" in sources:
+            self.note_unsupported(["sources=['microphone']"])
 
     @property
     def multiple(self) -> bool:

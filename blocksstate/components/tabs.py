@@ -20,7 +20,7 @@ class Tabs(BlockContext):
     change = Event()
     select = Event()
     prop_checks = {**BlockContext.prop_checks, "selected": lambda value: _tab_key(value)}
-    unsupported_options = {**BlockContext.unsupported_options, "overflow_behavior": "menu"}
+    unsupported_options = {"overflow_behavior": "menu"}
 
     def __init__(
         self,
@@ -35,7 +35,6 @@ class Tabs(BlockContext):
         preserved_by_key: list[str] | str | None = None,
     ) -> None:
         self.selected = _tab_key(selected)
-        self.warn_unsupported(self.explicit_args())
         super().__init__(
             visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key
         )
@@ -109,7 +108,6 @@ class Tab(BlockContext):
         "scale": _integer("scale", optional=True),
     }
     unsupported_options = {
-        **BlockContext.unsupported_options,
         "alignment": "left",
         "height": None,
         "max_height": None,
@@ -138,7 +136,6 @@ class Tab(BlockContext):
         self.tab_id = id
         self.interactive = interactive
         self.scale = scale
-        self.warn_unsupported(self.explicit_args())
         super().__init__(
             visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render, key=key
         )

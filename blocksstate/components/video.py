@@ -71,6 +71,7 @@ class Video(PlayedMedia):
         self.subtitles = subtitles
         self.playback_position = playback_position
         super().__init__(value, file_types=file_types, max_file_size=max_file_size, **options)
-        more = self.take_buttons(buttons)
-        more += webcam_options_of(self, webcam_options, mirror_webcam, webcam_constraints)
-        self.warn_unsupported(self.explicit_args(), more)
+        self.note_unsupported(self.take_buttons(buttons))
+        self.note_unsupported(
+            webcam_options_of(self, webcam_options, mirror_webcam, webcam_constraints)
+        )
