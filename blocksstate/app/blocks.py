@@ -8,7 +8,9 @@ from typing import Any
 
 from ..components.base import Block, Component
 from ..components.layout import BlockContext
+from ..components.timer import Timer
 from ..engine.concurrency import NOT_SET, check_limit
+from ..warnings import warn_unsupported
 from .events import Dependency, Event, build_listener
 
 DEFAULT_DELETE_CACHE = (3600, 3600)
@@ -47,6 +49,8 @@ class Blocks(BlockContext):
         self.mode = mode
         self.name: str | None = None
         self.default_concurrency_limit: int | str | None = NOT_SET
+        # ``queue(max_size=...)``: runs of this app that may wait for their turn, per worker.
+        self.max_size: int | None = None
         # Largest uploaded file, in bytes, for components without their own max_file_size
         # (``launch(max_file_size=...)``); None: BLOCKSSTATE["MAX_FILE_SIZE"].
         self.max_file_size: int | None = None
@@ -141,6 +145,41 @@ class Blocks(BlockContext):
     def is_output(self, component: Component) -> bool:
         return component.id in self._roles[1]
 
+    # -- repeated runs (``every=``), all through a Timer -------------------------------
+
+    def repeat(self, dependency: Dependency) -> None:
+        """Run ``dependency`` again every ``dependency.every`` seconds, through a Timer made for it.
+
+        A ``load`` listener's timer ticks from the start; another's from the first time
+        one of its triggers fires (the page starts it: ``starts_timer`` in its config).
+        """
+        self._refuse_in_region("every=")
+        on_load = any(block is self and name == "load" for block, name in dependency.triggers)
+        timer = Timer(dependency.every, active=on_load, render=False)  # type: ignore[arg-type]
+        self.add_child(timer)
+        dependency.timer = timer
+        dependency.triggers.append((timer, "tick"))
+
+    def refresh(self, component: Component) -> None:
+        """Wire a callable value: computed from its ``inputs`` on load, refreshed ``every``."""
+        self._refuse_in_region("a callable value with every= or inputs=")
+        fn, every, inputs = component.value, component.every, component.inputs
+        if inputs is not None:
+            build_listener(self, [(self, "load")], fn, inputs, component, {"show_progress": "hidden"})
+        if every is None:
+            return
+        timer = every if isinstance(every, Timer) else Timer(every, render=False)
+        if timer.blocks is None:
+            self.add_child(timer)
+        build_listener(self, [(timer, "tick")], fn, inputs, component, {"show_progress": "hidden"})
+
+    def _refuse_in_region(self, what: str) -> None:
+        if self.is_region:
+            raise ValueError(
+                f"{what} is not supported inside a @gr.render function: create the Timer "
+                "outside it and listen to its tick"
+            )
+
     # -- lifecycle listeners --------------------------------------------------------
 
     def unload(self, fn: Callable[..., Any]) -> Dependency:
@@ -157,15 +196,36 @@ class Blocks(BlockContext):
         return None
 
     def queue(
-        self, *args: Any, default_concurrency_limit: int | str | None = NOT_SET, **kwargs: Any
+        self,
+        status_update_rate: float | str = "auto",
+        api_open: bool | None = None,
+        max_size: int | None = None,
+        *,
+        default_concurrency_limit: int | str | None = NOT_SET,
+        **kwargs: Any,
     ) -> Blocks:
-        """Set the concurrency limit of listeners left at "default" (see ``concurrency``).
+        """Set the concurrency limit of listeners left at "default" (see ``concurrency``) and
+        ``max_size``, how many runs of this app may wait for their turn in one worker.
 
-        Gradio's other queue options are accepted and change nothing: every event
-        already goes through the socket in order.
+        ``status_update_rate`` (other than "auto") warns: the page is told of each step as it
+        happens. ``api_open`` is about an HTTP API, which blocksstate does not serve.
         """
         check_limit(default_concurrency_limit, "default_concurrency_limit", NOT_SET)
+        if max_size is not None and (
+            isinstance(max_size, bool) or not isinstance(max_size, int) or max_size < 0
+        ):
+            raise ValueError(f"max_size must be a non-negative integer or None, got {max_size!r}")
+        if "concurrency_count" in kwargs:
+            raise TypeError(
+                "queue(concurrency_count=...) was removed in Gradio 4; use "
+                "queue(default_concurrency_limit=...)"
+            )
+        if kwargs:
+            raise TypeError(f"queue() got unexpected option(s): {', '.join(sorted(kwargs))}")
+        if status_update_rate != "auto":
+            warn_unsupported("Blocks.queue", ["status_update_rate"])
         self.default_concurrency_limit = default_concurrency_limit
+        self.max_size = max_size
         return self
 
     def launch(

@@ -11,15 +11,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..engine.concurrency import check_limit
 from .context import current_context
+from .listener_options import read_options
 
 if TYPE_CHECKING:
     from ..components.base import Block, Component
     from .blocks import Blocks
 
-TRIGGER_MODES = ("once", "multiple", "always_last")
-SHOW_PROGRESS = ("full", "minimal", "hidden")
 # Events the server raises itself; a browser may never ask for them.
 SERVER_EVENTS = frozenset({"load", "unload", "then", "success", "failure", "tick_server"})
 
@@ -73,6 +71,20 @@ class Dependency:
     trigger_mode: str = "once"
     show_progress: str = "full"
     js: str | None = None
+    scroll_to_output: bool = False
+    # Where the page shows this listener's progress instead of its outputs.
+    show_progress_on: list[Component] = field(default_factory=list)
+    batch: bool = False
+    max_batch_size: int = 4
+    preprocess: bool = True
+    postprocess: bool = True
+    # Listeners whose running and waiting runs (in the same session) this one stops.
+    cancels: list[Dependency] = field(default_factory=list)
+    # Seconds between repeated runs (through ``timer``, a ``Timer`` made for it), or None.
+    every: float | None = None
+    timer: Any = None
+    # Seconds after which a streaming run stops, as if cancelled.
+    time_limit: float | None = None
     id: int = -1
     # A ClearButton's reset: its outputs stay editable by the visitor (see Component.is_interactive).
     clears: bool = False
@@ -136,33 +148,6 @@ class Dependency:
         step = build_listener(self.blocks, [(self, kind)], fn, inputs, outputs, options)
         self.chain.append((kind, step))
         return step if fn is not None else _decorator(step)
-
-
-_OPTIONS = {
-    "api_name",
-    "queue",
-    "concurrency_limit",
-    "concurrency_id",
-    "trigger_mode",
-    "show_progress",
-    "js",
-    # Accepted for compatibility with Gradio scripts; they change nothing here.
-    "scroll_to_output",
-    "show_api",
-    "cancels",
-    "preprocess",
-    "postprocess",
-    "batch",
-    "max_batch_size",
-    "every",
-    "time_limit",
-    "stream_every",
-    "key",
-    "show_progress_on",
-    "api_visibility",
-    "api_description",
-    "validator",
-}
 
 
 def listen(
@@ -254,26 +239,15 @@ def build_listener(
     outputs: Any,
     options: dict[str, Any],
 ) -> Dependency:
-    unknown = set(options) - _OPTIONS
-    if unknown:
-        raise TypeError(f"unexpected event listener option(s): {', '.join(sorted(unknown))}")
+    fields = read_options(options, triggers)
     if fn is not None and not callable(fn):
         raise TypeError(f"the event function must be callable, got {fn!r}")
     input_list = blocks.own_components(_listed(inputs), "inputs")
     output_list = blocks.own_components(_listed(outputs), "outputs")
-    trigger_mode = options.get("trigger_mode") or _default_trigger_mode(triggers)
-    if trigger_mode not in TRIGGER_MODES:
-        raise ValueError(f"trigger_mode must be one of {TRIGGER_MODES}, got {trigger_mode!r}")
-    show_progress = options.get("show_progress", "full")
-    if show_progress is True or show_progress is False:
-        show_progress = "full" if show_progress else "hidden"
-    if show_progress not in SHOW_PROGRESS:
-        raise ValueError(f"show_progress must be one of {SHOW_PROGRESS}, got {show_progress!r}")
-    concurrency_limit = options.get("concurrency_limit", "default")
-    check_limit(concurrency_limit, "concurrency_limit", "default")
-    concurrency_id = options.get("concurrency_id")
-    if concurrency_id is not None and not isinstance(concurrency_id, str):
-        raise TypeError(f"concurrency_id must be a string or None, got {concurrency_id!r}")
+    fields["show_progress_on"] = blocks.own_components(
+        _listed(fields["show_progress_on"]), "show_progress_on"
+    )
+    fields["cancels"] = _cancelled(blocks, fields["cancels"])
     dependency = Dependency(
         blocks=blocks,
         triggers=triggers,
@@ -281,20 +255,21 @@ def build_listener(
         inputs=input_list,
         outputs=output_list,
         inputs_as_dict=isinstance(inputs, (set, dict)),
-        api_name=options.get("api_name"),
-        queue=options.get("queue", True),
-        concurrency_limit=concurrency_limit,
-        concurrency_id=concurrency_id,
-        trigger_mode=trigger_mode,
-        show_progress=show_progress,
-        js=options.get("js"),
+        **fields,
     )
     blocks.add_dependency(dependency)
+    if dependency.every is not None:
+        if any(isinstance(block, Dependency) for block, _ in triggers):
+            raise ValueError("every= is for listeners and load, not for .then/.success steps")
+        blocks.repeat(dependency)
     return dependency
 
 
-def _default_trigger_mode(triggers: Iterable[tuple[Any, str]]) -> str:
-    # Typing, keys and changes should not pile up (Gradio: change and key_up); clicks and
-    # submits should not repeat.
-    names = {name for _, name in triggers}
-    return "always_last" if names & {"change", "input", "tick", "key_up"} else "once"
+def _cancelled(blocks: Blocks, cancels: Any) -> list[Dependency]:
+    listed = _as_list(cancels)
+    for dependency in listed:
+        if not isinstance(dependency, Dependency):
+            raise TypeError(
+                f"cancels= takes the listeners to stop (what `.click(...)` returns), got {dependency!r}"
+            )
+    return listed

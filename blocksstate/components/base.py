@@ -275,7 +275,19 @@ class Component(Block):
         self.scale = scale
         self.min_width = min_width
         self.interactive = interactive
+        # A callable value refreshed every ``every`` seconds and/or computed from ``inputs``
+        # (Gradio's ``gr.Textbox(value=fn, every=1)``): the Blocks wires it (``Blocks.refresh``).
+        self.every = every
+        self.inputs = inputs
         super().__init__(**options)
+
+    def render(self) -> Block:
+        super().render()
+        refreshed = callable(self.value) and (self.every is not None or self.inputs is not None)
+        if refreshed and self.blocks is not None and not self.__dict__.get("_refreshed"):
+            self.__dict__["_refreshed"] = True
+            self.blocks.refresh(self)
+        return self
 
     # -- value -----------------------------------------------------------------
 
@@ -285,7 +297,11 @@ class Component(Block):
 
     def initial_value(self) -> Any:
         """Return the value a new session starts with, as the page shows it."""
-        value = self.value() if callable(self.value) else copy.deepcopy(self.value)
+        if callable(self.value):
+            # Computed from inputs: a load listener fills it in (Blocks.refresh).
+            value = None if self.inputs is not None else self.value()
+        else:
+            value = copy.deepcopy(self.value)
         return self.postprocess(value)
 
     def preprocess(self, payload: Any, props: Mapping[str, Any] | None = None) -> Any:

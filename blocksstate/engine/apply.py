@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..components.base import Component
 from ..components.state import State
 from ..components.tabs import Tabs
 from . import page_updates
@@ -25,10 +26,13 @@ def apply_result(
     changed: set[int],
     fresh: dict[int, bytes],
     shared_out: dict[int, Any],
+    postprocess: bool = True,
 ) -> dict[str, Any]:
     """Apply one result's updates to the session; return the page's part of it.
 
-    Every output is post-processed before any is applied, so a bad one changes nothing.
+    Every output is post-processed before any is applied, so a bad one changes nothing;
+    with ``postprocess=False`` (the listener's option) a value must already be in the
+    page's form, and is only checked against the component's schema.
     GlobalState outputs are collected in ``shared_out``, written when the step ends.
     """
     staged: list[tuple[Any, Any, dict[str, Any]]] = []
@@ -44,11 +48,12 @@ def apply_result(
             # Pickled now, so an unpicklable value fails before anything is applied.
             fresh[component.id] = component.dumps(value)
         else:
-            value = (
-                component.initial_value()
-                if update.reset
-                else component.postprocess(update.value, props)
-            )
+            if update.reset:
+                value = component.initial_value()
+            elif postprocess:
+                value = component.postprocess(update.value, props)
+            else:
+                value = Component.postprocess(component, update.value, props)
         staged.append((component, value, update.props))
     # Refuse a State output over the size limit before anything is applied or shown.
     grown = {

@@ -24,6 +24,7 @@ from ..conf import setting
 from .concurrency import Limit, admission
 from .feedback import Progress
 from .request import Request
+from .updates import BadResult
 
 _END = object()
 
@@ -129,6 +130,20 @@ def _as_request(call: Callable[[], Any]) -> Any:
         return call()
     finally:
         close_old_connections()
+
+
+def first_of_batch(dependency: Any, result: Any) -> Any:
+    """The one result of a batch of one (``batch=True``): a list per output, each of one item."""
+    several = len(dependency.outputs) > 1
+    lists = list(result) if several and isinstance(result, (list, tuple)) else [result]
+    firsts = []
+    for each in lists:
+        if not isinstance(each, (list, tuple)) or len(each) != 1:
+            raise BadResult(
+                f"a batch=True function returns one list per output, here of one item; got {each!r}"
+            )
+        firsts.append(each[0])
+    return tuple(firsts) if several else firsts[0]
 
 
 def event_data_class(annotation: Any) -> type[EventData] | None:

@@ -343,8 +343,13 @@ class Engine:
                 fresh: dict[int, bytes] = {}
                 shared_out: dict[int, Any] = {}
                 results = 0
-                values = [self.input_value(session, c, shared) for c in dependency.inputs]
+                values = [
+                    self.input_value(session, c, shared, dependency.preprocess)
+                    for c in dependency.inputs
+                ]
                 event_data = await file_values.handler_values(session, dependency, values, event)
+                if dependency.batch:
+                    values = [[value] for value in values]  # a batch of one
                 if dependency.inputs_as_dict:
                     values = [dict(zip(dependency.inputs, values, strict=True))]
                 args, kwargs = handlers.arguments(
@@ -353,9 +358,15 @@ class Engine:
                 limit = concurrency.limit_of(dependency)
                 async for result in handlers.results(dependency.fn, args, kwargs, limit):
                     results += 1
+                    if dependency.batch:
+                        result = handlers.first_of_batch(dependency, result)
                     updates = split_result(dependency, result)
                     await file_values.store_outputs(session, updates)
-                    page.hold(apply_result(self, session, updates, changed, fresh, shared_out))
+                    page.hold(
+                        apply_result(
+                            self, session, updates, changed, fresh, shared_out, dependency.postprocess
+                        )
+                    )
                     await feedback.flush()
                     # A function that returned a generator streams too, from its second yield.
                     if streams or results > 1:
@@ -409,12 +420,18 @@ class Engine:
     def request(self, session: Session) -> Request:
         return session.request or Request(session_hash=session.id, app=session.app)
 
-    def input_value(self, session: Session, component: Component, shared: Mapping[int, Any]) -> Any:
-        """What a handler receives for one input."""
+    def input_value(
+        self,
+        session: Session,
+        component: Component,
+        shared: Mapping[int, Any],
+        preprocess: bool = True,
+    ) -> Any:
+        """What a handler receives for one input (``preprocess=False``: the page's form of it)."""
         if component.shared:
             return shared[component.id]
         value = session.values.get(component.id)
-        if isinstance(component, State) or component.blocks_for(value):
+        if isinstance(component, State) or not preprocess or component.blocks_for(value):
             return value  # a file component's is converted in a handler thread (handler_values)
         return component.to_handler(value)
 
