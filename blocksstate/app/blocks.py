@@ -165,7 +165,9 @@ class Blocks(BlockContext):
         self._refuse_in_region("a callable value with every= or inputs=")
         fn, every, inputs = component.value, component.every, component.inputs
         if inputs is not None:
-            build_listener(self, [(self, "load")], fn, inputs, component, {"show_progress": "hidden"})
+            build_listener(
+                self, [(self, "load")], fn, inputs, component, {"show_progress": "hidden"}
+            )
         if every is None:
             return
         timer = every if isinstance(every, Timer) else Timer(every, render=False)

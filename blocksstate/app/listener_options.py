@@ -85,7 +85,10 @@ def read_options(options: Mapping[str, Any], triggers: list[tuple[Any, str]]) ->
     warned = [name for name in given if LISTENER_OPTIONS[name].support == WARNED]
     if warned:
         warn_unsupported("event listener", warned, stacklevel=5)
-    fields = {name: _CHECKS.get(name, _as_is)(options.get(name, o.default), name) for name, o in _KEPT.items()}
+    fields = {
+        name: _CHECKS.get(name, _as_is)(options.get(name, o.default), name)
+        for name, o in _KEPT.items()
+    }
     fields["trigger_mode"] = fields["trigger_mode"] or _default_trigger_mode(triggers)
     return fields
 

@@ -97,17 +97,41 @@ async def _results(
     if inspect.isawaitable(result):
         result = await result
     if inspect.isasyncgen(result):
-        async for item in result:
-            yield item
+        try:
+            async for item in result:
+                yield item
+        finally:
+            await result.aclose()  # stopped early (cancels=, time_limit): end it where it waits
     elif inspect.isgenerator(result):
-        while True:
-            step = functools.partial(next, result, _END)
-            item = await loop.run_in_executor(handler_executor(), context.run, _as_request, step)
-            if item is _END:
-                break
+        async for item in _generator_steps(result, context):
             yield item
     else:
         yield result
+
+
+async def _generator_steps(generator: Any, context: contextvars.Context) -> AsyncIterator[Any]:
+    """Each step of a synchronous generator in a handler thread; closed there if stopped early."""
+    step: Any = None
+    finished = False
+    try:
+        while True:
+            call = functools.partial(next, generator, _END)
+            step = handler_executor().submit(context.run, _as_request, call)
+            item = await asyncio.wrap_future(step)
+            if item is _END:
+                finished = True
+                return
+            yield item
+    finally:
+        if not finished:
+            # Its current step (if any) runs to its end in its thread; then it is closed there.
+            def close(_: Any = None) -> None:
+                handler_executor().submit(context.run, generator.close)
+
+            if step is not None and not step.done():
+                step.add_done_callback(close)
+            else:
+                close()
 
 
 async def off_loop(call: Callable[[], Any]) -> Any:
@@ -133,17 +157,19 @@ def _as_request(call: Callable[[], Any]) -> Any:
 
 
 def first_of_batch(dependency: Any, result: Any) -> Any:
-    """The one result of a batch of one (``batch=True``): a list per output, each of one item."""
-    several = len(dependency.outputs) > 1
-    lists = list(result) if several and isinstance(result, (list, tuple)) else [result]
+    """The one result of a batch of one (``batch=True``): as in Gradio, a tuple (or list) of
+    one list per output, even for a single output; here each list holds one item."""
+    if not isinstance(result, (list, tuple)) or len(result) != len(dependency.outputs):
+        raise BadResult(
+            f"a batch=True function returns one list per output ({len(dependency.outputs)}), "
+            f"got {result!r}"
+        )
     firsts = []
-    for each in lists:
+    for each in result:
         if not isinstance(each, (list, tuple)) or len(each) != 1:
-            raise BadResult(
-                f"a batch=True function returns one list per output, here of one item; got {each!r}"
-            )
+            raise BadResult(f"a batch=True function's lists hold one item here; got {each!r}")
         firsts.append(each[0])
-    return tuple(firsts) if several else firsts[0]
+    return tuple(firsts) if len(firsts) > 1 else firsts[0]
 
 
 def event_data_class(annotation: Any) -> type[EventData] | None:

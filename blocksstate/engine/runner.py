@@ -37,6 +37,7 @@ from ..state.browser import TokenTooLarge
 from ..state.tracking import StateTooLarge, StateTracker
 from . import concurrency, file_values, handlers, page_updates
 from .apply import apply_result
+from .cancel import Stop, current_stop
 from .feedback import Feedback, current_feedback
 from .file_values import EventInfo
 from .outcome import Outcome
@@ -282,6 +283,7 @@ class Engine:
         event: EventInfo | None,
     ) -> Outcome:
         outcome = Outcome()
+        stop = current_stop.get() or Stop()
         roots = {id(dependency) for dependency in queue}
         feedback = Feedback(send, seq, asyncio.get_running_loop(), outcome)
         limit = setting("MAX_CHAIN_STEPS")
@@ -302,8 +304,12 @@ class Engine:
                 )
                 outcome.ok = False
                 return outcome
+            if stop.stops(dependency):
+                continue  # cancelled before it started: neither it nor what follows it runs
+            if dependency.cancels:
+                stop.cancel(d.id for d in dependency.cancels)
             root_event = event if steps == 1 or id(dependency) in roots else None
-            ok, changed = await self.run_step(session, dependency, feedback, root_event)
+            ok, changed = await self.run_step(session, dependency, feedback, root_event, stop)
             roots.discard(id(dependency))
             if first_ok is None:
                 first_ok = ok
@@ -312,6 +318,8 @@ class Engine:
                     session, component_id
                 )
                 queue.extend(self.session_listeners(session, changer, "change"))
+            if dependency.id in stop.cut:
+                continue  # stopped part-way: what it showed stays, what follows it does not run
             for kind, step in dependency.chain:
                 if kind == "then" or (kind == "success") == ok:
                     queue.append(step)
@@ -324,8 +332,12 @@ class Engine:
         dependency: Dependency,
         feedback: Feedback,
         event: EventInfo | None = None,
+        stop: Stop | None = None,
     ) -> tuple[bool, set[int]]:
-        """Run one handler, all or nothing; return whether it succeeded and which values it changed."""
+        """Run one handler, all or nothing; return whether it succeeded and which values it changed.
+
+        A step ``stop`` cuts short (``cancels=``, ``time_limit``) keeps what it applied so far.
+        """
         feedback.dependency_id = dependency.id
         if dependency.renders is not None:
             return await self.render_step(session, dependency, feedback)
@@ -356,7 +368,8 @@ class Engine:
                     dependency.fn, values, lambda: self.request(session), event_data
                 )
                 limit = concurrency.limit_of(dependency)
-                async for result in handlers.results(dependency.fn, args, kwargs, limit):
+                running = handlers.results(dependency.fn, args, kwargs, limit)
+                async for result in (stop or Stop()).guard(dependency, running):
                     results += 1
                     if dependency.batch:
                         result = handlers.first_of_batch(dependency, result)
@@ -364,7 +377,13 @@ class Engine:
                     await file_values.store_outputs(session, updates)
                     page.hold(
                         apply_result(
-                            self, session, updates, changed, fresh, shared_out, dependency.postprocess
+                            self,
+                            session,
+                            updates,
+                            changed,
+                            fresh,
+                            shared_out,
+                            dependency.postprocess,
                         )
                     )
                     await feedback.flush()

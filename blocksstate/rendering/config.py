@@ -7,6 +7,7 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 
 from ..app.blocks import Blocks
+from ..app.events import Dependency
 from ..components.base import Block, Component
 from ..components.state import BrowserState
 from ..conf import setting
@@ -57,6 +58,29 @@ def files_config(name: str) -> dict[str, Any]:
     }
 
 
+def page_listener(dependency: Dependency, triggers: list[tuple[Block, str]]) -> dict[str, Any]:
+    """What the page knows of one listener it may fire (docs/protocol.md, "Page config")."""
+    entry: dict[str, Any] = {
+        "id": dependency.id,
+        "triggers": [[block.id, event] for block, event in triggers],
+        "trigger_mode": dependency.trigger_mode,
+        "show_progress": dependency.show_progress,
+        "outputs": [c.id for c in dependency.outputs if not c.server_only],
+    }
+    if dependency.show_progress_on:
+        entry["show_progress_on"] = [c.id for c in dependency.show_progress_on]
+    if dependency.scroll_to_output:
+        entry["scroll_to_output"] = True
+    if dependency.timer is not None and not dependency.timer.active:
+        entry["starts_timer"] = dependency.timer.id
+    if dependency.js is not None:
+        # The page runs the function registered under this id (``rendering.scripts``).
+        entry["js"] = dependency.id
+        entry["inputs"] = [c.id for c in dependency.inputs]
+        entry["server"] = dependency.fn is not None
+    return entry
+
+
 def wiring(blocks: Blocks) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The page's part of the blocks placed in ``blocks`` and of its listeners.
 
@@ -76,15 +100,7 @@ def wiring(blocks: Blocks) -> tuple[dict[str, Any], list[dict[str, Any]]]:
             continue
         for block, event in triggers:
             events.setdefault(block.id, set()).add(event)  # type: ignore[arg-type]
-        dependencies.append(
-            {
-                "id": dependency.id,
-                "triggers": [[block.id, event] for block, event in triggers],
-                "trigger_mode": dependency.trigger_mode,
-                "show_progress": dependency.show_progress,
-                "outputs": [c.id for c in dependency.outputs if not c.server_only],
-            }
-        )
+        dependencies.append(page_listener(dependency, triggers))
     components: dict[str, Any] = {}
     for block in _walk(blocks):
         if getattr(block, "server_only", False):

@@ -25,6 +25,7 @@ from .. import protocol
 from ..app.registry import get_engine
 from ..conf import setting
 from ..engine import file_values
+from ..engine.cancel import Stop, current_stop
 from ..sessions.backends import get_store
 from ..sessions.base import Superseded
 from ..sessions.hold import Hold
@@ -77,6 +78,9 @@ class Connection:
         self._window = Window()
         self._liveness = Liveness(self._silent)
         self._closing: asyncio.Task[None] | None = None  # a close started by a timer, kept alive
+        # What the item being handled may be asked to stop (``cancels=``).
+        self._stop: Stop | None = None
+        self._dropper: asyncio.Future[None] | None = None
 
     @property
     def session(self) -> Session | None:
@@ -123,7 +127,38 @@ class Connection:
         elif self._window.queue_full(len(text or "")):
             await self._fell_behind("the page sends frames faster than they are handled")
         else:
+            if isinstance(frame, protocol.EventFrame):
+                await self._cancel_for(frame)
             self._enqueue(frame, len(text or ""))
+
+    async def _cancel_for(self, frame: protocol.EventFrame) -> None:
+        """An event of a listener with ``cancels=``: stop those listeners' runs now, not in turn."""
+        if self.session is None:
+            return
+        try:
+            dependency = self.engine.client_dependency(frame.dep, self.session)
+        except Exception:
+            return  # answered in turn, with the reason
+        ids = {d.id for d in dependency.cancels}
+        if not ids:
+            return
+        if self._stop is not None:
+            self._stop.cancel(ids)  # also drops the queued ones
+        else:
+            await self._drop_queued(ids)
+
+    async def _drop_queued(self, ids: set[int]) -> None:
+        """Take the waiting events of these listeners out of the queue, answered as not done."""
+        dropped = [
+            (item, chars)
+            for item, chars in self._pending
+            if isinstance(item, protocol.EventFrame) and item.dep in ids
+        ]
+        for entry in dropped:
+            self._pending.remove(entry)
+            self._window.dequeue(entry[1])
+        for item, _ in dropped:
+            await self.send(protocol.done(item.seq, False), wait=False)
 
     def _enqueue(self, item: Item, chars: int = 0) -> None:
         """Queue an item for the worker, starting it if idle; nothing is taken once closed."""
@@ -158,12 +193,22 @@ class Connection:
             await self.send(protocol.error("internal", message, getattr(item, "seq", None)))
 
     async def _handle(self, item: Item) -> None:
-        # One context variable set per item: every value it sends gets URLs for this page.
-        if self.session is None:
-            await self._dispatch(item)
-            return
-        with file_values.viewing(self.session):
-            await self._dispatch(item)
+        # Context variables set per item: every value it sends gets URLs for this page, and
+        # a listener with ``cancels=`` can stop what it runs.
+        self._stop = Stop(lambda ids: self._dropping(ids))
+        token = current_stop.set(self._stop)
+        try:
+            if self.session is None:
+                await self._dispatch(item)
+                return
+            with file_values.viewing(self.session):
+                await self._dispatch(item)
+        finally:
+            current_stop.reset(token)
+            self._stop = None
+
+    def _dropping(self, ids: set[int]) -> None:
+        self._dropper = asyncio.ensure_future(self._drop_queued(ids))
 
     async def _dispatch(self, item: Item) -> None:
         if isinstance(item, protocol.EventFrame):
