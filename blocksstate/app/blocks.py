@@ -39,6 +39,8 @@ class Blocks(BlockContext):
     ) -> None:
         self.title = title or "blocksstate"
         self.css = css
+        # A client-side function run once the page has loaded (``rendering.scripts``).
+        self.js = js
         if delete_cache is not None:
             frequency, age = delete_cache
             if frequency <= 0 or age <= 0:

@@ -109,6 +109,8 @@ def _suppress_launch(launched: list[Blocks]) -> Any:
     """Replace ``launch`` on Blocks (and subclasses that define their own); return the undo."""
 
     def launch(self: Blocks, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("js") is not None:  # run once the page has loaded
+            self.js = kwargs["js"]
         if kwargs.get("max_file_size") is not None:  # the one launch option the app keeps
             self.max_file_size = parse_size(kwargs["max_file_size"])
         launched.append(self)

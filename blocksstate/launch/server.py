@@ -154,6 +154,8 @@ def launch(
     then it serves from a background thread and returns at once.
     """
     global _running
+    if kwargs.get("js") is not None:  # run once the page has loaded
+        blocks.js = kwargs["js"]
     if kwargs.get("max_file_size") is not None:
         blocks.max_file_size = parse_size(kwargs["max_file_size"])
     ignored = sorted(set(kwargs) - HONOURED_OPTIONS)

@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from ..app.blocks import Blocks
 from ..components.base import Block, Component
 from ..components.tabs import Tabs
+from .scripts import registration
 from .config import is_editable, page_config, type_of
 
 TEMPLATE_DIR = "blocksstate/components"
@@ -197,6 +198,7 @@ def render_app(
         "root_id": scope.prefix,
         "config_id": config_id,
         "config_script": json_script(config, config_id),
+        "js_script": registration(blocks, config["app"]),
         "css": mark_safe(css),  # noqa: S308 (the developer's own CSS; "</" cannot end the element)
         "children": children,
     }

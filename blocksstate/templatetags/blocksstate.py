@@ -24,6 +24,7 @@ MODULES = (
     "blocksstate/events.js",
     "blocksstate/alerts.js",
     "blocksstate/browser-storage.js",
+    "blocksstate/client-functions.js",
 )
 
 

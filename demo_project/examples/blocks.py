@@ -59,3 +59,8 @@ blocksstate.register(
 blocksstate.register(
     "render-todo", load_script(Path(__file__).resolve().parent / "dynamic" / "todo.py")
 )
+
+# Event options: every=, a Timer, cancels= and js= (blocksstate's own example).
+blocksstate.register(
+    "live-clock", load_script(Path(__file__).resolve().parent / "live" / "clock.py")
+)

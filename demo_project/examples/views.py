@@ -159,6 +159,14 @@ EXAMPLES = [
         "Tasks live in a State; adding, ticking or deleting one rebuilds the list on the server.",
         source="dynamic/todo.py",
     ),
+    # Event options (blocksstate's own example).
+    Example(
+        "live-clock",
+        "Live clock",
+        "A clock refreshed every second (every=), a Timer to stop and start, a count that "
+        "cancels= stops, and a js= function that runs in the page.",
+        source="live/clock.py",
+    ),
 ]
 
 BY_NAME = {example.name: example for example in EXAMPLES}

@@ -10,6 +10,7 @@ import { showToast } from "./alerts.js";
 import { BrowserStorage } from "./browser-storage.js";
 import { applyProps, entryOf, setEditable } from "./components.js";
 import { Socket } from "./socket.js";
+import { callClientFunction, clientFunction } from "./client-functions.js";
 import { componentEvents, Dispatcher } from "./events.js";
 import { ensurePassCookie } from "./pass-cookie.js";
 
@@ -60,12 +61,19 @@ class App {
     this.uploadToken = null;
     this.dispatcher = new Dispatcher(config.dependencies, {
       send: (dep, data, trigger) => this.sendEvent(dep, data, trigger),
-      started: (dependency) => this.setPending(dependency, 1),
+      started: (dependency) => {
+        this.setPending(dependency, 1);
+        // `every=` on a listener: its timer ticks from the first time it fires.
+        if (dependency.starts_timer != null) this.startTimer(String(dependency.starts_timer));
+      },
       finished: (dependency, seq) => {
         this.outbox.delete(seq);
         this.showStatus();
         this.clearProgress(dependency);
         this.setPending(dependency, -1);
+        if (dependency.scroll_to_output && dependency.outputs.length) {
+          this.elements.get(String(dependency.outputs[0]))?.scrollIntoView({ block: "nearest" });
+        }
       },
     });
     this.browserStorage = new BrowserStorage(config.browser_state ?? []);
@@ -84,6 +92,9 @@ class App {
     // File URLs are checked against this browser's pass cookie: it must exist before the session does.
     if (this.config.files?.pass_cookie) ensurePassCookie(this.config.files.pass_cookie);
     this.connection.connect();
+    // Blocks(js=...): the app's own code, run once its page is ready.
+    const onLoad = clientFunction(this.config.app, "load");
+    if (onLoad) callClientFunction(onLoad, [], 0).catch((error) => console.error("blocksstate: the app's js failed", error));
   }
 
   // What every block's element needs once it is on the page.
@@ -172,6 +183,49 @@ class App {
     );
   }
 
+  // A timer made for a listener's `every=` starts ticking (once).
+  startTimer(id) {
+    const el = this.elements.get(id);
+    if (!el || this.timers.has(id)) return;
+    el.dataset.bsActive = "true";
+    this.tickEvery(id, Number(el.dataset.bsInterval), true);
+  }
+
+  // -- client-side functions (js=) -----------------------------------------------------------
+
+  // Run the listener's client-side function with its inputs' values. With a server function,
+  // what it returns replaces the inputs (shown, and sent with the event); without, it sets
+  // the outputs and no event goes to the server.
+  async runClientFunction(entry, dependency, fn) {
+    const targets = (dependency.server ? dependency.inputs : dependency.outputs).map(String);
+    try {
+      const inputs = dependency.inputs.map((id) => {
+        const el = this.elements.get(String(id));
+        return el ? entryOf(el).read?.(el) ?? null : null;
+      });
+      const values = await callClientFunction(fn, inputs, targets.length);
+      targets.forEach((id, i) => {
+        const el = this.elements.get(id);
+        if (!el || i >= values.length || values[i] === undefined) return;
+        entryOf(el).write?.(el, values[i], { value: values[i] });
+        if (this.isEditable(id)) this.dirty.add(id);
+      });
+    } catch (error) {
+      showToast({ level: "error", title: "Error", message: `The page's function failed: ${error?.message ?? error}` });
+      this.endLocally(entry);
+      return;
+    }
+    entry.held = false;
+    if (!dependency.server) this.endLocally(entry);
+    else if (this.connection.isOpen) this.transmit(entry);
+  }
+
+  endLocally(entry) {
+    entry.held = false;
+    this.outbox.delete(entry.seq);
+    this.dispatcher.finish(entry.seq);
+  }
+
   // -- frames out --------------------------------------------------------------------------
 
   isEditable(id) {
@@ -196,7 +250,12 @@ class App {
     this.seq += 1;
     const entry = { seq: this.seq, dep, values: null, data: data ?? null, trigger: trigger ?? null };
     this.outbox.set(entry.seq, entry);
-    if (this.connection.isOpen) this.transmit(entry);
+    const dependency = this.dispatcher.dependencies.get(dep);
+    const fn = dependency?.js != null ? clientFunction(this.config.app, String(dependency.js)) : null;
+    if (fn) {
+      entry.held = true; // sent once the page's function has run
+      this.runClientFunction(entry, dependency, fn);
+    } else if (this.connection.isOpen) this.transmit(entry);
     this.showStatus();
     return entry.seq;
   }
@@ -251,6 +310,7 @@ class App {
     this.uploadToken = frame.upload ?? null;
     if (frame.notice) showToast({ level: "info", message: frame.notice });
     for (const entry of [...this.outbox.values()]) {
+      if (entry.held) continue; // its page function is still running: sent when it ends
       // Events sent in a session that did not come back belonged to it: they are over.
       if (!frame.resumed && entry.values !== null) {
         this.dispatcher.finish(entry.seq);
@@ -294,7 +354,7 @@ class App {
     const count = (this.busy.get("app") ?? 0) + delta;
     this.busy.set("app", count);
     this.root.classList.toggle("bs-app-busy", count > 0);
-    for (const id of dependency.outputs) {
+    for (const id of dependency.show_progress_on ?? dependency.outputs) {
       const el = this.elements.get(String(id));
       if (!el) continue;
       const n = (this.busy.get(id) ?? 0) + delta;
@@ -307,7 +367,8 @@ class App {
   }
 
   progressHosts(dependency) {
-    const hosts = dependency.outputs.map((id) => this.elements.get(String(id))).filter(Boolean);
+    const ids = dependency.show_progress_on ?? dependency.outputs;
+    const hosts = ids.map((id) => this.elements.get(String(id))).filter(Boolean);
     return hosts.length ? hosts : [this.root];
   }
 
