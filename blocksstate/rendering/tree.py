@@ -15,8 +15,8 @@ from django.utils.safestring import SafeString, mark_safe
 from ..app.blocks import Blocks
 from ..components.base import Block, Component
 from ..components.tabs import Tabs
-from .scripts import registration
 from .config import is_editable, page_config, type_of
+from .scripts import registration
 
 TEMPLATE_DIR = "blocksstate/components"
 APP_TEMPLATE = "blocksstate/app.html"
