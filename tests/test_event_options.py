@@ -310,3 +310,54 @@ def test_queue_options():
         demo.queue(concurrency_count=3)
     with pytest.raises(ValueError, match="max_size"):
         demo.queue(max_size=-1)
+
+
+async def test_queue_max_size_refuses_a_run_when_that_many_wait():
+    import threading
+
+    release = threading.Event()
+    with gr.Blocks() as demo:
+        out = gr.Textbox(label="Out")
+        gr.Button("Go").click(lambda: release.wait(5) and "done", None, out, concurrency_limit=1)
+    demo.queue(max_size=1)
+    with registered(demo) as name:
+        pages = [await PageClient(name).open() for _ in range(3)]
+        try:
+            first = asyncio.ensure_future(pages[0].click("Go"))
+            await asyncio.sleep(0.2)
+            second = asyncio.ensure_future(pages[1].click("Go"))  # waits: the one place
+            await asyncio.sleep(0.2)
+            third = await pages[2].trigger("Go", "click")  # no place left
+            assert third.status == "failed"
+            assert "busy" in str(third.alerts)
+            release.set()
+            await first
+            await second
+        finally:
+            release.set()
+            for page in pages:
+                await page.close()
+
+
+def test_js_functions_are_registered_by_the_app_script_not_evaluated():
+    from blocksstate.rendering.scripts import registration
+
+    with gr.Blocks(js="() => document.title = 'loaded'") as demo:
+        box = gr.Textbox(label="In")
+        dep = gr.Button("Go").click(lambda t: t, box, box, js="(t) => t + '</script>'")
+    body = str(registration(demo, "shout"))
+    assert f"\"{dep.id}\": ((t) => t + '<\\/script>')" in body
+    assert "\"load\": (() => document.title = 'loaded')" in body
+    _, (entry,) = wiring(demo)
+    assert entry["js"] == dep.id and entry["inputs"] == [box.id] and entry["server"] is True
+
+
+def test_the_app_script_carries_the_page_nonce():
+    from blocksstate.rendering.tree import render_app
+
+    with gr.Blocks() as demo:
+        box = gr.Textbox(label="In")
+        gr.Button("Go").click(None, box, box, js="(t) => t.trim()")
+    with registered(demo) as name:
+        html = str(render_app(demo, name, nonce="n0nce"))
+    assert '<script nonce="n0nce">' in html and "window.blocksstate.js" in html

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..conf import setting
+from .feedback import Error
 
 if TYPE_CHECKING:
     from ..app.events import Dependency
@@ -35,6 +36,13 @@ class Limit:
     key: Hashable
     most: int | None  # None: no cap of the group's own
     threads_only: bool = False  # the setting's default caps synchronous runs only
+    # The app (``Blocks``) and its ``queue(max_size=...)``: how many of its runs may wait.
+    owner: object = None
+    max_waiting: int | None = None
+
+
+class QueueFull(Error):
+    """The app's ``queue(max_size=...)`` runs already wait in this worker."""
 
 
 def check_limit(value: object, name: str, default: str) -> None:
@@ -55,10 +63,11 @@ def limit_of(dependency: Dependency) -> Limit:
         key = (blocks, dependency.concurrency_id)
         members = [d for d in blocks.dependencies if d.concurrency_id == dependency.concurrency_id]
     capped = [(most, threads_only) for most, threads_only in map(_own_limit, members) if most]
+    cap = getattr(blocks, "max_size", None)
     if not capped:
-        return Limit(key, None)
+        return Limit(key, None, owner=blocks, max_waiting=cap)
     most, threads_only = min(capped)
-    return Limit(key, most, threads_only)
+    return Limit(key, most, threads_only, owner=blocks, max_waiting=cap)
 
 
 def _own_limit(dependency: Dependency) -> tuple[int | None, bool]:
@@ -111,11 +120,26 @@ class Admission:
         if not group.waiting and self._may_start(group, thread):
             self._start(group, thread)
         else:
+            self._refuse_if_full(limit)
             await self._wait(group, thread)
         try:
             yield
         finally:
             self._finish(group, thread)
+
+    def _refuse_if_full(self, limit: Limit) -> None:
+        if limit.max_waiting is None:
+            return
+        waiting = sum(
+            len(group.waiting)
+            for group in self._groups.values()
+            if group.limit.owner is limit.owner
+        )
+        if waiting >= limit.max_waiting:
+            self._forget_if_idle(self._groups[limit.key])
+            raise QueueFull(
+                "The server is busy: too many requests are waiting. Try again in a moment."
+            )
 
     def _may_start(self, group: _Group, thread: bool) -> bool:
         return not group.full(thread) and (not thread or self.busy_threads < self.threads)
