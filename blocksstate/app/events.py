@@ -85,6 +85,8 @@ class Dependency:
     timer: Any = None
     # Seconds after which a streaming run stops, as if cancelled.
     time_limit: float | None = None
+    # True when another listener's ``cancels=`` names it: its runs are watched for a stop.
+    cancellable: bool = False
     id: int = -1
     # A ClearButton's reset: its outputs stay editable by the visitor (see Component.is_interactive).
     clears: bool = False
@@ -248,6 +250,8 @@ def build_listener(
         _listed(fields["show_progress_on"]), "show_progress_on"
     )
     fields["cancels"] = _cancelled(blocks, fields["cancels"])
+    for cancelled in fields["cancels"]:
+        cancelled.cancellable = True
     dependency = Dependency(
         blocks=blocks,
         triggers=triggers,

@@ -369,7 +369,9 @@ class Engine:
                 )
                 limit = concurrency.limit_of(dependency)
                 running = handlers.results(dependency.fn, args, kwargs, limit)
-                async for result in (stop or Stop()).guard(dependency, running):
+                if stop is not None and (dependency.cancellable or dependency.time_limit):
+                    running = stop.guard(dependency, running)
+                async for result in running:
                     results += 1
                     if dependency.batch:
                         result = handlers.first_of_batch(dependency, result)
