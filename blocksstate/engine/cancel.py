@@ -41,6 +41,10 @@ class Stop:
         if self._on_cancel is not None:
             self._on_cancel(ids)
 
+    def forget(self) -> None:
+        """The item is over: let go of whoever asked to hear of cancels."""
+        self._on_cancel = None
+
     def stops(self, dependency: Dependency) -> bool:
         return dependency.id in self.cancelled
 

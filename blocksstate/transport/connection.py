@@ -205,6 +205,9 @@ class Connection:
                 await self._dispatch(item)
         finally:
             current_stop.reset(token)
+            # Tasks started meanwhile (a keepalive) keep the context, and so this Stop:
+            # it must not keep the connection.
+            self._stop.forget()
             self._stop = None
 
     def _dropping(self, ids: set[int]) -> None:
