@@ -175,7 +175,9 @@ class Base:
     def resolve(self, name: str, dark: bool = False, _seen: tuple[str, ...] = ()) -> str:
         """Return a variable's value with every ``*reference`` replaced by its value."""
         if name in _seen:
-            raise ValueError(f"theme variables refer to each other in a circle: {' -> '.join((*_seen, name))}")
+            raise ValueError(
+                f"theme variables refer to each other in a circle: {' -> '.join((*_seen, name))}"
+            )
         if name not in self._values:
             raise KeyError(name)
         return REFERENCE.sub(

@@ -75,7 +75,20 @@ class Mario(Base):
 
 BUILTIN: dict[str, type[Base]] = {
     cls.__name__.lower(): cls
-    for cls in (Base, Default, Soft, Monochrome, Glass, Origin, Citrus, Ocean, Ember, Cyberpunk, Neon, Mario)
+    for cls in (
+        Base,
+        Default,
+        Soft,
+        Monochrome,
+        Glass,
+        Origin,
+        Citrus,
+        Ocean,
+        Ember,
+        Cyberpunk,
+        Neon,
+        Mario,
+    )
 }
 
 

@@ -62,7 +62,11 @@ def theme_css(theme: Base, element: str) -> str:
 
 def font_links(theme: Base, allow_google: bool) -> list[str]:
     """Return the stylesheet URLs the theme's fonts need; warn once if Google fonts are not loaded."""
-    urls = [url for font in (*theme.fonts, *theme.fonts_mono) if (url := font.stylesheet_url(allow_google))]
+    urls = [
+        url
+        for font in (*theme.fonts, *theme.fonts_mono)
+        if (url := font.stylesheet_url(allow_google))
+    ]
     google = [f.name for f in (*theme.fonts, *theme.fonts_mono) if isinstance(f, GoogleFont)]
     if google and not allow_google and id(theme) not in _warned_fonts:
         _warned_fonts.add(id(theme))

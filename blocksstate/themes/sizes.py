@@ -9,7 +9,15 @@ class Size:
     """A scale of seven CSS lengths, ``xxs`` to ``xxl``."""
 
     def __init__(
-        self, xxs: str, xs: str, sm: str, md: str, lg: str, xl: str, xxl: str, name: str | None = None
+        self,
+        xxs: str,
+        xs: str,
+        sm: str,
+        md: str,
+        lg: str,
+        xl: str,
+        xxl: str,
+        name: str | None = None,
     ) -> None:
         self.name = name
         for step, value in zip(STEPS, (xxs, xs, sm, md, lg, xl, xxl), strict=True):

@@ -51,7 +51,7 @@ PAGE_VARIABLES: tuple[PageVariable, ...] = (
     V("fg", "#1f2328", "#e6e8eb", "*body_text_color", "text"),
     V("muted", "#5b636e", "#9aa3ae", "*body_text_color_subdued", "secondary text"),
     V("surface", "#f7f8fa", "#171a21", "*background_fill_secondary", "panels, headers"),
-    V("block-bg", "#ffffff", "#0f1115", "*block_background_fill", "a block's background"),
+    V("block-bg", "#f7f8fa", "#171a21", "*block_background_fill", "a block's background"),
     V("input-bg", "#ffffff", "#0f1115", "*input_background_fill", "inputs"),
     V("readonly-bg", "#f1f3f5", "#1d2129", "*background_fill_secondary", "read-only inputs"),
     V("border", "#d6dae0", "#2f3541", "*border_color_primary", "borders"),
@@ -78,7 +78,13 @@ PAGE_VARIABLES: tuple[PageVariable, ...] = (
 )  # fmt: skip
 
 # Set per element by the page (a component's height, scale...): not theme variables.
-ELEMENT_VARIABLES = ("--bs-height", "--bs-columns", "--bs-scale", "--bs-min-width", "--bs-sidebar-width")
+ELEMENT_VARIABLES = (
+    "--bs-height",
+    "--bs-columns",
+    "--bs-scale",
+    "--bs-min-width",
+    "--bs-sidebar-width",
+)
 
 
 def by_name() -> dict[str, PageVariable]:
@@ -87,7 +93,10 @@ def by_name() -> dict[str, PageVariable]:
 
 def markdown_table() -> str:
     """Return the docs' table of the page's variables."""
-    rows = ["| variable | default (light / dark) | a theme sets it from | used for |", "|---|---|---|---|"]
+    rows = [
+        "| variable | default (light / dark) | a theme sets it from | used for |",
+        "|---|---|---|---|",
+    ]
     for v in PAGE_VARIABLES:
         default = f"`{v.light}`" + (f" / `{v.dark}`" if v.dark and v.dark != v.light else "")
         theme = f"`{v.theme}`" if v.theme else "(not set by themes)"
