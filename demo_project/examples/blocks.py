@@ -59,3 +59,8 @@ blocksstate.register(
 blocksstate.register(
     "render-todo", load_script(Path(__file__).resolve().parent / "dynamic" / "todo.py")
 )
+
+# Themes: blocksstate's own example of a Gradio theme, in light and dark mode.
+blocksstate.register(
+    "themed", load_script(Path(__file__).resolve().parent / "themes" / "themed.py")
+)

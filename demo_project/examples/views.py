@@ -159,6 +159,13 @@ EXAMPLES = [
         "Tasks live in a State; adding, ticking or deleting one rebuilds the list on the server.",
         source="dynamic/todo.py",
     ),
+    # Themes (blocksstate's own example).
+    Example(
+        "themed",
+        "Themed page",
+        "Gradio's Soft theme with a violet hue and its own dark values: switch light and dark.",
+        source="themes/themed.py",
+    ),
 ]
 
 BY_NAME = {example.name: example for example in EXAMPLES}
