@@ -75,7 +75,9 @@ def test_css_and_head_apply(page, demo_server):
 def test_fill_width_and_fill_height_change_the_layout(new_page, browser_apps_site):
     page = new_page(viewport={"width": 1400, "height": 900})
     open_app(page, browser_apps_site.url, "/blocksstate/apps/note-plain/", "note-plain")
-    assert page.locator("main").evaluate("el => el.getBoundingClientRect().width") <= 1024 + 32  # 64rem and its padding
+    assert (
+        page.locator("main").evaluate("el => el.getBoundingClientRect().width") <= 1024 + 32
+    )  # 64rem and its padding
 
     open_app(page, browser_apps_site.url, "/blocksstate/apps/fill-page/", "fill-page")
     expect(page).to_have_title("Filled")
@@ -83,6 +85,8 @@ def test_fill_width_and_fill_height_change_the_layout(new_page, browser_apps_sit
     assert main_width >= 1380
     app_box = page.locator('.bs-app[data-bs-app="fill-page"]').bounding_box()
     assert app_box is not None and app_box["height"] >= 900 - 80  # the page's padding aside
-    box = page.get_by_label("Tall box").locator("xpath=ancestor::*[contains(@class, 'bs-column')][1]")
+    box = page.get_by_label("Tall box").locator(
+        "xpath=ancestor::*[contains(@class, 'bs-column')][1]"
+    )
     column = box.bounding_box()
     assert column is not None and column["height"] >= 700
