@@ -298,3 +298,12 @@ def test_unthemed_apps_emit_no_theme_style():
     finally:
         unregister("th-plain")
     assert ":where(" not in html
+
+
+def test_gradios_import_paths_and_refusals():
+    from blocksstate.themes.utils import colors, fonts, sizes
+
+    assert colors.red.c500 and sizes.text_md.md == "14px" and fonts.GoogleFont
+    with pytest.raises(NotImplementedError, match="does not download"):
+        gr.themes.Base.from_hub("someone/dracula")
+    assert gr.themes.Default().to_dict()["theme"]["primary_500"] == gr.themes.colors.orange.c500

@@ -1,6 +1,6 @@
 """``gr.themes``: Gradio's themes, hues, sizes and fonts, applied through the page's CSS variables."""
 
-from . import colors, sizes
+from . import colors, fonts, sizes, utils
 from .base import Base
 from .builtin import (
     BUILTIN,
@@ -47,6 +47,8 @@ __all__ = [
     "Theme",
     "ThemeClass",
     "colors",
+    "fonts",
     "sizes",
     "theme_named",
+    "utils",
 ]

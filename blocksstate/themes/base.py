@@ -184,6 +184,22 @@ class Base:
             lambda m: self.resolve(m.group(1), dark, (*_seen, name)), self.raw(name, dark)
         )
 
+    def to_dict(self) -> dict[str, dict[str, str | None]]:
+        """Return the theme's variables as Gradio's ``to_dict`` does: ``{"theme": {name: value}}``."""
+        return {"theme": dict(self._values)}
+
+    @classmethod
+    def from_hub(cls, repo_name: str, token: str | None = None) -> Base:
+        """Refuse: blocksstate does not download themes (build one with ``Base(...).set(...)``)."""
+        raise NotImplementedError(
+            f"theme {repo_name!r}: blocksstate does not download themes from the Hugging Face "
+            "Hub; build it with gr.themes.Base(...).set(...)"
+        )
+
+    def push_to_hub(self, *args: Any, **kwargs: Any) -> None:
+        """Refuse: blocksstate does not upload themes."""
+        raise NotImplementedError("blocksstate does not upload themes to the Hugging Face Hub")
+
     def __getattr__(self, name: str) -> str | None:
         # theme.primary_500, theme.button_primary_background_fill_dark, as in Gradio.
         values = self.__dict__.get("_values")
