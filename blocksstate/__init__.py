@@ -1,5 +1,6 @@
 """blocksstate: Gradio's Blocks programming model on Django. ``import blocksstate as gr``."""
 
+from . import themes
 from .app.blocks import Blocks
 from .app.chat_interface import ChatInterface
 from .app.event_data import (
@@ -67,6 +68,7 @@ from .engine.updates import skip, update
 __version__ = "0.1.0"
 
 __all__ = [
+    "themes",
     "ChatInterface",
     "ChatMessage",
     "LikeData",

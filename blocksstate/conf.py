@@ -96,6 +96,9 @@ DEFAULTS: dict[str, Any] = {
     # Folders (besides the working and temporary directories) whose files a handler may
     # return by path.
     "FILES_ALLOWED_PATHS": [],
+    # Link a theme's gr.themes.GoogleFont from fonts.googleapis.com (off: the page tells
+    # Google nothing about its visitors; the font's fallbacks show unless it is installed).
+    "GOOGLE_FONTS": False,
 }
 
 

@@ -23,3 +23,7 @@ def warn_unsupported(owner: str, names: list[str], stacklevel: int = 3) -> None:
         UnsupportedOption,
         stacklevel=stacklevel,
     )
+
+
+class FontNotLoaded(UserWarning):
+    """A theme's Google font is not linked (``BLOCKSSTATE["GOOGLE_FONTS"]`` is off): fallbacks show."""

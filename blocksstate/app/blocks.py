@@ -12,6 +12,7 @@ from ..components.timer import Timer
 from ..engine.concurrency import NOT_SET, check_limit
 from ..warnings import warn_unsupported
 from .events import Dependency, Event, build_listener
+from .page_options import apply_page_options
 
 DEFAULT_DELETE_CACHE = (3600, 3600)
 
@@ -34,20 +35,35 @@ class Blocks(BlockContext):
         head: str | None = None,
         fill_height: bool = False,
         fill_width: bool = False,
+        css_paths: Any = None,
+        head_paths: Any = None,
         analytics_enabled: bool | None = None,
         mode: str = "blocks",
     ) -> None:
-        self.title = title or "blocksstate"
-        self.css = css
+        # Page options (``page_options.py``; ``launch()`` takes them too, as in Gradio 6).
+        self.title = "blocksstate"
         # A client-side function run once the page has loaded (``rendering.scripts``).
         self.js = js
+        self.theme: Any = None
+        self.css: str | None = None
+        self.head: str | None = None
+        self.fill_height = self.fill_width = False
+        apply_page_options(
+            self,
+            theme=theme,
+            css=css,
+            css_paths=css_paths,
+            head=head,
+            head_paths=head_paths,
+            title=title,
+            fill_height=fill_height,
+            fill_width=fill_width,
+        )
         if delete_cache is not None:
             frequency, age = delete_cache
             if frequency <= 0 or age <= 0:
                 raise ValueError("delete_cache must be (frequency, age) in seconds, both positive")
         self.delete_cache = tuple(delete_cache) if delete_cache else DEFAULT_DELETE_CACHE
-        self.fill_height = fill_height
-        self.fill_width = fill_width
         self.mode = mode
         self.name: str | None = None
         self.default_concurrency_limit: int | str | None = NOT_SET

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..app.page_options import PAGE_OPTIONS, apply_page_options
 from ..files.limits import parse_size
 from .applications import ASGIApp, embedded_application, project_application
 from .project import setup_django
@@ -24,7 +25,9 @@ PORT_SEARCH_RANGE = 100
 DEFAULT_APP_NAME = "app"
 
 # Gradio launch() options that have a meaning here; every other keyword is accepted and ignored.
-HONOURED_OPTIONS = frozenset({"max_file_size", "prevent_thread_lock", "quiet", "show_error"})
+HONOURED_OPTIONS = frozenset(
+    {"max_file_size", "prevent_thread_lock", "quiet", "show_error", *PAGE_OPTIONS}
+)
 
 _server_lock = threading.Lock()
 _running: LaunchedServer | None = None
@@ -156,6 +159,7 @@ def launch(
     global _running
     if kwargs.get("js") is not None:  # run once the page has loaded
         blocks.js = kwargs["js"]
+    apply_page_options(blocks, **{k: v for k, v in kwargs.items() if k in PAGE_OPTIONS})
     if kwargs.get("max_file_size") is not None:
         blocks.max_file_size = parse_size(kwargs["max_file_size"])
     ignored = sorted(set(kwargs) - HONOURED_OPTIONS)

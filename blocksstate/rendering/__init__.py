@@ -10,6 +10,7 @@ and the client knows what to send.
 
 - ``tree``: the nodes, the context every block gets, and the markup (``render_app``)
 - ``config``: the page config (``page_config``)
+- ``page``: what the app's page options add (its theme's CSS, ``head``, classes)
 """
 
 from .config import page_config

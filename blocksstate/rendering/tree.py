@@ -16,6 +16,7 @@ from ..app.blocks import Blocks
 from ..components.base import Block, Component
 from ..components.tabs import Tabs
 from .config import is_editable, page_config, type_of
+from .page import page_context
 from .scripts import registration
 
 TEMPLATE_DIR = "blocksstate/components"
@@ -201,5 +202,6 @@ def render_app(
         "js_script": registration(blocks, config["app"]),
         "css": mark_safe(css),  # noqa: S308 (the developer's own CSS; "</" cannot end the element)
         "children": children,
+        **page_context(blocks, scope.prefix, request, nonce),
     }
     return mark_safe(get_template(APP_TEMPLATE).render(context))  # noqa: S308 (template output)

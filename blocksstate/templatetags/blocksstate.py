@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from ..app.blocks import Blocks
 from ..app.registry import AppNotFound, get_app, registered
 from ..rendering import render_app
+from ..rendering.page import app_classes, head_markup, theme_style
 
 register = template.Library()
 
@@ -128,3 +129,25 @@ def blocks_assets(context: template.Context) -> SafeString:
         static(CLIENT),
         nonce_attr,
     )
+
+
+@register.simple_tag(takes_context=True)
+def blocks_head(context: template.Context, app: str | Blocks) -> SafeString:
+    """Put an app's ``head`` (with the CSP nonce) and its theme for a ``bs-page`` body in ``<head>``."""
+    blocks_obj, _ = _resolve(app)
+    nonce = csp_nonce(context)
+    return format_html(
+        "{}\n{}", theme_style(blocks_obj, "body.bs-page", nonce), head_markup(blocks_obj, nonce)
+    )
+
+
+@register.simple_tag
+def blocks_title(app: str | Blocks) -> str:
+    """Return an app's title (``Blocks(title=)`` or ``launch(title=)``), for a page's ``<title>``."""
+    return _resolve(app)[0].title
+
+
+@register.simple_tag(takes_context=True)
+def blocks_page_classes(context: template.Context, app: str | Blocks) -> str:
+    """Return the classes an app's page options give the page: ``dark``/``light``, ``bs-fill-*``."""
+    return " ".join(app_classes(_resolve(app)[0], context.get("request")))

@@ -64,3 +64,8 @@ blocksstate.register(
 blocksstate.register(
     "live-clock", load_script(Path(__file__).resolve().parent / "live" / "clock.py")
 )
+
+# Themes: blocksstate's own example of a Gradio theme, in light and dark mode.
+blocksstate.register(
+    "themed", load_script(Path(__file__).resolve().parent / "themes" / "themed.py")
+)

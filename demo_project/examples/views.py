@@ -167,6 +167,13 @@ EXAMPLES = [
         "cancels= stops, and a js= function that runs in the page.",
         source="live/clock.py",
     ),
+    # Themes (blocksstate's own example).
+    Example(
+        "themed",
+        "Themed page",
+        "Gradio's Soft theme with a violet hue and its own dark values: switch light and dark.",
+        source="themes/themed.py",
+    ),
 ]
 
 BY_NAME = {example.name: example for example in EXAMPLES}

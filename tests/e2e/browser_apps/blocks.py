@@ -137,3 +137,16 @@ def multimodal_chat_app() -> gr.Blocks:
 
 
 gr.register("multimodal-chat", multimodal_chat_app())
+
+
+def fill_page_app() -> gr.Blocks:
+    """``fill-page``: fill_height and fill_width, a Column that grows to the window's height."""
+    with (
+        gr.Blocks(fill_height=True, fill_width=True, title="Filled") as demo,
+        gr.Column(scale=1),
+    ):
+        gr.Textbox(label="Tall box", lines=3)
+    return demo
+
+
+gr.register("fill-page", fill_page_app())
