@@ -49,7 +49,7 @@ def apply_result(
                 if update.reset
                 else component.postprocess(update.value, props)
             )
-        staged.append((component, value, update.props))
+        staged.append((component, value, update.props, props))
     # Refuse a State output over the size limit before anything is applied or shown.
     grown = {
         cid: data
@@ -59,7 +59,7 @@ def apply_result(
     if grown:
         engine.tracker.check_size(session, grown)
     frame: dict[str, Any] = {}
-    for component, value, props in staged:
+    for component, value, props, current in staged:
         if props:
             if isinstance(component, Tabs) and component.switches(
                 session.props.get(component.id, {}), props
@@ -78,7 +78,9 @@ def apply_result(
             continue
         entry = page_updates.page_props(component, props)
         if value is not _KEEP:
-            entry.update(component.page_update(value))
+            entry.update(component.page_form(value, current))
+        elif component.value_form_props & props.keys():
+            entry.update(component.page_form(session.values.get(component.id), current))
         if entry:
             frame[str(component.id)] = entry
     return frame
