@@ -5,8 +5,8 @@ from .audio import Audio
 from .base import Block, Component, FormComponent
 from .buttons import Button, ClearButton
 from .chat import Chatbot
-from .code import Code
 from .choice import Checkbox, CheckboxGroup, Dropdown, Radio
+from .code import Code
 from .dataset import Dataset
 from .display import JSON, Label
 from .files import DownloadButton, File, FileComponent, UploadButton
