@@ -137,3 +137,8 @@ def multimodal_chat_app() -> gr.Blocks:
 
 
 gr.register("multimodal-chat", multimodal_chat_app())
+
+
+from tests.e2e.browser_apps.display import display_app  # noqa: E402
+
+gr.register("display", display_app())
