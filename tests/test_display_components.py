@@ -4,7 +4,7 @@ refusals, Pygments' output, a Label's confidences."""
 from __future__ import annotations
 
 import warnings
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -126,9 +126,7 @@ def test_datetime_hands_each_type_and_shows_each_kind_of_value():
     as_datetime = gr.DateTime(type="datetime", timezone="Europe/Paris")
     moment = as_datetime.to_handler("2024-05-01 12:00:00")
     assert moment.isoformat() == "2024-05-01T12:00:00+02:00"
-    assert as_datetime.postprocess(datetime(2024, 5, 1, 10, tzinfo=timezone.utc)) == (
-        "2024-05-01 12:00:00"
-    )
+    assert as_datetime.postprocess(datetime(2024, 5, 1, 10, tzinfo=UTC)) == ("2024-05-01 12:00:00")
     as_string = gr.DateTime(type="string", include_time=False)
     assert as_string.preprocess("2024-05-01") == "2024-05-01"
     assert as_string.to_handler("2024-05-01") == "2024-05-01"

@@ -59,3 +59,8 @@ blocksstate.register(
 blocksstate.register(
     "render-todo", load_script(Path(__file__).resolve().parent / "dynamic" / "todo.py")
 )
+
+# Data and display components: blocksstate's own example of gr.Code.
+blocksstate.register(
+    "code-viewer", load_script(Path(__file__).resolve().parent / "data" / "code_viewer.py")
+)

@@ -159,6 +159,13 @@ EXAMPLES = [
         "Tasks live in a State; adding, ticking or deleting one rebuilds the list on the server.",
         source="dynamic/todo.py",
     ),
+    # Data and display components (blocksstate's own examples).
+    Example(
+        "code-viewer",
+        "Code viewer",
+        "gr.Code highlighted by Pygments on the server: pick a sample, edit it, see it counted.",
+        source="data/code_viewer.py",
+    ),
 ]
 
 BY_NAME = {example.name: example for example in EXAMPLES}

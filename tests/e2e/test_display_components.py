@@ -1,6 +1,8 @@
 """Display components in a browser (``display`` in browser_apps): a visitor edits code and sees
 it highlighted by the server, picks a colour, sets a date, clicks an entity and a class."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -72,3 +74,19 @@ def test_confidences_are_bars_with_percentages_and_a_class_can_be_picked(display
     expect(prediction.locator(".bs-confidence-value")).to_have_text(["75%", "20%", "5%"])
     prediction.get_by_role("button", name="dog").click()
     expect(page.get_by_label("Picked class")).to_have_value("1 dog")
+
+
+def test_the_code_viewer_demo_highlights_a_chosen_sample_and_counts_an_edit(demo_server, page):
+    open_app(page, demo_server.url, "/code-viewer/", "code-viewer")
+    view = page.get_by_role("region", name="Highlighted Code")
+    expect(view.locator(".k", has_text="def")).to_be_visible()
+    page.get_by_label("Language", exact=True).select_option("css")
+    # The CSS sample, drawn by the server as CSS: a comment, no Python keyword.
+    expect(view.locator(".c", has_text="orange")).to_be_visible()
+    expect(view.locator(".k", has_text="def")).to_have_count(0)
+    code = page.get_by_label("Code", exact=True)
+    expect(code).to_have_value(re.compile(r"^\.greeting"))
+    code.fill("p { color: red; }")
+    expect(page.get_by_label("Size")).to_have_value("1 line, 17 characters")
+    expect(view.locator(".bs-code-line")).to_have_count(1)
+    expect(view).to_contain_text("p { color: red; }")

@@ -28,15 +28,24 @@ function clickedItem(selector) {
 
 // -- Code ----------------------------------------------------------------------------------------
 
-// The text each Code last sent: an update carrying it is the server's echo of that edit.
-const sentText = new WeakMap();
+// The texts each Code sent lately: an update carrying one of them is the server's echo of
+// that edit (several events may be on their way at once: its echo, the app's listeners).
+const sentTexts = new WeakMap();
+const SENT_KEPT = 32;
 const codeArea = (el) => el.querySelector("textarea");
+
+function noteSent(el, text) {
+  const sent = sentTexts.get(el) ?? [];
+  sent.push(text);
+  if (sent.length > SENT_KEPT) sent.shift();
+  sentTexts.set(el, sent);
+}
 
 const CODE = {
   control: codeArea,
   read(el) {
     const text = codeArea(el).value;
-    sentText.set(el, text);
+    noteSent(el, text);
     return text;
   },
   write(el, value, update) {
@@ -44,7 +53,7 @@ const CODE = {
     const text = value ?? "";
     // The echo of an older edit, the visitor having typed since: keep what they typed (the
     // echo of their latest edit brings its highlighting).
-    if (area.value !== text && sentText.get(el) === text) return;
+    if (area.value !== text && (sentTexts.get(el) ?? []).includes(text)) return;
     if (area.value !== text) area.value = text;
     setHtml(el.querySelector(".bs-code-view code"), update?.html);
   },
