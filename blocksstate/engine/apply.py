@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..components.base import Component
 from ..components.state import State
 from ..components.tabs import Tabs
 from . import page_updates
@@ -79,7 +80,7 @@ def apply_result(
         entry = page_updates.page_props(component, props)
         if value is not _KEEP:
             entry.update(component.page_form(value, current))
-        elif component.value_form_props & props.keys():
+        elif isinstance(component, Component) and component.value_form_props & props.keys():
             entry.update(component.page_form(session.values.get(component.id), current))
         if entry:
             frame[str(component.id)] = entry
