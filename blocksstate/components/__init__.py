@@ -1,18 +1,22 @@
 """Components and layout blocks."""
 
+from .aliases import Checkboxgroup, Highlight, Highlightedtext, Json, Text, TextArea
 from .audio import Audio
 from .base import Block, Component, FormComponent
 from .buttons import Button, ClearButton
 from .chat import Chatbot
 from .choice import Checkbox, CheckboxGroup, Dropdown, Radio
+from .code import Code
 from .dataset import Dataset
 from .display import JSON, Label
 from .files import DownloadButton, File, FileComponent, UploadButton
 from .gallery import Gallery
+from .highlighted import HighlightedText
 from .image import Image
 from .layout import Accordion, BlockContext, Column, Group, Row, Sidebar
 from .multimodal import MultimodalTextbox
 from .number import Number, Slider
+from .pickers import ColorPicker, DateTime
 from .schema import InvalidValue, ValueSchema
 from .state import BrowserState, State, StateNotPicklable
 from .tabs import Tab, TabItem, Tabs
@@ -21,6 +25,16 @@ from .timer import Timer
 from .video import Video
 
 __all__ = [
+    "Checkboxgroup",
+    "Code",
+    "ColorPicker",
+    "DateTime",
+    "Highlight",
+    "HighlightedText",
+    "Highlightedtext",
+    "Json",
+    "Text",
+    "TextArea",
     "Dataset",
     "Video",
     "UploadButton",

@@ -251,6 +251,9 @@ class Component(Block):
 
     change = Event()
     unsupported_options: ClassVar[dict[str, Any]] = {"preserved_by_key": "value"}
+    #: Properties the page form of its value depends on (Code's ``language``): an update
+    #: of one of them resends the value's page form, made with the session's properties.
+    value_form_props: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(
         self,
@@ -338,6 +341,14 @@ class Component(Block):
         itself (see ``Markdown``): the page never turns a value's text into markup.
         """
         return {"value": value}
+
+    def page_form(self, value: Any, props: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Return ``page_update(value)`` as the component's current properties ``props`` show it.
+
+        What the engine calls; a component whose page form depends on its properties
+        (``value_form_props``) overrides this one rather than ``page_update``.
+        """
+        return self.page_update(value)
 
     # -- properties ------------------------------------------------------------
 

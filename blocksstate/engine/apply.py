@@ -54,7 +54,7 @@ def apply_result(
                 value = component.postprocess(update.value, props)
             else:
                 value = Component.postprocess(component, update.value, props)
-        staged.append((component, value, update.props))
+        staged.append((component, value, update.props, props))
     # Refuse a State output over the size limit before anything is applied or shown.
     grown = {
         cid: data
@@ -64,7 +64,7 @@ def apply_result(
     if grown:
         engine.tracker.check_size(session, grown)
     frame: dict[str, Any] = {}
-    for component, value, props in staged:
+    for component, value, props, current in staged:
         if props:
             if isinstance(component, Tabs) and component.switches(
                 session.props.get(component.id, {}), props
@@ -83,7 +83,9 @@ def apply_result(
             continue
         entry = page_updates.page_props(component, props)
         if value is not _KEEP:
-            entry.update(component.page_update(value))
+            entry.update(component.page_form(value, current))
+        elif isinstance(component, Component) and component.value_form_props & props.keys():
+            entry.update(component.page_form(session.values.get(component.id), current))
         if entry:
             frame[str(component.id)] = entry
     return frame

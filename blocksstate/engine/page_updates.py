@@ -43,7 +43,9 @@ def page_state(blocks: Blocks, session: Session, everything: bool) -> dict[str, 
         if component.server_only or not (everything or callable(component.value)):
             continue
         entry = page_props(component, session.props.get(component_id, {})) if everything else {}
-        entry.update(component.page_update(session.values.get(component_id)))
+        entry.update(
+            component.page_form(session.values.get(component_id), session.props.get(component_id))
+        )
         updates[str(component_id)] = entry
     if everything:
         # Layouts have no value: only the properties handlers gave them.
@@ -88,7 +90,7 @@ def kept_updates(
             },
         )
         if "value" in names and isinstance(component, Component):
-            entry.update(component.page_update(session.values.get(component.id)))
+            entry.update(component.page_form(session.values.get(component.id), props))
         updates[key] = entry
     return updates
 

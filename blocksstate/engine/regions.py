@@ -216,7 +216,7 @@ class Regions:
         html = "".join(render_node(node) for node in nodes)
         components, dependencies = wiring(region)
         shown = {
-            str(cid): component.page_update(values.get(cid))
+            str(cid): component.page_form(values.get(cid))
             for cid, component in region.components.items()
             if not component.server_only
         }

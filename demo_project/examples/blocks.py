@@ -69,3 +69,8 @@ blocksstate.register(
 blocksstate.register(
     "themed", load_script(Path(__file__).resolve().parent / "themes" / "themed.py")
 )
+
+# Data and display components: blocksstate's own example of gr.Code.
+blocksstate.register(
+    "code-viewer", load_script(Path(__file__).resolve().parent / "data" / "code_viewer.py")
+)

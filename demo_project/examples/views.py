@@ -174,6 +174,13 @@ EXAMPLES = [
         "Gradio's Soft theme with a violet hue and its own dark values: switch light and dark.",
         source="themes/themed.py",
     ),
+    # Data and display components (blocksstate's own examples).
+    Example(
+        "code-viewer",
+        "Code viewer",
+        "gr.Code highlighted by Pygments on the server: pick a sample, edit it, see it counted.",
+        source="data/code_viewer.py",
+    ),
 ]
 
 BY_NAME = {example.name: example for example in EXAMPLES}

@@ -27,6 +27,7 @@
 
 import { CHATBOT } from "./chat.js";
 import { DATASET } from "./dataset.js";
+import { DISPLAY_COMPONENTS } from "./display-components.js";
 import { FILE_COMPONENTS } from "./file-components.js";
 import { LAYOUTS } from "./layouts.js";
 import { MULTIMODAL } from "./multimodal.js";
@@ -349,9 +350,12 @@ export const REGISTRY = {
     write: (el, value) => setText(el.querySelector(".bs-json-body code"), value == null ? "" : JSON.stringify(value, null, 2)),
   },
 
-  label: {
-    write: writeLabel,
-  },
+  // Code, pickers, HighlightedText and Label: display-components.js.
+  code: DISPLAY_COMPONENTS.code,
+  colorpicker: DISPLAY_COMPONENTS.colorpicker,
+  datetime: DISPLAY_COMPONENTS.datetime,
+  highlightedtext: DISPLAY_COMPONENTS.highlightedtext,
+  label: DISPLAY_COMPONENTS.label,
 
   // Messages, thoughts and their buttons: chat.js.
   chatbot: CHATBOT,
@@ -444,33 +448,6 @@ function writeDropdown(select, value) {
     empty.selected = true;
   }
 }
-
-function writeLabel(el, value) {
-  setText(el.querySelector(".bs-label-top"), value?.label ?? "");
-  const list = el.querySelector(".bs-confidences");
-  list.replaceChildren();
-  for (const item of value?.confidences ?? []) {
-    const confidence = Number(item.confidence) || 0;
-    const percent = `${Math.round(confidence * 100)}%`;
-    const li = document.createElement("li");
-    li.className = "bs-confidence";
-    const name = document.createElement("span");
-    name.className = "bs-confidence-name";
-    name.textContent = item.label;
-    const meter = document.createElement("meter");
-    meter.min = 0;
-    meter.max = 1;
-    meter.value = confidence;
-    meter.textContent = percent;
-    const number = document.createElement("span");
-    number.className = "bs-confidence-value";
-    number.textContent = percent;
-    li.append(name, " ", meter, " ", number);
-    list.append(li);
-  }
-  list.hidden = list.children.length === 0;
-}
-
 
 // -- the properties every component has -----------------------------------------------------------
 

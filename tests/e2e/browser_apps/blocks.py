@@ -150,3 +150,8 @@ def fill_page_app() -> gr.Blocks:
 
 
 gr.register("fill-page", fill_page_app())
+
+
+from tests.e2e.browser_apps.display import display_app  # noqa: E402
+
+gr.register("display", display_app())

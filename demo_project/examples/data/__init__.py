@@ -1,0 +1,1 @@
+"""blocksstate's own examples of data and display components."""
