@@ -30,11 +30,15 @@ CLOSE_BACKPRESSURE = 4509
 class ProtocolError(Exception):
     """A frame the server cannot accept; answered with an ``error`` frame."""
 
-    def __init__(self, code: str, message: str, seq: int | None = None) -> None:
+    def __init__(
+        self, code: str, message: str, seq: int | None = None, component: int | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.seq = seq
+        #: The component whose value was refused (``invalid_input``), when one was.
+        self.component = component
 
 
 @dataclass(frozen=True)
@@ -188,8 +192,13 @@ def encode(frame: dict[str, Any]) -> str:
     return text
 
 
-def error(code: str, message: str, seq: int | None = None) -> dict[str, Any]:
-    return {"type": "error", "code": code, "message": message, "seq": seq}
+def error(
+    code: str, message: str, seq: int | None = None, component: int | None = None
+) -> dict[str, Any]:
+    frame = {"type": "error", "code": code, "message": message, "seq": seq}
+    if component is not None:
+        frame["component"] = component  # the component whose value was refused
+    return frame
 
 
 def session_frame(

@@ -5,6 +5,7 @@ from .base import Block, Component, FormComponent
 from .buttons import Button, ClearButton
 from .chat import Chatbot
 from .choice import Checkbox, CheckboxGroup, Dropdown, Radio
+from .dataframe import DataFrame, Dataframe
 from .dataset import Dataset
 from .display import JSON, Label
 from .files import DownloadButton, File, FileComponent, UploadButton
@@ -21,6 +22,8 @@ from .timer import Timer
 from .video import Video
 
 __all__ = [
+    "DataFrame",
+    "Dataframe",
     "Dataset",
     "Video",
     "UploadButton",
