@@ -261,7 +261,7 @@ function onKey(el, event) {
   const state = stateOf(el);
   if (state.editing) {
     if (event.key === "Enter") finishEdit(el, true, [1, 0]);
-    else if (event.key === "Escape") finishEdit(el, false);
+    else if (event.key === "Escape") finishEdit(el, false, [0, 0]);
     else if (event.key === "Tab") finishEdit(el, true, [0, event.shiftKey ? -1 : 1]);
     else return;
     event.preventDefault();

@@ -137,3 +137,5 @@ def multimodal_chat_app() -> gr.Blocks:
 
 
 gr.register("multimodal-chat", multimodal_chat_app())
+
+from . import dataframe_apps  # noqa: E402, F401  (the dataframe test app, registered on import)
