@@ -13,7 +13,9 @@ PRICES = [["apple", 1.5, True], ["pear", 2, False], ["plum", 3, True]]
 def total(table) -> str:
     prices = table["price"].sum()
     # A new row's "in stock" is empty (None) until ticked.
-    stocked = ", ".join(item for item, ok in zip(table["item"], table["in stock"]) if ok in (True,))
+    stocked = ", ".join(
+        item for item, ok in zip(table["item"], table["in stock"], strict=True) if ok in (True,)
+    )
     return f"{prices:g} ({stocked})"
 
 
