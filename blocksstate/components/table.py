@@ -37,8 +37,8 @@ def loaded(module: str) -> Any:
 
 def plain_cell(cell: Any) -> Any:
     """A cell as JSON: NumPy scalars as Python ones, NaN and NaT as empty, dates as ISO text."""
-    if cell is None or isinstance(cell, (str, bool, int)):
-        return cell
+    if cell is None or isinstance(cell, (str, bool, int, list, dict)):
+        return cell  # a list or dict is refused by check_cell, naming its type
     if isinstance(cell, float):
         return None if math.isnan(cell) else cell
     if isinstance(cell, (datetime.date, datetime.datetime, datetime.time)):
@@ -191,11 +191,11 @@ def auto_datatypes(value: Any) -> list[str] | str:
         return "str"
     if not rows:
         return "str"
-    return [_dtype_kind(type(plain_cell(cell)).__name__) for cell in rows[0]]
+    return [_dtype_kind(type(cell).__name__) for cell in rows[0]]
 
 
 def _dtype_kind(name: str) -> str:
-    name = re.sub(r"\[.*?\]|\(.*?\)|\d+$", "", name).strip().lower()
+    name = re.sub(r"\d+$", "", re.sub(r"\[.*?\]|\(.*?\)", "", name).strip()).lower()
     if name in ("int", "float", "uint"):
         return "number"
     if name in ("bool", "boolean"):
