@@ -23,14 +23,17 @@ from .table import (
     DATATYPES,
     MAX_CELL_CHARS,
     TEXT_DATATYPES,
+    Limits,
     auto_datatypes,
+    cell_text,
     check_cell,
     check_size,
+    count_and_limits,
     table_parts,
+    within,
 )
 
 TYPES = ("pandas", "numpy", "array", "polars")
-Limits = tuple[int | None, int | None]
 #: The properties the page's dataframe.js reads (from the first page, then from updates).
 PAGE_PROPS = ("datatype", "row_limits", "column_limits", "static_columns", "column_widths")
 
@@ -48,35 +51,6 @@ def require(module: str, what: str, install: str) -> None:
         importlib.import_module(module)
     except ImportError:
         raise ImportError(f"{what} needs {module}: pip install {install}") from None
-
-
-def _count_and_limits(count: Any, limits: Any, default: int, name: str) -> tuple[int, Limits]:
-    """Gradio's ``row_count`` (an int, or the older ``(n, "fixed"|"dynamic")``) and limits."""
-    if isinstance(count, (tuple, list)):
-        if len(count) != 2 or count[1] not in ("fixed", "dynamic"):
-            raise ValueError(f"{name} must be an int or (n, 'fixed'|'dynamic'), got {count!r}")
-        count, mode = count
-        if mode == "fixed" and limits is None:
-            limits = (count, count)
-    if count is None:
-        count = default
-    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-        raise ValueError(f"{name} must be a whole number >= 0, got {count!r}")
-    if limits is None:
-        return count, (None, None)
-    if not isinstance(limits, (tuple, list)) or len(limits) != 2:
-        raise ValueError(f"{name.split('_')[0]}_limits must be (minimum, maximum), got {limits!r}")
-    low, high = limits
-    for bound in (low, high):
-        if bound is not None and (
-            isinstance(bound, bool) or not isinstance(bound, int) or bound < 0
-        ):
-            raise ValueError(
-                f"{name.split('_')[0]} limits must be whole numbers or None, got {limits!r}"
-            )
-    if low is not None and high is not None and low > high:
-        raise ValueError(f"{name.split('_')[0]} limits' minimum is above their maximum: {limits!r}")
-    return count, (low, high)
 
 
 def _read_csv(path: str) -> dict[str, Any]:
@@ -150,9 +124,9 @@ class Dataframe(Component):
         if isinstance(column_count, (tuple, list)) and column_limits is None:
             column_count, mode = column_count
             column_limits = (column_count, column_count) if mode == "fixed" else None
-        self.row_count, self.row_limits = _count_and_limits(row_count, row_limits, 3, "row_count")
+        self.row_count, self.row_limits = count_and_limits(row_count, row_limits, 3, "row_count")
         columns = len(headers) if headers else 3
-        self.column_count, self.column_limits = _count_and_limits(
+        self.column_count, self.column_limits = count_and_limits(
             column_count, column_limits, columns, "column_count"
         )
         self.col_count = None
@@ -276,8 +250,8 @@ class Dataframe(Component):
             raise InvalidValue("'data' must be a list of rows, each a list of cells")
         rows_limits = (props or {}).get("row_limits", self.row_limits)
         columns_limits = (props or {}).get("column_limits", self.column_limits)
-        _within(len(data), rows_limits, "rows")
-        _within(len(headers), columns_limits, "columns")
+        within(len(data), rows_limits, "rows")
+        within(len(headers), columns_limits, "columns")
         return self._table(headers, data, props)
 
     def to_handler(self, payload: Any) -> Any:
@@ -329,7 +303,7 @@ class Dataframe(Component):
         rows = [
             [
                 {
-                    "text": _cell_text(cell, self.max_chars),
+                    "text": cell_text(cell, self.max_chars),
                     "html": html and html[r][c],
                     "kind": kinds[c],
                 }
@@ -372,24 +346,6 @@ class Dataframe(Component):
             "col_value": [r[column] for r in rows],
             "selected": data.get("selected", True),
         }
-
-
-def _cell_text(cell: Any, max_chars: int | None) -> str:
-    """A cell as the page shows it (the page's dataframe.js writes the same)."""
-    text = (
-        ""
-        if cell is None
-        else ("true" if cell is True else "false" if cell is False else str(cell))
-    )
-    return text[:max_chars] + "\u2026" if max_chars and len(text) > max_chars else text
-
-
-def _within(count: int, limits: Any, what: str) -> None:
-    low, high = limits or (None, None)
-    if low is not None and count < low:
-        raise InvalidValue(f"the table needs at least {low} {what}, got {count}")
-    if high is not None and count > high:
-        raise InvalidValue(f"the table has at most {high} {what}, got {count}")
 
 
 def _cell_at(data: dict[str, Any], value: Any, what: str) -> tuple[int, int, Any]:

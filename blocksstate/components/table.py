@@ -26,6 +26,8 @@ TEXT_DATATYPES = ("html", "image")
 MAX_CELLS = 100_000
 MAX_CELL_CHARS = 10_000
 
+Limits = tuple[int | None, int | None]
+
 INTEGER = re.compile(r"[+-]?\d+")
 TRUE_TEXTS, FALSE_TEXTS = frozenset({"true", "yes", "1"}), frozenset({"false", "no", "0"})
 
@@ -203,3 +205,50 @@ def _dtype_kind(name: str) -> str:
     if name in ("datetime", "date", "timestamp", "timedelta"):
         return "date"
     return "str"
+
+
+def count_and_limits(count: Any, limits: Any, default: int, name: str) -> tuple[int, Limits]:
+    """Gradio's ``row_count`` (an int, or the older ``(n, "fixed"|"dynamic")``) and limits."""
+    if isinstance(count, (tuple, list)):
+        if len(count) != 2 or count[1] not in ("fixed", "dynamic"):
+            raise ValueError(f"{name} must be an int or (n, 'fixed'|'dynamic'), got {count!r}")
+        count, mode = count
+        if mode == "fixed" and limits is None:
+            limits = (count, count)
+    if count is None:
+        count = default
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise ValueError(f"{name} must be a whole number >= 0, got {count!r}")
+    if limits is None:
+        return count, (None, None)
+    if not isinstance(limits, (tuple, list)) or len(limits) != 2:
+        raise ValueError(f"{name.split('_')[0]}_limits must be (minimum, maximum), got {limits!r}")
+    low, high = limits
+    for bound in (low, high):
+        if bound is not None and (
+            isinstance(bound, bool) or not isinstance(bound, int) or bound < 0
+        ):
+            raise ValueError(
+                f"{name.split('_')[0]} limits must be whole numbers or None, got {limits!r}"
+            )
+    if low is not None and high is not None and low > high:
+        raise ValueError(f"{name.split('_')[0]} limits' minimum is above their maximum: {limits!r}")
+    return count, (low, high)
+
+
+def within(count: int, limits: Any, what: str) -> None:
+    low, high = limits or (None, None)
+    if low is not None and count < low:
+        raise InvalidValue(f"the table needs at least {low} {what}, got {count}")
+    if high is not None and count > high:
+        raise InvalidValue(f"the table has at most {high} {what}, got {count}")
+
+
+def cell_text(cell: Any, max_chars: int | None) -> str:
+    """A cell as the page shows it (the page's dataframe.js writes the same)."""
+    text = (
+        ""
+        if cell is None
+        else ("true" if cell is True else "false" if cell is False else str(cell))
+    )
+    return text[:max_chars] + "\u2026" if max_chars and len(text) > max_chars else text
