@@ -82,13 +82,12 @@ async def _run(
         raise protocol.ProtocolError("conflict", message, frame.seq) from None
     except InvalidInput as exc:
         component_id = getattr(exc.component, "id", None)
-        kept_here = component_id in session.values and not exc.component.blocking_io
-        if component_id is not None and kept_here:
-            # The page shows what it sent: put the kept value back where the visitor sees it.
+        kept = None
+        if component_id in session.values and not exc.component.blocking_io:
+            # The page shows what it sent: it is given the kept value to show again.
             kept = exc.component.page_update(session.values[component_id])
-            await connection.send(protocol.update(frame.seq, frame.dep, {str(component_id): kept}))
         raise protocol.ProtocolError(
-            "invalid_input", exc.message, frame.seq, component_id
+            "invalid_input", exc.message, frame.seq, component_id, kept
         ) from None
     except UnknownDependency as exc:
         raise protocol.ProtocolError("unknown_event", str(exc), frame.seq) from None

@@ -247,8 +247,10 @@ class App {
     }
   }
 
-  // A value the server refused (`component` names it): said in the component if it can.
+  // A value the server refused (`component` names it): its kept value is shown again, and
+  // the refusal said in the component if it can.
   refusedValue(frame) {
+    if (frame.component != null && frame.kept) this.applyUpdates({ [frame.component]: frame.kept });
     const el = frame.component == null ? null : this.elements.get(String(frame.component));
     const refused = el && entryOf(el).refused;
     if (refused) refused(el, frame.message);
