@@ -301,3 +301,25 @@ async def test_a_refused_cell_changes_nothing_and_the_page_gets_the_kept_value_b
             assert reply.error["component"] == table.id
             assert reply.error["kept"] == {"value": TABLE}  # the page shows it again
             assert page.value(total) == ""
+
+
+# -- the first page ----------------------------------------------------------------------------
+
+
+def test_the_first_page_shows_the_table_labelled_with_markdown_rendered_safely():
+    from blocksstate.rendering import render_app
+
+    with gr.Blocks() as demo:
+        gr.Dataframe(
+            [["**bold** <img src=x onerror=alert(1)>", 1]],
+            headers=["note", "n"],
+            datatype=["markdown", "number"],
+            label="Notes",
+            interactive=True,
+        )
+    with registered(demo):
+        html = str(render_app(demo))
+    assert 'role="grid"' in html and "Notes</p>" in html
+    assert '<th scope="col">note</th>' in html
+    assert "<strong>bold</strong>" in html and "<img" not in html  # shown as text
+    assert '<td data-bs-kind="number">1</td>' in html
