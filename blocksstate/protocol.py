@@ -30,11 +30,22 @@ CLOSE_BACKPRESSURE = 4509
 class ProtocolError(Exception):
     """A frame the server cannot accept; answered with an ``error`` frame."""
 
-    def __init__(self, code: str, message: str, seq: int | None = None) -> None:
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        seq: int | None = None,
+        component: int | None = None,
+        kept: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.seq = seq
+        #: The component whose value was refused (``invalid_input``), when one was, and the
+        #: update entry of the value its session kept, for the page to show again.
+        self.component = component
+        self.kept = kept
 
 
 @dataclass(frozen=True)
@@ -188,8 +199,19 @@ def encode(frame: dict[str, Any]) -> str:
     return text
 
 
-def error(code: str, message: str, seq: int | None = None) -> dict[str, Any]:
-    return {"type": "error", "code": code, "message": message, "seq": seq}
+def error(
+    code: str,
+    message: str,
+    seq: int | None = None,
+    component: int | None = None,
+    kept: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    frame: dict[str, Any] = {"type": "error", "code": code, "message": message, "seq": seq}
+    if component is not None:
+        frame["component"] = component  # the component whose value was refused
+        if kept is not None:
+            frame["kept"] = kept  # its value in the session, as an update entry
+    return frame
 
 
 def session_frame(

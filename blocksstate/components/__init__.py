@@ -7,6 +7,7 @@ from .buttons import Button, ClearButton
 from .chat import Chatbot
 from .choice import Checkbox, CheckboxGroup, Dropdown, Radio
 from .code import Code
+from .dataframe import DataFrame, Dataframe
 from .dataset import Dataset
 from .display import JSON, Label
 from .files import DownloadButton, File, FileComponent, UploadButton
@@ -35,6 +36,8 @@ __all__ = [
     "Json",
     "Text",
     "TextArea",
+    "DataFrame",
+    "Dataframe",
     "Dataset",
     "Video",
     "UploadButton",

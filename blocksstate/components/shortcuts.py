@@ -9,6 +9,7 @@ from .audio import Audio
 from .base import Component
 from .chat import Chatbot
 from .choice import Checkbox, CheckboxGroup, Dropdown, Radio
+from .dataframe import Dataframe
 from .display import JSON, Label
 from .files import File
 from .gallery import Gallery
@@ -40,6 +41,10 @@ SHORTCUTS: dict[str, Callable[..., Component]] = {
     "audio": Audio,
     "video": Video,
     "gallery": Gallery,
+    "dataframe": Dataframe,
+    "numpy": lambda **kw: Dataframe(type="numpy", **kw),
+    "matrix": lambda **kw: Dataframe(type="array", **kw),
+    "list": lambda **kw: Dataframe(type="array", column_count=1, **kw),
 }
 
 

@@ -186,7 +186,7 @@ class Connection:
         except Superseded:
             await self.superseded()
         except protocol.ProtocolError as exc:
-            await self.send(protocol.error(exc.code, exc.message, exc.seq))
+            await self.send(protocol.error(exc.code, exc.message, exc.seq, exc.component, exc.kept))
         except Exception:
             logger.exception("Unexpected error in app %r", self.blocks.name)
             message = "the server could not handle this frame"

@@ -81,7 +81,14 @@ async def _run(
         message = f"{exc}; the event was not applied"
         raise protocol.ProtocolError("conflict", message, frame.seq) from None
     except InvalidInput as exc:
-        raise protocol.ProtocolError("invalid_input", exc.message, frame.seq) from None
+        component_id = getattr(exc.component, "id", None)
+        kept = None
+        if component_id in session.values and not exc.component.blocking_io:
+            # The page shows what it sent: it is given the kept value to show again.
+            kept = exc.component.page_update(session.values[component_id])
+        raise protocol.ProtocolError(
+            "invalid_input", exc.message, frame.seq, component_id, kept
+        ) from None
     except UnknownDependency as exc:
         raise protocol.ProtocolError("unknown_event", str(exc), frame.seq) from None
     except SessionBusy as exc:

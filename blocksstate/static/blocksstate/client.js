@@ -296,7 +296,7 @@ class App {
         break;
       case "error":
         if (frame.seq != null) this.dispatcher.finish(frame.seq);
-        showToast({ level: "warning", title: "Warning", message: frame.message });
+        if (!this.refusedValue(frame)) showToast({ level: "warning", title: "Warning", message: frame.message });
         break;
       case "closed":
         this.shutDown(frame.reason || "The server ended this session.");
@@ -304,6 +304,16 @@ class App {
       default:
         break;
     }
+  }
+
+  // A value the server refused (`component` names it): its kept value is shown again, and
+  // the refusal said in the component if it can.
+  refusedValue(frame) {
+    if (frame.component != null && frame.kept) this.applyUpdates({ [frame.component]: frame.kept });
+    const el = frame.component == null ? null : this.elements.get(String(frame.component));
+    const refused = el && entryOf(el).refused;
+    if (refused) refused(el, frame.message);
+    return Boolean(refused);
   }
 
   onSession(frame) {

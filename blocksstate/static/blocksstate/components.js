@@ -19,6 +19,8 @@
 //   attach(el, app, update)   called when the page starts (update null) and after each
 //                             update of the component, for what runs in the page (a timer)
 //   keepsVisibility           true when `visible` does not hide it (a timer has no markup)
+//   refused(el, message)      the server refused the value the page sent (and wrote its
+//                             own back): say why in the component (else a toast does)
 //
 // Writing a value never dispatches input or change events: the server has already
 // run the listeners of changes it made itself. The page never turns a value's text
@@ -26,6 +28,7 @@
 // is the app developer's own (gr.HTML).
 
 import { CHATBOT } from "./chat.js";
+import { DATAFRAME } from "./dataframe.js";
 import { DATASET } from "./dataset.js";
 import { DISPLAY_COMPONENTS } from "./display-components.js";
 import { FILE_COMPONENTS } from "./file-components.js";
@@ -385,6 +388,7 @@ export const REGISTRY = {
   video: FILE_COMPONENTS.video,
   gallery: FILE_COMPONENTS.gallery,
   dataset: DATASET,
+  dataframe: DATAFRAME,
 
   // The layouts: layouts.js (Row, Column, Group, Tabs, Tab, Accordion, Sidebar).
   row: LAYOUTS.row,

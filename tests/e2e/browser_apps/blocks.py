@@ -155,3 +155,5 @@ gr.register("fill-page", fill_page_app())
 from tests.e2e.browser_apps.display import display_app  # noqa: E402
 
 gr.register("display", display_app())
+
+from . import dataframe_apps  # noqa: E402, F401  (the dataframe test app, registered on import)
