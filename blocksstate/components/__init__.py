@@ -12,7 +12,9 @@ from .gallery import Gallery
 from .image import Image
 from .layout import Accordion, BlockContext, Column, Group, Row, Sidebar
 from .multimodal import MultimodalTextbox
+from .native_plot import BarPlot, LinePlot, ScatterPlot
 from .number import Number, Slider
+from .plot import Plot
 from .schema import InvalidValue, ValueSchema
 from .state import BrowserState, State, StateNotPicklable
 from .tabs import Tab, TabItem, Tabs
@@ -48,6 +50,10 @@ __all__ = [
     "InvalidValue",
     "JSON",
     "Label",
+    "BarPlot",
+    "LinePlot",
+    "Plot",
+    "ScatterPlot",
     "Markdown",
     "MultimodalTextbox",
     "Number",
