@@ -30,6 +30,7 @@ import { DATASET } from "./dataset.js";
 import { FILE_COMPONENTS } from "./file-components.js";
 import { LAYOUTS } from "./layouts.js";
 import { MULTIMODAL } from "./multimodal.js";
+import { NATIVE_PLOT, PLOT } from "./plots.js";
 
 // A value's identity for comparing choices (1 and 1.0 are the same choice).
 const key = (value) => JSON.stringify(value ?? null);
@@ -352,6 +353,10 @@ export const REGISTRY = {
   label: {
     write: writeLabel,
   },
+
+  // Figures drawn on the server, Plotly's in the page, and the native plots' SVG: plots.js.
+  plot: PLOT,
+  nativeplot: NATIVE_PLOT,
 
   // Messages, thoughts and their buttons: chat.js.
   chatbot: CHATBOT,
