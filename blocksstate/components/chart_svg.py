@@ -118,8 +118,10 @@ def marks_of(chart: Chart, rows: list[dict[str, Any]]) -> list[Mark]:
     marks = [m for m in marks if m.x is not None and m.y is not None]
     # Bars over categories sum their rows, as Vega-Lite stacks them in Gradio.
     nominal = not all(isinstance(m.x, (int, float)) for m in marks)
-    if chart.x_bin is not None or chart.y_aggregate is not None or (
-        chart.kind == "bar" and nominal
+    if (
+        chart.x_bin is not None
+        or chart.y_aggregate is not None
+        or (chart.kind == "bar" and nominal)
     ):
         marks = _aggregate(chart, marks)
     if chart.sort in ("x", "-x", "y", "-y"):
