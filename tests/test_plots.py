@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import blocksstate as gr
+from blocksstate.app.registry import register, unregister
 from blocksstate.components import InvalidValue
 from blocksstate.components.native_plot import as_table
 from blocksstate.warnings import UnsupportedOption
@@ -305,3 +306,44 @@ async def test_an_unknown_column_fails_the_step_naming_it(caplog):
     run = await harness.run(harness.session(), dep, {n: 3})
     assert not run.ok
     assert "y='nope' is not a column" in caplog.text  # logged for the developer
+
+
+# -- the first page ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app_named():
+    names: list[str] = []
+
+    def register_as(name: str, blocks: gr.Blocks) -> None:
+        register(name, blocks)
+        names.append(name)
+
+    yield register_as
+    for name in names:
+        unregister(name)
+
+
+def test_the_first_page_shows_each_plot_drawn(app_named):
+    from matplotlib.figure import Figure
+
+    from blocksstate.rendering import render_app
+
+    figure = Figure()
+    figure.subplots().set_title("Made on the server")
+    go = pytest.importorskip("plotly.graph_objects")
+    with gr.Blocks() as demo:
+        gr.Plot(figure, label="Picture")
+        gr.Plot(go.Figure(go.Bar(x=["a"], y=[1])), label="Interactive")
+        gr.LinePlot({"x": [1, 2], "y": [3, 4]}, x="x", y="y", label="Line", caption="Two points")
+        gr.BarPlot(label="Empty", x="x", y="y")
+    app_named("plots-page", demo)
+    html = render_app(demo, "plots-page")
+    assert re.search(
+        r'<img class="bs-plot-image" alt="Picture" src="data:image/svg\+xml;base64,', html
+    )
+    assert 'data-bs-plotly-src="/static/blocksstate/vendor/plotly/plotly-4.1.2.min.js"' in html
+    assert '"type": "bar"' in html  # the Plotly figure's JSON, in a json_script
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="bs-chart"' in html
+    assert 'aria-label="Line"' in html and "Two points" in html
+    assert "No data" in html

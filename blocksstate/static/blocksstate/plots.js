@@ -118,11 +118,12 @@ const wired = new WeakSet();
 
 export const NATIVE_PLOT = {
   write: (el, value, update) => setChart(el, update?.svg),
-  listen: { dblclick: ["double_click"] },
   attach(el, app) {
     if (wired.has(el)) return;
     wired.add(el);
     wireBrush(el, app);
+    // dblclick is not among the page's delegated DOM events (client.js): listened to here.
+    el.addEventListener("dblclick", () => app.act(el.dataset.bsId, [["double_click"]]));
   },
   applyProps(el, props) {
     if ("caption" in props) {

@@ -137,3 +137,4 @@ def multimodal_chat_app() -> gr.Blocks:
 
 
 gr.register("multimodal-chat", multimodal_chat_app())
+from . import plots  # noqa: E402, F401  (the plots app: plots.py)
