@@ -347,3 +347,27 @@ def test_the_first_page_shows_each_plot_drawn(app_named):
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="bs-chart"' in html
     assert 'aria-label="Line"' in html and "Two points" in html
     assert "No data" in html
+
+
+def test_every_gradio_parameter_is_accepted():
+    for cls in (gr.Plot, gr.LinePlot, gr.ScatterPlot, gr.BarPlot):
+        cls(preserved_by_key="value", every=None, inputs=None, key="k", min_width=100)
+        with pytest.warns(UnsupportedOption, match="preserved_by_key"):
+            cls(preserved_by_key=["value", "label"])
+
+
+async def test_a_result_that_changes_the_format_is_drawn_in_it():
+    from matplotlib.figure import Figure
+
+    def chart(_: float):
+        figure = Figure()
+        figure.subplots().plot([1, 2])
+        return gr.update(value=figure, format="png")
+
+    with gr.Blocks() as demo:
+        n = gr.Number(1)
+        plot = gr.Plot()
+        dep = n.change(chart, n, plot)
+    harness = Harness(demo)
+    run = await harness.run(harness.session(), dep, {n: 2})
+    assert run.ok and run.updates[plot.id]["value"]["src"].startswith("data:image/png;")

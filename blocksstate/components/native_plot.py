@@ -172,6 +172,7 @@ class NativePlot(Component):
         tooltip: str | list[str] = "axis",
         height: int | None = None,
         buttons: list[Any] | None = None,
+        preserved_by_key: list[str] | str | None = "value",
         **options: Unpack[ComponentOptions],
     ) -> None:
         if y_aggregate is not None and y_aggregate not in chart_svg.AGGREGATES:
@@ -201,6 +202,7 @@ class NativePlot(Component):
         self.x_axis_labels_visible = x_axis_labels_visible
         self.caption, self.sort, self.tooltip, self.height = caption, sort, tooltip, height
         self.buttons = buttons
+        self.preserved_by_key = preserved_by_key
         super().__init__(value, **options)
 
     # -- drawing -----------------------------------------------------------------------

@@ -32,10 +32,11 @@ class Drawn:
     """A value drawn in a handler thread: only these reach the page as drawn (never a dict a
     handler returned, which could claim to be markup)."""
 
-    __slots__ = ("value",)
+    __slots__ = ("source", "value")
 
-    def __init__(self, value: Any) -> None:
+    def __init__(self, value: Any, source: Any = None) -> None:
         self.value = value
+        self.source = source
 
 
 def figure_kind(value: Any) -> str | None:
@@ -99,12 +100,14 @@ class Plot(Component):
         *,
         format: str = "webp",
         buttons: list[Any] | None = None,
+        preserved_by_key: list[str] | str | None = "value",
         **options: Unpack[ComponentOptions],
     ) -> None:
         if format not in FORMATS:
             raise ValueError(f"gr.Plot format must be one of {sorted(FORMATS)}, got {format!r}")
         self.format = format
         self.buttons = buttons
+        self.preserved_by_key = preserved_by_key
         super().__init__(value, **options)
 
     def blocks_for(self, value: Any) -> bool:
@@ -126,13 +129,15 @@ class Plot(Component):
 
     def store_output(self, value: Any, owner: Owner) -> Any:
         """Draw what a handler returned, in the handler thread."""
-        return Drawn(self.draw(value))
+        return Drawn(self.draw(value), value)
 
     def postprocess(self, value: Any, props: Mapping[str, Any] | None = None) -> Any:
         if value is None:
             return None
         if isinstance(value, Drawn):
-            return value.value
+            if (props or {}).get("format", self.format) == self.format:
+                return value.value
+            value = value.source  # the same result changed the format: drawn again
         return self.draw(value, props)
 
     def initial_value(self) -> Any:
