@@ -371,3 +371,15 @@ async def test_a_result_that_changes_the_format_is_drawn_in_it():
     harness = Harness(demo)
     run = await harness.run(harness.session(), dep, {n: 2})
     assert run.ok and run.updates[plot.id]["value"]["src"].startswith("data:image/png;")
+
+
+def test_empty_cells_are_skipped_and_naive_times_read_as_utc():
+    frame = pd.DataFrame(
+        {"when": pd.to_datetime(["2024-01-01", None, "2024-01-03"]), "v": [1.0, 2.0, float("nan")]}
+    )
+    drawn = gr.ScatterPlot(x="when", y="v").postprocess(frame)
+    assert drawn["data"] == [[1704067200.0, 1.0], [None, 2.0], [1704240000.0, None]]
+    assert len(points(drawn["svg"])) == 1
+    hours = pd.DataFrame({"t": pd.date_range("2024-01-01", periods=48, freq="h"), "n": 1})
+    by_day = gr.BarPlot(x="t", y="n", x_bin="1d", y_aggregate="count").postprocess(hours)["svg"]
+    assert by_day.count('class="bs-chart-bar"') == 2 and 'data-y="24.0"' in by_day

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import reprlib
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Unpack
 
 from django.utils.safestring import mark_safe
@@ -58,9 +58,14 @@ def plain(value: Any) -> tuple[Any, bool]:
     if hasattr(value, "to_pydatetime"):
         value = value.to_pydatetime()
     if isinstance(value, datetime):
-        return value.timestamp(), True
+        if value.tzinfo is None:  # a naive time reads as UTC, as the axis shows it
+            value = value.replace(tzinfo=UTC)
+        try:
+            return value.timestamp(), True
+        except ValueError:  # pandas' NaT, an empty date
+            return None, True
     if isinstance(value, date):
-        return datetime(value.year, value.month, value.day).timestamp(), True
+        return datetime(value.year, value.month, value.day, tzinfo=UTC).timestamp(), True
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         value = value.item()
     if isinstance(value, float) and math.isnan(value):
