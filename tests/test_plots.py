@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import builtins
 import re
+import threading
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -112,38 +113,29 @@ def test_plot_options_gradio_has_and_we_do_not_warn():
         gr.Plot(buttons=["fullscreen"])
 
 
-async def test_a_handler_returns_a_figure_drawn_off_the_event_loop():
+async def test_a_handler_returns_a_figure_drawn_off_the_event_loop(monkeypatch):
     from matplotlib.figure import Figure
 
     threads = []
+    draw = gr.Plot.store_output
+
+    def spy(self, value, owner):
+        threads.append(threading.current_thread())
+        return draw(self, value, owner)
 
     def chart(n: float) -> Figure:
         figure = Figure()
         figure.subplots().set_title(f"{int(n)} bars")
         return figure
 
+    monkeypatch.setattr(gr.Plot, "store_output", spy)
     with gr.Blocks() as demo:
         count = gr.Number(3)
         plot = gr.Plot()
         dep = count.change(chart, count, plot)
-    original = gr.Plot.store_output
-
-    def spy(self, value, owner):
-        import threading
-
-        threads.append(threading.current_thread())
-        return original(self, value, owner)
-
     harness = Harness(demo)
-    session = harness.session()
-    gr.Plot.store_output = spy
-    try:
-        run = await harness.run(session, dep, {count: 7})
-    finally:
-        gr.Plot.store_output = original
+    run = await harness.run(harness.session(), dep, {count: 7})
     assert run.ok
-    import threading
-
     assert threads and threads[0] is not threading.main_thread()
     assert "7 bars" in picture(run.updates[plot.id]["value"]).decode()
 
