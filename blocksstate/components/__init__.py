@@ -16,8 +16,10 @@ from .highlighted import HighlightedText
 from .image import Image
 from .layout import Accordion, BlockContext, Column, Group, Row, Sidebar
 from .multimodal import MultimodalTextbox
+from .native_plot import BarPlot, LinePlot, ScatterPlot
 from .number import Number, Slider
 from .pickers import ColorPicker, DateTime
+from .plot import Plot
 from .schema import InvalidValue, ValueSchema
 from .state import BrowserState, State, StateNotPicklable
 from .tabs import Tab, TabItem, Tabs
@@ -65,6 +67,10 @@ __all__ = [
     "InvalidValue",
     "JSON",
     "Label",
+    "BarPlot",
+    "LinePlot",
+    "Plot",
+    "ScatterPlot",
     "Markdown",
     "MultimodalTextbox",
     "Number",

@@ -34,6 +34,7 @@ import { DISPLAY_COMPONENTS } from "./display-components.js";
 import { FILE_COMPONENTS } from "./file-components.js";
 import { LAYOUTS } from "./layouts.js";
 import { MULTIMODAL } from "./multimodal.js";
+import { NATIVE_PLOT, PLOT } from "./plots.js";
 
 // A value's identity for comparing choices (1 and 1.0 are the same choice).
 const key = (value) => JSON.stringify(value ?? null);
@@ -359,6 +360,10 @@ export const REGISTRY = {
   datetime: DISPLAY_COMPONENTS.datetime,
   highlightedtext: DISPLAY_COMPONENTS.highlightedtext,
   label: DISPLAY_COMPONENTS.label,
+
+  // Figures drawn on the server, Plotly's in the page, and the native plots' SVG: plots.js.
+  plot: PLOT,
+  nativeplot: NATIVE_PLOT,
 
   // Messages, thoughts and their buttons: chat.js.
   chatbot: CHATBOT,
