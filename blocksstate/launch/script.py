@@ -23,6 +23,7 @@ from typing import Any
 
 from ..app.blocks import Blocks
 from ..files.limits import parse_size
+from .options import check_launch_options
 
 PACKAGE = "blocksstate_scripts"
 
@@ -109,6 +110,7 @@ def _suppress_launch(launched: list[Blocks]) -> Any:
     """Replace ``launch`` on Blocks (and subclasses that define their own); return the undo."""
 
     def launch(self: Blocks, *args: Any, **kwargs: Any) -> None:
+        check_launch_options(kwargs)
         if kwargs.get("max_file_size") is not None:  # the one launch option the app keeps
             self.max_file_size = parse_size(kwargs["max_file_size"])
         launched.append(self)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..files.limits import parse_size
 from .applications import ASGIApp, embedded_application, project_application
+from .options import check_launch_options
 from .project import setup_django
 
 if TYPE_CHECKING:
@@ -22,9 +23,6 @@ DEFAULT_SERVER_PORT = 7860
 # How many ports above the default to try when the port was not chosen explicitly (as Gradio).
 PORT_SEARCH_RANGE = 100
 DEFAULT_APP_NAME = "app"
-
-# Gradio launch() options that have a meaning here; every other keyword is accepted and ignored.
-HONOURED_OPTIONS = frozenset({"max_file_size", "prevent_thread_lock", "quiet", "show_error"})
 
 _server_lock = threading.Lock()
 _running: LaunchedServer | None = None
@@ -154,15 +152,10 @@ def launch(
     then it serves from a background thread and returns at once.
     """
     global _running
+    check_launch_options(kwargs)
     if kwargs.get("max_file_size") is not None:
         blocks.max_file_size = parse_size(kwargs["max_file_size"])
-    ignored = sorted(set(kwargs) - HONOURED_OPTIONS)
     quiet = bool(kwargs.get("quiet", False))
-    if ignored and not quiet:
-        print(
-            f"blocksstate: launch() ignores {', '.join(ignored)} (no equivalent here).",
-            file=sys.stderr,
-        )
     with _server_lock:
         if _running is not None:
             raise RuntimeError(
