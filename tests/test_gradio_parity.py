@@ -21,7 +21,7 @@ import pytest
 import blocksstate as gr
 from blocksstate import warnings as bs_warnings
 from blocksstate.app import events as app_events
-from blocksstate.launch import server as launch_server
+from blocksstate.launch import options as launch_options
 from blocksstate.warnings import UnsupportedOption
 
 SNAPSHOT = json.loads((Path(__file__).parent / "data" / "gradio_api.json").read_text())
@@ -68,7 +68,45 @@ SAMPLES: dict[str, Any] = {
     "Button.link": "https://example.com/",
     "Timer.value": 2.5,
     "Error.message": "sample",
+    "waveform_options": {"waveform_color": "#ff0000"},
+    "webcam_options": {"mirror": False},
+    "watermark": "sample text",
+    "feedback_value": ["up"],
+    "reasoning_tags": [("<think>", "</think>")],
+    "component_props": [{"label": "A"}],
+    "html_attributes": {"autocorrect": "off"},
+    "buttons": ["copy"],
+    "Audio.format": "mp3",
+    "Gallery.sources": ["webcam"],
+    "MultimodalTextbox.sources": ["microphone"],
+    "Tab.id": "tab-id",
+    "TabItem.id": "tab-id",
+    "Interface.flagging_mode": "manual",
+    "tabs_kwargs": {"elem_id": "tabs"},
+    "additional_inputs": lambda: [gr.Textbox(label="Sample")],
+    "Interface.additional_inputs": ["textbox"],
+    "ChatInterface.chatbot": lambda: gr.Chatbot(label="Sample"),
+    "ChatInterface.textbox": lambda: gr.Textbox(label="Sample"),
+    "additional_outputs": lambda: [gr.Textbox(label="Sample")],
+    "ChatMessage.content": "sample text",
+    "server_functions": [len],
+    "flagging_callback": object(),
 }
+# Arguments without which a parameter has nothing to act on (labels of examples...).
+CONTEXT: dict[str, dict[str, Any]] = {
+    **dict.fromkeys(
+        ["Interface.example_labels", "Interface.examples_per_page", "Interface.cache_examples",
+         "Interface.cache_mode", "Interface.preload_example"],
+        {"examples": [["a"]]},
+    ),
+    **dict.fromkeys(
+        ["ChatInterface.examples_label", "ChatInterface.example_labels",
+         "ChatInterface.run_examples_on_click"],
+        {"examples": ["hello"]},
+    ),
+    "Interface.additional_inputs_accordion": {"additional_inputs": ["textbox"]},
+    "Interface.stop_btn": {"fn": lambda x: (yield x)},
+}  # fmt: skip
 # Parameters whose sample run is covered by the components' own tests (their value types).
 VALUE_LIKE = {"value", "fn", "inputs", "outputs", "examples", "interface_list", "components"}
 
@@ -108,7 +146,9 @@ def sample_for(cls_name: str, param: dict[str, str]) -> Any:
     name, default, annotation = param["name"], param["default"], param.get("annotation", "")
     for key in (f"{cls_name}.{name}", name):
         if key in SAMPLES:
-            return SAMPLES[key]
+            sample = SAMPLES[key]
+            # A component sample is built per test (a component joins one app).
+            return sample() if getattr(sample, "__name__", "") == "<lambda>" else sample
     if default in ("True", "False"):
         return default != "True"
     options = [option for option in literals(annotation) if repr(option) != default]
@@ -164,9 +204,32 @@ def build(cls_name: str, **kwargs: Any) -> Any:
         return cls(**arguments)
 
 
+SIMPLE = (str, int, float, bool, type(None), list, tuple, dict)
+
+
+def app_fingerprint(app: Any) -> Any:
+    """What an app built: its blocks' types and properties, its listeners' options."""
+    blocks = [*app.layouts.values(), *app.components.values()]
+    return (
+        [(type(b).__name__, repr(b.properties()), repr(getattr(b, "value", None))) for b in blocks],
+        [
+            (d.api_name, d.show_progress, d.queue, d.concurrency_limit, d.trigger_mode, d.js,
+             len(d.inputs), len(d.outputs), len(d.triggers))
+            for d in app.dependencies
+        ],
+        sorted((k, repr(v)) for k, v in vars(app).items() if isinstance(v, SIMPLE) and k[0] != "_"),
+    )  # fmt: skip
+
+
 def observed(instance: Any, name: str) -> Any:
     if name == "render":
         return instance.blocks is not None
+    if isinstance(instance, gr.BrowserState) and name == "default_value":
+        return instance.value
+    if name == "id":  # a Tab's own id; ``Block.id`` is its number in the app
+        return instance.tab_id
+    if isinstance(instance, gr.Blocks) and type(instance) is not gr.Blocks:
+        return app_fingerprint(instance)
     return getattr(instance, name, MISSING)
 
 
@@ -202,7 +265,8 @@ def test_every_gradio_parameter_is_kept_warned_or_refused(cls_name, param):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            instance = build(cls_name, **{name: sample})
+            context = CONTEXT.get(f"{cls_name}.{name}", {})
+            instance = build(cls_name, **context, **{name: sample})
         except (ValueError, TypeError) as exc:
             assert name in str(exc), f"gr.{cls_name}({name}=...) raised without naming it: {exc}"
             return
@@ -210,10 +274,11 @@ def test_every_gradio_parameter_is_kept_warned_or_refused(cls_name, param):
     if any(repr(name) in str(w.message) or f"{name}=" in str(w.message) for w in warned):
         with warnings.catch_warnings(record=True) as again:
             warnings.simplefilter("always")
-            build(cls_name, **{name: sample})
-        assert not [w for w in again if repr(name) in str(w.message)], "warned twice"
+            build(cls_name, **CONTEXT.get(f"{cls_name}.{name}", {}), **{name: sample})
+        first = {str(w.message) for w in warned}
+        assert not [w for w in again if str(w.message) in first], "warned twice"
         return
-    baseline = build(cls_name)
+    baseline = build(cls_name, **CONTEXT.get(f"{cls_name}.{name}", {}))
     assert name not in unsupported, f"gr.{cls_name}({name}={sample!r}) did not warn"
     assert observed(instance, name) is not MISSING, (
         f"gr.{cls_name}({name}={sample!r}) is silently dropped: neither kept nor warned about"
@@ -248,13 +313,15 @@ def test_an_unknown_name_is_a_plain_attribute_error():
         gr.NoSuchThing  # noqa: B018
 
 
-LAUNCH = [pytest.param(p, id=p["name"]) for p in SNAPSHOT["launch"] if not p["name"].startswith("_")]
+LAUNCH = [
+    pytest.param(p, id=p["name"]) for p in SNAPSHOT["launch"] if not p["name"].startswith("_")
+]
 
 
 @pytest.mark.parametrize("param", LAUNCH)
 def test_every_launch_option_is_kept_warned_or_refused(param):
     name = param["name"]
-    declared = launch_server.LAUNCH_OPTIONS
+    declared = launch_options.LAUNCH_OPTIONS
     assert declared.get(name) in ("works", "warns", "refuses"), f"launch({name}=) undeclared"
     sample = sample_for("launch", param)
     if sample is MISSING:
@@ -262,7 +329,7 @@ def test_every_launch_option_is_kept_warned_or_refused(param):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            launch_server.check_launch_options({name: sample})
+            launch_options.check_launch_options({name: sample})
         except (ValueError, TypeError) as exc:
             assert declared[name] == "refuses" and name in str(exc)
             return
@@ -281,9 +348,7 @@ LISTENER_MISSING = not hasattr(app_events, "LISTENER_OPTIONS")
     reason="app/events.py has no LISTENER_OPTIONS yet (the events helper declares it)",
     strict=False,
 )
-@pytest.mark.parametrize(
-    "param", [pytest.param(p, id=p["name"]) for p in SNAPSHOT["listener"]]
-)
+@pytest.mark.parametrize("param", [pytest.param(p, id=p["name"]) for p in SNAPSHOT["listener"]])
 def test_every_listener_option_is_kept_warned_or_refused(param):
     declared = getattr(app_events, "LISTENER_OPTIONS", None)
     assert declared is not None, (

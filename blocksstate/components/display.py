@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, Unpack
+from typing import Any, ClassVar, Unpack
 
 from .base import Component, ComponentOptions
 from .schema import InvalidValue, ValueSchema
@@ -12,6 +12,12 @@ from .schema import InvalidValue, ValueSchema
 
 class JSON(Component):
     """Any JSON value, shown pretty-printed."""
+
+    unsupported_options: ClassVar[dict[str, Any]] = {
+        "max_height": 500,
+        "min_height": None,
+        "buttons": None,
+    }
 
     template_name = "json"
     accepts_input = False
@@ -42,6 +48,11 @@ class JSON(Component):
 
 class Label(Component):
     """A label, or the top classes of a ``{label: confidence}`` dict."""
+
+    unsupported_options: ClassVar[dict[str, Any]] = {
+        "show_heading": True,
+        "buttons": None,
+    }
 
     template_name = "label"
     accepts_input = False

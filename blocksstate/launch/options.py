@@ -8,7 +8,14 @@ from typing import Any
 from ..warnings import warn_unsupported
 
 # Gradio 6.31's launch() options that have a meaning here.
-WORKS = ("server_name", "server_port", "max_file_size", "prevent_thread_lock", "quiet", "show_error")
+WORKS = (
+    "server_name",
+    "server_port",
+    "max_file_size",
+    "prevent_thread_lock",
+    "quiet",
+    "show_error",
+)
 # Refused: running without them would open the app to everyone (use Django's auth instead).
 REFUSED = {
     "auth": "protect the page with Django's authentication (login_required on its view)",
