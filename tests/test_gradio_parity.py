@@ -399,3 +399,10 @@ def test_every_queue_option_is_kept_warned_or_refused(param):
     if any(issubclass(w.category, UnsupportedOption) and name in str(w.message) for w in caught):
         return
     assert vars(demo) != before, f"queue({name}={sample!r}) changed nothing and did not warn"
+
+
+def test_docs_components_md_is_what_the_generator_writes():
+    from blocksstate.docs import render
+
+    written = (Path(__file__).parent.parent / "docs" / "components.md").read_text()
+    assert written == render(SNAPSHOT), "docs/components.md is stale: python -m blocksstate.docs"

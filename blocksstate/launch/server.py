@@ -121,7 +121,6 @@ def _register(blocks: Blocks) -> str:
 def _script_name() -> str:
     """Name the app after the script being run, so two scripts' BrowserState keys never meet."""
     import re
-    import sys
 
     paths = [arg for arg in sys.argv[:2] if arg.endswith(".py") and Path(arg).stem != "__main__"]
     if not paths:
