@@ -166,3 +166,10 @@ __all__ = [
     "skip",
     "update",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Say that a Gradio name blocksstate does not provide yet is Gradio's, not a typo."""
+    from .gradio_names import not_provided_error
+
+    raise not_provided_error(name)

@@ -586,9 +586,7 @@ def test_the_webcam_preview_is_mirrored_unless_told_not_to_be():
 
     with gr.Blocks() as demo:
         gr.Image(type="filepath", elem_id="mirrored")
-        gr.Image(
-            type="filepath", webcam_options=gr.WebcamOptions(mirror=False), elem_id="straight"
-        )
+        gr.Image(type="filepath", webcam_options=gr.WebcamOptions(mirror=False), elem_id="straight")
     with registered(demo) as app:
         html = render_app(demo, app)
     mirrored = html[html.index('id="mirrored"') : html.index('id="straight"')]

@@ -21,6 +21,7 @@ class Blocks(BlockContext):
     """An app: ``with gr.Blocks() as demo:`` collects what is created inside."""
 
     load = Event()
+    unsupported_options = {"analytics_enabled": None}
     #: True for what a ``@gr.render`` function builds (``app.render.Region``).
     is_region = False
 

@@ -98,6 +98,15 @@ class Interface(Blocks):
             deep_link=deep_link,
             validator=validator,
             stop_btn=stop_btn,
+            batch=batch,
+            max_batch_size=max_batch_size,
+            api_visibility=api_visibility,
+            api_description=api_description,
+            time_limit=time_limit,
+            stream_every=stream_every,
+            cache_examples=cache_examples,
+            cache_mode=cache_mode,
+            preload_example=preload_example,
         )
         super().__init__(
             title=title,
@@ -353,17 +362,36 @@ def _copied(spec: Any) -> Any:
     return spec
 
 
+# Gradio options of Interface without an effect here, with Gradio's defaults.
+INTERFACE_UNSUPPORTED_DEFAULTS: dict[str, Any] = {
+    "batch": False,
+    "max_batch_size": 4,
+    "api_visibility": "public",
+    "api_description": None,
+    "time_limit": 30,
+    "stream_every": 0.5,
+    "cache_examples": None,
+    "cache_mode": None,
+    "preload_example": 0,
+}
+
+
 def _warn_unimplemented(fn: Callable[..., Any], **given: Any) -> None:
     """One warning per Gradio option that is set but does nothing here."""
     unsupported = []
-    if given["flagging_mode"] in ("manual", "auto") or given["flagging_options"]:
+    if given["flagging_mode"] in ("manual", "auto"):
         unsupported.append("flagging_mode")
+    if given["flagging_options"]:
+        unsupported.append("flagging_options")
     if given["flagging_dir"] != ".gradio/flagged" or given["flagging_callback"] is not None:
         unsupported.append(
             "flagging_dir" if given["flagging_callback"] is None else "flagging_callback"
         )
     for name in ("allow_duplication", "deep_link", "validator"):
         if given[name]:
+            unsupported.append(name)
+    for name, default in INTERFACE_UNSUPPORTED_DEFAULTS.items():
+        if given[name] != default:
             unsupported.append(name)
     generator = inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn)
     if generator and given["stop_btn"]:

@@ -61,6 +61,18 @@ class ComponentOptions(BlockOptions, total=False):
     inputs: Any
 
 
+@functools.cache
+def _parameter_names(cls: type) -> frozenset[str]:
+    """The named parameters of every constructor in ``cls``'s classes."""
+    names: set[str] = set()
+    for klass in cls.__mro__:
+        init = klass.__dict__.get("__init__")
+        if init is not None and klass is not object:
+            parameters = inspect.signature(init).parameters.values()
+            names.update(p.name for p in parameters if p.kind is not p.VAR_KEYWORD)
+    return frozenset(names)
+
+
 def _record_explicit_args(init: Callable[..., None]) -> Callable[..., None]:
     """Wrap a constructor so the instance remembers the arguments it was given.
 
@@ -73,8 +85,15 @@ def _record_explicit_args(init: Callable[..., None]) -> Callable[..., None]:
     def wrapper(self: Block, *args: Any, **kwargs: Any) -> None:
         outermost = "_explicit_args" not in self.__dict__
         if outermost:
+            # An unsupported option need not be a parameter: it is taken here, and warned of.
+            declared, accepted = type(self).unsupported_options, _parameter_names(type(self))
+            extra = {
+                name: kwargs.pop(name)
+                for name in list(kwargs)
+                if name in declared and name not in accepted
+            }
             bound = signature.bind(self, *args, **kwargs)
-            explicit = dict(bound.arguments)
+            explicit = {**dict(bound.arguments), **extra}
             explicit.pop("self", None)
             for name, param in signature.parameters.items():
                 if param.kind is param.VAR_KEYWORD and name in explicit:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Unpack
+from typing import Any, ClassVar, Unpack
 
 from ..app.events import Event
 from .base import Component, ComponentOptions, ResetToInitial
@@ -22,6 +22,10 @@ class ButtonOptions(ComponentOptions, total=False):
 
 class Button(TextDisplay):
     """A button; its value is its text."""
+
+    unsupported_options: ClassVar[dict[str, Any]] = {
+        "link_target": "_self",
+    }
 
     template_name = "button"
     click = Event()
@@ -60,6 +64,11 @@ class Button(TextDisplay):
 
 class ClearButton(Button):
     """A button that resets the given components (and State) to their initial values."""
+
+    unsupported_options: ClassVar[dict[str, Any]] = {
+        "api_name": None,
+        "api_visibility": "undocumented",
+    }
 
     def __init__(
         self,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any, Unpack
+from typing import Any, ClassVar, Unpack
 
 from ..app.event_data import BadEventData, check_choice_select
 from ..app.events import Event
@@ -16,6 +16,10 @@ CHOICE_TYPES = ("value", "index")
 
 class Checkbox(FormComponent):
     """A single yes/no box."""
+
+    unsupported_options: ClassVar[dict[str, Any]] = {
+        "buttons": None,
+    }
 
     template_name = "checkbox"
     select = Event()
@@ -147,6 +151,11 @@ class ChoiceComponent(FormComponent):
 class CheckboxGroup(ChoiceComponent):
     """Several boxes; the value is the list of ticked choices."""
 
+    unsupported_options: ClassVar[dict[str, Any]] = {
+        "show_select_all": False,
+        "buttons": None,
+    }
+
     template_name = "checkboxgroup"
     type_name = "Checkbox group"
     multiple = True
@@ -156,11 +165,21 @@ class CheckboxGroup(ChoiceComponent):
 class Radio(ChoiceComponent):
     """One choice among several, all shown."""
 
+    unsupported_options: ClassVar[dict[str, Any]] = {
+        "rtl": False,
+        "buttons": None,
+    }
+
     template_name = "radio"
 
 
 class Dropdown(ChoiceComponent):
     """A list to pick one choice from, or several with ``multiselect=True``."""
+
+    unsupported_options: ClassVar[dict[str, Any]] = {
+        "num_choices_shown": 100,
+        "buttons": None,
+    }
 
     template_name = "dropdown"
     submit = Event()

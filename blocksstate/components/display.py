@@ -19,6 +19,12 @@ from .schema import InvalidValue, ValueSchema
 class JSON(Component):
     """Any JSON value, shown pretty-printed."""
 
+    unsupported_options: ClassVar[dict[str, Any]] = {
+        "max_height": 500,
+        "min_height": None,
+        "buttons": None,
+    }
+
     template_name = "json"
     accepts_input = False
 
@@ -49,6 +55,11 @@ class JSON(Component):
 class Label(Component):
     """A label, or the top classes of a ``{label: confidence}`` dict drawn as bars; handlers
     return a str, a number or that dict, and get the dict (or the label when it has none)."""
+
+    unsupported_options: ClassVar[dict[str, Any]] = {
+        "show_heading": True,
+        "buttons": None,
+    }
 
     template_name = "label"
     accepts_input = False

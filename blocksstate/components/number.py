@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import reprlib
 from collections.abc import Mapping
-from typing import Any, Unpack
+from typing import Any, ClassVar, Unpack
 
 from ..app.events import Event
 from .base import ComponentOptions, FormComponent
@@ -42,6 +42,10 @@ def round_to_precision(value: float | int, precision: int | None) -> float | int
 
 class Number(FormComponent):
     """A number input; ``precision=0`` gives handlers an ``int``."""
+
+    unsupported_options: ClassVar[dict[str, Any]] = {
+        "buttons": None,
+    }
 
     template_name = "number"
     submit = Event()
@@ -106,6 +110,11 @@ class Number(FormComponent):
 
 class Slider(FormComponent):
     """A number picked between ``minimum`` and ``maximum``."""
+
+    unsupported_options: ClassVar[dict[str, Any]] = {
+        "buttons": None,
+        "randomize": False,
+    }
 
     template_name = "slider"
     release = Event()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Unpack
+from typing import Any, ClassVar, Unpack
 
 from django.utils.safestring import mark_safe
 
@@ -16,8 +16,19 @@ from .schema import ValueSchema
 TEXTBOX_TYPES = ("text", "password", "email")
 
 
+# Gradio's default js_on_load for gr.HTML (clicks fire its click event).
+HTML_JS_ON_LOAD = "element.addEventListener('click', function() { trigger('click') });"
+
+
 class Textbox(FormComponent):
     """One line or several lines of text; ``type="password"`` hides what is typed."""
+
+    unsupported_options: ClassVar[dict[str, Any]] = {
+        "buttons": None,
+        "submit_btn": False,
+        "stop_btn": False,
+        "html_attributes": None,
+    }
 
     template_name = "textbox"
     submit = Event()
@@ -115,6 +126,14 @@ class TextDisplay(Component):
 class Markdown(TextDisplay):
     """Markdown text, rendered without raw HTML."""
 
+    unsupported_options: ClassVar[dict[str, Any]] = {
+        "rtl": False,
+        "latex_delimiters": None,
+        "max_height": None,
+        "buttons": None,
+        "padding": False,
+    }
+
     template_name = "markdown"
     copy = Event()
 
@@ -150,6 +169,19 @@ class Markdown(TextDisplay):
 
 class HTML(TextDisplay):
     """Trusted HTML written by the app's developer (never what a visitor typed)."""
+
+    unsupported_options: ClassVar[dict[str, Any]] = {
+        "html_template": "${value}",
+        "css_template": "",
+        "js_on_load": HTML_JS_ON_LOAD,
+        "apply_default_css": True,
+        "max_height": None,
+        "padding": False,
+        "autoscroll": False,
+        "buttons": None,
+        "head": None,
+        "server_functions": None,
+    }
 
     template_name = "html"
     click = Event()

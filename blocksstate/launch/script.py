@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..app.blocks import Blocks
-from ..files.limits import parse_size
+from .options import apply_launch_options
 
 PACKAGE = "blocksstate_scripts"
 
@@ -109,10 +109,7 @@ def _suppress_launch(launched: list[Blocks]) -> Any:
     """Replace ``launch`` on Blocks (and subclasses that define their own); return the undo."""
 
     def launch(self: Blocks, *args: Any, **kwargs: Any) -> None:
-        if kwargs.get("js") is not None:  # run once the page has loaded
-            self.js = kwargs["js"]
-        if kwargs.get("max_file_size") is not None:  # the one launch option the app keeps
-            self.max_file_size = parse_size(kwargs["max_file_size"])
+        apply_launch_options(self, kwargs)
         launched.append(self)
 
     patched = [cls for cls in _with_subclasses(Blocks) if "launch" in cls.__dict__]

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..app.page_options import PAGE_OPTIONS, apply_page_options
-from ..files.limits import parse_size
 from .applications import ASGIApp, embedded_application, project_application
+from .options import apply_launch_options
 from .project import setup_django
 
 if TYPE_CHECKING:
@@ -23,11 +22,6 @@ DEFAULT_SERVER_PORT = 7860
 # How many ports above the default to try when the port was not chosen explicitly (as Gradio).
 PORT_SEARCH_RANGE = 100
 DEFAULT_APP_NAME = "app"
-
-# Gradio launch() options that have a meaning here; every other keyword is accepted and ignored.
-HONOURED_OPTIONS = frozenset(
-    {"max_file_size", "prevent_thread_lock", "quiet", "show_error", *PAGE_OPTIONS}
-)
 
 _server_lock = threading.Lock()
 _running: LaunchedServer | None = None
@@ -126,7 +120,6 @@ def _register(blocks: Blocks) -> str:
 def _script_name() -> str:
     """Name the app after the script being run, so two scripts' BrowserState keys never meet."""
     import re
-    import sys
 
     paths = [arg for arg in sys.argv[:2] if arg.endswith(".py") and Path(arg).stem != "__main__"]
     if not paths:
@@ -157,18 +150,8 @@ def launch(
     then it serves from a background thread and returns at once.
     """
     global _running
-    if kwargs.get("js") is not None:  # run once the page has loaded
-        blocks.js = kwargs["js"]
-    apply_page_options(blocks, **{k: v for k, v in kwargs.items() if k in PAGE_OPTIONS})
-    if kwargs.get("max_file_size") is not None:
-        blocks.max_file_size = parse_size(kwargs["max_file_size"])
-    ignored = sorted(set(kwargs) - HONOURED_OPTIONS)
+    apply_launch_options(blocks, kwargs)
     quiet = bool(kwargs.get("quiet", False))
-    if ignored and not quiet:
-        print(
-            f"blocksstate: launch() ignores {', '.join(ignored)} (no equivalent here).",
-            file=sys.stderr,
-        )
     with _server_lock:
         if _running is not None:
             raise RuntimeError(

@@ -156,5 +156,5 @@ from tests.e2e.browser_apps.display import display_app  # noqa: E402
 
 gr.register("display", display_app())
 
-from . import dataframe_apps  # noqa: E402, F401  (the dataframe test app, registered on import)
-from . import plots  # noqa: E402, F401  (the plots app: plots.py)
+# Test apps of their own modules, registered on import.
+from . import dataframe_apps, plots  # noqa: E402, F401
