@@ -20,7 +20,7 @@ import pytest
 
 import blocksstate as gr
 from blocksstate import warnings as bs_warnings
-from blocksstate.app import events as app_events
+from blocksstate.app.listener_options import LISTENER_OPTIONS, NO_API, REFUSED, WARNED, WORKS
 from blocksstate.launch import options as launch_options
 from blocksstate.warnings import UnsupportedOption
 
@@ -61,8 +61,14 @@ SAMPLES: dict[str, Any] = {
     "ChatMessage.metadata": {"title": "tool"},
     "ChatMessage.options": [{"value": "yes"}],
     "Chatbot.examples": [{"text": "hi"}],
-    "Chatbot.latex_delimiters": [{"left": "$", "right": "$", "display": False}],
-    "Markdown.latex_delimiters": [{"left": "$", "right": "$", "display": False}],
+    "latex_delimiters": [{"left": "$", "right": "$", "display": False}],
+    "x_lim": [0, 10],
+    "y_lim": [0, 10],
+    "row_count": 5,
+    "column_count": 5,
+    "col_count": 5,
+    "column_widths": ["100px", "50%"],
+    "static_columns": [0],
     "Chatbot.avatar_images": ("a.png", None),
     "Label.color": "#ff0000",
     "Button.link": "https://example.com/",
@@ -105,6 +111,7 @@ CONTEXT: dict[str, dict[str, Any]] = {
         {"examples": ["hello"]},
     ),
     "Interface.additional_inputs_accordion": {"additional_inputs": ["textbox"]},
+    "ChatInterface.additional_inputs_accordion": {"additional_inputs": ["textbox"]},
     "Interface.stop_btn": {"fn": lambda x: (yield x)},
 }  # fmt: skip
 # Parameters whose sample run is covered by the components' own tests (their value types).
@@ -228,6 +235,8 @@ def observed(instance: Any, name: str) -> Any:
         return instance.value
     if name == "id":  # a Tab's own id; ``Block.id`` is its number in the app
         return instance.tab_id
+    if name == "col_count":  # Gradio's older name of a Dataframe's column_count
+        return instance.column_count
     if isinstance(instance, gr.Blocks) and type(instance) is not gr.Blocks:
         return app_fingerprint(instance)
     return getattr(instance, name, MISSING)
@@ -340,24 +349,16 @@ def test_every_launch_option_is_kept_warned_or_refused(param):
         assert declared[name] == "works" and not warned
 
 
-LISTENER_MISSING = not hasattr(app_events, "LISTENER_OPTIONS")
-
-
-@pytest.mark.xfail(
-    LISTENER_MISSING,
-    reason="app/events.py has no LISTENER_OPTIONS yet (the events helper declares it)",
-    strict=False,
-)
 @pytest.mark.parametrize("param", [pytest.param(p, id=p["name"]) for p in SNAPSHOT["listener"]])
 def test_every_listener_option_is_kept_warned_or_refused(param):
-    declared = getattr(app_events, "LISTENER_OPTIONS", None)
-    assert declared is not None, (
-        "blocksstate/app/events.py must declare LISTENER_OPTIONS: "
-        "{gradio listener option: 'works' | 'warns' | 'refuses'}"
-    )
     name = param["name"]
-    assert declared.get(name) in ("works", "warns", "refuses"), f"listener {name!r} undeclared"
-    if name in ("fn", "inputs", "outputs") or declared[name] == "works":
+    if name in ("fn", "inputs", "outputs"):
+        return
+    assert name in LISTENER_OPTIONS, f"listener option {name!r} undeclared in LISTENER_OPTIONS"
+    # An API-only option has nothing to act on: blocksstate serves no HTTP API.
+    declared = {WORKS: "works", NO_API: "works", WARNED: "warns", REFUSED: "refuses"}
+    declared = {name: declared[LISTENER_OPTIONS[name].support]}
+    if declared[name] == "works":
         return
     sample = sample_for("listener", param)
     with gr.Blocks():
@@ -378,11 +379,6 @@ def test_every_listener_option_is_kept_warned_or_refused(param):
 QUEUE = [pytest.param(p, id=p["name"]) for p in SNAPSHOT["queue"]]
 
 
-@pytest.mark.xfail(
-    any(p.kind is p.VAR_KEYWORD for p in inspect.signature(gr.Blocks.queue).parameters.values()),
-    reason="Blocks.queue still takes **kwargs (the events helper owns it)",
-    strict=False,
-)
 @pytest.mark.parametrize("param", QUEUE)
 def test_every_queue_option_is_kept_warned_or_refused(param):
     name = param["name"]

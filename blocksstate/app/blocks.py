@@ -229,7 +229,7 @@ class Blocks(BlockContext):
         ``max_size``, how many runs of this app may wait for their turn in one worker.
 
         ``status_update_rate`` (other than "auto") warns: the page is told of each step as it
-        happens. ``api_open`` is about an HTTP API, which blocksstate does not serve.
+        happens. ``api_open`` warns too: it is about an HTTP API, which blocksstate does not serve.
         """
         check_limit(default_concurrency_limit, "default_concurrency_limit", NOT_SET)
         if max_size is not None and (
@@ -243,8 +243,16 @@ class Blocks(BlockContext):
             )
         if kwargs:
             raise TypeError(f"queue() got unexpected option(s): {', '.join(sorted(kwargs))}")
-        if status_update_rate != "auto":
-            warn_unsupported("Blocks.queue", ["status_update_rate"])
+        unsupported = [
+            name
+            for name, given in (
+                ("status_update_rate", status_update_rate != "auto"),
+                ("api_open", api_open is not None),
+            )
+            if given
+        ]
+        if unsupported:  # the page hears of each step as it happens; there is no HTTP API
+            warn_unsupported("Blocks.queue", unsupported)
         self.default_concurrency_limit = default_concurrency_limit
         self.max_size = max_size
         return self

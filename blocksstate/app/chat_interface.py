@@ -20,6 +20,7 @@ from ..components.chat_files import text_of
 from ..components.files import FileComponent
 from ..components.layout import Accordion, Row
 from ..components.multimodal import MultimodalTextbox
+from ..components.shortcuts import component_named
 from ..components.state import State
 from ..components.text import Markdown, Textbox
 from ..engine.updates import update
@@ -27,7 +28,6 @@ from ..warnings import warn_unsupported
 from .blocks import Blocks
 from .event_data import EditData, FileData
 from .events import on
-from .interface import Interface
 
 #: Gradio options accepted but not implemented, with the default that does nothing.
 UNSUPPORTED = {
@@ -255,8 +255,7 @@ class ChatInterface(Blocks):
         if not specs:
             return []
         components = [
-            Interface._component(spec, None, "input") if isinstance(spec, str) else spec
-            for spec in specs
+            component_named(spec, render=False) if isinstance(spec, str) else spec for spec in specs
         ]
         unrendered = [c for c in components if c.blocks is None]
         if unrendered:

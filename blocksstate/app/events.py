@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..warnings import warn_unsupported
 from .context import current_context
 from .listener_options import read_options
 
@@ -32,6 +33,25 @@ class Event:
         if block is None:
             return self
         return EventTrigger(block, self.name)
+
+
+class UnsupportedEvent(Event):
+    """One of Gradio's events that never fires here: ``stop = UnsupportedEvent("why")``.
+
+    Listening to it works (the app runs) but warns once, naming the event and why.
+    """
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+
+
+def declare_unsupported_events(cls: type, names: Sequence[str], why: str) -> None:
+    """Give ``cls`` Gradio's events ``names`` that never fire here (see UnsupportedEvent)."""
+    for name in names:
+        if not hasattr(cls, name):
+            event = UnsupportedEvent(why)
+            event.__set_name__(cls, name)
+            setattr(cls, name, event)
 
 
 class EventTrigger:
@@ -163,6 +183,14 @@ def listen(
     if not triggers:
         raise ValueError("an event listener needs at least one trigger")
     blocks = _blocks_of(triggers)
+    for trigger in triggers:
+        declared = getattr(type(trigger.block), trigger.event_name, None)
+        if isinstance(declared, UnsupportedEvent):
+            warn_unsupported(
+                f"gr.{type(trigger.block).__name__}",
+                [f"{trigger.event_name} (event; {declared.why})"],
+                stacklevel=4,
+            )
     dependency = build_listener(
         blocks, [(t.block, t.event_name) for t in triggers], fn, inputs, outputs, options
     )

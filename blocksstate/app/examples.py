@@ -21,7 +21,7 @@ from ..components.dataset import Dataset
 from ..components.files import FileComponent
 from ..engine.updates import skip, update
 from ..files.storage import file_storage
-from ..warnings import UnsupportedOption
+from ..warnings import warn_unsupported
 from .context import current_context
 
 LOG_FILE = "log.csv"
@@ -84,11 +84,10 @@ class Examples:
             raise ValueError("If caching examples, `fn` and `outputs` must be provided")
         if self.cache_examples:
             # Said once per process: the outputs are computed on each click, never stored.
-            warnings.warn(
-                "gr.Examples: 'cache_examples' is accepted but blocksstate caches nothing; "
-                "clicking an example runs fn to fill the outputs",
-                UnsupportedOption,
-                stacklevel=2,
+            warn_unsupported(
+                "gr.Examples",
+                ["cache_examples"],
+                what="clicking an example runs fn to fill the outputs",
             )
         examples, self.working_directory = _example_rows(examples, len(self.inputs))
         if example_labels is not None and len(example_labels) != len(examples):

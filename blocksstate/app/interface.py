@@ -370,7 +370,6 @@ INTERFACE_UNSUPPORTED_DEFAULTS: dict[str, Any] = {
     "api_description": None,
     "time_limit": 30,
     "stream_every": 0.5,
-    "cache_examples": None,
     "cache_mode": None,
     "preload_example": 0,
 }

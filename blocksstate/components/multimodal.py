@@ -35,6 +35,8 @@ class MultimodalTextbox(FileComponent):
     select = Event()
     submit = Event()
     stop = Event()
+    focus = Event()
+    blur = Event()
 
     unsupported_options: ClassVar[dict[str, Any]] = {
         "autoscroll": True,

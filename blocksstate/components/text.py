@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Unpack
 from django.utils.safestring import mark_safe
 
 from ..app.event_data import BadEventData
-from ..app.events import Event
+from ..app.events import Event, UnsupportedEvent, declare_unsupported_events
 from .base import Component, ComponentOptions, FormComponent
 from .markdown import render_markdown
 from .schema import ValueSchema
@@ -34,6 +34,7 @@ class Textbox(FormComponent):
     submit = Event()
     select = Event()
     copy = Event()
+    stop = UnsupportedEvent("no stop button: stop_btn is not implemented")
 
     def __init__(
         self,
@@ -205,3 +206,15 @@ class HTML(TextDisplay):
             "html": mark_safe("" if value is None else str(value)),  # noqa: S308 (the developer's own markup)
             "show_label": context["label"] is not None and self.show_label is True,
         }
+
+
+# Gradio's HTML fires any event its js_on_load asks for; without js_on_load, these never fire.
+declare_unsupported_events(
+    HTML,
+    ["input", "double_click", "submit", "stop", "edit", "clear", "play", "pause", "end",
+     "start_recording", "pause_recording", "stop_recording", "focus", "blur", "upload",
+     "release", "select", "stream", "like", "example_select", "option_select", "load",
+     "key_up", "apply", "delete", "tick", "undo", "retry", "expand", "collapse", "download",
+     "copy"],
+    "fired by js_on_load, which is not implemented",
+)  # fmt: skip

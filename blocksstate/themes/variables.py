@@ -75,6 +75,13 @@ PAGE_VARIABLES: tuple[PageVariable, ...] = (
     V("panel", "rgb(127 127 127 / 0.08)", None, "*panel_background_fill", "a Sidebar's panel"),
     V("shadow-color", "rgb(0 0 0 / 0.12)", "rgb(0 0 0 / 0.5)", None, "shadows"),
     V("shadow", "0 4px 16px var(--bs-shadow-color)", None, "*shadow_drop_lg", "toasts, menus"),
+    V("plot-bg", "#ffffff", None, None, "behind a matplotlib or Altair image (drawn for white)"),
+    V("code-comment", "#6a737d", "#8b949e", None, "gr.Code: comments (Pygments tokens)"),
+    V("code-keyword", "#cf222e", "#ff7b72", None, "gr.Code: keywords (Pygments tokens)"),
+    V("code-string", "#0a3069", "#a5d6ff", None, "gr.Code: strings (Pygments tokens)"),
+    V("code-number", "#0550ae", "#79c0ff", None, "gr.Code: numbers (Pygments tokens)"),
+    V("code-name", "#8250df", "#d2a8ff", None, "gr.Code: names (Pygments tokens)"),
+    V("code-builtin", "#953800", "#ffa657", None, "gr.Code: builtins (Pygments tokens)"),
 )  # fmt: skip
 
 # Set per element by the page (a component's height, scale...): not theme variables.
@@ -84,6 +91,7 @@ ELEMENT_VARIABLES = (
     "--bs-scale",
     "--bs-min-width",
     "--bs-sidebar-width",
+    "--bs-entity-color",
 )
 
 
