@@ -22,9 +22,9 @@ if [ ! -x "$VENV/bin/python" ]; then
     "$PYTHON" -m venv "$VENV"
 fi
 
-TARGET="-e .[media]"
+TARGET="-e .[media,data,plots]"
 if [ -n "${REDIS_URL:-}" ]; then
-    TARGET="-e .[media,redis]"
+    TARGET="-e .[media,data,plots,redis]"
 fi
 echo "==> installing the package into $VENV"
 # shellcheck disable=SC2086

@@ -304,7 +304,8 @@ def test_queue_options():
     demo = gr.Blocks()
     with pytest.warns(UnsupportedOption, match="status_update_rate"):
         demo.queue(status_update_rate=1)
-    demo.queue(max_size=3, api_open=False)
+    with pytest.warns(UnsupportedOption, match="api_open"):  # there is no HTTP API
+        demo.queue(max_size=3, api_open=False)
     assert demo.max_size == 3
     with pytest.raises(TypeError, match="default_concurrency_limit"):
         demo.queue(concurrency_count=3)

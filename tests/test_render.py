@@ -253,3 +253,29 @@ async def test_state_inside_a_render_function_is_refused(register_blocks, caplog
         assert alerts and alerts[0]["level"] == "error"
         assert "gr.State cannot be created inside a @gr.render" in caplog.text
         assert bad.id not in page.regions
+
+
+async def test_js_on_a_listener_made_in_a_render_function_warns_and_the_function_runs(
+    register_blocks,
+):
+    from blocksstate import warnings as bs_warnings
+
+    bs_warnings._warned.discard(
+        ("@gr.render", "js (on a listener made in a render function; fn runs alone)")
+    )
+    with gr.Blocks() as demo:
+        count = gr.Number(label="Count", value=1)
+        out = gr.Textbox(label="Out")
+
+        @gr.render(inputs=count)
+        def region(n):
+            button = gr.Button("Go", key="go")
+            button.click(lambda: "ran", None, out, js="() => []")
+
+    name = register_blocks(demo)
+    with pytest.warns(gr.warnings.UnsupportedOption, match="render function"):
+        async with PageClient(name) as page:
+            button = page.region_components(region, "button")[0]
+            reply = await page.trigger(button, "click")
+            assert reply.status == "done"
+            assert page.value("Out") == "ran"

@@ -183,6 +183,13 @@ def listen(
     if not triggers:
         raise ValueError("an event listener needs at least one trigger")
     blocks = _blocks_of(triggers)
+    if getattr(blocks, "is_region", False) and options.get("js"):
+        # The page's script registering js= functions is written once, with the page; a
+        # region's listeners are made per session, later.
+        options = {**options, "js": None}
+        warn_unsupported(
+            "@gr.render", ["js (on a listener made in a render function; fn runs alone)"], 4
+        )
     for trigger in triggers:
         declared = getattr(type(trigger.block), trigger.event_name, None)
         if isinstance(declared, UnsupportedEvent):

@@ -56,7 +56,9 @@ def theme_css(theme: Base, element: str) -> str:
     forced_dark = _rule(f":where({element}.dark, .dark {element})", dark_lines)
     return (
         f"{light}\n@media (prefers-color-scheme: dark) {{\n{auto_dark}\n}}\n{forced_dark}\n"
-        f":where({element}) {{ background: var(--bs-bg); color: var(--bs-fg); }}"
+        # The theme's background is the app's: a little room inside it, as Gradio's app has.
+        f":where({element}) {{ background: var(--bs-bg); color: var(--bs-fg);"
+        " padding: var(--bs-space-md); border-radius: var(--bs-radius); }"
     )
 
 

@@ -176,6 +176,12 @@ EXAMPLES = [
     ),
     # Data and display components (blocksstate's own examples).
     Example(
+        "sales-editor",
+        "Sales editor",
+        "A Dataframe of monthly sales with a line plot of its rows: edit a cell, add a month.",
+        source="data/sales_editor.py",
+    ),
+    Example(
         "code-viewer",
         "Code viewer",
         "gr.Code highlighted by Pygments on the server: pick a sample, edit it, see it counted.",

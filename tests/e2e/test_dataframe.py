@@ -1,6 +1,8 @@
 """A Dataframe in a browser: a visitor edits cells, is refused a word in a number column,
 and selects a cell (``dataframe`` in browser_apps)."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -76,3 +78,33 @@ def test_a_visitor_adds_a_row(table, page):
     expect(table.get_by_role("textbox", name="price, row 4")).to_have_value("4")
     page.keyboard.press("Enter")
     expect(page.get_by_label("Total")).to_have_value("10.5 (apple, plum)")
+
+
+def test_the_sales_editor_demo_redraws_its_line_plot_after_each_edit(demo_server, page):
+    open_app(page, demo_server.url, "/sales-editor/", "sales-editor")
+    grid = page.get_by_role("grid", name="Monthly sales")
+    points = page.get_by_role("img", name="Sales by month").locator("circle")
+    summary = page.get_by_label("Summary")
+    expect(points).to_have_count(6)
+    expect(summary).to_have_value("6 months, 904 sold, best month 6")
+    # A visitor raises month 3: the plot's third point and the summary follow.
+    cell(grid, "128").click()
+    grid.get_by_role("textbox", name="sales, row 3").fill("300")
+    page.keyboard.press("Enter")
+    expect(summary).to_have_value("6 months, 1076 sold, best month 3")
+    expect(points.nth(2)).to_have_attribute("data-y", re.compile(r"^300(\.0)?$"))
+    # A word is refused and changes nothing.
+    cell(grid, "135").click()
+    grid.get_by_role("textbox", name="sales, row 2").fill("lots")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert").filter(has_text="expected a number")).to_be_visible()
+    expect(summary).to_have_value("6 months, 1076 sold, best month 3")
+    # A new month adds a point.
+    page.get_by_role("button", name="Add row").click()
+    page.keyboard.press("Enter")
+    grid.get_by_role("textbox", name="month, row 7").fill("7")
+    page.keyboard.press("Tab")
+    page.keyboard.type("210")
+    page.keyboard.press("Enter")
+    expect(summary).to_have_value("7 months, 1286 sold, best month 3")
+    expect(points).to_have_count(7)
