@@ -91,6 +91,18 @@ def stop_redis(process):
     process.stderr.close()
 
 
+@pytest.fixture
+def fresh_warnings():
+    """The test sees blocksstate's first warnings (each is given once per process)."""
+    from blocksstate import warnings as bs_warnings
+
+    saved = set(bs_warnings._warned)
+    bs_warnings._warned.clear()
+    yield
+    bs_warnings._warned.clear()
+    bs_warnings._warned.update(saved)
+
+
 @pytest.fixture(scope="session")
 def redis_server():
     """Start a throwaway redis-server on its own port and yield its URL."""

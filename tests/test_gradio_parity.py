@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 
 import blocksstate as gr
-from blocksstate import warnings as bs_warnings
 from blocksstate.app.listener_options import LISTENER_OPTIONS, NO_API, REFUSED, WARNED, WORKS
 from blocksstate.launch import options as launch_options
 from blocksstate.warnings import UnsupportedOption
@@ -243,13 +242,8 @@ def observed(instance: Any, name: str) -> Any:
 
 
 @pytest.fixture(autouse=True)
-def fresh_warnings():
+def _fresh(fresh_warnings):
     """Each test sees its first warnings (they are given once per process)."""
-    saved = set(bs_warnings._warned)
-    bs_warnings._warned.clear()
-    yield
-    bs_warnings._warned.clear()
-    bs_warnings._warned.update(saved)
 
 
 def test_snapshot_is_gradio_6_31():

@@ -72,11 +72,12 @@ async def test_a_live_interface_runs_on_change_and_has_no_submit_button():
             assert page.value("output") == "ABC"
 
 
-async def test_a_batch_function_gets_lists_of_one_sample():
+async def test_a_batch_function_gets_lists_of_one_sample(fresh_warnings):
     def lengths(words):
         return ([len(w) for w in words],)
 
-    demo = gr.Interface(lengths, "text", "number", batch=True, max_batch_size=8)
+    with pytest.warns(gr.warnings.UnsupportedOption, match="batches of one sample"):
+        demo = gr.Interface(lengths, "text", "number", batch=True, max_batch_size=8)
     with registered(demo) as app:
         async with PageClient(app) as page:
             await page.click("Submit", {"words": "four"})

@@ -256,13 +256,8 @@ async def test_state_inside_a_render_function_is_refused(register_blocks, caplog
 
 
 async def test_js_on_a_listener_made_in_a_render_function_warns_and_the_function_runs(
-    register_blocks,
+    register_blocks, fresh_warnings
 ):
-    from blocksstate import warnings as bs_warnings
-
-    bs_warnings._warned.discard(
-        ("@gr.render", "js (on a listener made in a render function; fn runs alone)")
-    )
     with gr.Blocks() as demo:
         count = gr.Number(label="Count", value=1)
         out = gr.Textbox(label="Out")

@@ -364,8 +364,6 @@ def _copied(spec: Any) -> Any:
 
 # Gradio options of Interface without an effect here, with Gradio's defaults.
 INTERFACE_UNSUPPORTED_DEFAULTS: dict[str, Any] = {
-    "batch": False,
-    "max_batch_size": 4,
     "api_visibility": "public",
     "api_description": None,
     "time_limit": 30,
@@ -397,6 +395,15 @@ def _warn_unimplemented(fn: Callable[..., Any], **given: Any) -> None:
         unsupported.append("stop_btn")
     if unsupported:
         warn_unsupported(OWNER, unsupported, stacklevel=4)
+    batching = [
+        name
+        for name, default in (("batch", False), ("max_batch_size", 4))
+        if given[name] != default
+    ]
+    if batching:  # fn still gets lists, as a batch function expects
+        warn_unsupported(
+            OWNER, batching, 4, "requests are never grouped: fn gets batches of one sample"
+        )
 
 
 def _accordion(spec: str | Accordion | None) -> Accordion:
