@@ -44,6 +44,7 @@ from .components import (
     DownloadButton,
     Dropdown,
     File,
+    Files,
     Gallery,
     Group,
     Highlight,
@@ -53,9 +54,15 @@ from .components import (
     Json,
     Label,
     LinePlot,
+    List,
     Markdown,
+    Matrix,
+    Mic,
+    Microphone,
     MultimodalTextbox,
     Number,
+    Numpy,
+    PlayableVideo,
     Plot,
     Radio,
     Row,
@@ -80,11 +87,13 @@ from .components.state import GlobalState
 from .engine.feedback import Error, Info, Progress, Warning
 from .engine.request import Request
 from .engine.updates import skip, update
+from .themes import Theme
 
 __version__ = "0.1.0"
 
 __all__ = [
     "themes",
+    "Theme",
     "Checkboxgroup",
     "Code",
     "ColorPicker",
@@ -95,6 +104,13 @@ __all__ = [
     "Json",
     "Text",
     "TextArea",
+    "Files",
+    "Microphone",
+    "Mic",
+    "PlayableVideo",
+    "Numpy",
+    "Matrix",
+    "List",
     "ChatInterface",
     "ChatMessage",
     "LikeData",

@@ -6,16 +6,13 @@ from __future__ import annotations
 # counterpart yet; ``docs/components.md`` lists them (``python -m blocksstate.docs``).
 NOT_YET_PROVIDED = frozenset(
     {
-        "AnnotatedImage", "Annotatedimage", "BarPlot", "Checkboxgroup", "Code", "ColorPicker",
-        "Component", "DataFrame", "Dataframe", "DateTime", "DeepLinkButton", "Dialogue",
-        "DuplicateButton", "FileExplorer", "Files", "Highlight", "HighlightedText",
-        "Highlightedtext", "ImageEditor", "ImageMask", "ImageSlider", "Json", "LinePlot",
-        "List", "LoginButton", "Matrix", "Mic", "Microphone", "Model3D", "Navbar", "Numpy",
-        "Paint", "ParamViewer", "PlayableVideo", "Plot", "ScatterPlot", "Sketchpad", "Text",
-        "TextArea", "Walkthrough", "Workflow", "WorkflowCanvas", "Step", "Server", "Theme",
-        "themes", "CSVLogger", "SimpleCSVLogger", "FlaggingCallback", "I18n", "Brush",
-        "Eraser", "LayerOptions", "WatermarkOptions", "OAuthProfile", "OAuthToken",
-        "Cache", "FileSize", "Header", "InputHTMLAttributes", "MessageDict", "Draggable",
+        "AnnotatedImage", "Annotatedimage", "Brush", "CSVLogger", "Cache", "Component",
+        "DeepLinkButton", "Dialogue", "Draggable", "DuplicateButton", "Eraser", "FileExplorer",
+        "FileSize", "FlaggingCallback", "Header", "I18n", "ImageEditor", "ImageMask",
+        "ImageSlider", "InputHTMLAttributes", "LayerOptions", "LoginButton", "MessageDict",
+        "Model3D", "Navbar", "OAuthProfile", "OAuthToken", "Paint", "ParamViewer", "Server",
+        "SimpleCSVLogger", "Sketchpad", "Step", "Walkthrough", "WatermarkOptions", "Workflow",
+        "WorkflowCanvas",
     }
 )  # fmt: skip
 

@@ -323,3 +323,34 @@ def test_the_first_page_shows_the_table_labelled_with_markdown_rendered_safely()
     assert '<th scope="col">note</th>' in html
     assert "<strong>bold</strong>" in html and "<img" not in html  # shown as text
     assert '<td data-bs-kind="number">1</td>' in html
+
+
+def test_gradios_templates_are_components_with_its_defaults():
+    with gr.Blocks():
+        assert gr.Files().file_count == "multiple"
+        assert gr.Microphone().sources == ["microphone"]
+        assert gr.Mic is gr.Microphone
+        assert gr.PlayableVideo().format == "mp4"
+        assert gr.Numpy().type == "numpy"
+        one_column = gr.List()
+        assert (one_column.type, one_column.column_count) == ("array", 1)
+
+
+async def test_a_list_gives_its_handler_rows_and_a_matrix_refuses_a_word_in_a_number_column():
+    with gr.Blocks() as demo:
+        words = gr.List(headers=["word"], label="Words")
+        grid = gr.Matrix([[1, 2]], headers=["a", "b"], datatype="number", label="Grid")
+        out = gr.Textbox(label="Out")
+        words.change(lambda rows: repr(rows), words, out)
+        grid.change(lambda rows: repr(rows), grid, out)
+    with registered(demo) as app:
+        async with PageClient(app) as page:
+            await page.trigger(
+                words, "change", values={words: {"headers": ["word"], "data": [["hi"], ["yo"]]}}
+            )
+            assert page.value(out) == "[['hi'], ['yo']]"
+            reply = await page.trigger(
+                grid, "change", values={grid: {"headers": ["a", "b"], "data": [[1, "x"]]}}
+            )
+            assert reply.error["code"] == "invalid_input"
+            assert page.value(out) == "[['hi'], ['yo']]"

@@ -68,6 +68,14 @@ SAMPLES: dict[str, Any] = {
     "col_count": 5,
     "column_widths": ["100px", "50%"],
     "static_columns": [0],
+    "Theme.primary_hue": "violet",
+    "Theme.secondary_hue": "violet",
+    "Theme.neutral_hue": "stone",
+    "Theme.text_size": "sm",
+    "Theme.spacing_size": "sm",
+    "Theme.radius_size": "sm",
+    "Theme.font": ["Arial", "sans-serif"],
+    "Theme.font_mono": ["Courier", "monospace"],
     "Chatbot.avatar_images": ("a.png", None),
     "Label.color": "#ff0000",
     "Button.link": "https://example.com/",
@@ -234,6 +242,8 @@ def observed(instance: Any, name: str) -> Any:
         return instance.value
     if name == "id":  # a Tab's own id; ``Block.id`` is its number in the app
         return instance.tab_id
+    if isinstance(instance, gr.themes.Base):  # a theme keeps what it resolved: its variables
+        return instance._values
     if name == "col_count":  # Gradio's older name of a Dataframe's column_count
         return instance.column_count
     if isinstance(instance, gr.Blocks) and type(instance) is not gr.Blocks:

@@ -1,6 +1,20 @@
 """Components and layout blocks."""
 
-from .aliases import Checkboxgroup, Highlight, Highlightedtext, Json, Text, TextArea
+from .aliases import (
+    Checkboxgroup,
+    Files,
+    Highlight,
+    Highlightedtext,
+    Json,
+    List,
+    Matrix,
+    Mic,
+    Microphone,
+    Numpy,
+    PlayableVideo,
+    Text,
+    TextArea,
+)
 from .audio import Audio
 from .base import Block, Component, FormComponent
 from .buttons import Button, ClearButton
@@ -38,6 +52,13 @@ __all__ = [
     "Json",
     "Text",
     "TextArea",
+    "Files",
+    "Microphone",
+    "Mic",
+    "PlayableVideo",
+    "Numpy",
+    "Matrix",
+    "List",
     "DataFrame",
     "Dataframe",
     "Dataset",
