@@ -50,12 +50,17 @@ class ProtocolError(Exception):
 
 @dataclass(frozen=True)
 class Hello:
-    """First frame of a connection: start a session, or resume one."""
+    """First frame of a connection: start a session, or resume one.
+
+    ``language`` is the page's (its config's): what the server says to it is in that
+    language when the site offers it.
+    """
 
     protocol: int
     resume: str | None = None
     values: dict[str, Any] = field(default_factory=dict)
     browser: dict[str, str] = field(default_factory=dict)
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -156,7 +161,16 @@ def decode(text: str | None, max_bytes: int) -> Frame:
             raise ProtocolError(
                 "bad_frame", "'browser' must be an object of storage key to token string"
             )
-        return Hello(protocol=version, resume=resume, values=_values(data, None), browser=browser)
+        language = data.get("language")
+        if language is not None and not isinstance(language, str):
+            raise ProtocolError("bad_frame", "'language' must be a language code or null")
+        return Hello(
+            protocol=version,
+            resume=resume,
+            values=_values(data, None),
+            browser=browser,
+            language=language,
+        )
     if kind == "ping":
         session = data.get("session")
         if session is not None and not isinstance(session, str):

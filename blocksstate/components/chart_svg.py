@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape as _escape
 
+from django.utils.translation import gettext
+
 PALETTE = (
     "#4c78a8",
     "#f58518",
@@ -200,7 +202,7 @@ def render(chart: Chart, rows: list[dict[str, Any]], label: str | None = None) -
     xs = Scale([m.x for m in marks], left, right, chart.x_lim)
     ys_values = [m.y for m in marks] + ([0.0] if chart.kind == "bar" else [])
     ys = Scale(ys_values, bottom, top, chart.y_lim)
-    name = chart.title or label or f"{chart.y} by {chart.x}"
+    name = chart.title or label or gettext("%(y)s by %(x)s") % {"y": chart.y, "x": chart.x}
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="bs-chart" viewBox="0 0 {WIDTH} {height}" '
         f'role="img" aria-label="{escape(name)}" data-kind="{chart.kind}" '

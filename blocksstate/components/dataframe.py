@@ -13,6 +13,8 @@ import importlib.util
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Unpack
 
+from django.utils.translation import gettext
+
 from ..app.event_data import BadEventData, is_int, same_value
 from ..app.events import Event
 from ..warnings import warn_unsupported
@@ -199,7 +201,10 @@ class Dataframe(Component):
         for header in headers:
             name = "" if header is None else str(header)
             if len(name) > MAX_CELL_CHARS:
-                raise InvalidValue(f"a header holds at most {MAX_CELL_CHARS} characters")
+                raise InvalidValue(
+                    gettext("a header holds at most %(count)s characters")
+                    % {"count": MAX_CELL_CHARS}
+                )
             names.append(name)
         kinds = self.column_kinds(columns, props)
         data = []
@@ -209,8 +214,10 @@ class Dataframe(Component):
                 try:
                     cells.append(check_cell(kinds[c], cell))
                 except InvalidValue as exc:
-                    where = f"row {r + 1}, column {names[c] or c + 1!r}"
-                    raise InvalidValue(f"{where}: {exc}") from None
+                    where = {"row": r + 1, "column": repr(names[c] or c + 1), "problem": exc}
+                    raise InvalidValue(
+                        gettext("row %(row)s, column %(column)s: %(problem)s") % where
+                    ) from None
             data.append(cells)
         return {"headers": names, "data": data}
 

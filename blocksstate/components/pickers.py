@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar, Unpack
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.utils.translation import gettext
+
 from ..app.events import Event
 from .base import Component, ComponentOptions, FormComponent
 from .schema import InvalidValue, ValueSchema
@@ -102,17 +104,20 @@ class DateTime(Component):
     def parse(self, text: str) -> datetime:
         """Read Gradio's text forms: ``time_format``, or ``now``, ``now - 2h`` (d, h, m, s)."""
         if len(text) > MAX_DATETIME_TEXT:
-            raise InvalidValue(f"a date is at most {MAX_DATETIME_TEXT} characters")
+            message = gettext("a date is at most %(count)s characters")
+            raise InvalidValue(message % {"count": MAX_DATETIME_TEXT})
         if "now" in text:
             match = NOW.match(text)
             if not match:
-                raise InvalidValue(f"{text!r} is not 'now' or 'now - <n><d|h|m|s>'")
+                message = gettext("%(text)r is not 'now' or 'now - <n><d|h|m|s>'")
+                raise InvalidValue(message % {"text": text})
             delta = timedelta(**{UNITS[match.group(2) or "s"]: int(match.group(1) or 0)})
             return datetime.now(self.zone()) - delta
         try:
             parsed = datetime.strptime(text.strip(), self.time_format)
         except ValueError:
-            raise InvalidValue(f"expected a date as {self.time_format!r}, got {text!r}") from None
+            message = gettext("expected a date as %(format)r, got %(text)r")
+            raise InvalidValue(message % {"format": self.time_format, "text": text}) from None
         return parsed.replace(tzinfo=self.zone()) if self.timezone else parsed
 
     def preprocess(self, payload: Any, props: Mapping[str, Any] | None = None) -> Any:

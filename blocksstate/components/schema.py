@@ -9,11 +9,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
+
 KINDS = ("any", "string", "number", "integer", "boolean", "choice", "choices", "json", "messages")
 
 
 class InvalidValue(ValueError):
-    """A value does not fit a component's schema."""
+    """A value does not fit a component's schema.
+
+    The page shows its message: one a visitor can cause (a number out of range, a word
+    in a number cell, a date that does not parse) is said with ``gettext``.
+    """
+
+
+def _kind(value: Any) -> str:
+    return type(value).__name__
 
 
 def check_json_safe(value: Any) -> None:
@@ -31,11 +41,11 @@ def check_json_safe(value: Any) -> None:
         return
     elif kind is int:
         if not -sys.float_info.max <= value <= sys.float_info.max:
-            raise InvalidValue("the number is too large (past ±1.8e308)")
+            raise InvalidValue(gettext("the number is too large (past ±1.8e308)"))
         return
     elif kind is float:
         if not math.isfinite(value):
-            raise InvalidValue("expected a finite number")
+            raise InvalidValue(gettext("expected a finite number"))
         return
     else:
         try:
@@ -48,7 +58,7 @@ def check_json_safe(value: Any) -> None:
             text.encode("utf-8")
         except UnicodeEncodeError:
             raise InvalidValue(
-                "the text holds a lone surrogate, which is not valid Unicode"
+                gettext("the text holds a lone surrogate, which is not valid Unicode")
             ) from None
 
 
@@ -87,7 +97,7 @@ class ValueSchema:
         if value is None:
             if self.nullable:
                 return None
-            raise InvalidValue("a value is required")
+            raise InvalidValue(gettext("a value is required"))
         check = getattr(self, f"_check_{self.kind}")
         value = check(value)
         if self.kind != "messages":  # checked message by message: a long chat is re-sent often
@@ -101,51 +111,61 @@ class ValueSchema:
 
     def _check_string(self, value: Any) -> str:
         if not isinstance(value, str):
-            raise InvalidValue(f"expected text, got {type(value).__name__}")
+            raise InvalidValue(gettext("expected text, got %(type)s") % {"type": _kind(value)})
         self._check_length(value)
         return value
 
     def _check_number(self, value: Any) -> int | float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise InvalidValue(f"expected a number, got {type(value).__name__}")
+            raise InvalidValue(gettext("expected a number, got %(type)s") % {"type": _kind(value)})
         if isinstance(value, float) and not math.isfinite(value):
-            raise InvalidValue("expected a finite number")
+            raise InvalidValue(gettext("expected a finite number"))
         if self.minimum is not None and value < self.minimum:
-            raise InvalidValue(f"must be at least {self.minimum:g}")
+            raise InvalidValue(
+                gettext("must be at least %(minimum)s") % {"minimum": f"{self.minimum:g}"}
+            )
         if self.maximum is not None and value > self.maximum:
-            raise InvalidValue(f"must be at most {self.maximum:g}")
+            raise InvalidValue(
+                gettext("must be at most %(maximum)s") % {"maximum": f"{self.maximum:g}"}
+            )
         return value
 
     def _check_integer(self, value: Any) -> int:
         number = self._check_number(value)
         if isinstance(number, float):
             if not number.is_integer():
-                raise InvalidValue("expected a whole number")
+                raise InvalidValue(gettext("expected a whole number"))
             number = int(number)
         return number
 
     def _check_boolean(self, value: Any) -> bool:
         if not isinstance(value, bool):
-            raise InvalidValue(f"expected true or false, got {type(value).__name__}")
+            raise InvalidValue(
+                gettext("expected true or false, got %(type)s") % {"type": _kind(value)}
+            )
         return value
 
     def _check_choice(self, value: Any) -> Any:
         if self.choices is not None and value not in self.choices and not self.allow_custom:
-            raise InvalidValue(f"{value!r} is not one of the choices")
+            raise InvalidValue(gettext("%(value)r is not one of the choices") % {"value": value})
         if self.allow_custom and not isinstance(value, (str, int, float)):
-            raise InvalidValue(f"expected a choice, got {type(value).__name__}")
+            raise InvalidValue(gettext("expected a choice, got %(type)s") % {"type": _kind(value)})
         return value
 
     def _check_choices(self, value: Any) -> list[Any]:
         if not isinstance(value, Sequence) or isinstance(value, (str, bytes)):
-            raise InvalidValue(f"expected a list of choices, got {type(value).__name__}")
+            raise InvalidValue(
+                gettext("expected a list of choices, got %(type)s") % {"type": _kind(value)}
+            )
         items = list(value)
         for item in items:
             self._check_choice(item)
         if len(set(map(repr, items))) != len(items):
-            raise InvalidValue("a choice is selected twice")
+            raise InvalidValue(gettext("a choice is selected twice"))
         if self.max_length is not None and len(items) > self.max_length:
-            raise InvalidValue(f"at most {self.max_length} choices may be selected")
+            raise InvalidValue(
+                gettext("at most %(count)s choices may be selected") % {"count": self.max_length}
+            )
         return items
 
     def _check_json(self, value: Any) -> Any:
@@ -161,7 +181,9 @@ class ValueSchema:
 
     def _check_length(self, value: str) -> None:
         if self.max_length is not None and len(value) > self.max_length:
-            raise InvalidValue(f"must be at most {self.max_length} characters")
+            raise InvalidValue(
+                gettext("must be at most %(count)s characters") % {"count": self.max_length}
+            )
 
 
 ROLES = ("user", "assistant", "system")

@@ -16,6 +16,8 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.utils.translation import gettext
+
 from .schema import InvalidValue, check_json_safe
 
 #: The datatypes Gradio names; "html" and "image" are shown as text here (warned).
@@ -113,10 +115,15 @@ def _rows(data: Any) -> list[list[Any]]:
 def check_size(rows: list[list[Any]], columns: int) -> None:
     """Refuse a table past ``MAX_CELLS`` cells, or whose rows differ in length."""
     if len(rows) * max(columns, 1) > MAX_CELLS:
-        raise InvalidValue(f"the table is too large (more than {MAX_CELLS} cells)")
+        raise InvalidValue(
+            gettext("the table is too large (more than %(count)s cells)") % {"count": MAX_CELLS}
+        )
     for index, row in enumerate(rows):
         if len(row) != columns:
-            raise InvalidValue(f"row {index + 1} has {len(row)} cells, expected {columns}")
+            raise InvalidValue(
+                gettext("row %(row)s has %(cells)s cells, expected %(columns)s")
+                % {"row": index + 1, "cells": len(row), "columns": columns}
+            )
 
 
 def check_cell(kind: str, cell: Any) -> Any:
@@ -126,7 +133,9 @@ def check_cell(kind: str, cell: Any) -> Any:
     """
     cell = plain_cell(cell)
     if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
-        raise InvalidValue(f"a cell holds at most {MAX_CELL_CHARS} characters")
+        raise InvalidValue(
+            gettext("a cell holds at most %(count)s characters") % {"count": MAX_CELL_CHARS}
+        )
     if cell is None:
         return None
     if kind == "number":
@@ -136,14 +145,18 @@ def check_cell(kind: str, cell: Any) -> Any:
     if kind == "date":
         return _date(cell)
     if isinstance(cell, (list, dict)):
-        raise InvalidValue(f"a cell holds text or a number, got {type(cell).__name__}")
+        raise InvalidValue(
+            gettext("a cell holds text or a number, got %(type)s") % {"type": type(cell).__name__}
+        )
     check_json_safe(cell)
     return cell
 
 
 def _number(cell: Any) -> int | float | None:
     if isinstance(cell, bool) or not isinstance(cell, (int, float, str)):
-        raise InvalidValue(f"expected a number, got {type(cell).__name__}")
+        raise InvalidValue(
+            gettext("expected a number, got %(type)s") % {"type": type(cell).__name__}
+        )
     if isinstance(cell, str):
         text = cell.strip()
         if not text:
@@ -151,7 +164,9 @@ def _number(cell: Any) -> int | float | None:
         try:
             cell = int(text) if INTEGER.fullmatch(text) else float(text)
         except ValueError:
-            raise InvalidValue(f"expected a number, got {cell[:40]!r}") from None
+            raise InvalidValue(
+                gettext("expected a number, got %(text)r") % {"text": cell[:40]}
+            ) from None
     check_json_safe(cell)
     return cell
 
@@ -165,19 +180,23 @@ def _bool(cell: Any) -> bool | None:
             return None
         if text in TRUE_TEXTS or text in FALSE_TEXTS:
             return text in TRUE_TEXTS
-    raise InvalidValue(f"expected true or false, got {str(cell)[:40]!r}")
+    raise InvalidValue(gettext("expected true or false, got %(text)r") % {"text": str(cell)[:40]})
 
 
 def _date(cell: Any) -> str | None:
     if not isinstance(cell, str):
-        raise InvalidValue(f"expected a date (YYYY-MM-DD), got {type(cell).__name__}")
+        raise InvalidValue(
+            gettext("expected a date (YYYY-MM-DD), got %(type)s") % {"type": type(cell).__name__}
+        )
     text = cell.strip()
     if not text:
         return None
     try:
         datetime.datetime.fromisoformat(text)
     except ValueError:
-        raise InvalidValue(f"expected a date (YYYY-MM-DD), got {cell[:40]!r}") from None
+        raise InvalidValue(
+            gettext("expected a date (YYYY-MM-DD), got %(text)r") % {"text": cell[:40]}
+        ) from None
     return text
 
 
@@ -237,11 +256,20 @@ def count_and_limits(count: Any, limits: Any, default: int, name: str) -> tuple[
 
 
 def within(count: int, limits: Any, what: str) -> None:
+    """Refuse a table with fewer or more ``what`` ("rows" or "columns") than ``limits``."""
     low, high = limits or (None, None)
     if low is not None and count < low:
-        raise InvalidValue(f"the table needs at least {low} {what}, got {count}")
+        if what == "rows":
+            message = gettext("the table needs at least %(limit)s rows, got %(count)s")
+        else:
+            message = gettext("the table needs at least %(limit)s columns, got %(count)s")
+        raise InvalidValue(message % {"limit": low, "count": count})
     if high is not None and count > high:
-        raise InvalidValue(f"the table has at most {high} {what}, got {count}")
+        if what == "rows":
+            message = gettext("the table has at most %(limit)s rows, got %(count)s")
+        else:
+            message = gettext("the table has at most %(limit)s columns, got %(count)s")
+        raise InvalidValue(message % {"limit": high, "count": count})
 
 
 def cell_text(cell: Any, max_chars: int | None) -> str:

@@ -14,6 +14,8 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
+
 from .. import protocol
 from ..conf import show_errors
 from .outcome import Outcome, note_shown
@@ -21,6 +23,24 @@ from .outcome import Outcome, note_shown
 logger = logging.getLogger("blocksstate")
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+# Gradio's default titles and messages of Error, Warning and Info: said in the visitor's
+# language. What an app passes is its own text, shown as it is.
+DEFAULT_TEXTS = frozenset(
+    {
+        gettext_noop("Error"),
+        gettext_noop("Warning"),
+        gettext_noop("Info"),
+        gettext_noop("Error raised."),
+        gettext_noop("Warning issued."),
+        gettext_noop("Info issued."),
+    }
+)
+
+
+def visitor_text(text: str) -> str:
+    """``text`` as the visitor reads it: one of Gradio's defaults translated, else unchanged."""
+    return gettext(text) if text in DEFAULT_TEXTS else text
 
 
 class Feedback:
@@ -84,12 +104,13 @@ class Feedback:
         if show_errors():
             message = str(exc) if developer else f"{type(exc).__name__}: {exc}"
         else:
-            message = "Something went wrong while handling this event."
+            message = gettext("Something went wrong while handling this event.")
         await self.error(message)
 
     async def error(self, message: str, title: str = "Error", duration: float | None = 10) -> None:
         """Tell the visitor the step failed, after what its handler said before failing."""
         await self.flush()
+        message, title = visitor_text(message), visitor_text(title)
         self.outcome.errors.append(message)
         await self.send(
             protocol.alert(self.seq, self.dependency_id, "error", title, message, duration)
@@ -127,10 +148,9 @@ def _alert(level: str, message: str, title: str, duration: float | None, visible
         )
         return
     if visible:
+        title, message = visitor_text(str(title)), visitor_text(str(message))
         feedback.emit(
-            protocol.alert(
-                feedback.seq, feedback.dependency_id, level, title, str(message), duration
-            )
+            protocol.alert(feedback.seq, feedback.dependency_id, level, title, message, duration)
         )
 
 

@@ -1,7 +1,8 @@
 """Calling a handler: its arguments, and its results whatever kind of function it is.
 
-Synchronous functions run in a thread pool (never on the event loop), async
-ones are awaited, generators (sync or async) yield one result per step.
+Synchronous functions run in a thread pool (never on the event loop; in the page's
+language, so a handler's ``gettext`` speaks it), async ones are awaited, generators
+(sync or async) yield one result per step.
 ``request: gr.Request``, ``progress=gr.Progress()`` and ``evt: gr.EventData`` (or any
 kind of it: ``gr.SelectData``, ``gr.KeyUpData``...) parameters are filled in by name,
 in any position and whatever their default, as Gradio does; the inputs fill the other
@@ -21,6 +22,7 @@ from typing import Any
 
 from ..app.event_data import EventData, event_data_classes
 from ..conf import setting
+from ..i18n import carrying_language
 from .concurrency import Limit, admission
 from .feedback import Progress
 from .request import Request
@@ -92,7 +94,7 @@ async def _results(
     if inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn):
         result = fn(*args, **kwargs)
     else:
-        call = functools.partial(fn, *args, **kwargs)
+        call = carrying_language(functools.partial(fn, *args, **kwargs))
         result = await loop.run_in_executor(handler_executor(), context.run, _as_request, call)
     if inspect.isawaitable(result):
         result = await result
@@ -115,7 +117,7 @@ async def _generator_steps(generator: Any, context: contextvars.Context) -> Asyn
     finished = False
     try:
         while True:
-            call = functools.partial(next, generator, _END)
+            call = carrying_language(functools.partial(next, generator, _END))
             step = handler_executor().submit(context.run, _as_request, call)
             item = await asyncio.wrap_future(step)
             if item is _END:
@@ -138,7 +140,7 @@ async def off_loop(call: Callable[[], Any]) -> Any:
     """Run blocking work (a component's files) in a handler thread, with this context."""
     context = contextvars.copy_context()
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(handler_executor(), context.run, call)
+    return await loop.run_in_executor(handler_executor(), context.run, carrying_language(call))
 
 
 def _as_request(call: Callable[[], Any]) -> Any:

@@ -16,6 +16,8 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext
+
 from ..app.render import (
     Region,
     Renderable,
@@ -101,8 +103,11 @@ class Regions:
         component = region.components.get(component_id) if region is not None else None
         if component is None:
             raise RegionGone(
-                f"component {component_id} belongs to a part of the page that was rebuilt "
-                "since; nothing was changed"
+                gettext(
+                    "component %(id)s belongs to a part of the page that was rebuilt since; "
+                    "nothing was changed"
+                )
+                % {"id": component_id}
             )
         return component
 
@@ -112,8 +117,11 @@ class Regions:
         region = self.region(session, index)
         if region is None or region.fingerprint != print_ or dependency_id not in region.by_id:
             raise RegionGone(
-                f"event {dependency_id} belongs to a part of the page that was rebuilt since; "
-                "it was not run"
+                gettext(
+                    "event %(id)s belongs to a part of the page that was rebuilt since; "
+                    "it was not run"
+                )
+                % {"id": dependency_id}
             )
         return region.by_id[dependency_id]
 

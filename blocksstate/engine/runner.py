@@ -28,6 +28,8 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext
+
 from ..app.events import Dependency
 from ..components.base import Component
 from ..components.schema import InvalidValue
@@ -68,7 +70,10 @@ class InvalidInput(Exception):
 
     def __init__(self, component: Component | None, message: str) -> None:
         self.component = component
-        self.message = f"{component!r}: {message}" if component is not None else message
+        self.message = message
+        if component is not None:
+            named = {"component": repr(component), "problem": message}
+            self.message = gettext("%(component)s: %(problem)s") % named
         super().__init__(self.message)
 
 
@@ -141,7 +146,7 @@ class Engine:
                 raise InvalidInput(None, f"there is no component with id {component_id}")
             props = session.props.get(component_id)
             if not self.is_editable(component, props):
-                raise InvalidInput(component, "its value cannot be set from the page")
+                raise InvalidInput(component, gettext("its value cannot be set from the page"))
             try:
                 checked[component_id] = component.preprocess(payload, props)
             except InvalidValue as exc:

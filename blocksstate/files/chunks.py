@@ -45,6 +45,7 @@ from urllib.parse import unquote
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from ..conf import setting
 from . import sniff
@@ -256,7 +257,7 @@ def _assemble(storage: Any, owner: Owner, folder: str, meta: dict[str, Any]) -> 
             content.size = meta["total"]
             rec = save_file(owner, content, meta["file_name"], meta["mime_type"])
     except (OSError, FileRefused) as exc:
-        raise Refused(507, "The file could not be stored; try again later.") from exc
+        raise Refused(507, gettext("The file could not be stored; try again later.")) from exc
     finally:
         delete_partial(storage, folder)
     return rec

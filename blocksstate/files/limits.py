@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.utils.translation import gettext, ngettext
+
 from ..conf import setting
 
 # Gradio's units: multiples of 1024.
@@ -52,9 +54,15 @@ def max_file_count(component: Any) -> int:
 
 
 def describe_size(size: int) -> str:
-    """A size as a visitor reads it ("5 MB")."""
-    for unit in ("TB", "GB", "MB", "KB"):
+    """A size as a visitor reads it ("5 MB"), in the active language."""
+    units = {
+        "TB": gettext("%(size)s TB"),
+        "GB": gettext("%(size)s GB"),
+        "MB": gettext("%(size)s MB"),
+        "KB": gettext("%(size)s KB"),
+    }
+    for unit, text in units.items():
         scale = UNITS[unit.lower()]
         if size >= scale:
-            return f"{size / scale:.3g} {unit}"
-    return f"{size} bytes"
+            return text % {"size": f"{size / scale:.3g}"}
+    return ngettext("%(size)s byte", "%(size)s bytes", size) % {"size": size}

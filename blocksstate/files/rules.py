@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import JsonResponse
+from django.utils.translation import gettext
 
 from . import limits, sniff
 
@@ -40,15 +41,15 @@ class Rules:
         """Refuse (413) a batch of more files than the component takes."""
         if count > self.max_count:
             many = self.max_count
-            raise Refused(413, f"Too many files: at most {many} may be uploaded at once.")
+            message = gettext("Too many files: at most %(count)s may be uploaded at once.")
+            raise Refused(413, message % {"count": many})
 
     def check_size(self, file_name: str, size: int) -> None:
         """Refuse (413) a file of ``size`` bytes (so far, or declared) over the limit."""
         if size > self.max_size:
+            message = gettext("%(name)s is too large: files may be at most %(size)s.")
             raise Refused(
-                413,
-                f"{file_name} is too large: files may be at most "
-                f"{limits.describe_size(self.max_size)}.",
+                413, message % {"name": file_name, "size": limits.describe_size(self.max_size)}
             )
 
     def check_type(self, file_name: str, head: bytes) -> sniff.Kind:
@@ -56,9 +57,8 @@ class Rules:
         kind = sniff.sniff(head)
         if not sniff.accepts(kind, file_name, self.file_types):
             wanted = sniff.describe(self.file_types or [])
-            raise Refused(
-                415, f"{file_name} is not a file this component takes (it takes {wanted})."
-            )
+            message = gettext("%(name)s is not a file this component takes (it takes %(types)s).")
+            raise Refused(415, message % {"name": file_name, "types": wanted})
         return kind
 
 

@@ -13,6 +13,8 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from .store import guess_type
 
 # Bytes read before deciding (the first chunk of an upload is at least this long).
@@ -240,6 +242,11 @@ def mime_type(kind: Kind, file_name: str) -> str:
 
 
 def describe(file_types: Iterable[str]) -> str:
-    """File types as a visitor reads them ("images, .csv")."""
-    names = {"image": "images", "audio": "audio", "video": "videos", "text": "text files"}
+    """File types as a visitor reads them ("images, .csv"), in the active language."""
+    names = {
+        "image": gettext("images"),
+        "audio": gettext("audio"),
+        "video": gettext("videos"),
+        "text": gettext("text files"),
+    }
     return ", ".join(names.get(t, t) for t in file_types)

@@ -20,8 +20,11 @@ from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, JsonResponse
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
+from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 
+from .. import i18n
 from ..app.registry import AppNotFound, get_app
 from ..sessions.backends import get_store
 from ..transport.origin import origin_allowed
@@ -33,6 +36,8 @@ from .store import FileRefused, Owner, Record, save_file
 logger = logging.getLogger("blocksstate")
 
 TOKEN_HEADER = "X-Blocksstate-Upload"
+# The page's language (its config's): the refusals it shows are said in it.
+LANGUAGE_HEADER = "X-Blocksstate-Language"
 # Bytes of multipart framing allowed per file on top of its content (boundaries, headers).
 PART_OVERHEAD = 16 * 1024
 
@@ -134,7 +139,7 @@ async def admit(request: HttpRequest, app: str) -> tuple[Any, Owner]:
         raise Refused(405, "Uploads are sent with POST.")
     origin = request.headers.get("Origin")
     if origin is not None and not origin_allowed({"headers": [(b"origin", origin.encode())]}):
-        raise Refused(403, "Uploads are only taken from this site's own pages.")
+        raise Refused(403, gettext("Uploads are only taken from this site's own pages."))
     try:
         blocks = get_app(app)
     except AppNotFound:
@@ -146,7 +151,7 @@ async def admit(request: HttpRequest, app: str) -> tuple[Any, Owner]:
     assert owner.session_id is not None
     meta = await get_store().read_meta(owner.session_id)
     if not meta or meta.get("ended") or meta.get("app") != app:
-        raise Refused(403, "Your session has ended; reload the page to upload files.")
+        raise Refused(403, gettext("Your session has ended; reload the page to upload files."))
     return blocks, owner
 
 
@@ -158,28 +163,41 @@ def answer_records(request: HttpRequest, owner: Owner, records: list[Record]) ->
         return JsonResponse({"files": [access.page_record(rec) for rec in records]})
 
 
+def page_language(request: HttpRequest) -> str:
+    """The language the uploading page shows, if the site offers it; else the request's."""
+    return i18n.supported(request.headers.get(LANGUAGE_HEADER)) or translation.get_language()
+
+
 @csrf_exempt
 async def upload(request: HttpRequest, app: str) -> JsonResponse:
     """Store the files a page uploads in its session; answer their page records."""
-    try:
-        blocks, owner = await admit(request, app)
-        if not request.content_type.startswith("multipart/form-data"):
-            raise Refused(400, "Uploads are sent as multipart/form-data.")
-        records = await asyncio.to_thread(receive, request, blocks, owner)
-    except Refused as exc:
-        return refusal(exc.status, exc.message)
+    with translation.override(page_language(request)):
+        try:
+            blocks, owner = await admit(request, app)
+            if not request.content_type.startswith("multipart/form-data"):
+                raise Refused(400, "Uploads are sent as multipart/form-data.")
+            receiving = i18n.carrying_language(receive)
+            records = await asyncio.to_thread(receiving, request, blocks, owner)
+        except Refused as exc:
+            return refusal(exc.status, exc.message)
     return answer_records(request, owner, records)
 
 
 @csrf_exempt
 async def upload_chunk(request: HttpRequest, app: str) -> JsonResponse:
     """Take one chunk of a file (``chunks.py``); the last one answers the file's page record."""
+    with translation.override(page_language(request)):
+        return await _upload_chunk(request, app)
+
+
+async def _upload_chunk(request: HttpRequest, app: str) -> JsonResponse:
     try:
         blocks, owner = await admit(request, app)
         chunk = chunks.Chunk.of(request)
         rules = rules_for(blocks, chunk.component)
         chunk.check_length(rules)
-        result = await asyncio.to_thread(chunks.receive_chunk, request, owner, rules, chunk)
+        receiving = i18n.carrying_language(chunks.receive_chunk)
+        result = await asyncio.to_thread(receiving, request, owner, rules, chunk)
     except chunks.OutOfOrder as exc:
         return JsonResponse({"error": exc.message, "offset": exc.offset}, status=409)
     except Refused as exc:
@@ -197,7 +215,7 @@ def receive(request: HttpRequest, blocks: Any, owner: Owner) -> list[Record]:
         declared = 0
     if declared > _largest_body(blocks):
         # Too big for any upload component of the app: refused before its body is parsed.
-        raise Refused(413, "The upload is too large.")
+        raise Refused(413, gettext("The upload is too large."))
     handler = SessionUploadHandler(request, blocks)
     parser = MultiPartParser(request.META, request, [handler], request.encoding)
     handler.parser = parser
@@ -205,7 +223,7 @@ def receive(request: HttpRequest, blocks: Any, owner: Owner) -> list[Record]:
         try:
             _fields, files = parser.parse()
         except TooManyFilesSent:
-            raise Refused(413, "Too many files in one upload.") from None
+            raise Refused(413, gettext("Too many files in one upload.")) from None
         except RequestDataTooBig:
             raise Refused(413, "The upload's fields are too large.") from None
         except MultiPartParserError:
@@ -232,7 +250,7 @@ def _store_all(owner: Owner, received: list[Any]) -> list[Record]:
         for rec in records:
             with contextlib.suppress(Exception):
                 storage.delete(rec["path"])
-        raise Refused(507, "The files could not be stored; try again later.") from None
+        raise Refused(507, gettext("The files could not be stored; try again later.")) from None
     return records
 
 

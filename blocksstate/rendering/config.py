@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 
 from ..app.blocks import Blocks
 from ..app.events import Dependency
@@ -12,6 +13,7 @@ from ..components.base import Block, Component
 from ..components.state import BrowserState
 from ..conf import setting
 from ..protocol import PROTOCOL_VERSION
+from .strings import page_strings
 
 
 def type_of(block: Block) -> str:
@@ -120,6 +122,8 @@ def page_config(blocks: Blocks, name: str | None = None) -> dict[str, Any]:
     ``browser_state`` names the localStorage keys where the page keeps the tokens
     of the app's BrowserStates; the secrets that sign them never leave the server.
     ``files`` says where the page uploads files and which cookie it sets for them.
+    ``language`` is the active language, the page's (sent back in its ``hello`` and with
+    its uploads), and ``strings`` the texts its script shows, in that language.
     """
     name = name or blocks.name
     if not name:
@@ -135,4 +139,6 @@ def page_config(blocks: Blocks, name: str | None = None) -> dict[str, Any]:
         "dependencies": dependencies,
         "browser_state": browser_storage_keys(blocks, name),
         "files": files_config(name),
+        "language": translation.get_language(),
+        "strings": page_strings(),
     }

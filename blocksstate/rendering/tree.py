@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.template.loader import get_template
 from django.utils.html import json_script
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from ..app.blocks import Blocks
 from ..components.base import Block, Component
@@ -105,7 +106,8 @@ def base_context(
         "label_id": f"{dom_id}-label",
         "info_id": f"{dom_id}-info",
         "type": kind,
-        "type_name": block.type_name,
+        # Translated from ``strings.TYPE_NAMES``: what the page calls it without a label.
+        "type_name": gettext(block.type_name),
         "label": label,
         "visible": shown,
         "hidden": not shown,

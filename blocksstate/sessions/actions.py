@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from ..app.registry import get_engine
 from ..components.state import BrowserState, State
 from ..state.tracking import call_delete_callback
@@ -19,7 +21,8 @@ from .backends import get_store
 from .lifecycle import key_timeout
 from .session import Session
 
-DISCONNECT_REASON = "Disconnected by an administrator."
+# Said to the page in its own language (``outside``): marked here, translated there.
+DISCONNECT_REASON = gettext_noop("Disconnected by an administrator.")
 DISCONNECT_MESSAGE = "blocksstate.disconnect"
 STATE_CLEARED_MESSAGE = "blocksstate.state_cleared"
 DETACH_MESSAGE = "blocksstate.detach"

@@ -20,6 +20,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext
+
 from .. import activity
 from ..conf import setting
 from .base import SessionBusy, SessionStore, Superseded
@@ -71,18 +73,21 @@ async def resume(
     try:
         session_id, epoch = read_resume_token(token, blocks.name or "", user_id)
     except ResumeRefused as exc:
-        return None, f"Could not resume your session ({exc}); a new one was started."
+        why = {"reason": exc}
+        return None, gettext(
+            "Could not resume your session (%(reason)s); a new one was started."
+        ) % why
     try:
         await lock.enter_async_context(store.locked(session_id))
     except SessionBusy:
-        return None, "Your session is busy elsewhere; a new one was started."
+        return None, gettext("Your session is busy elsewhere; a new one was started.")
     session = await store.load(blocks, session_id)
     if session is None or session.ended:
-        return None, "Your session had ended; a new one was started."
+        return None, gettext("Your session had ended; a new one was started.")
     if not session.proven_epoch <= epoch <= session.epoch:
-        return (
-            None,
-            "Could not resume your session (its resume token was already used); a new one was started.",
+        return None, gettext(
+            "Could not resume your session (its resume token was already used); "
+            "a new one was started."
         )
     grace_timers.cancel(session_id)
     session.resumed_with(epoch)  # whoever resumes with it holds it: older tokens are void

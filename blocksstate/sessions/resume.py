@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core import signing
+from django.utils.translation import gettext
 
 from ..conf import setting
 from .session import Session
@@ -18,7 +19,8 @@ RESUME_SALT = "blocksstate.resume"
 
 
 class ResumeRefused(Exception):
-    """A resume token is invalid, expired, or for another session, app or user."""
+    """A resume token is invalid, expired, or for another session, app or user (said to the
+    visitor, in their language, when a new session starts in its place)."""
 
 
 def resume_token(session: Session) -> str:
@@ -31,19 +33,19 @@ def resume_token(session: Session) -> str:
 def read_resume_token(token: Any, app: str, user_id: str | None) -> tuple[str, int]:
     """Return the session id and epoch a resume token names, after checking it fits this app and user."""
     if not isinstance(token, str) or len(token) > 512:
-        raise ResumeRefused("malformed resume token")
+        raise ResumeRefused(gettext("malformed resume token"))
     try:
         session_id, token_app, token_user, epoch = signing.loads(
             token, salt=RESUME_SALT, max_age=setting("RESUME_MAX_AGE")
         )
     except signing.SignatureExpired:
-        raise ResumeRefused("the resume token has expired") from None
+        raise ResumeRefused(gettext("the resume token has expired")) from None
     except (signing.BadSignature, ValueError, TypeError):
-        raise ResumeRefused("the resume token is not valid") from None
+        raise ResumeRefused(gettext("the resume token is not valid")) from None
     if token_app != app:
-        raise ResumeRefused("the resume token is for another app")
+        raise ResumeRefused(gettext("the resume token is for another app"))
     if token_user != user_id:
-        raise ResumeRefused("the resume token is for another user")
+        raise ResumeRefused(gettext("the resume token is for another user"))
     if not isinstance(epoch, int) or isinstance(epoch, bool):
-        raise ResumeRefused("the resume token is not valid")
+        raise ResumeRefused(gettext("the resume token is not valid"))
     return session_id, epoch

@@ -21,7 +21,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .. import protocol
+from django.utils import translation
+from django.utils.translation import gettext
+
+from .. import i18n, protocol
 from ..app.registry import get_engine
 from ..conf import setting
 from ..engine import file_values
@@ -69,6 +72,9 @@ class Connection:
         self.store = get_store()
         self.hold = Hold(self.engine, self.store)
         self.scope = scope or {}
+        # What the server tells the page is in this language: the page's own once its
+        # ``hello`` names one the site offers, until then its request's (``i18n``).
+        self.language = i18n.scope_language(self.scope)
         self._send = send
         self.open = True
         # Items waiting for the worker, each with the length of its frame's text (0: not
@@ -180,17 +186,22 @@ class Connection:
             self._worker = None
 
     async def _handle_safely(self, item: Item) -> None:
-        """Handle one item; an error is answered to the page, never raised."""
-        try:
-            await self._handle(item)
-        except Superseded:
-            await self.superseded()
-        except protocol.ProtocolError as exc:
-            await self.send(protocol.error(exc.code, exc.message, exc.seq, exc.component, exc.kept))
-        except Exception:
-            logger.exception("Unexpected error in app %r", self.blocks.name)
-            message = "the server could not handle this frame"
-            await self.send(protocol.error("internal", message, getattr(item, "seq", None)))
+        """Handle one item in the page's language; an error is answered to the page, never raised."""
+        if isinstance(item, protocol.Hello):
+            self.language = i18n.supported(item.language) or self.language
+        with translation.override(self.language):
+            try:
+                await self._handle(item)
+            except Superseded:
+                await self.superseded()
+            except protocol.ProtocolError as exc:
+                await self.send(
+                    protocol.error(exc.code, exc.message, exc.seq, exc.component, exc.kept)
+                )
+            except Exception:
+                logger.exception("Unexpected error in app %r", self.blocks.name)
+                message = gettext("The server could not handle this action.")
+                await self.send(protocol.error("internal", message, getattr(item, "seq", None)))
 
     async def _handle(self, item: Item) -> None:
         # Context variables set per item: every value it sends gets URLs for this page, and

@@ -11,6 +11,8 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext, gettext_noop
+
 from .. import activity, protocol
 from ..components.schema import check_json_safe
 from ..engine import file_values, page_updates
@@ -27,7 +29,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("blocksstate")
 
-RESYNC_FAILED_NOTICE = (
+RESYNC_FAILED_NOTICE = gettext_noop(
     "Your session could not be restored (it holds a value this page cannot show); "
     "a new one was started."
 )
@@ -54,7 +56,7 @@ async def _start(
         )
     if session is not None and not _can_show(connection, session):
         # Left to the sweep, which ends it once its heartbeats stop.
-        session, notice = None, RESYNC_FAILED_NOTICE
+        session, notice = None, gettext(RESYNC_FAILED_NOTICE)
     resumed = session is not None
     if session is None:
         session = Session.new(blocks, user_id)
@@ -67,7 +69,7 @@ async def _start(
         try:
             engine.apply_page_values(session, engine.validate_values(session, hello.values))
         except InvalidInput as exc:
-            message = f"page values ignored: {exc.message}"
+            message = gettext("page values ignored: %(problem)s") % {"problem": exc.message}
             await connection.send(protocol.error("invalid_input", message))
     if not await _prepare(connection, session):
         return

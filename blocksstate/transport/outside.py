@@ -7,8 +7,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext
+
 from .. import protocol
 from ..sessions import lifecycle
+from ..sessions.actions import DISCONNECT_REASON
 
 if TYPE_CHECKING:
     from ..engine.outcome import Outcome
@@ -68,8 +71,11 @@ async def publish(connection: Connection, outcome: Outcome) -> None:
 
 
 async def _end(connection: Connection, reason: str) -> None:
-    """An administrator ended this session: say why, close the socket, end it."""
-    await connection.send(protocol.closed(reason))
+    """An administrator ended this session: say why (the default reason in the page's
+    language), close the socket, end it."""
+    await connection.send(
+        protocol.closed(gettext(reason) if reason == DISCONNECT_REASON else reason)
+    )
     session, connection.session = connection.session, None
     await connection.refuse(None)
     if session is not None:

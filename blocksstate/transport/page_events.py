@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext
+
 from .. import activity, protocol
 from ..engine import page_updates
 from ..engine.outcome import Outcome
@@ -71,14 +73,16 @@ async def _run(
             )
             session.note_ran(frame.seq, outcome.ok)  # saved with what the event changed
         await outside.publish(connection, outcome)
-    except SessionConflict as exc:
+    except SessionConflict:
         # Another worker wrote meanwhile: drop this event's changes, keep theirs, and
         # show theirs where the page was shown this event's.
         stored = connection.session = await connection.store.reload(connection.blocks, session)
         if outcome is not None and outcome.shown:
             kept = page_updates.kept_updates(connection.blocks, stored, outcome.shown)
             await connection.send(protocol.update(None, None, kept))
-        message = f"{exc}; the event was not applied"
+        message = gettext(
+            "This session changed on the server meanwhile; the action was not applied."
+        )
         raise protocol.ProtocolError("conflict", message, frame.seq) from None
     except InvalidInput as exc:
         component_id = getattr(exc.component, "id", None)
@@ -91,8 +95,11 @@ async def _run(
         ) from None
     except UnknownDependency as exc:
         raise protocol.ProtocolError("unknown_event", str(exc), frame.seq) from None
-    except SessionBusy as exc:
-        raise protocol.ProtocolError("busy", str(exc), frame.seq) from None
+    except SessionBusy:
+        message = gettext(
+            "The server is busy with this session; the action was not run. Try again."
+        )
+        raise protocol.ProtocolError("busy", message, frame.seq) from None
     await connection.send(protocol.done(frame.seq, outcome.ok))
     return outcome
 

@@ -2,6 +2,8 @@
 // Errors and warnings are announced at once (role="alert"), information
 // politely (role="status"). A toast stays while hovered or focused.
 
+import { t } from "./strings.js";
+
 const MAX_TOASTS = 5;
 let region = null;
 
@@ -36,7 +38,7 @@ export function showToast({ level = "info", title = null, message = "", duration
   const close = document.createElement("button");
   close.type = "button";
   close.className = "bs-toast-close";
-  close.setAttribute("aria-label", "Dismiss");
+  close.setAttribute("aria-label", t("dismiss"));
   close.textContent = "\u00d7";
   toast.append(text, close);
 

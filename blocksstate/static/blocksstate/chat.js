@@ -11,8 +11,10 @@
 // shown as images, players or download links, from their signed URLs.
 
 import { formatSize } from "./file-views.js";
+import { t } from "./strings.js";
 
-const SPEAKERS = { user: "You", assistant: "Assistant", system: "System" };
+const ROLES = new Set(["user", "assistant", "system"]);
+const speaker = (role) => (ROLES.has(role) ? t(`chat.${role}`) : role);
 const messagesOf = new WeakMap();
 
 // A content is text, or a list of parts ({type: "text", text} / {type: "file", file, alt_text}:
@@ -58,7 +60,7 @@ function filePart(part) {
   link.className = "bs-message-file";
   link.href = url;
   link.download = file.orig_name ?? "";
-  link.textContent = file.orig_name ?? "file";
+  link.textContent = file.orig_name ?? t("file");
   const size = document.createElement("span");
   size.className = "bs-file-size";
   size.textContent = formatSize(file.size);
@@ -130,10 +132,10 @@ function thought(message, body) {
     const pending = document.createElement("span");
     pending.className = "bs-thought-pending";
     pending.setAttribute("role", "status");
-    pending.textContent = " (working\u2026)";
+    pending.textContent = ` ${t("chat.working")}`;
     summary.append(pending);
   }
-  for (const text of [note, duration != null ? `(${duration}s)` : null]) {
+  for (const text of [note, duration != null ? t("chat.duration", { seconds: duration }) : null]) {
     if (!text) continue;
     const span = document.createElement("span");
     span.className = "bs-thought-log";
@@ -158,7 +160,7 @@ function messageItem(el, message, html) {
   }
   const who = document.createElement("span");
   who.className = "bs-sr-only";
-  who.textContent = `${SPEAKERS[message.role] ?? message.role}:`;
+  who.textContent = `${speaker(message.role)}:`;
   let body;
   if (Array.isArray(message.content)) body = partsBody(message.content, html);
   else {
@@ -221,12 +223,12 @@ function startEdit(el, app, li, index, message) {
   const area = document.createElement("textarea");
   area.className = "bs-input";
   area.value = textOf(message.content);
-  area.setAttribute("aria-label", "Edit message");
-  const save = button("Save", "bs-chat-save", () => {
+  area.setAttribute("aria-label", t("chat.edit_message"));
+  const save = button(t("chat.save"), "bs-chat-save", () => {
     app.act(el.dataset.bsId, [["edit", { index, value: area.value }]]);
     form.remove();
   });
-  const cancel = button("Cancel", "bs-chat-cancel", () => form.remove());
+  const cancel = button(t("chat.cancel"), "bs-chat-cancel", () => form.remove());
   form.append(area, save, cancel);
   li.append(form);
   area.focus();
@@ -250,18 +252,18 @@ function renderActions(el, app) {
     const actions = document.createElement("div");
     actions.className = "bs-message-actions";
     if (box.dataset.bsCopy === "true") {
-      actions.append(button("Copy", "bs-chat-copy", () => copyText(textOf(message.content)), "Copy message"));
+      actions.append(button(t("chat.copy"), "bs-chat-copy", () => copyText(textOf(message.content)), t("chat.copy_message")));
     }
     const likeable = message.role === "assistant" || (message.role === "user" && box.dataset.bsLikeUser === "true");
     if (likeable && listens("like")) {
       actions.append(
-        button(thumb(false), "bs-chat-like", () => app.act(id, [["like", { index, value: message.content, liked: true }]]), "Like"),
-        button(thumb(true), "bs-chat-dislike", () => app.act(id, [["like", { index, value: message.content, liked: false }]]), "Dislike"),
+        button(thumb(false), "bs-chat-like", () => app.act(id, [["like", { index, value: message.content, liked: true }]]), t("chat.like")),
+        button(thumb(true), "bs-chat-dislike", () => app.act(id, [["like", { index, value: message.content, liked: false }]]), t("chat.dislike")),
       );
     }
     const editable = box.dataset.bsEdit === "all" || (box.dataset.bsEdit === "user" && message.role === "user");
     if (editable && listens("edit")) {
-      actions.append(button("Edit", "bs-chat-editbutton", () => startEdit(el, app, li, index, message), "Edit message"));
+      actions.append(button(t("chat.edit"), "bs-chat-editbutton", () => startEdit(el, app, li, index, message), t("chat.edit_message")));
     }
     if (actions.childElementCount) li.append(actions);
   });
@@ -269,15 +271,15 @@ function renderActions(el, app) {
   turn.className = "bs-turn-actions";
   if (lastUser >= 0 && messages.length > lastUser + 1) {
     const data = { index: lastUser, value: messages[lastUser].content };
-    if (listens("retry")) turn.append(button("Retry", "bs-chat-retry", () => app.act(id, [["retry", data]])));
-    if (listens("undo")) turn.append(button("Undo", "bs-chat-undo", () => app.act(id, [["undo", data]])));
+    if (listens("retry")) turn.append(button(t("chat.retry"), "bs-chat-retry", () => app.act(id, [["retry", data]])));
+    if (listens("undo")) turn.append(button(t("chat.undo"), "bs-chat-undo", () => app.act(id, [["undo", data]])));
   }
   if (messages.length && box.dataset.bsCopyAll === "true") {
-    const all = messages.map((m) => `${SPEAKERS[m.role] ?? m.role}: ${textOf(m.content)}`).join("\n\n");
-    turn.append(button("Copy all", "bs-chat-copy-all", () => copyText(all), "Copy conversation"));
+    const all = messages.map((m) => `${speaker(m.role)}: ${textOf(m.content)}`).join("\n\n");
+    turn.append(button(t("chat.copy_all"), "bs-chat-copy-all", () => copyText(all), t("chat.copy_conversation")));
   }
   if (messages.length && listens("clear")) {
-    turn.append(button("Clear", "bs-chat-clear", () => app.act(id, [["clear"]]), "Clear conversation"));
+    turn.append(button(t("chat.clear"), "bs-chat-clear", () => app.act(id, [["clear"]]), t("chat.clear_conversation")));
   }
   if (turn.childElementCount) box.append(turn);
 }

@@ -13,17 +13,16 @@ import { Socket } from "./socket.js";
 import { callClientFunction, clientFunction } from "./client-functions.js";
 import { componentEvents, Dispatcher } from "./events.js";
 import { ensurePassCookie } from "./pass-cookie.js";
+import { percent, setStrings, t } from "./strings.js";
 
 // Listened to in the capture phase, so media events (which do not bubble) come here too.
 const DOM_EVENTS = ["click", "input", "change", "select", "keydown", "keyup", "copy", "focusin", "focusout", "toggle", "play", "pause", "ended"];
-const STATUS_TEXT = { reconnecting: "Reconnecting\u2026", connecting: "" };
-// What the visitor reads when the server closes the connection for good (close codes 44xx).
-const REFUSALS = {
-  4403: "This page cannot connect to the app: the server does not accept connections from this address.",
-  4404: "This app is not available on the server any more. Reloading the page may help.",
-  4409: "This session continued in another tab or window.",
+// What the visitor reads when the server closes the connection for good (close codes 44xx):
+// the `refused.<code>` string, or the general one.
+const refusalText = (code) => {
+  const text = t(`refused.${code}`);
+  return text === `refused.${code}` ? t("refused", { code }) : text;
 };
-const refusalText = (code) => REFUSALS[code] ?? `The server refused the connection (code ${code}).`;
 
 function socketUrl(path) {
   const url = new URL(path, window.location.href);
@@ -80,6 +79,7 @@ class App {
     this.connection = new Socket(socketUrl(config.ws), {
       values: () => this.helloValues(),
       browser: () => this.browserStorage.tokens(),
+      language: config.language,
       frame: (frame) => this.receive(frame),
       state: (state) => this.connectionState(state),
       fatal: (code) => this.shutDown(refusalText(code)),
@@ -211,7 +211,7 @@ class App {
         if (this.isEditable(id)) this.dirty.add(id);
       });
     } catch (error) {
-      showToast({ level: "error", title: "Error", message: `The page's function failed: ${error?.message ?? error}` });
+      showToast({ level: "error", title: t("error"), message: t("page_function_failed", { error: error?.message ?? error }) });
       this.endLocally(entry);
       return;
     }
@@ -296,10 +296,10 @@ class App {
         break;
       case "error":
         if (frame.seq != null) this.dispatcher.finish(frame.seq);
-        if (!this.refusedValue(frame)) showToast({ level: "warning", title: "Warning", message: frame.message });
+        if (!this.refusedValue(frame)) showToast({ level: "warning", title: t("warning"), message: frame.message });
         break;
       case "closed":
-        this.shutDown(frame.reason || "The server ended this session.");
+        this.shutDown(frame.reason || t("session_ended"));
         break;
       default:
         break;
@@ -400,9 +400,9 @@ class App {
       const meter = bar.querySelector("progress");
       if (typeof frame.progress === "number") meter.value = Math.max(0, Math.min(1, frame.progress));
       else meter.removeAttribute("value");
-      const percent = typeof frame.progress === "number" ? `${Math.round(frame.progress * 100)}%` : "";
-      bar.querySelector(".bs-progress-desc").textContent = [frame.desc, percent].filter(Boolean).join(" \u2014 ");
-      meter.setAttribute("aria-label", frame.desc || "Progress");
+      const done = typeof frame.progress === "number" ? percent(frame.progress) : "";
+      bar.querySelector(".bs-progress-desc").textContent = [frame.desc, done].filter(Boolean).join(" \u2014 ");
+      meter.setAttribute("aria-label", frame.desc || t("progress"));
     }
   }
 
@@ -421,10 +421,8 @@ class App {
   showStatus() {
     if (this.closed || !this.status) return;
     const state = this.connection.state;
-    let text = STATUS_TEXT[state] ?? "";
-    if (state !== "open" && this.outbox.size) {
-      text += ` ${this.outbox.size} ${this.outbox.size === 1 ? "action" : "actions"} waiting.`;
-    }
+    let text = state === "reconnecting" ? t("reconnecting") : "";
+    if (state !== "open" && this.outbox.size) text += ` ${t("waiting", { count: this.outbox.size })}`;
     this.status.textContent = text.trim();
   }
 
@@ -457,7 +455,9 @@ function boot() {
     const script = document.getElementById(root.dataset.bsConfig);
     if (!script) continue;
     root.dataset.bsBooted = "true";
-    const app = new App(root, JSON.parse(script.textContent));
+    const config = JSON.parse(script.textContent);
+    setStrings(config.strings, config.language);
+    const app = new App(root, config);
     registry.apps[app.key] = {
       app,
       get state() {

@@ -177,9 +177,8 @@ function rebuildBoxes(el, props, inputType) {
   writeChoices(el, value);
 }
 
-function choiceGroup(name, inputType, read) {
+function choiceGroup(inputType, read) {
   return {
-    name,
     read,
     write: writeChoices,
     setEditable(el, editable) {
@@ -283,13 +282,13 @@ export const REGISTRY = {
     },
   },
 
-  checkboxgroup: choiceGroup("Checkbox group", "checkbox", (el) =>
+  checkboxgroup: choiceGroup("checkbox", (el) =>
     choiceInputs(el)
       .filter((box) => box.checked)
       .map((box) => parse(box.dataset.bsValue)),
   ),
 
-  radio: choiceGroup("Radio", "radio", (el) => {
+  radio: choiceGroup("radio", (el) => {
     const checked = choiceInputs(el).find((box) => box.checked);
     return checked ? parse(checked.dataset.bsValue) : null;
   }),

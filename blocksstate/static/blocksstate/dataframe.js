@@ -6,6 +6,8 @@
 // ({index, value, row_value, col_value}). The server checks every cell against its
 // column's datatype; a refusal puts its value back and its sentence under the table.
 
+import { t } from "./strings.js";
+
 const states = new WeakMap();
 const BLANK_TEXT = new Set(["str", "markdown", "html", "image"]);
 
@@ -53,7 +55,8 @@ function typed(kind, text) {
 }
 
 function cellName(state, row, column) {
-  return row < 0 ? `Header ${column + 1}` : `${state.value.headers[column] || `Column ${column + 1}`}, row ${row + 1}`;
+  if (row < 0) return t("table.header", { column: column + 1 });
+  return t("table.cell", { column: state.value.headers[column] || t("table.column", { column: column + 1 }), row: row + 1 });
 }
 
 function drawCell(el, state, td, row, column) {

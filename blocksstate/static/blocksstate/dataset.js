@@ -4,6 +4,8 @@
 // {index, value: the sample, selected}. The samples are the JSON of #<dom id>-samples
 // (new ones come in the `samples` property with `sample_cells`, the texts to show).
 
+import { t } from "./strings.js";
+
 const wired = new WeakSet();
 const samples = new WeakMap();
 
@@ -54,7 +56,7 @@ function renderSamples(el, cells) {
   const table = el.dataset.bsLayout === "table";
   const body = el.querySelector(".bs-samples");
   const rows = cells.map((row, index) => {
-    const name = row.filter(Boolean).join(", ") || `Sample ${index + 1}`;
+    const name = row.filter(Boolean).join(", ") || t("dataset.sample", { number: index + 1 });
     const page = Math.floor(index / perPage(el));
     const item = document.createElement(table ? "tr" : "li");
     item.className = "bs-sample-row";

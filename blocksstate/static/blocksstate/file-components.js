@@ -12,6 +12,7 @@
 import { wireClipboard, wireInput, wireMicrophone, wireWebcam } from "./file-sources.js";
 import { asList, fitColumns, renderDownload, renderFileList, renderGallery, renderMedia, showPreview } from "./file-views.js";
 import { clearError, uploadFiles } from "./uploads.js";
+import { t } from "./strings.js";
 
 const values = new WeakMap();
 const wired = new WeakSet();
@@ -215,7 +216,7 @@ const uploadButtonAttach = uploadButtonEntry.attach;
 function buttonCaption(selector, fallback) {
   return (el, label) => {
     const button = el.querySelector(selector);
-    if (button) button.textContent = label ?? fallback;
+    if (button) button.textContent = label ?? t(fallback);
   };
 }
 
@@ -238,7 +239,7 @@ export const FILE_COMPONENTS = {
       el.querySelector(".bs-upload-trigger").disabled = !editable;
     },
     listen: { click: (event) => (event.target.closest(".bs-upload-trigger:not([disabled])") ? ["click"] : []) },
-    caption: buttonCaption(".bs-upload-trigger", "Upload a File"),
+    caption: buttonCaption(".bs-upload-trigger", "file.upload"),
     applyProps(el, props) {
       applyFileProps(el, props);
       const button = el.querySelector(".bs-upload-trigger");
@@ -262,7 +263,7 @@ export const FILE_COMPONENTS = {
       renderDownload(el, value);
     },
     listen: { click: (event) => (event.target.closest("a.bs-download[href]") ? ["click"] : []) },
-    caption: buttonCaption(".bs-download", "Download"),
+    caption: buttonCaption(".bs-download", "file.download"),
     applyProps(el, props) {
       const link = el.querySelector(".bs-download");
       if ("variant" in props) link.className = link.className.replace(/\bbs-variant-\S+/, `bs-variant-${props.variant}`);

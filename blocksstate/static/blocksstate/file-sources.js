@@ -4,6 +4,7 @@
 
 import { showError } from "./uploads.js";
 import { startRecording } from "./wav.js";
+import { t } from "./strings.js";
 
 const editable = (el) => el.dataset.bsEditable !== "false";
 const mediaDevices = () => navigator.mediaDevices?.getUserMedia !== undefined;
@@ -71,9 +72,9 @@ export function wireClipboard(el, take) {
           return;
         }
       }
-      showError(el, "The clipboard holds no image.");
+      showError(el, t("source.clipboard_empty"));
     } catch {
-      showError(el, "The clipboard could not be read: allow this page to read it, or paste with Ctrl+V.");
+      showError(el, t("source.clipboard_denied"));
     }
   });
 }
@@ -91,7 +92,7 @@ export function wireWebcam(el, take) {
     try {
       stream = await navigator.mediaDevices.getUserMedia({ video: true });
     } catch {
-      showError(el, "The webcam could not be opened: allow this page to use it, or upload a file.");
+      showError(el, t("source.webcam_denied"));
       return;
     }
     const stop = new AbortController();
@@ -127,7 +128,7 @@ export function wireWebcam(el, take) {
         close();
         canvas.toBlob((blob) => {
           if (blob) take([imageFile(blob, "webcam")]);
-          else showError(el, "The picture could not be taken: try again, or upload a file.");
+          else showError(el, t("source.capture_failed"));
         }, "image/png");
       },
       { signal: stop.signal },
@@ -148,7 +149,7 @@ export function wireMicrophone(el, take, events) {
     if (recording) {
       const current = recording;
       recording = null;
-      button.textContent = "Record";
+      button.textContent = t("source.record");
       events("stop_recording");
       const wav = await current.stop();
       take([new File([wav], "recording.wav", { type: "audio/wav" })]);
@@ -157,10 +158,10 @@ export function wireMicrophone(el, take, events) {
     try {
       recording = await startRecording();
     } catch {
-      showError(el, "The microphone could not be opened: allow this page to use it, or upload a file.");
+      showError(el, t("source.microphone_denied"));
       return;
     }
-    button.textContent = "Stop recording";
+    button.textContent = t("source.stop_recording");
     events("start_recording");
   });
 }

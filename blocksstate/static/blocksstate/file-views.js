@@ -2,9 +2,11 @@
 // gallery, a download link. The same markup as the templates (components/file.html...),
 // built from a page record ({path, orig_name, size, mime_type, url, ref}).
 
+import { pageLanguage, t } from "./strings.js";
+
 export const asList = (value) => (Array.isArray(value) ? value : value == null ? [] : [value]);
 
-// "1.2 MB", as Django's filesizeformat writes it (1024 steps).
+// "1.2 MB", as Django's filesizeformat writes it (1024 steps), in the page's language.
 export function formatSize(bytes) {
   if (!(bytes >= 0)) return "";
   const units = ["bytes", "KB", "MB", "GB", "TB"];
@@ -14,7 +16,9 @@ export function formatSize(bytes) {
     size /= 1024;
     unit += 1;
   }
-  return unit === 0 ? `${size} ${size === 1 ? "byte" : "bytes"}` : `${size.toFixed(1)} ${units[unit]}`;
+  if (unit === 0) return t("size.bytes", { size, count: size });
+  const number = new Intl.NumberFormat(pageLanguage(), { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  return t(`size.${units[unit]}`, { size: number.format(size) });
 }
 
 function showEmpty(el, empty) {
@@ -38,7 +42,7 @@ export function renderFileList(el, value, editable) {
     const remove = document.createElement("button");
     remove.type = "button";
     remove.className = "bs-file-remove";
-    remove.setAttribute("aria-label", `Remove ${record.orig_name ?? "file"}`);
+    remove.setAttribute("aria-label", t("file.remove", { name: record.orig_name ?? t("file") }));
     remove.textContent = "\u00d7";
     remove.hidden = !editable;
     li.append(link, " ", size, " ", remove);
@@ -74,7 +78,7 @@ export function fitColumns(el) {
 }
 
 function galleryName(item, index) {
-  return item.caption || item.image?.orig_name || `Image ${index + 1}`;
+  return item.caption || item.image?.orig_name || t("file.image", { number: index + 1 });
 }
 
 // Gallery items ({image: record, caption}) as a grid of buttons, each an image.

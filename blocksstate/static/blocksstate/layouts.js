@@ -4,6 +4,8 @@
 // come here through applyProps. Changes made by the server fire no event on the page: the
 // server runs the listeners of what it changed itself (a Tabs' change).
 
+import { t } from "./strings.js";
+
 // Classes the app gave the block (elem_classes), replaced by an update of them.
 function writeElemClasses(el, classes) {
   const before = el.dataset.bsElemClasses ?? [...el.classList].filter((name) => !name.startsWith("bs-")).join(" ");
@@ -104,7 +106,7 @@ const tab = {
   keepsVisibility: true,
   caption(el, label) {
     const button = buttonOf(el);
-    if (button) button.textContent = label ?? "Tab";
+    if (button) button.textContent = label ?? t("tab");
   },
   applyProps(el, props) {
     applyLayoutProps(el, props);
@@ -168,7 +170,7 @@ const sidebar = {
     },
   },
   caption(el, label) {
-    const name = label ?? "Sidebar";
+    const name = label ?? t("sidebar");
     el.setAttribute("aria-label", name);
     sidebarToggle(el).textContent = name;
   },

@@ -40,6 +40,7 @@ export class Socket {
   // `url`: the ws:// or wss:// address. Callbacks:
   //   values()        current values of the editable components, for hello;
   //   browser()       stored BrowserState tokens {storage key: token}, for hello;
+  //   language        the page's language (its config's), for hello;
   //   frame(frame)    every frame the server sends;
   //   state(state)    "connecting" | "open" | "reconnecting" | "closed";
   //   fatal(code)     the server refused the connection for good.
@@ -123,6 +124,8 @@ export class Socket {
       // Sent on every connect: a resume the server refuses starts a new session, which needs them.
       const browser = this.callbacks.browser?.();
       if (browser && Object.keys(browser).length) hello.browser = browser;
+      // The language the page shows: the server's messages to it are in that language too.
+      if (this.callbacks.language) hello.language = this.callbacks.language;
       this.send(hello);
       this.ping(); // also answered while a resume waits for the session's lock
     });

@@ -2,6 +2,8 @@
 // URL with the session's upload token, a progress bar in the component while it runs,
 // and the refusal's sentence shown on the component. The socket carries no file.
 
+import { percent, t } from "./strings.js";
+
 // The sentence a refusal shows, shown in the component's alert (role=alert) until the next try.
 export function showError(el, message) {
   const node = el.querySelector(".bs-file-error");
@@ -18,17 +20,17 @@ function progressBar(el, files) {
   const meter = document.createElement("progress");
   meter.max = 100;
   meter.value = 0;
-  meter.setAttribute("aria-label", files.length === 1 ? `Uploading ${files[0].name}` : `Uploading ${files.length} files`);
-  const percent = document.createElement("span");
-  percent.className = "bs-upload-percent";
-  percent.textContent = "0%";
-  bar.append(meter, percent);
+  meter.setAttribute("aria-label", files.length === 1 ? t("upload.one", { name: files[0].name }) : t("upload.many", { count: files.length }));
+  const shown = document.createElement("span");
+  shown.className = "bs-upload-percent";
+  shown.textContent = percent(0);
+  bar.append(meter, shown);
   (el.querySelector(".bs-upload-status") ?? el).append(bar);
   return {
     set(fraction) {
       const value = Math.round(Math.max(0, Math.min(1, fraction)) * 100);
       meter.value = value;
-      percent.textContent = `${value}%`;
+      shown.textContent = percent(value / 100);
     },
     remove: () => bar.remove(),
   };
@@ -51,11 +53,11 @@ export function uploadFiles(app, el, files, done) {
   clearError(el);
   const url = app.config.files?.upload_url;
   if (!url) {
-    showError(el, "Uploads are not available: this site does not serve blocksstate's upload URL.");
+    showError(el, t("upload.unavailable"));
     return;
   }
   if (!app.uploadToken || app.closed) {
-    showError(el, app.closed ? "This session has ended: reload the page to upload." : "Not connected to the server yet: try again in a moment.");
+    showError(el, t(app.closed ? "upload.session_ended" : "upload.not_connected"));
     return;
   }
   const bar = progressBar(el, files);
@@ -97,10 +99,17 @@ function post(url, headers, body, onProgress) {
   });
 }
 
-const LOST = "The upload failed: the connection to the server was lost. Try again.";
+const lost = () => t("upload.lost");
+
+// The session's upload token, and the page's language: the server's refusals are said in it.
+function identity(app) {
+  const headers = { "X-Blocksstate-Upload": app.uploadToken };
+  if (app.config.language) headers["X-Blocksstate-Language"] = app.config.language;
+  return headers;
+}
 
 function refusalOf(status, reply) {
-  return typeof reply?.error === "string" ? reply.error : `The server refused the upload (HTTP ${status}).`;
+  return typeof reply?.error === "string" ? reply.error : t("upload.refused", { status });
 }
 
 // Small files: one multipart POST of the whole batch (stored whole or not at all).
@@ -111,9 +120,9 @@ async function sendMultipart(app, el, files, url, bar) {
   const total = files.reduce((sum, file) => sum + file.size, 0) || 1;
   let result;
   try {
-    result = await post(url, { "X-Blocksstate-Upload": app.uploadToken }, body, (loaded) => bar.set(loaded / total));
+    result = await post(url, identity(app), body, (loaded) => bar.set(loaded / total));
   } catch {
-    throw LOST;
+    throw lost();
   }
   if (result.status === 200 && Array.isArray(result.reply?.files)) return result.reply.files;
   throw refusalOf(result.status, result.reply);
@@ -140,7 +149,7 @@ async function sendChunked(app, el, files, url, chunkBytes, bar) {
     for (;;) {
       const piece = file.slice(offset, offset + chunkBytes);
       const headers = {
-        "X-Blocksstate-Upload": app.uploadToken,
+        ...identity(app),
         "X-Blocksstate-Upload-Id": id,
         "X-Blocksstate-Component": el.dataset.bsId,
         "X-Blocksstate-File-Name": encodeURIComponent(file.name),
@@ -153,7 +162,7 @@ async function sendChunked(app, el, files, url, chunkBytes, bar) {
       try {
         result = await post(url, headers, piece, (loaded) => bar.set((sent + offset + loaded) / total));
       } catch {
-        if (retried || app.closed) throw LOST;
+        if (retried || app.closed) throw lost();
         retried = true;
         continue;
       }

@@ -1,0 +1,70 @@
+"""The language a page is served in, and keeping it across the socket and handler threads.
+
+A page is rendered in Django's active language (``LocaleMiddleware``, ``i18n_patterns``,
+``translation.override`` in a view); its config names it (``language``) and the page
+sends it back in its ``hello`` and with its uploads, so the socket's messages and the
+upload refusals are in the language the page shows. Before the ``hello``, or when the
+page names a language the site does not offer, the socket's own request decides, as
+``LocaleMiddleware`` would: the language cookie, then ``Accept-Language``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.http.cookie import parse_cookie
+from django.utils import translation
+
+T = TypeVar("T")
+
+# Longest language code taken from a page (``zh-hant-tw`` is 10; a tag may carry more).
+MAX_CODE = 32
+
+
+def supported(code: Any) -> str | None:
+    """The site's language for ``code`` (one of ``settings.LANGUAGES``, or its base), or None."""
+    if not isinstance(code, str) or not code or len(code) > MAX_CODE:
+        return None
+    try:
+        return translation.get_supported_language_variant(code)
+    except LookupError:
+        return None
+
+
+class _ScopeRequest:
+    """The parts of an HttpRequest that ``get_language_from_request`` reads, from ASGI."""
+
+    def __init__(self, scope: Mapping[str, Any]) -> None:
+        headers = dict(scope.get("headers", ()))
+        cookies = scope.get("cookies")
+        if cookies is None:
+            cookies = parse_cookie(headers.get(b"cookie", b"").decode("latin-1"))
+        self.COOKIES = cookies
+        self.META = {"HTTP_ACCEPT_LANGUAGE": headers.get(b"accept-language", b"").decode("latin-1")}
+
+
+def scope_language(scope: Mapping[str, Any]) -> str:
+    """The language of a socket's own request: its language cookie, ``Accept-Language``,
+    else ``LANGUAGE_CODE`` (as ``LocaleMiddleware`` decides, without a URL prefix)."""
+    if not settings.USE_I18N:
+        return settings.LANGUAGE_CODE
+    return translation.get_language_from_request(_ScopeRequest(scope))  # type: ignore[arg-type]
+
+
+def carrying_language(call: Callable[..., T]) -> Callable[..., T]:
+    """``call``, run in the active language on whatever thread runs it.
+
+    Django keeps the active language per thread: a function handed to a thread pool
+    (``asyncio.to_thread``, the handler threads) would otherwise speak ``LANGUAGE_CODE``.
+    """
+    language = translation.get_language()
+
+    @functools.wraps(call)
+    def run(*args: Any, **kwargs: Any) -> T:
+        with translation.override(language):
+            return call(*args, **kwargs)
+
+    return run
