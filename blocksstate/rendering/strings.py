@@ -12,6 +12,8 @@ page. A plural is a ``{"one": ..., "other": ...}`` pair, picked with the page's
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
@@ -62,8 +64,9 @@ TYPE_NAMES = (
 )
 
 
-def _plural(singular: str, plural: str) -> dict[str, str]:
-    return {"one": ngettext(singular, plural, 1), "other": ngettext(singular, plural, 2)}
+def _plural(forms: Callable[[int], str]) -> dict[str, str]:
+    """A plural entry: ``forms`` is ``lambda n: ngettext(singular, plural, n)``."""
+    return {"one": forms(1), "other": forms(2)}
 
 
 def page_strings() -> dict[str, Entry]:
@@ -71,7 +74,9 @@ def page_strings() -> dict[str, Entry]:
     return {
         # The connection (client.js): its status line, and why it was closed for good.
         "reconnecting": _("Reconnecting…"),
-        "waiting": _plural("%(count)s action waiting.", "%(count)s actions waiting."),
+        "waiting": _plural(
+            lambda n: ngettext("%(count)s action waiting.", "%(count)s actions waiting.", n)
+        ),
         "refused.4403": _(
             "This page cannot connect to the app: the server does not accept connections "
             "from this address."
@@ -119,7 +124,7 @@ def page_strings() -> dict[str, Entry]:
         "file.image": _("Image %(number)s"),
         "file.upload": _("Upload a File"),
         "file.download": _("Download"),
-        "size.bytes": _plural("%(size)s byte", "%(size)s bytes"),
+        "size.bytes": _plural(lambda n: ngettext("%(size)s byte", "%(size)s bytes", n)),
         "size.KB": _("%(size)s KB"),
         "size.MB": _("%(size)s MB"),
         "size.GB": _("%(size)s GB"),
@@ -138,7 +143,9 @@ def page_strings() -> dict[str, Entry]:
             "The microphone could not be opened: allow this page to use it, or upload a file."
         ),
         "upload.one": _("Uploading %(name)s"),
-        "upload.many": _plural("Uploading %(count)s file", "Uploading %(count)s files"),
+        "upload.many": _plural(
+            lambda n: ngettext("Uploading %(count)s file", "Uploading %(count)s files", n)
+        ),
         "upload.unavailable": _(
             "Uploads are not available: this site does not serve blocksstate's upload URL."
         ),
