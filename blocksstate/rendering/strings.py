@@ -48,6 +48,7 @@ TYPE_NAMES = (
     gettext_noop("Line plot"),
     gettext_noop("Markdown"),
     gettext_noop("MultimodalTextbox"),
+    gettext_noop("NativePlot"),
     gettext_noop("Number"),
     gettext_noop("Plot"),
     gettext_noop("Radio"),
@@ -94,7 +95,7 @@ def page_strings() -> dict[str, Entry]:
         "page_function_failed": _("The page's function failed: %(error)s"),
         "progress": _("Progress"),
         # The Chatbot (chat.js).
-        "chat.you": _("You"),
+        "chat.user": _("You"),
         "chat.assistant": _("Assistant"),
         "chat.system": _("System"),
         "chat.working": _("(working…)"),

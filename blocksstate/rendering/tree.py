@@ -197,6 +197,7 @@ def render_app(
         **extra,
         "blocks": blocks,
         "app": config["app"],
+        "language": config["language"],
         "key": scope.key,
         "root_id": scope.prefix,
         "config_id": config_id,

@@ -81,7 +81,8 @@ class PageClient:
     ``async with PageClient("cart") as page:`` opens the page (connects and starts a
     session, running the app's ``load`` events) and leaves it at the end (its ``unload``
     events run). ``application`` is the ASGI application to connect through, by default
-    blocksstate's own routes; pass your project's to go through its middleware.
+    blocksstate's own routes; pass your project's to go through its middleware. ``language``
+    is the page's (sent in its ``hello``, as a page rendered in that language does).
     """
 
     def __init__(
@@ -89,8 +90,10 @@ class PageClient:
         app: str,
         headers: list[tuple[bytes, bytes]] | None = None,
         application: Any = None,
+        language: str | None = None,
     ) -> None:
         self.app = app
+        self.language = language
         self.blocks = get_app(app)
         self.communicator = WebsocketCommunicator(
             application or URLRouter(routing.websocket_urlpatterns),
@@ -139,14 +142,15 @@ class PageClient:
         self, resume: str | None = None, values: Mapping[Any, Any] | None = None, protocol: int = 1
     ) -> list[Frame]:
         """Start (or ``resume``) the session; return the frames up to the end of ``load``."""
-        await self.send(
-            {
-                "type": "hello",
-                "protocol": protocol,
-                "resume": resume,
-                "values": self.wire_values(values),
-            }
-        )
+        frame = {
+            "type": "hello",
+            "protocol": protocol,
+            "resume": resume,
+            "values": self.wire_values(values),
+        }
+        if self.language is not None:
+            frame["language"] = self.language
+        await self.send(frame)
         frames = await self.sync()
         sessions = [f for f in frames if f["type"] == "session"]
         if len(sessions) != 1:

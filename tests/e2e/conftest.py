@@ -88,8 +88,16 @@ def new_profile(browser):
     contexts = []
     errors: list[str] = []
 
-    def open_profile(init_script: str | None = None, viewport: dict[str, int] | None = None):
-        context = browser.new_context(viewport=viewport or {"width": 1100, "height": 900})
+    def open_profile(
+        init_script: str | None = None,
+        viewport: dict[str, int] | None = None,
+        locale: str = "en-US",
+    ):
+        # ``locale`` is the browser's language (its Accept-Language): English unless a test
+        # asks for another, whatever the machine's own.
+        context = browser.new_context(
+            viewport=viewport or {"width": 1100, "height": 900}, locale=locale
+        )
         context.set_default_timeout(TIMEOUT_MS)
         if init_script:
             context.add_init_script(init_script)
@@ -109,8 +117,8 @@ def new_profile(browser):
 def new_page(new_profile):
     """Open pages, each in a browser context (a visitor) of its own."""
 
-    def open_page(viewport: dict[str, int] | None = None):
-        return new_profile(viewport=viewport).new_page()
+    def open_page(viewport: dict[str, int] | None = None, locale: str = "en-US"):
+        return new_profile(viewport=viewport, locale=locale).new_page()
 
     return open_page
 
