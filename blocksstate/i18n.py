@@ -17,11 +17,44 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.http.cookie import parse_cookie
 from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 
 T = TypeVar("T")
 
 # Longest language code taken from a page (``zh-hant-tw`` is 10; a tag may carry more).
 MAX_CODE = 32
+
+# Gradio's own default words (a Button's "Run", Interface's "Submit", gr.Error's title...):
+# said in the page's language. The same words given explicitly are too; any other text
+# is the app's own, shown as it is.
+GRADIO_TEXTS = frozenset(
+    {
+        gettext_noop("Run"),
+        gettext_noop("Clear"),
+        gettext_noop("Submit"),
+        gettext_noop("Send"),
+        gettext_noop("Stop"),
+        gettext_noop("Generate"),
+        gettext_noop("Upload a File"),
+        gettext_noop("Download"),
+        gettext_noop("Examples"),
+        gettext_noop("Chatbot"),
+        gettext_noop("Message"),
+        gettext_noop("Type a message..."),
+        gettext_noop("Type a message or attach files..."),
+        gettext_noop("Error"),
+        gettext_noop("Warning"),
+        gettext_noop("Info"),
+        gettext_noop("Error raised."),
+        gettext_noop("Warning issued."),
+        gettext_noop("Info issued."),
+    }
+)
+
+
+def gradio_text(text: Any) -> Any:
+    """``text`` as the visitor reads it: one of Gradio's default words translated, else unchanged."""
+    return gettext(text) if isinstance(text, str) and text in GRADIO_TEXTS else text
 
 
 def supported(code: Any) -> str | None:

@@ -226,6 +226,23 @@ def test_a_page_rendered_in_french_shows_french_labels():
     assert ">Tableau de données</p>" in html and 'data-bs-name="Image"' in html
 
 
+def test_gradio_s_default_words_are_said_in_french_and_an_app_s_own_as_they_are():
+    from django.utils.translation import gettext_lazy
+
+    chat = gr.ChatInterface(lambda message, history: message)
+    with gr.Blocks() as demo:
+        gr.Button()
+        gr.UploadButton()
+        gr.Textbox(label="Your name", placeholder=gettext_lazy("Cancel"))
+    with registered(chat) as chat_app, registered(demo) as app, translation.override("fr"):
+        chat_html = render_app(get_app(chat_app))
+        html = render_app(get_app(app))
+
+    assert 'placeholder="Écrivez un message…"' in chat_html and ">Envoyer</button>" in chat_html
+    assert ">Lancer</button>" in html and ">Envoyer un fichier</button>" in html
+    assert ">Your name</label>" in html and 'placeholder="Annuler"' in html
+
+
 async def test_a_refused_value_is_said_in_the_language_of_the_page():
     with registered(number_app()) as app:
         async with PageClient(app, language="fr") as visitor:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, Unpack
 
 from ..app.events import Event
+from ..i18n import gradio_text
 from .base import Component, ComponentOptions, ResetToInitial
 from .text import TextDisplay
 
@@ -54,7 +55,8 @@ class Button(TextDisplay):
     def template_context(self, context: dict[str, Any]) -> dict[str, Any]:
         value = context["value"]
         return {
-            "text": "" if value is None else str(value),
+            # Gradio's "Run", "Clear", "Submit"... in the page's language (``i18n``).
+            "text": "" if value is None else gradio_text(str(value)),
             "variant": self.variant,
             "size": self.size,
             "link": self.link,

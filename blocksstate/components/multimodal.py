@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Unpack
 from ..app.events import Event
 from ..files import access
 from ..files.store import Owner
+from ..i18n import gradio_text
 from .files import FileComponent, FileOptions
 from .records import check_record, page_owners, record_from_page
 from .schema import InvalidValue, check_json_safe
@@ -172,7 +173,9 @@ class MultimodalTextbox(FileComponent):
             "rows": self.lines,
             "file_count": self.file_count,
             "file_types": self.file_types,
-            "submit_text": (submit if isinstance(submit, str) else "Send") if submit else None,
-            "stop_text": (stop if isinstance(stop, str) else "Stop") if stop else None,
+            "submit_text": gradio_text(submit if isinstance(submit, str) else "Send")
+            if submit
+            else None,
+            "stop_text": gradio_text(stop if isinstance(stop, str) else "Stop") if stop else None,
             "uploads": "upload" in self.sources,
         }

@@ -14,33 +14,16 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any
 
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 
 from .. import protocol
 from ..conf import show_errors
+from ..i18n import gradio_text
 from .outcome import Outcome, note_shown
 
 logger = logging.getLogger("blocksstate")
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
-
-# Gradio's default titles and messages of Error, Warning and Info: said in the visitor's
-# language. What an app passes is its own text, shown as it is.
-DEFAULT_TEXTS = frozenset(
-    {
-        gettext_noop("Error"),
-        gettext_noop("Warning"),
-        gettext_noop("Info"),
-        gettext_noop("Error raised."),
-        gettext_noop("Warning issued."),
-        gettext_noop("Info issued."),
-    }
-)
-
-
-def visitor_text(text: str) -> str:
-    """``text`` as the visitor reads it: one of Gradio's defaults translated, else unchanged."""
-    return gettext(text) if text in DEFAULT_TEXTS else text
 
 
 class Feedback:
@@ -110,7 +93,8 @@ class Feedback:
     async def error(self, message: str, title: str = "Error", duration: float | None = 10) -> None:
         """Tell the visitor the step failed, after what its handler said before failing."""
         await self.flush()
-        message, title = visitor_text(message), visitor_text(title)
+        # Gradio's default title and message in the page's language (``i18n.GRADIO_TEXTS``).
+        message, title = gradio_text(message), gradio_text(title)
         self.outcome.errors.append(message)
         await self.send(
             protocol.alert(self.seq, self.dependency_id, "error", title, message, duration)
@@ -148,7 +132,7 @@ def _alert(level: str, message: str, title: str, duration: float | None, visible
         )
         return
     if visible:
-        title, message = visitor_text(str(title)), visitor_text(str(message))
+        title, message = gradio_text(str(title)), gradio_text(str(message))
         feedback.emit(
             protocol.alert(feedback.seq, feedback.dependency_id, level, title, message, duration)
         )

@@ -92,11 +92,15 @@ def embedded_settings(server_name: str, *, show_error: bool = False) -> dict[str
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",
             "django.contrib.sessions.middleware.SessionMiddleware",
+            # blocksstate's texts in the visitor's browser language, as Gradio's follow it.
+            "django.middleware.locale.LocaleMiddleware",
             "django.middleware.common.CommonMiddleware",
             "django.middleware.csrf.CsrfViewMiddleware",
             "django.contrib.auth.middleware.AuthenticationMiddleware",
             "django.middleware.clickjacking.XFrameOptionsMiddleware",
         ],
+        "LANGUAGE_CODE": "en",
+        "LANGUAGES": [("en", "English"), ("fr", "Français")],
         "ROOT_URLCONF": urls.__name__,
         "TEMPLATES": [
             {

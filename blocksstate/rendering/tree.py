@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from ..app.blocks import Blocks
 from ..components.base import Block, Component
 from ..components.tabs import Tabs
+from ..i18n import gradio_text
 from .config import is_editable, page_config, type_of
 from .page import page_context
 from .scripts import registration
@@ -96,7 +97,8 @@ def base_context(
     kind = type_of(block)
     dom_id = scope.dom_id(block)
     label = getattr(block, "label", None)
-    label = None if label is None else str(label)
+    # A lazy label (``gettext_lazy``) is said in the page's language; Gradio's defaults too.
+    label = None if label is None else gradio_text(str(label))
     shown = bool(block.visible) and block.visible != "hidden"
     context: dict[str, Any] = {
         "block": block,
@@ -118,7 +120,7 @@ def base_context(
     if isinstance(block, Component):
         value = values[block.id] if values and block.id in values else block.initial_value()
         show_label = getattr(block, "show_label", None)
-        placeholder = getattr(block, "placeholder", None)
+        placeholder = gradio_text(getattr(block, "placeholder", None))
         context.update(
             {
                 "component": block,
