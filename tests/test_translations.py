@@ -98,7 +98,8 @@ def test_every_component_on_a_page_is_named_in_the_catalogue():
             found.extend(rendered(sub))
         return found
 
-    names = {cls.type_name for cls in rendered(Block)}
+    # blocksstate's own (other tests define components of their own).
+    names = {cls.type_name for cls in rendered(Block) if cls.__module__.startswith("blocksstate.")}
     catalogue = shipped_french()
     assert sorted(names - set(TYPE_NAMES)) == []
     assert sorted(n for n in TYPE_NAMES if not catalogue.get(n)) == []
