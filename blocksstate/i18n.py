@@ -17,9 +17,19 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.http.cookie import parse_cookie
 from django.utils import translation
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 
 T = TypeVar("T")
+
+
+def gettext_noop(message: str) -> str:
+    """Mark ``message`` for ``makemessages`` and return it untranslated.
+
+    Django's own needs the settings configured; module constants are made at import,
+    which a script calling ``launch()`` does before Django is set up.
+    """
+    return message
+
 
 # Longest language code taken from a page (``zh-hant-tw`` is 10; a tag may carry more).
 MAX_CODE = 32

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import ast
 import gettext
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -138,6 +141,16 @@ def test_the_shipped_french_is_whole_and_compiled_from_its_po():
     assert [msgid for msgid, text in entries.items() if not text] == []
     compiled = shipped_french()
     assert {k: v for k, v in compiled.items() if k != ""} == entries
+
+
+def test_blocksstate_imports_before_django_is_set_up():
+    """A script that calls ``launch()`` imports blocksstate first: nothing may translate then."""
+    script = "import blocksstate, blocksstate.rendering.strings, blocksstate.transport.consumer"
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=PACKAGE.parent, env=env, capture_output=True
+    )
+    assert done.returncode == 0, done.stderr.decode()
 
 
 # -- the page script ---------------------------------------------------------------------------

@@ -15,7 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, ngettext
+from django.utils.translation import ngettext
+
+from ..i18n import gettext_noop
 
 Entry = str | dict[str, str]
 

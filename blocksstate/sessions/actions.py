@@ -12,10 +12,9 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.utils.translation import gettext_noop
-
 from ..app.registry import get_engine
 from ..components.state import BrowserState, State
+from ..i18n import gettext_noop
 from ..state.tracking import call_delete_callback
 from .backends import get_store
 from .lifecycle import key_timeout

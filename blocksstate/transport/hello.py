@@ -11,7 +11,7 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 
 from .. import activity, protocol
 from ..components.schema import check_json_safe
@@ -19,6 +19,7 @@ from ..engine import file_values, page_updates
 from ..engine.request import Request
 from ..engine.runner import InvalidInput
 from ..files import access
+from ..i18n import gettext_noop
 from ..sessions import lifecycle
 from ..sessions.resume import resume_token
 from ..sessions.session import Session
