@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..engine import cancel
 from ..warnings import warn_unsupported
 from .context import current_context
 from .listener_options import read_options
@@ -287,6 +288,8 @@ def build_listener(
     fields["cancels"] = _cancelled(blocks, fields["cancels"])
     for cancelled in fields["cancels"]:
         cancelled.cancellable = True
+    if fields["cancels"]:
+        cancel.used = True
     dependency = Dependency(
         blocks=blocks,
         triggers=triggers,
