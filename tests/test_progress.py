@@ -27,7 +27,7 @@ async def click(demo: gr.Blocks, label: str = "Go"):
 
 
 async def test_a_tqdm_loop_reports_its_steps_and_its_fraction():
-    def work(progress=gr.Progress()):
+    def work(progress=gr.Progress()):  # noqa: B008 (Gradio's idiom)
         for _ in progress.tqdm(range(4), desc="Crunching", unit="rows"):
             pass
         return "done"
@@ -45,11 +45,11 @@ async def test_a_tqdm_loop_reports_its_steps_and_its_fraction():
 
 
 async def test_a_fraction_has_no_steps_and_a_count_without_total_has_no_fraction():
-    def work(progress=gr.Progress()):
+    def work(progress=gr.Progress()):  # noqa: B008 (Gradio's idiom)
         progress(0.25, desc="Loading")
         return "done"
 
-    def count(progress=gr.Progress()):
+    def count(progress=gr.Progress()):  # noqa: B008 (Gradio's idiom)
         progress((7, None), desc="Reading", unit="files")
         return "done"
 
