@@ -136,3 +136,16 @@ async def test_a_run_refused_by_a_full_queue_is_not_said_to_be_queued():
     assert refused.status == "failed"
     assert "queued" not in refused.types()
     assert refused.alerts[0]["message"].startswith("The server is busy")
+
+
+def test_a_timer_tick_shows_no_progress_unless_asked_as_in_gradio():
+    with gr.Blocks() as demo:
+        timer = gr.Timer(1)
+        clock = gr.Textbox(label="Clock")
+        quiet = timer.tick(lambda: "now", None, clock)
+        shown = timer.tick(lambda: "now", None, clock, show_progress="full")
+        either = gr.on([timer.tick], lambda: "now", None, clock)
+
+    assert quiet.show_progress == "hidden"
+    assert shown.show_progress == "full"
+    assert either.show_progress == "full"  # gr.on keeps its own default, as Gradio's
