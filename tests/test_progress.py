@@ -139,7 +139,7 @@ async def test_a_run_refused_by_a_full_queue_is_not_said_to_be_queued():
 
 
 def test_a_timer_tick_shows_no_progress_unless_asked_as_in_gradio():
-    with gr.Blocks() as demo:
+    with gr.Blocks():
         timer = gr.Timer(1)
         clock = gr.Textbox(label="Clock")
         quiet = timer.tick(lambda: "now", None, clock)
