@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..engine import cancel
 from ..warnings import warn_unsupported
 from .context import current_context
-from .listener_options import read_options
+from .listener_options import EVENT_DEFAULTS, read_options
 
 if TYPE_CHECKING:
     from ..components.base import Block, Component
@@ -72,6 +72,7 @@ class EventTrigger:
         outputs: Any = None,
         **options: Any,
     ) -> Any:
+        options = {**EVENT_DEFAULTS.get(self.event_name, {}), **options}
         return listen([self], fn, inputs, outputs, **options)
 
 
