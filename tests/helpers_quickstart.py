@@ -52,13 +52,23 @@ def quick_start_steps(readme: str) -> list[FileBlock | Commands]:
     section = SECTION.search(readme)
     if section is None:
         raise QuickStartError("README.md has no '## Quick start' section")
+    return code_blocks(section.group(1))
+
+
+def labelled_files(markdown: str) -> list[FileBlock]:
+    """Return the blocks of a page that name their file (a page that goes on from the steps)."""
+    return [block for block in code_blocks(markdown) if isinstance(block, FileBlock)]
+
+
+def code_blocks(markdown: str) -> list[FileBlock | Commands]:
+    """Return the fenced code blocks of ``markdown``, each as a file's content or commands."""
     steps: list[FileBlock | Commands] = []
-    for block in FENCE.findall(section.group(1)):
-        first, _, rest = block.partition("\n")
-        label = LABEL.match(first.strip())
+    for block in FENCE.findall(markdown):
+        first = block.partition("\n")[0].strip()
+        label = LABEL.match(first)
         if label:
             steps.append(FileBlock(label["path"], block, append=bool(label["how"])))
-        elif first.lstrip().startswith(("#", "{#")) and "/" in first:
+        elif first.startswith(("#", "{#")) and "/" in first:
             raise QuickStartError(
                 f"a code block's first line looks like a label but is not one: {first!r}"
             )

@@ -4,6 +4,8 @@ The project is built in a temporary folder from the code blocks of README.md its
 (tests/helpers_quickstart.py reads them: the README cannot drift from the code), checked
 with warnings as errors, served by the ``runserver`` the README ends with (daphne's), and
 its page is used as its script would: fetched, then one event over its WebSocket.
+docs/getting-started.md goes on from the Quick start: its files, added to that project,
+must work as well.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from http.cookiejar import CookieJar
 from pathlib import Path
+from typing import Any
 
 import pytest
 from websockets.asyncio.client import connect
@@ -33,18 +36,25 @@ from tests.helpers_quickstart import (
     Project,
     QuickStartError,
     carry_out,
+    labelled_files,
     quick_start_steps,
 )
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+REPO = Path(__file__).resolve().parent.parent
+README = REPO / "README.md"
+GETTING_STARTED = REPO / "docs" / "getting-started.md"
 SERVER_START_SECONDS = 60
 FRAME_SECONDS = 30
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    steps = quick_start_steps(README.read_text())
-    return carry_out(steps, tmp_path_factory.mktemp("quickstart"), child_environment())
+# -- the projects, and a server for each --------------------------------------------------
+
+
+def build(folder: Path, *, getting_started: bool = False) -> Project:
+    project = carry_out(quick_start_steps(README.read_text()), folder, child_environment())
+    if getting_started:
+        carry_out(labelled_files(GETTING_STARTED.read_text()), project.root, child_environment())
+    return project
 
 
 @dataclass
@@ -56,9 +66,8 @@ class Served:
         return self.log_path.read_text(errors="replace")
 
 
-@pytest.fixture(scope="module")
-def served(project: Project) -> Iterator[Served]:
-    """The project served as the README says (``runserver``), on a free port."""
+def serve(project: Project) -> Iterator[Served]:
+    """Serve ``project`` as the README says (``runserver``), on a free port, until closed."""
     assert project.runserver, "the Quick start never says to run python manage.py runserver"
     port = free_port()
     log_path = project.root.parent / "runserver.log"
@@ -70,10 +79,10 @@ def served(project: Project) -> Iterator[Served]:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    base = f"http://127.0.0.1:{port}"
+    served = Served(f"http://127.0.0.1:{port}", log_path)
     try:
-        wait_until_answering(base, process, log_path)
-        yield Served(base, log_path)
+        wait_until_answering(served, process)
+        yield served
     finally:
         process.terminate()
         try:
@@ -83,51 +92,123 @@ def served(project: Project) -> Iterator[Served]:
             process.wait()
 
 
-def wait_until_answering(base: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
+def wait_until_answering(served: Served, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + SERVER_START_SECONDS
     while True:
         if process.poll() is not None:
-            pytest.fail(f"runserver exited with {process.returncode}:\n{log_path.read_text()}")
+            pytest.fail(f"runserver exited with {process.returncode}:\n{served.log()}")
         try:
-            urllib.request.urlopen(base + "/", timeout=2).close()
+            urllib.request.urlopen(served.url + "/", timeout=2).close()
             return
         except urllib.error.HTTPError:
             return
         except OSError:
             if time.monotonic() > deadline:
-                pytest.fail(f"runserver did not answer on {base}:\n{log_path.read_text()}")
+                pytest.fail(f"runserver did not answer on {served.url}:\n{served.log()}")
             time.sleep(0.1)
 
 
-def component_id(page: str, element: str, text: str) -> str:
-    """The id of the component whose block opens with ``<element>text</element>`` (its label)."""
-    found = re.search(
-        rf'data-bs-id="(\d+)"[^>]*>\s*<{element}\b[^>]*>{re.escape(text)}</{element}>', page
-    )
-    assert found, f"the page has no <{element}> {text!r} in a component"
-    return found.group(1)
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    return build(tmp_path_factory.mktemp("quickstart"))
 
 
-def page_config(page: str) -> dict:
-    config_id = re.search(r'data-bs-config="([^"]+)"', page).group(1)
-    script = re.search(rf'<script id="{re.escape(config_id)}"[^>]*>(.*?)</script>', page, re.S)
-    return json.loads(html.unescape(script.group(1)))
+@pytest.fixture(scope="module")
+def served(project: Project) -> Iterator[Served]:
+    yield from serve(project)
 
 
-async def frames_until_done(ws, seq: int) -> list[dict]:
-    """The frames answering event ``seq``, up to its ``done`` or ``failed``."""
-    frames = []
-    while True:
-        frame = json.loads(await asyncio.wait_for(ws.recv(), FRAME_SECONDS))
-        if frame.get("seq") != seq:
-            continue
-        frames.append(frame)
-        if frame["type"] in ("done", "failed", "error"):
-            return frames
+@pytest.fixture(scope="module")
+def extended_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    return build(tmp_path_factory.mktemp("getting-started"), getting_started=True)
 
 
-def test_the_quick_start_passes_django_s_checks_with_warnings_as_errors(project: Project):
-    checked = subprocess.run(
+@pytest.fixture(scope="module")
+def extended_served(extended_project: Project) -> Iterator[Served]:
+    yield from serve(extended_project)
+
+
+# -- a page, as its script uses it --------------------------------------------------------
+
+
+@dataclass
+class Page:
+    url: str
+    html: str
+    cookie: str
+
+    @property
+    def config(self) -> dict[str, Any]:
+        config_id = re.search(r'data-bs-config="([^"]+)"', self.html).group(1)
+        script = re.search(
+            rf'<script id="{re.escape(config_id)}"[^>]*>(.*?)</script>', self.html, re.S
+        )
+        return json.loads(html.unescape(script.group(1)))
+
+    def component(self, element: str, text: str) -> str:
+        """The id of the component whose block opens with ``<element>text</element>``."""
+        found = re.search(
+            rf'data-bs-id="(\d+)"[^>]*>\s*<{element}\b[^>]*>{re.escape(text)}</{element}>',
+            self.html,
+        )
+        assert found, f"the page has no <{element}> {text!r} opening a component"
+        return found.group(1)
+
+    def click(self, button: str, values: dict[str, Any]) -> dict[str, dict]:
+        """Connect, send ``values`` as typed, click ``button``; return the updates it made."""
+        clicked = int(self.component("button", button))
+        (dep,) = [d for d in self.config["dependencies"] if [clicked, "click"] in d["triggers"]]
+        return asyncio.run(self._event(dep["id"], values))
+
+    async def _event(self, dep: int, values: dict[str, Any]) -> dict[str, dict]:
+        origin = re.match(r"https?://[^/]+", self.url).group(0)
+        async with connect(
+            origin.replace("http", "ws", 1) + self.config["ws"],
+            origin=origin,
+            additional_headers={"Cookie": self.cookie},
+        ) as ws:
+            hello = {"type": "hello", "protocol": 1, "resume": None, "values": {}}
+            await ws.send(json.dumps(hello))
+            while (await receive(ws))["type"] != "session":
+                pass
+            await ws.send(json.dumps({"type": "event", "seq": 1, "dep": dep, "values": values}))
+            updates: dict[str, dict] = {}
+            while True:
+                frame = await receive(ws)
+                if frame.get("seq") != 1:
+                    continue
+                if frame["type"] == "update":
+                    for component, update in frame["updates"].items():
+                        updates.setdefault(component, {}).update(update)
+                elif frame["type"] == "done":
+                    return updates
+                else:
+                    pytest.fail(f"the event was answered {frame}")
+
+
+async def receive(ws) -> dict[str, Any]:
+    return json.loads(await asyncio.wait_for(ws.recv(), FRAME_SECONDS))
+
+
+def open_page(url: str) -> Page:
+    """Fetch a page and its assets as a browser does; keep its cookies, and the script's."""
+    cookies = CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
+    text = browser.open(url, timeout=30).read().decode()
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', text)
+    assert any(asset.endswith("/client.js") for asset in assets), assets
+    origin = re.match(r"https?://[^/]+", url).group(0)
+    for asset in assets:
+        assert browser.open(origin + asset, timeout=30).status == 200, asset
+    page = Page(url, text, "")
+    # The page's script sets this cookie before it connects (its pass to read its files).
+    pass_cookie = f"{page.config['files']['pass_cookie']}={secrets.token_urlsafe(16)}"
+    page.cookie = "; ".join([*(f"{c.name}={c.value}" for c in cookies), pass_cookie])
+    return page
+
+
+def check(project: Project) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [sys.executable, "-W", "error", "manage.py", "check", "--fail-level", "WARNING"],
         cwd=project.root,
         env=child_environment(),
@@ -135,53 +216,41 @@ def test_the_quick_start_passes_django_s_checks_with_warnings_as_errors(project:
         text=True,
         timeout=120,
     )
+
+
+# -- the tests ------------------------------------------------------------------------------
+
+
+def test_the_quick_start_passes_django_s_checks_with_warnings_as_errors(project: Project):
+    checked = check(project)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "System check identified no issues (0 silenced)." in checked.stdout
 
 
 def test_the_quick_start_page_greets_whoever_types_a_name(served: Served):
-    server = served.url
-    cookies = CookieJar()
-    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
-    page = browser.open(server + "/", timeout=30).read().decode()
+    page = open_page(served.url + "/")
+    name = page.component("label", "Name")
+    greeting = page.component("label", "Greeting")
 
-    # Rendered on the server: the labelled text boxes and the button, before any socket.
-    name = component_id(page, "label", "Name")
-    greeting = component_id(page, "label", "Greeting")
-    greet = component_id(page, "button", "Greet")
-    # The page's CSS and scripts are served.
-    assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', page)
-    assert any(asset.endswith("client.js") for asset in assets), assets
-    for asset in assets:
-        assert browser.open(server + asset, timeout=30).status == 200, asset
-
-    config = page_config(page)
-    (dep,) = [d for d in config["dependencies"] if d["triggers"] == [[int(greet), "click"]]]
-    # The page's script sets this cookie before it connects (it lets the page read its files).
-    pass_cookie = f"{config['files']['pass_cookie']}={secrets.token_urlsafe(16)}"
-    cookie = "; ".join([*(f"{c.name}={c.value}" for c in cookies), pass_cookie])
-
-    async def type_and_click() -> list[dict]:
-        async with connect(
-            server.replace("http", "ws", 1) + config["ws"],
-            origin=server,
-            additional_headers={"Cookie": cookie},
-        ) as ws:
-            await ws.send(
-                json.dumps({"type": "hello", "protocol": 1, "resume": None, "values": {name: ""}})
-            )
-            while json.loads(await asyncio.wait_for(ws.recv(), FRAME_SECONDS))["type"] != "session":
-                pass
-            await ws.send(
-                json.dumps({"type": "event", "seq": 1, "dep": dep["id"], "values": {name: "Ada"}})
-            )
-            return await frames_until_done(ws, 1)
-
-    frames = asyncio.run(type_and_click())
-    assert [f["type"] for f in frames] == ["update", "done"], frames
-    assert frames[0]["updates"] == {greeting: {"value": "Hello, Ada!"}}
-    # runserver ran the checks too (the README's first run): no warning.
+    assert page.click("Greet", {name: "Ada"}) == {greeting: {"value": "Hello, Ada!"}}
+    # runserver ran the checks too, as on the README's first run: no warning.
     assert "System check identified no issues (0 silenced)." in served.log(), served.log()
+
+
+def test_getting_started_goes_on_from_the_quick_start_to_a_cart(
+    extended_project: Project, extended_served: Served
+):
+    checked = check(extended_project)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    page = open_page(extended_served.url + "/cart/")
+    assert "<h1>Your cart</h1>" in page.html
+    (items,) = [cid for cid, c in page.config["components"].items() if c["type"] == "checkboxgroup"]
+    size = page.component("label", "Cart Size")
+
+    updates = page.click("Add Items", {items: ["Milk", "Water"]})
+    assert updates[size]["value"] == 2
+    # The Quick start's page is still there.
+    assert open_page(extended_served.url + "/").component("label", "Greeting")
 
 
 def test_the_quick_start_is_blocks_labelled_with_their_files():
