@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Context, RequestContext, Template
 from django.test import AsyncClient, RequestFactory
+from django.urls import reverse
 
 import blocksstate as gr
 from blocksstate import protocol
@@ -363,3 +364,28 @@ async def test_uploads_and_files_are_for_the_session_s_own_permitted_user(media,
             refused = await as_bob.get(record["url"])
             assert refused.status_code == 403
             assert refused.content.decode().startswith(USER_CHANGED)
+
+
+# -- the admin -----------------------------------------------------------------------------------------
+
+
+def test_the_admin_says_who_can_open_each_app(people, client):
+    staff = User.objects.create_user("staff", is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_livesession"))
+    client.force_login(staff)
+
+    def is_staff(user):
+        return user.is_staff
+
+    rules = {
+        "plain": ({}, "anyone"),
+        "members-only": ({"login_required": True}, "signed-in users"),
+        "guarded": (
+            {"permission": [PERMISSION, "auth.view_user"], "check": is_staff},
+            "users, with auth.open_secret and auth.view_user, accepted by is_staff",
+        ),
+    }
+    for name, (options, said) in rules.items():
+        with registered(counter_app(), name, **options):
+            response = client.get(reverse("admin:blocksstate_registeredapp_app", args=[name]))
+        assert f'<p id="access">Who can open it: {said}.</p>' in response.content.decode()

@@ -48,6 +48,18 @@ class AccessRule:
         """Whether anyone may open the app (nothing to check, no user to read)."""
         return not (self.login_required or self.permissions or self.check)
 
+    def describe(self) -> str:
+        """Who may open the app, in words (for the admin)."""
+        if self.open:
+            return "anyone"
+        words = ["signed-in users" if self.login_required else "users"]
+        if self.permissions:
+            words.append("with " + " and ".join(self.permissions))
+        if self.check is not None:
+            name = getattr(self.check, "__name__", None) or repr(self.check)
+            words.append(f"accepted by {name}")
+        return ", ".join(words)
+
     @classmethod
     def of(
         cls,
