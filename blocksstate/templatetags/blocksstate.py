@@ -26,6 +26,7 @@ MODULES = (
     "blocksstate/components.js",
     "blocksstate/events.js",
     "blocksstate/alerts.js",
+    "blocksstate/progress.js",
     "blocksstate/browser-storage.js",
     "blocksstate/client-functions.js",
 )
