@@ -17,6 +17,9 @@ PROTOCOL_VERSION = 1
 # 44xx and tells the visitor why; after any other code it reconnects and resumes.
 # The page heard nothing for PAGE_TIMEOUT seconds: it reconnects if it is still there.
 CLOSE_PAGE_SILENT = 4001
+# The socket's user may not open the app (its access rule), or is not the user who started
+# the session it asks to resume; a ``closed`` frame says which, in words.
+CLOSE_ACCESS_DENIED = 4401
 CLOSE_FORBIDDEN_ORIGIN = 4403
 CLOSE_UNKNOWN_APP = 4404
 # Another connection resumed this session: the page must not reconnect.

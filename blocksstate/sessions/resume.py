@@ -21,6 +21,10 @@ class ResumeRefused(Exception):
     """A resume token is invalid, expired, or for another session, app or user."""
 
 
+class UserChanged(ResumeRefused):
+    """A valid resume token of another user (or of none): the page's user changed since."""
+
+
 def resume_token(session: Session) -> str:
     """Return a signed token that lets this page (and only it) resume ``session`` once."""
     return signing.dumps(
@@ -43,7 +47,7 @@ def read_resume_token(token: Any, app: str, user_id: str | None) -> tuple[str, i
     if token_app != app:
         raise ResumeRefused("the resume token is for another app")
     if token_user != user_id:
-        raise ResumeRefused("the resume token is for another user")
+        raise UserChanged("the resume token is for another user")
     if not isinstance(epoch, int) or isinstance(epoch, bool):
         raise ResumeRefused("the resume token is not valid")
     return session_id, epoch

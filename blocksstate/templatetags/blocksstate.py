@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from django import template
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from ..app import access
 from ..app.blocks import Blocks
-from ..app.registry import AppNotFound, get_app, registered
+from ..app.registry import AppNotFound, access_rule, get_app, registered
 from ..rendering import render_app
 from ..rendering.page import app_classes, head_markup, theme_style
 
@@ -106,8 +108,23 @@ def _resolve(app: str | Blocks) -> tuple[Blocks, str]:
 
 @register.simple_tag(takes_context=True)
 def blocks(context: template.Context, app: str | Blocks) -> SafeString:
-    """Render a registered app with its initial values; the client takes it over once connected."""
+    """Render a registered app with its initial values; the client takes it over once connected.
+
+    A user the app's access rule refuses gets the refusal instead (``blocksstate/refused.html``):
+    neither its components nor its page config.
+    """
     blocks_obj, name = _resolve(app)
+    request = context.get("request")
+    decision = access.decide_for_request(request, name, access_rule(name))
+    if not decision.allowed:
+        return render_to_string(
+            "blocksstate/refused.html",
+            {
+                "app": name,
+                "reason": decision.reason,
+                "login_url": access.login_url(request) if decision.sign_in else None,
+            },
+        )
     memory = _page_memory(context)
     instances = memory["instances"]
     instances[name] = instances.get(name, 0) + 1
@@ -117,7 +134,7 @@ def blocks(context: template.Context, app: str | Blocks) -> SafeString:
         blocks_obj,
         name,
         instance=instances[name],
-        request=context.get("request"),
+        request=request,
         nonce=csp_nonce(context),
     )
     return format_html("{}{}", assets, markup)

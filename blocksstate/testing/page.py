@@ -81,7 +81,8 @@ class PageClient:
     ``async with PageClient("cart") as page:`` opens the page (connects and starts a
     session, running the app's ``load`` events) and leaves it at the end (its ``unload``
     events run). ``application`` is the ASGI application to connect through, by default
-    blocksstate's own routes; pass your project's to go through its middleware.
+    blocksstate's own routes; pass your project's to go through its middleware. ``user``
+    is the socket's user (``scope["user"]``, as Channels' ``AuthMiddlewareStack`` sets it).
     """
 
     def __init__(
@@ -89,6 +90,7 @@ class PageClient:
         app: str,
         headers: list[tuple[bytes, bytes]] | None = None,
         application: Any = None,
+        user: Any = None,
     ) -> None:
         self.app = app
         self.blocks = get_app(app)
@@ -97,6 +99,8 @@ class PageClient:
             f"/ws/blocks/{app}/",
             headers=headers or [],
         )
+        if user is not None:
+            self.communicator.scope["user"] = user
         self.seqs = _event_seqs
         self.session: Frame | None = None
         self.connected = False
@@ -153,6 +157,16 @@ class PageClient:
             raise AssertionError(f"expected one session frame, got {frames}")
         self.session = sessions[0]
         return frames
+
+    async def refused(self, resume: str | None = None) -> tuple[str, int]:
+        """Connect and say ``hello``, which the server must refuse; return its reason and close code."""
+        if not self.connected:
+            await self.connect()
+        await self.send({"type": "hello", "protocol": 1, "resume": resume, "values": {}})
+        frames, code = await self.until_closed()
+        if [f["type"] for f in frames] != ["closed"]:
+            raise AssertionError(f"expected a refusal, got {frames} (close code {code})")
+        return frames[0]["reason"], code
 
     async def open(
         self, resume: str | None = None, values: Mapping[Any, Any] | None = None

@@ -19,7 +19,9 @@ import { ProgressView } from "./progress.js";
 const DOM_EVENTS = ["click", "input", "change", "select", "keydown", "keyup", "copy", "focusin", "focusout", "toggle", "play", "pause", "ended"];
 const STATUS_TEXT = { reconnecting: "Reconnecting\u2026", connecting: "" };
 // What the visitor reads when the server closes the connection for good (close codes 44xx).
+// A 4401 comes after a `closed` frame that says why in the server's words; this is in case it did not.
 const REFUSALS = {
+  4401: "This app is not open to you: sign in, or reload the page.",
   4403: "This page cannot connect to the app: the server does not accept connections from this address.",
   4404: "This app is not available on the server any more. Reloading the page may help.",
   4409: "This session continued in another tab or window.",
