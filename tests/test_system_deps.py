@@ -38,7 +38,7 @@ class Machine:
             chmod = shutil.which("chmod")
             install = (
                 f'for arg in "$@"; do case "$arg" in -*|install) ;; *) '
-                f"printf '#!/bin/sh\\n' > \"{self.bin}/$arg\"; {chmod} +x \"{self.bin}/$arg\";; esac; done"
+                f'printf \'#!/bin/sh\\n\' > "{self.bin}/$arg"; {chmod} +x "{self.bin}/$arg";; esac; done'
             )
             body = f'echo "apt-get DEBIAN_FRONTEND=$DEBIAN_FRONTEND $*" >> "{self.log}"\n'
             body += "exit 100" if apt_fails else f'if [ "$1" = install ]; then {install}; fi'
@@ -171,4 +171,3 @@ def test_the_test_command_stops_before_making_a_venv(machine):
     assert f"\n    {INSTALL_BOTH}\n" in result.stderr
     assert "creating" not in result.stdout
     assert set(ROOT.glob(".venv-*")) == venvs
-
