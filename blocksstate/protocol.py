@@ -264,9 +264,16 @@ def alert(
 
 
 def progress(
-    seq: int | None, dep: int | None, fraction: float | None, desc: str | None, unit: str
+    seq: int | None,
+    dep: int | None,
+    fraction: float | None,
+    desc: str | None,
+    unit: str,
+    index: float | None = None,
+    length: float | None = None,
 ) -> dict[str, Any]:
-    """How far a handler is (``fraction`` from 0 to 1, None when unknown)."""
+    """How far a handler is (``fraction`` from 0 to 1, None when unknown); ``index`` of
+    ``length`` steps when it counts them (``length`` None when the total is unknown)."""
     return {
         "type": "progress",
         "seq": seq,
@@ -274,7 +281,19 @@ def progress(
         "progress": fraction,
         "desc": desc,
         "unit": unit,
+        "index": index,
+        "length": length,
     }
+
+
+def queued(seq: int | None, dep: int | None) -> dict[str, Any]:
+    """The run waits for its place (its listener's concurrency limit, or a handler thread)."""
+    return {"type": "queued", "seq": seq, "dep": dep}
+
+
+def started(seq: int | None, dep: int | None) -> dict[str, Any]:
+    """The run that was ``queued`` got its place and starts now."""
+    return {"type": "started", "seq": seq, "dep": dep}
 
 
 def done(seq: int | None, ok: bool) -> dict[str, Any]:

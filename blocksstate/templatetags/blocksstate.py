@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import re
+from pathlib import Path
 from typing import Any
 
 from django import template
@@ -18,15 +21,24 @@ register = template.Library()
 
 STYLESHEET = "blocksstate/blocksstate.css"
 CLIENT = "blocksstate/client.js"
-# Modules client.js imports: preloaded so the browser fetches them in parallel.
-MODULES = (
-    "blocksstate/socket.js",
-    "blocksstate/components.js",
-    "blocksstate/events.js",
-    "blocksstate/alerts.js",
-    "blocksstate/browser-storage.js",
-    "blocksstate/client-functions.js",
-)
+STATIC_ROOT = Path(__file__).resolve().parent.parent / "static"
+IMPORT = re.compile(r"""^\s*(?:import|export)\b[^;]*?\bfrom\s+["']\./([\w.-]+\.js)["']""", re.M)
+
+
+@functools.cache
+def modules() -> tuple[str, ...]:
+    """Every module client.js imports, directly or not: preloaded so the browser fetches
+    them in parallel instead of one level of imports at a time."""
+    found: list[str] = []
+    pending = [CLIENT]
+    while pending:
+        text = (STATIC_ROOT / pending.pop()).read_text(encoding="utf-8")
+        for name in IMPORT.findall(text):
+            path = f"blocksstate/{name}"
+            if path not in found and path != CLIENT:
+                found.append(path)
+                pending.append(path)
+    return tuple(found)
 
 
 class UnknownApp(template.TemplateSyntaxError):
@@ -96,15 +108,19 @@ def _resolve(app: str | Blocks) -> tuple[Blocks, str]:
 def blocks(context: template.Context, app: str | Blocks) -> SafeString:
     """Render a registered app with its initial values; the client takes it over once connected."""
     blocks_obj, name = _resolve(app)
-    instances = _page_memory(context)["instances"]
+    memory = _page_memory(context)
+    instances = memory["instances"]
     instances[name] = instances.get(name, 0) + 1
-    return render_app(
+    # A page that forgot {% blocks_assets %} still works: the first app brings them.
+    assets = mark_safe("") if memory["assets"] else blocks_assets(context)
+    markup = render_app(
         blocks_obj,
         name,
         instance=instances[name],
         request=context.get("request"),
         nonce=csp_nonce(context),
     )
+    return format_html("{}{}", assets, markup)
 
 
 @register.simple_tag(takes_context=True)
@@ -119,7 +135,7 @@ def blocks_assets(context: template.Context) -> SafeString:
     preloads = format_html_join(
         "\n",
         '<link rel="modulepreload" href="{}"{}>',
-        ((static(path), nonce_attr) for path in MODULES),
+        ((static(path), nonce_attr) for path in modules()),
     )
     return format_html(
         '<link rel="stylesheet" href="{}"{}>\n{}\n<script type="module" src="{}"{}></script>',
