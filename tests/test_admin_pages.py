@@ -124,7 +124,13 @@ def test_the_column_headers_and_field_labels_read_well(client, staff, live_and_e
     assert "Session App Status Visitor Connected Events" in text(client.get(SESSIONS))
     assert "Started Event App Session Duration (ms) Succeeded Error" in text(client.get(EVENTS))
     page = text(client.get(change_url(LiveSession.objects.get(session_id="bbbb-ended"))))
-    for label in ("Connected:", "Last seen:", "Ended:", "Ended because: page closed"):
+    for label in (
+        "User: anonymous",
+        "Connected:",
+        "Last seen:",
+        "Ended:",
+        "Ended because: page closed",
+    ):
         assert label in page
 
 

@@ -94,7 +94,7 @@ class LiveSessionAdmin(ExplainedList, SessionColumns, ReadOnlyModelAdmin):
     Media = AdminMedia
     actions = ["disconnect_sessions", "clear_session_state"]
     fieldsets = [
-        (None, {"fields": ("session_id", "app", "status", "user", "same_browser")}),
+        (None, {"fields": ("session_id", "app", "status", "user_or_anonymous", "same_browser")}),
         ("Connection", {"fields": ("client_address", "user_agent")}),
         ("Times", {"fields": ("connected_at", "last_seen_at", "closed_at", "closed_reason")}),
         ("Counts", {"fields": ("event_count", "error_count", "rejected_tokens")}),
@@ -117,6 +117,10 @@ class LiveSessionAdmin(ExplainedList, SessionColumns, ReadOnlyModelAdmin):
         if obj.is_live:
             return "Live"
         return f"Ended ({obj.closed_reason})" if obj.closed_reason else "Ended"
+
+    @admin.display(description="user")
+    def user_or_anonymous(self, obj: LiveSession) -> str:
+        return str(obj.user) if obj.user_id else "anonymous"
 
     @admin.display(description="browser")
     def same_browser(self, obj: LiveSession) -> str:
