@@ -166,6 +166,8 @@ def test_the_session_list_shows_the_live_ones_by_default_and_all_on_request(
     assert listed(client.get(SESSIONS + choices["Ended"]["query_string"])) == ["bbbb-ended"]
     # The search bar's "3 total" leads to all of them, not back to the live ones.
     assert '(<a href="?status=all">3 total</a>)' in default.content.decode()
+    counted = text(client.get(SESSIONS, {"_facets": "True"}))
+    assert "By status All (3) Live (2) Ended (1)" in counted
 
 
 @pytest.mark.django_db
