@@ -108,7 +108,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
         messages.append(
             Warning(
                 "CHANNEL_LAYERS is not set.",
-                hint="Set a channel layer: InMemoryChannelLayer for one process, RedisChannelLayer for several (see docs/deployment.md).",
+                hint="Set a channel layer: blocksstate.layers.InMemoryChannelLayer for one process, channels_redis.core.RedisChannelLayer for several (see docs/getting-started.md, docs/deployment.md).",
                 id="blocksstate.W003",
             )
         )

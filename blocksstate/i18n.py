@@ -58,6 +58,7 @@ GRADIO_TEXTS = frozenset(
         gettext_noop("Error raised."),
         gettext_noop("Warning issued."),
         gettext_noop("Info issued."),
+        gettext_noop("steps"),
     }
 )
 

@@ -32,10 +32,10 @@ class LiveSession(models.Model):
     )
     client_address = models.CharField(max_length=64, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
-    connected_at = models.DateTimeField()
-    last_seen_at = models.DateTimeField()
-    closed_at = models.DateTimeField(null=True, blank=True)
-    closed_reason = models.CharField(max_length=100, blank=True)
+    connected_at = models.DateTimeField("connected")
+    last_seen_at = models.DateTimeField("last seen")
+    closed_at = models.DateTimeField("ended", null=True, blank=True)
+    closed_reason = models.CharField("ended because", max_length=100, blank=True)
     event_count = models.PositiveIntegerField("events", default=0)
     error_count = models.PositiveIntegerField("errors", default=0)
     rejected_tokens = models.PositiveIntegerField(
@@ -69,14 +69,14 @@ class EventLog(models.Model):
     session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="events")
     dependency_id = models.IntegerField("event id", null=True, blank=True)
     event = models.CharField(max_length=300)
-    started_at = models.DateTimeField()
+    started_at = models.DateTimeField("started")
     duration_ms = models.FloatField("duration (ms)")
-    ok = models.BooleanField(default=True)
+    ok = models.BooleanField("succeeded", default=True)
     error = models.TextField(blank=True)
 
     class Meta:
         verbose_name = "event log entry"
-        verbose_name_plural = "event log"
+        verbose_name_plural = "event log entries"
         ordering = ["-started_at", "-id"]
         indexes = [
             models.Index(fields=["session", "-started_at"], name="bs_event_session_started"),

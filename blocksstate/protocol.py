@@ -17,6 +17,9 @@ PROTOCOL_VERSION = 1
 # 44xx and tells the visitor why; after any other code it reconnects and resumes.
 # The page heard nothing for PAGE_TIMEOUT seconds: it reconnects if it is still there.
 CLOSE_PAGE_SILENT = 4001
+# The socket's user may not open the app (its access rule), or is not the user who started
+# the session it asks to resume; a ``closed`` frame says which, in words.
+CLOSE_ACCESS_DENIED = 4401
 CLOSE_FORBIDDEN_ORIGIN = 4403
 CLOSE_UNKNOWN_APP = 4404
 # Another connection resumed this session: the page must not reconnect.
@@ -278,9 +281,16 @@ def alert(
 
 
 def progress(
-    seq: int | None, dep: int | None, fraction: float | None, desc: str | None, unit: str
+    seq: int | None,
+    dep: int | None,
+    fraction: float | None,
+    desc: str | None,
+    unit: str,
+    index: float | None = None,
+    length: float | None = None,
 ) -> dict[str, Any]:
-    """How far a handler is (``fraction`` from 0 to 1, None when unknown)."""
+    """How far a handler is (``fraction`` from 0 to 1, None when unknown); ``index`` of
+    ``length`` steps when it counts them (``length`` None when the total is unknown)."""
     return {
         "type": "progress",
         "seq": seq,
@@ -288,7 +298,19 @@ def progress(
         "progress": fraction,
         "desc": desc,
         "unit": unit,
+        "index": index,
+        "length": length,
     }
+
+
+def queued(seq: int | None, dep: int | None) -> dict[str, Any]:
+    """The run waits for its place (its listener's concurrency limit, or a handler thread)."""
+    return {"type": "queued", "seq": seq, "dep": dep}
+
+
+def started(seq: int | None, dep: int | None) -> dict[str, Any]:
+    """The run that was ``queued`` got its place and starts now."""
+    return {"type": "started", "seq": seq, "dep": dep}
 
 
 def done(seq: int | None, ok: bool) -> dict[str, Any]:

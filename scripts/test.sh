@@ -6,13 +6,16 @@
 # PYTHON defaults to python3, DJANGO_SPEC to "Django>=5.2,<6". The venv is
 # .venv-<python version> at the repository root. Extra pytest arguments can
 # be passed through PYTEST_ADDOPTS. Browser tests need chromium and the
-# redis tests need redis-server on PATH (.ci/run installs both).
+# redis tests need redis-server on PATH: scripts/system-deps.sh installs them
+# (with apt-get, as root or through sudo) or stops with the command to run.
 set -euo pipefail
 
 PYTHON="${1:-python3}"
 DJANGO_SPEC="${2:-Django>=5.2,<6}"
 
 cd "$(dirname "$0")/.."
+
+bash scripts/system-deps.sh
 
 if ! "$PYTHON" --version >/dev/null 2>&1; then
     echo "scripts/test.sh: $PYTHON not found or does not run" >&2

@@ -23,7 +23,7 @@ def require_tool(name):
     """Return the path of executable `name`; fail on CI, skip elsewhere, if it is missing."""
     path = shutil.which(name)
     if path is None:
-        message = f"{name!r} is not on PATH (install it: see .ci/run)"
+        message = f"{name!r} is not on PATH (install it: bash scripts/system-deps.sh)"
         if os.environ.get("CI") == "true":
             pytest.fail(message, pytrace=False)
         pytest.skip(message)

@@ -354,3 +354,38 @@ async def test_a_list_gives_its_handler_rows_and_a_matrix_refuses_a_word_in_a_nu
             )
             assert reply.error["code"] == "invalid_input"
             assert page.value(out) == "[['hi'], ['yo']]"
+
+
+async def test_a_big_table_is_checked_off_the_event_loop_and_a_bad_one_changes_nothing():
+    import threading
+
+    from blocksstate.components import dataframe as dataframe_module
+
+    threads: list[bool] = []
+    original = dataframe_module.Dataframe._table
+
+    def spy(self, headers, rows, props):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return original(self, headers, rows, props)
+
+    big = [[i, i * 2.5] for i in range(3_000)]  # 6,000 cells
+    with gr.Blocks() as demo:
+        size = gr.Number(3_000, label="Rows")
+        table = gr.Dataframe(headers=["n", "x"], datatype="number", label="Table")
+        size.change(
+            lambda n: [[*row] for row in big[: int(n)]] + ([["oops", 1]] if n < 0 else []),
+            size,
+            table,
+        )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(dataframe_module.Dataframe, "_table", spy)
+        with registered(demo) as app:
+            async with PageClient(app) as page:
+                threads.clear()
+                reply = await page.trigger(size, "change", values={size: 3_000})
+                assert reply.status == "done"
+                assert threads == [False]  # checked once, in a handler thread
+                assert len(page.value(table)["data"]) == 3_000
+                reply = await page.trigger(size, "change", values={size: -1})
+                assert reply.status != "done"
+                assert len(page.value(table)["data"]) == 3_000  # the table shown is kept

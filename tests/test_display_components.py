@@ -3,6 +3,7 @@ refusals, Pygments' output, a Label's confidences."""
 
 from __future__ import annotations
 
+import functools
 import warnings
 from datetime import UTC, datetime
 
@@ -257,3 +258,34 @@ def test_gradio_aliases_name_the_same_components():
     area = gr.TextArea()
     assert isinstance(area, gr.Textbox) and (area.lines, area.max_lines) == (7, 20)
     assert gr.TextArea(lines=2).lines == 2
+
+
+async def test_long_code_is_highlighted_off_the_event_loop():
+    import threading
+
+    from blocksstate.components import code as code_module
+
+    seen: list[bool] = []
+    original = code_module.highlight_code.__wrapped__
+
+    def spy(text, language):
+        seen.append(threading.current_thread() is threading.main_thread())
+        return original(text, language)
+
+    long_text = "\n".join(["x = 1"] * 200)  # 1,199 characters
+    with gr.Blocks() as demo:
+        button = gr.Button("Show")
+        code = gr.Code(language="python", label="Code")
+        button.click(lambda: long_text, None, code)
+    code_module.highlight_code.cache_clear()
+    wrapped = functools.lru_cache(maxsize=32)(spy)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(code_module, "highlight_code", wrapped)
+        with registered(demo) as app:
+            async with PageClient(app) as page:
+                await page.click("Show")
+                assert page.value(code) == long_text
+                sent = [f for f in page.received if f["type"] == "update"][-1]
+    assert seen and seen[0] is False  # the first (and only) highlighting ran in a thread
+    assert len(seen) == 1  # the event loop found it in the cache
+    assert sent["updates"][str(code.id)]["html"].count("bs-code-line") == 200

@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString
 
 import blocksstate
 from blocksstate.components.markdown import render_markdown
-from blocksstate.templatetags.blocksstate import MODULES
+from blocksstate.templatetags.blocksstate import modules
 from blocksstate.testing import PageClient, registered
 
 
@@ -160,4 +160,4 @@ async def test_update_frames_carry_the_servers_html():
 def test_the_page_has_no_markdown_renderer_of_its_own():
     static = Path(blocksstate.__file__).parent / "static" / "blocksstate"
     assert not (static / "markdown.js").exists()
-    assert not any("markdown" in module for module in MODULES)
+    assert not any("markdown" in module for module in modules())

@@ -139,7 +139,9 @@ def test_alert_and_progress_frames_are_those_docs_protocol_md_shows():
         '{"type": "alert", "seq": 7, "dep": 0, "level": "error", "title": "Error",'
         ' "message": "Out of stock", "duration": 10}'
     )
-    assert protocol.progress(7, 0, 0.5, "Loading", "steps") == json.loads(
-        '{"type": "progress", "seq": 7, "dep": 0, "progress": 0.5, "desc": "Loading",'
-        ' "unit": "steps"}'
+    assert protocol.progress(7, 0, 0.3, "Crunching", "steps", 3, 10) == json.loads(
+        '{"type": "progress", "seq": 7, "dep": 0, "progress": 0.3, "desc": "Crunching",'
+        ' "unit": "steps", "index": 3, "length": 10}'
     )
+    assert protocol.queued(7, 0) == json.loads('{"type": "queued", "seq": 7, "dep": 0}')
+    assert protocol.started(7, 0) == json.loads('{"type": "started", "seq": 7, "dep": 0}')

@@ -15,6 +15,7 @@ from blocksstate.sessions.backends import automatic_store, get_store
 from blocksstate.sessions.base import SessionBusy, SessionConflict, Superseded
 from blocksstate.sessions.session import Session
 from blocksstate.state.caches import cache_for
+from blocksstate.testing import registered
 
 
 def counter_state(demo):
@@ -153,6 +154,47 @@ async def test_meta_touch_and_delete(store):
 
     assert await store.load(demo, session.id) is None
     assert await store.read_meta(session.id) is None
+
+
+# -- what a session takes ----------------------------------------------------------------------------
+
+
+def bytes_in_cache(store, key: str) -> int:
+    """The length of what the cache itself holds under ``key``, read from its storage."""
+    cache = store.cache
+    if hasattr(cache, "client"):  # django-redis: Redis's own count
+        return cache.client.get_client().strlen(cache.client.make_key(key))
+    return len(cache._cache[cache.make_key(key)])  # LocMemCache keeps the pickled bytes
+
+
+async def test_stored_sizes_are_the_bytes_the_cache_holds_components_included(store):
+    with gr.Blocks() as demo:
+        chatbot = gr.Chatbot()
+        notes = gr.State([])
+        gr.Textbox(label="Message")
+    history = [
+        {"role": "user", "content": "Hello there"},
+        {"role": "assistant", "content": "Nice day! " * 8},
+    ]
+    with registered(demo):
+        session = Session.new(demo)
+        session.set_value(chatbot.id, history)
+        session.set_state(notes.id, ["first"], notes.dumps(["first"]))
+        await store.save(session, 60)
+
+        sizes = await store.stored_sizes(demo, session.id)
+
+    # The textbox still holds its initial value: nothing of it is stored.
+    assert set(sizes) == {chatbot.id, notes.id, "meta"}
+    for part, size in sizes.items():
+        assert size == bytes_in_cache(store, store.key(session.id, part))
+    assert sizes[chatbot.id] > len("Hello there" + "Nice day! " * 8)  # the history is counted
+    assert sizes[notes.id] > len(session.pickled[notes.id])  # the cache wraps the State's bytes
+
+
+async def test_an_unknown_session_takes_nothing(store):
+    with registered(gr.Blocks()) as app:
+        assert await store.stored_sizes(get_app(app), "no-such-session") == {}
 
 
 # -- the expiry index ----------------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from django.template import Context, RequestContext, Template, TemplateSyntaxError
@@ -221,6 +223,30 @@ def test_assets_are_added_once_per_page():
     html = render("{% blocks_assets %}{% blocks_assets %}", request=request)
 
     assert html.count("client.js") == 1
+
+
+def test_a_page_that_forgot_the_assets_gets_them_once_with_its_first_app(cart):
+    request = RequestFactory().get("/")
+
+    html = render(
+        '{% blocks "tt-cart" %}{% blocks "tt-cart" %}{% blocks_assets %}', request=request
+    )
+
+    assert html.count('src="/static/blocksstate/client.js"') == 1
+    assert html.index("client.js") < html.index("bs-app")
+    assert html.count("blocksstate.css") == 1
+
+
+def test_every_module_the_client_imports_is_preloaded():
+    html = render("{% blocks_assets %}")
+    preloaded = set(re.findall(r'rel="modulepreload" href="/static/(blocksstate/[\w.-]+)"', html))
+    static = Path(__file__).resolve().parent.parent / "blocksstate/static/blocksstate"
+    imported = {
+        f"blocksstate/{name}"
+        for path in static.glob("*.js")
+        for name in re.findall(r'from "\./([\w.-]+\.js)"', path.read_text())
+    }
+    assert imported and imported <= preloaded
 
 
 # -- the bare page view ----------------------------------------------------------------------------

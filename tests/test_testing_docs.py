@@ -38,4 +38,4 @@ def test_the_page_has_examples_to_run():
         for name in globals()
         if name.startswith("test_") and name != "test_the_page_has_examples_to_run"
     ]
-    assert len(tests) == 2, tests
+    assert len(tests) == 3, tests

@@ -339,6 +339,16 @@ async def test_an_administrator_s_disconnect_is_said_in_the_page_s_language():
     assert {"type": "closed", "reason": "Déconnecté par un administrateur."} in frames
 
 
+async def test_an_app_refused_to_a_visitor_says_why_in_the_page_s_language(register_blocks):
+    from django.contrib.auth.models import AnonymousUser
+
+    app = register_blocks(number_app(), login_required=True)
+
+    page = PageClient(app, user=AnonymousUser(), language="fr")
+    reason, code = await page.refused()
+    assert (reason, code) == ("Connectez-vous pour utiliser cette application.", 4401)
+
+
 async def test_an_upload_is_refused_in_the_page_s_language(media):
     demo, box, _ = files_app(max_file_size="1kb")
     big = PNG + bytes(2000)

@@ -7,6 +7,8 @@ personal data. Disconnecting a session and clearing its state need the
 through the channel layer (see ``sessions.actions``).
 
 - ``sessions``: the live sessions and the event log, and the actions on a session
+- ``filters``: the lists' filters (live sessions by default), and what a bad one gets
+- ``display``: the admin's stylesheet, short times, and the session list's columns
 - ``values``: a session's values, read from the cache and previewed
 - ``wiring``: the registered apps, their components and events
 """

@@ -14,6 +14,7 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -25,9 +26,12 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from ..app.registry import AppNotFound, registered
+from ..conf import setting
 from ..models import EventLog, LiveSession
 from ..sessions import actions
 from ..sessions.base import SessionBusy
+from .display import AdminMedia, ExplainedList, SessionColumns
+from .filters import OutcomeFilter, StatusFilter, UserFilter
 from .readonly import ReadOnlyModelAdmin
 from .values import session_values
 
@@ -35,23 +39,6 @@ RECENT_EVENTS = 50
 RECENT_ERRORS = 20
 STATE_PERMISSION = "blocksstate.view_session_state"
 MANAGE_PERMISSION = "blocksstate.change_livesession"
-
-
-class StatusFilter(admin.SimpleListFilter):
-    """Live (no end recorded) or ended."""
-
-    title = "status"
-    parameter_name = "status"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("live", "Live"), ("ended", "Ended")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.value() == "live":
-            return queryset.filter(closed_at__isnull=True)
-        if self.value() == "ended":
-            return queryset.filter(closed_at__isnull=False)
-        return queryset
 
 
 class EventLogInline(admin.TabularInline):
@@ -92,45 +79,48 @@ def _username_field() -> str:
 
 
 @admin.register(LiveSession)
-class LiveSessionAdmin(ReadOnlyModelAdmin):
+class LiveSessionAdmin(ExplainedList, SessionColumns, ReadOnlyModelAdmin):
     """Read-only: rows are written by the recorder; the actions act on the live session."""
 
     change_form_template = "blocksstate/admin/livesession/change_form.html"
-    list_display = (
-        "short_id",
-        "app",
-        "status",
-        "user",
-        "client_address",
-        "connected_at",
-        "last_seen_at",
-        "event_count",
-        "error_count",
-    )
-    list_filter = ("app", StatusFilter, ("user", admin.RelatedOnlyFieldListFilter))
+    list_display = ("short_id", "app", "status_column", "visitor", "connected", "events_column")
+    list_filter = (StatusFilter, "app", ("user", UserFilter))
     search_fields = ("^session_id", _username_field(), "^client_address")
     search_help_text = "Session id (or its beginning), username, or client address."
     date_hierarchy = "connected_at"
     list_select_related = ("user",)
     ordering = ("-connected_at",)
     inlines = [EventLogInline]
+    Media = AdminMedia
     actions = ["disconnect_sessions", "clear_session_state"]
     fieldsets = [
-        (None, {"fields": ("session_id", "app", "status", "user", "same_browser")}),
+        (None, {"fields": ("session_id", "app", "status", "user_or_anonymous", "same_browser")}),
         ("Connection", {"fields": ("client_address", "user_agent")}),
         ("Times", {"fields": ("connected_at", "last_seen_at", "closed_at", "closed_reason")}),
         ("Counts", {"fields": ("event_count", "error_count", "rejected_tokens")}),
     ]
 
-    @admin.display(description="session", ordering="session_id")
-    def short_id(self, obj: LiveSession) -> str:
-        return f"{obj.session_id[:12]}\u2026"
+    def empty_list_note(self, request: HttpRequest) -> str:
+        if not setting("RECORD_SESSIONS"):
+            return 'Sessions are not recorded: BLOCKSSTATE["RECORD_SESSIONS"] is off.'
+        if not LiveSession.objects.exists():
+            return "No session yet: one is recorded when a page of a registered app connects."
+        if "status" not in request.GET and not request.GET.get(SEARCH_VAR):
+            return format_html(
+                'No page is connected now. <a href="{}">All sessions</a> lists the ended ones too.',
+                "?status=all",
+            )
+        return ""
 
     @admin.display(description="status", ordering="closed_at")
     def status(self, obj: LiveSession) -> str:
         if obj.is_live:
             return "Live"
         return f"Ended ({obj.closed_reason})" if obj.closed_reason else "Ended"
+
+    @admin.display(description="user")
+    def user_or_anonymous(self, obj: LiveSession) -> str:
+        return str(obj.user) if obj.user_id else "anonymous"
 
     @admin.display(description="browser")
     def same_browser(self, obj: LiveSession) -> str:
@@ -142,7 +132,7 @@ class LiveSessionAdmin(ReadOnlyModelAdmin):
         return format_html(
             '<a href="{}?{}">{} session(s) of this browser</a>',
             url,
-            urlencode({"browser_hash": obj.browser_hash}),
+            urlencode({"browser_hash": obj.browser_hash, "status": "all"}),
             count,
         )
 
@@ -290,15 +280,26 @@ class LiveSessionAdmin(ReadOnlyModelAdmin):
 
 
 @admin.register(EventLog)
-class EventLogAdmin(ReadOnlyModelAdmin):
+class EventLogAdmin(ExplainedList, ReadOnlyModelAdmin):
     """Every recorded event, across sessions: find the failing ones."""
 
     list_display = ("started_at", "event", "app", "session_link", "duration_ms", "ok", "error")
-    list_filter = ("ok", "session__app")
+    list_filter = (OutcomeFilter, "session__app")
     search_fields = ("event", "error", "^session__session_id")
     date_hierarchy = "started_at"
     list_select_related = ("session",)
     ordering = ("-started_at", "-id")
+    Media = AdminMedia
+
+    def empty_list_note(self, request: HttpRequest) -> str:
+        if not setting("RECORD_SESSIONS"):
+            return 'Events are not recorded: BLOCKSSTATE["RECORD_SESSIONS"] is off.'
+        if not setting("EVENT_LOG"):
+            return (
+                'The event log is off (BLOCKSSTATE["EVENT_LOG"] is False): sessions still count '
+                "their events and errors, but events are not kept one by one."
+            )
+        return ""
 
     @admin.display(description="app", ordering="session__app")
     def app(self, obj: EventLog) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import pprint
 import reprlib
 from typing import Any
@@ -47,8 +46,16 @@ def _describe_uses(uses: dict[str, list[str]]) -> str:
     )
 
 
+def _stored_sizes(blocks: Any, session_id: str) -> dict[int | str, int] | None:
+    """Bytes each part of the session takes in the store, or None if the store cannot say."""
+    try:
+        return async_to_sync(get_store().stored_sizes)(blocks, session_id)
+    except NotImplementedError:  # a store of the site's own, written before stored_sizes
+        return None
+
+
 def session_values(obj: LiveSession) -> dict[str, Any]:
-    """Context for a session's values, read from the cache now."""
+    """Context for a session's values, read from the cache now, with the bytes each one takes."""
     try:
         blocks = get_app(obj.app)
     except AppNotFound:
@@ -56,17 +63,17 @@ def session_values(obj: LiveSession) -> dict[str, Any]:
     session = async_to_sync(get_store().load)(blocks, obj.session_id)
     if session is None:
         return {"state_error": "Its values are no longer in the cache (the session expired)."}
+    sizes = _stored_sizes(blocks, obj.session_id)
     uses = component_uses(blocks)
     rows = []
     for component_id, component in blocks.components.items():
-        if component.shared or isinstance(component, Button) or component_id not in session.values:
-            continue  # shared by every session, or a button's caption
+        if component.shared or component_id not in session.values:
+            continue  # shared by every session
+        size = sizes.get(component_id) if sizes is not None else None
+        if isinstance(component, Button) and size is None:
+            continue  # a button's caption, as the app wrote it
         value = session.values[component_id]
         is_state = isinstance(component, State)
-        if is_state:
-            size = len(session.pickled.get(component_id, b""))
-        else:
-            size = len(json.dumps(value, default=str).encode())
         rows.append(
             {
                 "id": component_id,
@@ -74,15 +81,17 @@ def session_values(obj: LiveSession) -> dict[str, Any]:
                 "kind": "State" if is_state else "page value",
                 "uses": _describe_uses(uses.get(component_id, {})),
                 "size": size,
-                "size_text": filesizeformat(size),
-                "value": preview(value, size),
+                "size_text": filesizeformat(size) if size is not None else "",
+                "value": preview(value, size or 0),
             }
         )
     rows.sort(key=lambda row: (row["kind"] != "State", row["id"]))
-    total = session.size()
-    return {
-        "state_rows": rows,
-        "state_total": total,
-        "state_total_text": filesizeformat(total),
-        "state_ended": session.ended,
-    }
+    context: dict[str, Any] = {"state_rows": rows, "state_ended": session.ended}
+    if sizes is not None:
+        stored = sum(size for part, size in sizes.items() if isinstance(part, int))
+        context.update(
+            stored_bytes=stored,
+            stored_text=filesizeformat(stored),
+            records_bytes=sum(size for part, size in sizes.items() if isinstance(part, str)),
+        )
+    return context

@@ -13,7 +13,7 @@ from django.urls import path
 
 from ..activity import describe_block, function_name
 from ..app.events import Dependency
-from ..app.registry import AppNotFound, get_app, registered
+from ..app.registry import AppNotFound, access_rule, get_app, registered
 from ..components.base import Component
 from ..components.state import State
 from ..models import LiveSession, RegisteredApp
@@ -151,6 +151,7 @@ class RegisteredAppAdmin(ReadOnlyModelAdmin):
             app_name=name,
             blocks=blocks,
             delete_cache=blocks.delete_cache,
+            access=access_rule(name).describe(),
             **app_wiring(blocks),
         )
         return TemplateResponse(request, "blocksstate/admin/registeredapp/app.html", context)

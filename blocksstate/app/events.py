@@ -11,9 +11,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..engine import cancel
 from ..warnings import warn_unsupported
 from .context import current_context
-from .listener_options import read_options
+from .listener_options import EVENT_DEFAULTS, read_options
 
 if TYPE_CHECKING:
     from ..components.base import Block, Component
@@ -71,6 +72,7 @@ class EventTrigger:
         outputs: Any = None,
         **options: Any,
     ) -> Any:
+        options = {**EVENT_DEFAULTS.get(self.event_name, {}), **options}
         return listen([self], fn, inputs, outputs, **options)
 
 
@@ -287,6 +289,8 @@ def build_listener(
     fields["cancels"] = _cancelled(blocks, fields["cancels"])
     for cancelled in fields["cancels"]:
         cancelled.cancellable = True
+    if fields["cancels"]:
+        cancel.used = True
     dependency = Dependency(
         blocks=blocks,
         triggers=triggers,

@@ -60,6 +60,10 @@ LISTENER_OPTIONS: dict[str, Option] = {
     "inputs_kwargs": Option(None, REFUSED, "not implemented: the function would miss arguments"),
 }
 
+# Defaults an event gives its own listeners (``timer.tick(...)``), as Gradio's do; ``gr.on``
+# keeps the table's. A Timer's ticks show no progress: a clock would blink at each one.
+EVENT_DEFAULTS: dict[str, dict[str, Any]] = {"tick": {"show_progress": "hidden"}}
+
 
 def read_options(options: Mapping[str, Any], triggers: list[tuple[Any, str]]) -> dict[str, Any]:
     """Check a listener's ``options`` against the table; return the Dependency's fields.

@@ -47,8 +47,10 @@ LEXERS: dict[str | None, str] = {
     "sql-esper": "sql",
     None: "text",
 }
-#: Longer code is shown escaped but not highlighted: highlighting runs on the event path.
-HIGHLIGHT_LIMIT = 100_000
+#: Longer code is shown escaped but not highlighted (Pygments takes about 0.1 ms a line).
+HIGHLIGHT_LIMIT = 50_000
+#: Longer code is highlighted in a handler thread, not on the event loop.
+OFF_LOOP_CHARS = 500
 
 
 def check_language(language: Any) -> str | None:
@@ -59,12 +61,18 @@ def check_language(language: Any) -> str | None:
     return language
 
 
+FORMATTER = HtmlFormatter(nowrap=True)
+
+
 @functools.lru_cache(maxsize=64)
 def _lexer(language: str | None) -> Any:
     # stripnl=False: the lines shown are the lines of the text, blank ones included.
     return get_lexer_by_name(LEXERS[language], stripnl=False, ensurenl=True)
 
 
+# The last texts highlighted: a big one is highlighted in a handler thread
+# (``Code.store_output``), then found here by the event loop that sends it.
+@functools.lru_cache(maxsize=32)
 def highlight_code(text: str | None, language: str | None) -> SafeString:
     """Return ``text`` as HTML: one ``bs-code-line`` span per line, Pygments' classes inside.
 
@@ -77,7 +85,7 @@ def highlight_code(text: str | None, language: str | None) -> SafeString:
     if len(text) > HIGHLIGHT_LIMIT:
         shown = [str(escape(line)) for line in lines]
     else:
-        html = highlight(text, _lexer(language), HtmlFormatter(nowrap=True))
+        html = highlight(text, _lexer(language), FORMATTER)
         shown = html.split("\n")[: len(lines)]
     # Pygments' output is its escaped text and its own class names: safe to insert.
     return mark_safe("".join(f'<span class="bs-code-line">{line}</span>\n' for line in shown))  # noqa: S308
@@ -135,6 +143,15 @@ class Code(FormComponent):
 
     def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
         return ValueSchema("string")
+
+    def blocks_for(self, value: Any) -> bool:
+        # More than a few lines are highlighted off the event loop (store_output), which
+        # then finds the HTML in highlight_code's cache.
+        return isinstance(value, str) and len(value) > OFF_LOOP_CHARS
+
+    def store_output(self, value: Any, owner: Any) -> Any:
+        highlight_code(value, self.language)
+        return value
 
     def postprocess(self, value: Any, props: Mapping[str, Any] | None = None) -> Any:
         if isinstance(value, tuple):

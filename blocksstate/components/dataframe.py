@@ -20,6 +20,7 @@ from ..app.events import Event
 from ..warnings import warn_unsupported
 from .base import BlockOptions, Component
 from .markdown import render_markdown
+from .prepared import Prepared
 from .schema import InvalidValue, ValueSchema
 from .table import (
     DATATYPES,
@@ -27,6 +28,7 @@ from .table import (
     TEXT_DATATYPES,
     Limits,
     auto_datatypes,
+    big_table,
     cell_text,
     check_cell,
     check_size,
@@ -231,8 +233,22 @@ class Dataframe(Component):
     def _headers(self, props: Mapping[str, Any] | None) -> list[str] | None:
         return (props or {}).get("headers", self.headers)
 
+    def blocks_for(self, value: Any) -> bool:
+        # Checking a big table's every cell takes tens of milliseconds: in a handler thread.
+        return value is not None and not isinstance(value, Prepared) and big_table(value)
+
+    def store_output(self, value: Any, owner: Any) -> Any:
+        """Check a big table a handler returned, in the handler thread."""
+        return Prepared(self.postprocess(value), value)
+
     def postprocess(self, value: Any, props: Mapping[str, Any] | None = None) -> Any:
         """Turn what a handler returned into the page's ``{"headers", "data"}``."""
+        if isinstance(value, Prepared):
+            if not props or all(
+                props.get(n, getattr(self, n)) == getattr(self, n) for n in ("headers", "datatype")
+            ):
+                return value.value
+            value = value.source  # the same result changed how it is read: checked again
         try:
             if value is None:
                 return self.empty_table(props)

@@ -20,7 +20,7 @@ from ..app.event_data import BadEventData
 from ..app.events import Event
 from . import chart_svg
 from .base import Component, ComponentOptions
-from .plot import Drawn
+from .prepared import Prepared
 from .schema import InvalidValue
 
 if TYPE_CHECKING:
@@ -255,17 +255,17 @@ class NativePlot(Component):
         return table
 
     def blocks_for(self, value: Any) -> bool:
-        return value is not None and not isinstance(value, Drawn)
+        return value is not None and not isinstance(value, Prepared)
 
     def store_output(self, value: Any, owner: Owner) -> Any:
         """Draw what a handler returned, in the handler thread, with the component's own
         properties (``postprocess`` draws again if the same result changed them)."""
-        return Drawn(self.draw(value))
+        return Prepared(self.draw(value))
 
     def postprocess(self, value: Any, props: Mapping[str, Any] | None = None) -> Any:
         if value is None:
             return None
-        if isinstance(value, Drawn):
+        if isinstance(value, Prepared):
             if not props or all(
                 props.get(n, getattr(self, n)) == getattr(self, n)
                 for n in (*CHART_OPTIONS, "label")

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Unpack
 
 from .base import Component, ComponentOptions
+from .prepared import Prepared
 from .schema import InvalidValue
 
 if TYPE_CHECKING:
@@ -26,17 +27,6 @@ EXTRA = 'pip install "blocksstate[plots]"'
 RASTER_FORMATS = {"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg"}
 # Gradio's default, "webp", is drawn as SVG here: sharper, smaller, and its text is text.
 FORMATS = frozenset({"webp", "svg", *RASTER_FORMATS})
-
-
-class Drawn:
-    """A value drawn in a handler thread: only these reach the page as drawn (never a dict a
-    handler returned, which could claim to be markup)."""
-
-    __slots__ = ("source", "value")
-
-    def __init__(self, value: Any, source: Any = None) -> None:
-        self.value = value
-        self.source = source
 
 
 def figure_kind(value: Any) -> str | None:
@@ -111,7 +101,7 @@ class Plot(Component):
         super().__init__(value, **options)
 
     def blocks_for(self, value: Any) -> bool:
-        return value is not None and not isinstance(value, Drawn)
+        return value is not None and not isinstance(value, Prepared)
 
     def draw(self, value: Any, props: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Draw a figure as the page shows it (may block); a clear error for anything else."""
@@ -129,12 +119,12 @@ class Plot(Component):
 
     def store_output(self, value: Any, owner: Owner) -> Any:
         """Draw what a handler returned, in the handler thread."""
-        return Drawn(self.draw(value), value)
+        return Prepared(self.draw(value), value)
 
     def postprocess(self, value: Any, props: Mapping[str, Any] | None = None) -> Any:
         if value is None:
             return None
-        if isinstance(value, Drawn):
+        if isinstance(value, Prepared):
             if (props or {}).get("format", self.format) == self.format:
                 return value.value
             value = value.source  # the same result changed the format: drawn again

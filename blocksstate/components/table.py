@@ -98,6 +98,24 @@ def table_parts(value: Any) -> tuple[list[str] | None, list[list[Any]], bool]:
     )
 
 
+#: A table of more cells than this is checked in a handler thread (``Dataframe.blocks_for``).
+OFF_LOOP_CELLS = 2_000
+
+
+def big_table(value: Any) -> bool:
+    """Whether a table a handler returned has more than ``OFF_LOOP_CELLS`` cells (a guess
+    from its shape or its first row; never an error: ``table_parts`` reports those)."""
+    size = getattr(value, "size", None)  # a DataFrame's or an array's number of cells
+    if isinstance(size, int):
+        return size > OFF_LOOP_CELLS
+    rows = value.get("data") if isinstance(value, Mapping) else value
+    if isinstance(rows, (str, bytes)) or not isinstance(rows, Sequence) or not rows:
+        return False
+    first = rows[0]
+    width = len(first) if isinstance(first, (list, tuple)) else 1
+    return len(rows) * width > OFF_LOOP_CELLS
+
+
 def _rows(data: Any) -> list[list[Any]]:
     if isinstance(data, (str, bytes)) or not isinstance(data, Sequence):
         raise InvalidValue(f"expected a list of rows, got {type(data).__name__}")

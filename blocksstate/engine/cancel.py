@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from ..app.events import Dependency
 
 
+#: Set once any listener of this process has ``cancels=``: until then a page's event frames
+#: are not looked at on receipt (the common case costs nothing).
+used = False
+
+
 class Stop:
     """What the event being run is asked to stop: listeners, by id."""
 

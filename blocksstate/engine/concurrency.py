@@ -17,7 +17,7 @@ import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Hashable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ..conf import setting
 from .feedback import Error
@@ -82,6 +82,14 @@ def _own_limit(dependency: Dependency) -> tuple[int | None, bool]:
     return setting("DEFAULT_CONCURRENCY_LIMIT"), True
 
 
+class Told(Protocol):
+    """Who hears that a run waits for its place, and when it gets it (the page, by frames)."""
+
+    async def queued(self) -> None: ...
+
+    async def started(self) -> None: ...
+
+
 @dataclass(eq=False)
 class _Waiter:
     future: asyncio.Future[None]
@@ -112,17 +120,32 @@ class Admission:
         self._clock = itertools.count(1)
 
     @contextlib.asynccontextmanager
-    async def run(self, limit: Limit, thread: bool) -> AsyncIterator[None]:
-        """Hold a place for one run (and a thread if ``thread``) for the duration of the block."""
+    async def run(
+        self, limit: Limit, thread: bool, told: Told | None = None
+    ) -> AsyncIterator[None]:
+        """Hold a place for one run (and a thread if ``thread``) for the duration of the block.
+
+        A run that must wait tells ``told`` (the page) when it starts waiting and when it
+        gets its place; one that starts at once tells nothing.
+        """
         group = self._groups.get(limit.key)
         if group is None:
             group = self._groups[limit.key] = _Group(limit)
-        if not group.waiting and self._may_start(group, thread):
+        waited = bool(group.waiting) or not self._may_start(group, thread)
+        if not waited:
             self._start(group, thread)
         else:
             self._refuse_if_full(limit)
+            if told is not None:
+                try:
+                    await told.queued()
+                except BaseException:
+                    self._forget_if_idle(group)
+                    raise
             await self._wait(group, thread)
         try:
+            if waited and told is not None:
+                await told.started()
             yield
         finally:
             self._finish(group, thread)

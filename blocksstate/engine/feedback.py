@@ -100,6 +100,15 @@ class Feedback:
             protocol.alert(self.seq, self.dependency_id, "error", title, message, duration)
         )
 
+    async def queued(self) -> None:
+        """Tell the page its run waits for a place (a concurrency limit, a handler thread)."""
+        await self.flush()
+        await self.send(protocol.queued(self.seq, self.dependency_id))
+
+    async def started(self) -> None:
+        """Tell the page its queued run got its place: its time starts now."""
+        await self.send(protocol.started(self.seq, self.dependency_id))
+
     def progress_due(self, final: bool) -> bool:
         """Throttle progress frames to 20 a second; the last one always goes."""
         now = time.monotonic()
@@ -191,16 +200,25 @@ class Progress:
         unit: str = "steps",
     ) -> float | None:
         feedback = current_feedback.get()
+        index: float | None = None
         if isinstance(progress, tuple):
             index, total = progress
             fraction = index / total if total else None
         else:
-            fraction = progress
+            fraction, total = progress, None
         if feedback is not None and feedback.progress_due(
             final=fraction is not None and fraction >= 1
         ):
             feedback.emit(
-                protocol.progress(feedback.seq, feedback.dependency_id, fraction, desc, unit)
+                protocol.progress(
+                    feedback.seq,
+                    feedback.dependency_id,
+                    fraction,
+                    desc,
+                    gradio_text(unit),  # Gradio's "steps" in the page's language
+                    index,
+                    total,
+                )
             )
         return fraction
 

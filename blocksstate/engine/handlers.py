@@ -24,7 +24,7 @@ from ..app.event_data import EventData, event_data_classes
 from ..conf import setting
 from ..i18n import carrying_language
 from .concurrency import Limit, admission
-from .feedback import Progress
+from .feedback import Progress, current_feedback
 from .request import Request
 from .updates import BadResult
 
@@ -78,10 +78,11 @@ async def results(
     """Call ``fn`` and yield what it returns: once, or once per generator yield.
 
     The whole run (every step of a generator) first waits for its place within ``limit``
-    (its listener's), and a synchronous one for a handler thread (see ``concurrency``).
+    (its listener's), and a synchronous one for a handler thread (see ``concurrency``);
+    a run that waits tells its page (``queued``, then ``started``).
     """
     synchronous = not (inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn))
-    async with admission().run(limit or Limit(fn, None), synchronous):
+    async with admission().run(limit or Limit(fn, None), synchronous, current_feedback.get()):
         async for item in _results(fn, args, kwargs):
             yield item
 

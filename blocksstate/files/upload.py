@@ -25,7 +25,8 @@ from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 
 from .. import i18n
-from ..app.registry import AppNotFound, get_app
+from ..app.access import request_refusal
+from ..app.registry import AppNotFound, access_rule, get_app
 from ..sessions.backends import get_store
 from ..transport.origin import origin_allowed
 from . import access, chunks, sniff
@@ -133,7 +134,8 @@ async def admit(request: HttpRequest, app: str) -> tuple[Any, Owner]:
     """The app and session an upload (multipart or chunk) is for, or why it is refused.
 
     The checks both endpoints share: POST, an Origin of this site (or none), a known app,
-    a valid upload token of this app, and a session still alive.
+    a valid upload token of this app, a session still alive, and a user the app's access
+    rule lets in who is the session's own.
     """
     if request.method != "POST":
         raise Refused(405, "Uploads are sent with POST.")
@@ -152,6 +154,9 @@ async def admit(request: HttpRequest, app: str) -> tuple[Any, Owner]:
     meta = await get_store().read_meta(owner.session_id)
     if not meta or meta.get("ended") or meta.get("app") != app:
         raise Refused(403, gettext("Your session has ended; reload the page to upload files."))
+    refusal = await request_refusal(request, access_rule(app), meta.get("user"))
+    if refusal is not None:
+        raise Refused(403, refusal)
     return blocks, owner
 
 

@@ -18,10 +18,14 @@ from typing import IO
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 
+from ..app.access import NO_SESSION, request_refusal
+from ..app.registry import access_rule
+from ..sessions.backends import get_store
 from . import access, sniff
 from .storage import file_storage
-from .store import guess_type, safe_name
+from .store import Owner, guess_type, safe_name
 
 CHUNK = 256 * 1024
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -89,10 +93,13 @@ async def serve(request: HttpRequest, token: str, filename: str) -> HttpResponse
     except access.RefRefused as exc:
         return HttpResponse(f"{exc}.", status=403, content_type="text/plain")
     if safe_name(name.rsplit("/", 1)[-1]) != filename:
-        return HttpResponse("No such file.", status=404, content_type="text/plain")
+        return HttpResponse(gettext("No such file."), status=404, content_type="text/plain")
+    refusal = await _refusal(request, name)
+    if refusal is not None:
+        return HttpResponse(refusal, status=403, content_type="text/plain")
     opened = await asyncio.to_thread(_open, name)
     if opened is None:
-        return HttpResponse("No such file.", status=404, content_type="text/plain")
+        return HttpResponse(gettext("No such file."), status=404, content_type="text/plain")
     handle, size = opened
     mime_type = mime_type or guess_type(filename)
     wanted = _byte_range(request.headers.get("Range"), size)
@@ -116,6 +123,24 @@ async def serve(request: HttpRequest, token: str, filename: str) -> HttpResponse
     response["Accept-Ranges"] = "bytes"
     response["Content-Disposition"] = content_disposition_header(not inline(mime_type), filename)
     return _protect(response)
+
+
+async def _refusal(request: HttpRequest, name: str) -> str | None:
+    """Why this request's user may not read the file ``name`` of its app, or None.
+
+    Only for an app with an access rule: its rule, and for a session's file, the
+    session's own user (a cache read; an open app's files cost nothing more).
+    """
+    owner = Owner.of(name)
+    if owner is None or access_rule(owner.app).open:
+        return None
+    session_user = NO_SESSION
+    if owner.session_id is not None:
+        meta = await get_store().read_meta(owner.session_id)
+        if not meta:
+            return gettext("This file's session has ended; reload the page.")
+        session_user = meta.get("user")
+    return await request_refusal(request, access_rule(owner.app), session_user)
 
 
 def _protect(response: HttpResponse) -> HttpResponse:

@@ -80,6 +80,7 @@ def page_strings() -> dict[str, Entry]:
         "waiting": _plural(
             lambda n: ngettext("%(count)s action waiting.", "%(count)s actions waiting.", n)
         ),
+        "refused.4401": _("This app is not open to you: sign in, or reload the page."),
         "refused.4403": _(
             "This page cannot connect to the app: the server does not accept connections "
             "from this address."
@@ -96,6 +97,11 @@ def page_strings() -> dict[str, Entry]:
         "dismiss": _("Dismiss"),
         "page_function_failed": _("The page's function failed: %(error)s"),
         "progress": _("Progress"),
+        # While an event runs (progress.js): "processing | 1.2s", "queued | 0.4s", an ETA.
+        "progress.processing": _("processing"),
+        "progress.queued": _("queued"),
+        "progress.elapsed": _("%(seconds)ss"),
+        "progress.eta": _("ETA %(seconds)ss"),
         # The Chatbot (chat.js).
         "chat.user": _("You"),
         "chat.assistant": _("Assistant"),

@@ -99,6 +99,14 @@ class SessionStore:
         """Read a session's metadata only (epoch, ended...), or None."""
         raise NotImplementedError("subclasses of SessionStore must provide a read_meta() method")
 
+    async def stored_sizes(self, blocks: Blocks, session_id: str) -> dict[int | str, int]:
+        """Bytes each part of a session takes in the store now, as the store keeps it.
+
+        Parts are component ids (a State's value and any other component's alike), "meta"
+        and "ran". A value never written is not stored: its id is absent.
+        """
+        raise NotImplementedError("subclasses of SessionStore must provide a stored_sizes() method")
+
     async def write_versioned(
         self, session_id: str, read: int, data: dict[str | int, Any], timeout: float | None
     ) -> int | None:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 from .. import activity
 from ..conf import setting
 from .base import SessionBusy, SessionStore, Superseded
-from .resume import ResumeRefused, read_resume_token
+from .resume import ResumeRefused, UserChanged, read_resume_token
 from .session import Session
 
 if TYPE_CHECKING:
@@ -65,6 +65,9 @@ async def resume(
 ) -> tuple[Session | None, str | None]:
     """Take a session back with a page's resume token; return it, or None and why not.
 
+    Raises ``UserChanged`` for a token of another user than ``user_id``: that page is
+    refused, not given a new session.
+
     The session's lock is entered on ``lock`` and held until the caller closes it:
     the resume waits for an event the dropped connection may still be running (here
     or on another worker), and keeps other connections of the session out until
@@ -72,6 +75,8 @@ async def resume(
     """
     try:
         session_id, epoch = read_resume_token(token, blocks.name or "", user_id)
+    except UserChanged:
+        raise  # not a new session: the page is refused (``transport.hello``)
     except ResumeRefused as exc:
         why = {"reason": exc}
         return None, gettext(

@@ -23,6 +23,10 @@ class ResumeRefused(Exception):
     visitor, in their language, when a new session starts in its place)."""
 
 
+class UserChanged(ResumeRefused):
+    """A valid resume token of another user (or of none): the page's user changed since."""
+
+
 def resume_token(session: Session) -> str:
     """Return a signed token that lets this page (and only it) resume ``session`` once."""
     return signing.dumps(
@@ -45,7 +49,7 @@ def read_resume_token(token: Any, app: str, user_id: str | None) -> tuple[str, i
     if token_app != app:
         raise ResumeRefused(gettext("the resume token is for another app"))
     if token_user != user_id:
-        raise ResumeRefused(gettext("the resume token is for another user"))
+        raise UserChanged(gettext("the resume token is for another user"))
     if not isinstance(epoch, int) or isinstance(epoch, bool):
         raise ResumeRefused(gettext("the resume token is not valid"))
     return session_id, epoch

@@ -246,6 +246,10 @@ class Session:
         self.dirty.clear()
         self.meta_dirty = self.ran_dirty = False
 
-    def size(self) -> int:
-        """Bytes of State this session holds, as stored."""
+    def state_size(self) -> int:
+        """Bytes of this session's States, pickled: what ``MAX_STATE_BYTES`` limits.
+
+        Other components' values are not counted: the store measures what it keeps of a
+        whole session (``SessionStore.stored_sizes``).
+        """
         return sum(len(data) for data in self.pickled.values())

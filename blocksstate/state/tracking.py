@@ -102,7 +102,7 @@ class StateTracker:
     def check_size(self, session: Session, new: dict[int, bytes]) -> None:
         """Refuse a change that would take the session's State past ``MAX_STATE_BYTES``."""
         limit = setting("MAX_STATE_BYTES")
-        total = session.size() + sum(
+        total = session.state_size() + sum(
             len(data) - len(session.pickled.get(cid, b"")) for cid, data in new.items()
         )
         if total > limit:

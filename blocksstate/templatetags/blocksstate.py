@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+import re
+from pathlib import Path
 from typing import Any
 
 from django import template
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from ..app import access
 from ..app.blocks import Blocks
-from ..app.registry import AppNotFound, get_app, registered
+from ..app.registry import AppNotFound, access_rule, get_app, registered
 from ..rendering import render_app
 from ..rendering.page import app_classes, head_markup, theme_style
 
@@ -18,16 +23,24 @@ register = template.Library()
 
 STYLESHEET = "blocksstate/blocksstate.css"
 CLIENT = "blocksstate/client.js"
-# Modules client.js imports: preloaded so the browser fetches them in parallel.
-MODULES = (
-    "blocksstate/socket.js",
-    "blocksstate/components.js",
-    "blocksstate/events.js",
-    "blocksstate/alerts.js",
-    "blocksstate/strings.js",
-    "blocksstate/browser-storage.js",
-    "blocksstate/client-functions.js",
-)
+STATIC_ROOT = Path(__file__).resolve().parent.parent / "static"
+IMPORT = re.compile(r"""^\s*(?:import|export)\b[^;]*?\bfrom\s+["']\./([\w.-]+\.js)["']""", re.M)
+
+
+@functools.cache
+def modules() -> tuple[str, ...]:
+    """Every module client.js imports, directly or not: preloaded so the browser fetches
+    them in parallel instead of one level of imports at a time."""
+    found: list[str] = []
+    pending = [CLIENT]
+    while pending:
+        text = (STATIC_ROOT / pending.pop()).read_text(encoding="utf-8")
+        for name in IMPORT.findall(text):
+            path = f"blocksstate/{name}"
+            if path not in found and path != CLIENT:
+                found.append(path)
+                pending.append(path)
+    return tuple(found)
 
 
 class UnknownApp(template.TemplateSyntaxError):
@@ -95,17 +108,36 @@ def _resolve(app: str | Blocks) -> tuple[Blocks, str]:
 
 @register.simple_tag(takes_context=True)
 def blocks(context: template.Context, app: str | Blocks) -> SafeString:
-    """Render a registered app with its initial values; the client takes it over once connected."""
+    """Render a registered app with its initial values; the client takes it over once connected.
+
+    A user the app's access rule refuses gets the refusal instead (``blocksstate/refused.html``):
+    neither its components nor its page config.
+    """
     blocks_obj, name = _resolve(app)
-    instances = _page_memory(context)["instances"]
+    request = context.get("request")
+    decision = access.decide_for_request(request, name, access_rule(name))
+    if not decision.allowed:
+        return render_to_string(
+            "blocksstate/refused.html",
+            {
+                "app": name,
+                "reason": decision.reason,
+                "login_url": access.login_url(request) if decision.sign_in else None,
+            },
+        )
+    memory = _page_memory(context)
+    instances = memory["instances"]
     instances[name] = instances.get(name, 0) + 1
-    return render_app(
+    # A page that forgot {% blocks_assets %} still works: the first app brings them.
+    assets = mark_safe("") if memory["assets"] else blocks_assets(context)
+    markup = render_app(
         blocks_obj,
         name,
         instance=instances[name],
-        request=context.get("request"),
+        request=request,
         nonce=csp_nonce(context),
     )
+    return format_html("{}{}", assets, markup)
 
 
 @register.simple_tag(takes_context=True)
@@ -120,7 +152,7 @@ def blocks_assets(context: template.Context) -> SafeString:
     preloads = format_html_join(
         "\n",
         '<link rel="modulepreload" href="{}"{}>',
-        ((static(path), nonce_attr) for path in MODULES),
+        ((static(path), nonce_attr) for path in modules()),
     )
     return format_html(
         '<link rel="stylesheet" href="{}"{}>\n{}\n<script type="module" src="{}"{}></script>',

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 from collections.abc import Iterator
+from typing import Any
 
 from ..app.blocks import Blocks
 from ..app.registry import register, unregister
@@ -13,10 +14,13 @@ _names = itertools.count(1)
 
 
 @contextlib.contextmanager
-def registered(blocks: Blocks, name: str | None = None) -> Iterator[str]:
-    """Register ``blocks`` under ``name`` (a fresh one by default) for the block; yield the name."""
+def registered(blocks: Blocks, name: str | None = None, **access: Any) -> Iterator[str]:
+    """Register ``blocks`` under ``name`` (a fresh one by default) for the block; yield the name.
+
+    ``access``: ``register()``'s ``login_required``, ``permission`` and ``check``.
+    """
     name = name or f"test-app-{next(_names)}"
-    register(name, blocks)
+    register(name, blocks, **access)
     try:
         yield name
     finally:

@@ -19,24 +19,33 @@ from .page import PageClient
 
 @pytest.fixture
 def register_blocks() -> Iterator[Callable[..., str]]:
-    """Register a Blocks for this test: ``name = register_blocks(demo)``; unregistered after."""
+    """Register a Blocks for this test: ``name = register_blocks(demo)``; unregistered after.
+
+    ``register_blocks(demo, login_required=True)``: with ``register()``'s access keywords.
+    """
     with contextlib.ExitStack() as stack:
 
-        def register(blocks: Blocks, name: str | None = None) -> str:
-            return stack.enter_context(registered(blocks, name))
+        def register(blocks: Blocks, name: str | None = None, **access: Any) -> str:
+            return stack.enter_context(registered(blocks, name, **access))
 
         yield register
 
 
 @pytest_asyncio.fixture
 async def open_page() -> AsyncIterator[Callable[..., Awaitable[PageClient]]]:
-    """Open pages for this test: ``page = await open_page("cart")``; left (unload runs) after."""
+    """Open pages for this test: ``page = await open_page("cart")``; left (unload runs) after.
+
+    ``open_page("cart", user=alice)``: the socket's user (``scope["user"]``).
+    """
     pages: list[PageClient] = []
 
     async def open_one(
-        app: str, resume: str | None = None, values: Mapping[Any, Any] | None = None
+        app: str,
+        resume: str | None = None,
+        values: Mapping[Any, Any] | None = None,
+        user: Any = None,
     ) -> PageClient:
-        page = PageClient(app)
+        page = PageClient(app, user=user)
         pages.append(page)
         return await page.open(resume=resume, values=values)
 

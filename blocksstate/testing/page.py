@@ -81,8 +81,9 @@ class PageClient:
     ``async with PageClient("cart") as page:`` opens the page (connects and starts a
     session, running the app's ``load`` events) and leaves it at the end (its ``unload``
     events run). ``application`` is the ASGI application to connect through, by default
-    blocksstate's own routes; pass your project's to go through its middleware. ``language``
-    is the page's (sent in its ``hello``, as a page rendered in that language does).
+    blocksstate's own routes; pass your project's to go through its middleware. ``user``
+    is the socket's user (``scope["user"]``, as Channels' ``AuthMiddlewareStack`` sets it).
+    ``language`` is the page's (sent in its ``hello``, as a page rendered in it does).
     """
 
     def __init__(
@@ -90,6 +91,7 @@ class PageClient:
         app: str,
         headers: list[tuple[bytes, bytes]] | None = None,
         application: Any = None,
+        user: Any = None,
         language: str | None = None,
     ) -> None:
         self.app = app
@@ -100,6 +102,8 @@ class PageClient:
             f"/ws/blocks/{app}/",
             headers=headers or [],
         )
+        if user is not None:
+            self.communicator.scope["user"] = user
         self.seqs = _event_seqs
         self.session: Frame | None = None
         self.connected = False
@@ -142,6 +146,17 @@ class PageClient:
         self, resume: str | None = None, values: Mapping[Any, Any] | None = None, protocol: int = 1
     ) -> list[Frame]:
         """Start (or ``resume``) the session; return the frames up to the end of ``load``."""
+        await self.send(self._hello_frame(resume, values, protocol))
+        frames = await self.sync()
+        sessions = [f for f in frames if f["type"] == "session"]
+        if len(sessions) != 1:
+            raise AssertionError(f"expected one session frame, got {frames}")
+        self.session = sessions[0]
+        return frames
+
+    def _hello_frame(
+        self, resume: str | None, values: Mapping[Any, Any] | None = None, protocol: int = 1
+    ) -> dict[str, Any]:
         frame = {
             "type": "hello",
             "protocol": protocol,
@@ -150,13 +165,17 @@ class PageClient:
         }
         if self.language is not None:
             frame["language"] = self.language
-        await self.send(frame)
-        frames = await self.sync()
-        sessions = [f for f in frames if f["type"] == "session"]
-        if len(sessions) != 1:
-            raise AssertionError(f"expected one session frame, got {frames}")
-        self.session = sessions[0]
-        return frames
+        return frame
+
+    async def refused(self, resume: str | None = None) -> tuple[str, int]:
+        """Connect and say ``hello``, which the server must refuse; return its reason and close code."""
+        if not self.connected:
+            await self.connect()
+        await self.send(self._hello_frame(resume))
+        frames, code = await self.until_closed()
+        if [f["type"] for f in frames] != ["closed"]:
+            raise AssertionError(f"expected a refusal, got {frames} (close code {code})")
+        return frames[0]["reason"], code
 
     async def open(
         self, resume: str | None = None, values: Mapping[Any, Any] | None = None

@@ -27,7 +27,7 @@ from django.utils.translation import gettext
 from .. import i18n, protocol
 from ..app.registry import get_engine
 from ..conf import setting
-from ..engine import file_values
+from ..engine import cancel, file_values
 from ..engine.cancel import Stop, current_stop
 from ..sessions.backends import get_store
 from ..sessions.base import Superseded
@@ -139,7 +139,7 @@ class Connection:
 
     async def _cancel_for(self, frame: protocol.EventFrame) -> None:
         """An event of a listener with ``cancels=``: stop those listeners' runs now, not in turn."""
-        if self.session is None:
+        if self.session is None or not cancel.used:
             return
         try:
             dependency = self.engine.client_dependency(frame.dep, self.session)

@@ -1,5 +1,8 @@
 """A page's ``hello``: start its session, or resume it, and answer whole (docs/protocol.md).
 
+A socket whose user the app's access rule refuses, or that asks to resume a session of
+another user, is closed (4401) with a ``closed`` frame that says why: no session.
+
 Everything that can fail (joining the session's group, storing it) is done before
 the ``session`` frame; a failure closes the socket with a code the page retries on.
 """
@@ -14,6 +17,8 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext
 
 from .. import activity, protocol
+from ..app.access import USER_CHANGED, decide_async, user_key
+from ..app.registry import access_rule
 from ..components.schema import check_json_safe
 from ..engine import file_values, page_updates
 from ..engine.request import Request
@@ -21,7 +26,7 @@ from ..engine.runner import InvalidInput
 from ..files import access
 from ..i18n import gettext_noop
 from ..sessions import lifecycle
-from ..sessions.resume import resume_token
+from ..sessions.resume import UserChanged, resume_token
 from ..sessions.session import Session
 from . import outside
 
@@ -40,16 +45,30 @@ async def start(connection: Connection, hello: protocol.Hello) -> None:
     """Give the page its session, new or resumed, then its values (a resync, or ``load``'s)."""
     if connection.session is not None:
         raise protocol.ProtocolError("bad_frame", "this connection already has a session")
-    # A resume takes the session's lock and keeps it until the session is taken over.
-    async with contextlib.AsyncExitStack() as resume_lock:
-        await _start(connection, hello, resume_lock)
+    user = connection.scope.get("user")
+    decision = await decide_async(access_rule(connection.blocks.name or ""), user)
+    if not decision.allowed:
+        await _refuse(connection, decision.reason)
+        return
+    try:
+        # A resume takes the session's lock and keeps it until the session is taken over.
+        async with contextlib.AsyncExitStack() as resume_lock:
+            await _start(connection, hello, resume_lock)
+    except UserChanged:
+        await _refuse(connection, str(USER_CHANGED))
+
+
+async def _refuse(connection: Connection, reason: str) -> None:
+    """Tell the page why it may not have a session here, and close its socket for good."""
+    await connection.send(protocol.closed(reason))
+    await connection.refuse(protocol.CLOSE_ACCESS_DENIED)
 
 
 async def _start(
     connection: Connection, hello: protocol.Hello, resume_lock: contextlib.AsyncExitStack
 ) -> None:
     engine, blocks = connection.engine, connection.blocks
-    user_id = _user_id(connection)
+    user_id = user_key(connection.scope.get("user"))
     session, notice = None, None
     if hello.resume:
         session, notice = await lifecycle.resume(
@@ -101,13 +120,6 @@ async def _start(
         connection.hold.keep_alive(connection.superseded)
     else:  # the page went while its session started: its grace runs from now, as after a drop
         connection.hold.lost(time.monotonic(), None)
-
-
-def _user_id(connection: Connection) -> str | None:
-    user = connection.scope.get("user")
-    if user is not None and getattr(user, "is_authenticated", False):
-        return str(user.pk)
-    return None
 
 
 async def _prepare(connection: Connection, session: Session) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import heapq
+import pickle
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -131,6 +132,22 @@ class SessionStore(BaseStore):
 
     async def read_meta(self, session_id: str) -> dict[str, Any] | None:
         return await self.run(self.cache.get, self.key(session_id, "meta"))
+
+    async def stored_sizes(self, blocks: Blocks, session_id: str) -> dict[int | str, int]:
+        keys = {self.key(session_id, part): part for part in ["meta", "ran", *blocks.components]}
+        sizes = await self.run(self._stored_sizes, list(keys))
+        return {keys[key]: size for key, size in sizes.items()}
+
+    def _stored_sizes(self, keys: list[str]) -> dict[str, int]:
+        """Bytes of each key's value that is stored, by key.
+
+        Django's caches keep a value pickled at the highest protocol (LocMemCache and
+        RedisCache as is; the database cache base64-encodes it, the file cache compresses it).
+        """
+        found = self.cache.get_many(keys)
+        return {
+            key: len(pickle.dumps(value, pickle.HIGHEST_PROTOCOL)) for key, value in found.items()
+        }
 
     def _write_versioned(
         self, session_id: str, read: int, data: dict[str, Any], timeout: float | None

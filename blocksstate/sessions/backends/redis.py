@@ -93,6 +93,21 @@ class RedisIndexStore(cache.SessionStore):
         # Django's RedisCache offers its client only through its private ``_cache``.
         return backend._cache.get_client(write=True)  # type: ignore[attr-defined]
 
+    def _key(self, key: str) -> str:
+        """A key as it is named in Redis (with the cache's prefix and version)."""
+        backend = self.cache
+        if hasattr(backend, "client"):  # django-redis
+            return str(backend.client.make_key(key))
+        return str(backend.make_key(key))
+
+    def _stored_sizes(self, keys: list[str]) -> dict[str, int]:
+        """The length of each stored value as Redis holds it (encoded by the cache's client)."""
+        pipeline = self.redis().pipeline(transaction=False)
+        for key in keys:
+            pipeline.strlen(self._key(key))
+        # A missing key has length 0; a stored value never has (even 0 is stored as "0").
+        return {key: size for key, size in zip(keys, pipeline.execute(), strict=True) if size}
+
     @property
     def scripts(self) -> Scripts:
         backend = self.cache
@@ -133,9 +148,6 @@ class RedisIndexStore(cache.SessionStore):
 
 class SessionStore(RedisIndexStore):
     """django-redis with its default client: lock, versioned write and release as Lua scripts."""
-
-    def _key(self, key: str) -> str:
-        return str(self.cache.client.make_key(key))  # type: ignore[attr-defined]
 
     def _encode(self, value: Any) -> Any:
         return self.cache.client.encode(value)  # type: ignore[attr-defined]

@@ -13,12 +13,14 @@ import { Socket } from "./socket.js";
 import { callClientFunction, clientFunction } from "./client-functions.js";
 import { componentEvents, Dispatcher } from "./events.js";
 import { ensurePassCookie } from "./pass-cookie.js";
-import { percent, setStrings, t } from "./strings.js";
+import { ProgressView } from "./progress.js";
+import { setStrings, t } from "./strings.js";
 
 // Listened to in the capture phase, so media events (which do not bubble) come here too.
 const DOM_EVENTS = ["click", "input", "change", "select", "keydown", "keyup", "copy", "focusin", "focusout", "toggle", "play", "pause", "ended"];
 // What the visitor reads when the server closes the connection for good (close codes 44xx):
-// the `refused.<code>` string, or the general one.
+// the `refused.<code>` string, or the general one. A 4401 comes after a `closed` frame that
+// says why in the server's words; its string is in case it did not.
 const refusalText = (code) => {
   const text = t(`refused.${code}`);
   return text === `refused.${code}` ? t("refused", { code }) : text;
@@ -53,23 +55,23 @@ class App {
     // sent, so that a re-sent event is the same event). Re-sent after a resume; the server
     // runs each seq once per session.
     this.outbox = new Map();
-    this.busy = new Map();
+    // What the visitor sees of the events running: their time, queue, progress bar.
+    this.progress = new ProgressView(this);
     this.timers = new Map();
     this.closed = false;
     // The session's upload token (its `session` frame): in memory only, like the resume token.
     this.uploadToken = null;
     this.dispatcher = new Dispatcher(config.dependencies, {
       send: (dep, data, trigger) => this.sendEvent(dep, data, trigger),
-      started: (dependency) => {
-        this.setPending(dependency, 1);
+      started: (dependency, seq) => {
+        this.progress.started(dependency, seq);
         // `every=` on a listener: its timer ticks from the first time it fires.
         if (dependency.starts_timer != null) this.startTimer(String(dependency.starts_timer));
       },
       finished: (dependency, seq) => {
         this.outbox.delete(seq);
         this.showStatus();
-        this.clearProgress(dependency);
-        this.setPending(dependency, -1);
+        this.progress.finished(dependency, seq);
         if (dependency.scroll_to_output && dependency.outputs.length) {
           this.elements.get(String(dependency.outputs[0]))?.scrollIntoView({ block: "nearest" });
         }
@@ -268,6 +270,7 @@ class App {
     if (!this.connection.send(frame)) return;
     if (entry.values === null) this.dirty.clear();
     entry.values = values;
+    this.progress.sent(entry.seq);
     this.connection.expectAnswer();
   }
 
@@ -282,7 +285,9 @@ class App {
         this.applyUpdates(frame.updates ?? {});
         break;
       case "progress":
-        this.showProgress(frame);
+      case "queued":
+      case "started":
+        this.progress.receive(frame);
         break;
       case "browser_state":
         this.browserStorage.store(frame.tokens);
@@ -357,59 +362,6 @@ class App {
     }
   }
 
-  // -- pending events ----------------------------------------------------------------------
-
-  setPending(dependency, delta) {
-    if (dependency.show_progress === "hidden") return;
-    const count = (this.busy.get("app") ?? 0) + delta;
-    this.busy.set("app", count);
-    this.root.classList.toggle("bs-app-busy", count > 0);
-    for (const id of dependency.show_progress_on ?? dependency.outputs) {
-      const el = this.elements.get(String(id));
-      if (!el) continue;
-      const n = (this.busy.get(id) ?? 0) + delta;
-      this.busy.set(id, n);
-      el.classList.toggle("bs-pending", n > 0);
-      el.classList.toggle("bs-pending-minimal", n > 0 && dependency.show_progress === "minimal");
-      if (n > 0) el.setAttribute("aria-busy", "true");
-      else el.removeAttribute("aria-busy");
-    }
-  }
-
-  progressHosts(dependency) {
-    const ids = dependency.show_progress_on ?? dependency.outputs;
-    const hosts = ids.map((id) => this.elements.get(String(id))).filter(Boolean);
-    return hosts.length ? hosts : [this.root];
-  }
-
-  showProgress(frame) {
-    const dependency = this.dispatcher.pending(frame.seq);
-    if (!dependency || dependency.show_progress === "hidden") return;
-    for (const host of this.progressHosts(dependency)) {
-      let bar = host.querySelector(":scope > .bs-progress");
-      if (!bar) {
-        bar = document.createElement("div");
-        bar.className = "bs-progress";
-        const meter = document.createElement("progress");
-        meter.max = 1;
-        const desc = document.createElement("span");
-        desc.className = "bs-progress-desc";
-        bar.append(meter, desc);
-        host.prepend(bar);
-      }
-      const meter = bar.querySelector("progress");
-      if (typeof frame.progress === "number") meter.value = Math.max(0, Math.min(1, frame.progress));
-      else meter.removeAttribute("value");
-      const done = typeof frame.progress === "number" ? percent(frame.progress) : "";
-      bar.querySelector(".bs-progress-desc").textContent = [frame.desc, done].filter(Boolean).join(" \u2014 ");
-      meter.setAttribute("aria-label", frame.desc || t("progress"));
-    }
-  }
-
-  clearProgress(dependency) {
-    for (const host of this.progressHosts(dependency)) host.querySelector(":scope > .bs-progress")?.remove();
-  }
-
   // -- connection ----------------------------------------------------------------------------
 
   connectionState(state) {
@@ -431,6 +383,7 @@ class App {
     if (this.closed) return;
     this.closed = true;
     this.connection.stop();
+    this.progress.stop();
     for (const timer of this.timers.values()) clearInterval(timer);
     this.timers.clear();
     if (this.status) this.status.textContent = reason;

@@ -41,11 +41,12 @@ export function t(key, params = {}) {
   return text.replace(/%\((\w+)\)s/g, (whole, name) => (name in params ? String(params[name]) : whole));
 }
 
-// A fraction (0 to 1) as a percentage, written as the page's language writes one.
-export function percent(fraction) {
+// A fraction (0 to 1) as a percentage with `digits` decimals, as the page's language writes one.
+export function percent(fraction, digits = 0) {
   try {
-    return new Intl.NumberFormat(language, { style: "percent", maximumFractionDigits: 0 }).format(fraction);
+    const options = { style: "percent", minimumFractionDigits: digits, maximumFractionDigits: digits };
+    return new Intl.NumberFormat(language, options).format(fraction);
   } catch {
-    return `${Math.round(fraction * 100)}%`;
+    return `${(fraction * 100).toFixed(digits)}%`;
   }
 }

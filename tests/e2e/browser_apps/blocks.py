@@ -157,4 +157,4 @@ from tests.e2e.browser_apps.display import display_app  # noqa: E402
 gr.register("display", display_app())
 
 # Test apps of their own modules, registered on import.
-from . import dataframe_apps, plots  # noqa: E402, F401
+from . import dataframe_apps, plots, private, progress  # noqa: E402, F401
