@@ -7,10 +7,13 @@ switches an English one.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.support import open_app, session_id, wait_until_connected
+from tests.e2e.test_progress import gate, new_job, result_box, start
 
 pytestmark = pytest.mark.e2e
 
@@ -76,3 +79,23 @@ def test_a_french_page_says_it_is_reconnecting_and_what_waits(new_page, proxy):
     wait_until_connected(page, "cart")
     assert session_id(page, "cart") == before
     expect(status).to_have_text("")
+
+
+def test_a_french_page_shows_a_running_event_s_progress_in_french(new_page, browser_apps_site):
+    page, gate_page = new_page(locale="fr-FR"), new_page()
+    open_app(page, browser_apps_site.url, "/blocksstate/apps/progress/", "progress")
+    open_app(gate_page, browser_apps_site.url, "/blocksstate/apps/progress/", "progress")
+    job = new_job("fr")
+
+    start(page, job, "Crunch")  # five rows of ten, then it holds
+    box = result_box(page)
+    expect(box).to_contain_text(re.compile(r"Crunching - 50,0\s%"))
+    # The step (its unit is the app's), the seconds run and the time left, as French writes them.
+    timer = box.get_by_role("timer")
+    expect(timer).to_have_text(
+        re.compile(r"^5/10 rows \| \d+,\d\ss \| fin estimée dans \d+,\d\ss$")
+    )
+
+    gate(gate_page, job, "Release")
+    expect(page.get_by_label("Result", exact=True)).to_have_value(f"{job} done")
+    expect(timer).to_have_count(0)
