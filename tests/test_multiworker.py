@@ -203,8 +203,8 @@ async def test_one_session_sends_events_alternately_through_both_workers(workers
     await eventually(lambda: unloads(redis_client, session_id), what="unload")
     # The workers' grace timers for the dropped sockets see the page had come back: no more unloads.
     # Waiting is the point: a timer that rightly does nothing sends no signal, so the test lets
-    # them all run out (RESUME_GRACE is 1 s in tests/multiworker/settings.py).
-    await asyncio.sleep(1.5)
+    # them all run out (RESUME_GRACE is 2 s in tests/multiworker/settings.py).
+    await asyncio.sleep(2.5)
     assert unloads(redis_client, session_id) == [b.pid]
     a.assert_quiet()
     b.assert_quiet()
@@ -241,7 +241,7 @@ async def test_events_resent_at_the_other_worker_after_a_resume_run_once(workers
     assert at_b.value(COUNT) == 50
     await at_b.close_page()
     await eventually(lambda: unloads(redis_client, at_a.session_id), what="unload")
-    await asyncio.sleep(1.5)  # waiting is the point: past both workers' grace timers, as above
+    await asyncio.sleep(2.5)  # waiting is the point: past both workers' grace timers, as above
     assert len(unloads(redis_client, at_a.session_id)) == 1
     a.assert_quiet()
     b.assert_quiet()

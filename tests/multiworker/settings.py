@@ -37,7 +37,7 @@ CHANNEL_LAYERS = {
 
 BLOCKSSTATE = {
     # Short enough for a test, long enough for a page to come back on the other worker.
-    "RESUME_GRACE": 1.0,
+    "RESUME_GRACE": 2.0,  # a reconnect on a loaded machine can take over a second
     # A lock held by a killed worker frees itself this fast (renewed every third of it meanwhile).
     "LOCK_TIMEOUT": 2,
     "SHOW_ERRORS": True,
