@@ -14,19 +14,9 @@ from playwright.sync_api import expect
 
 from tests.e2e.support import open_app, session_id, wait_until_connected
 from tests.e2e.test_progress import gate, new_job, result_box, start
+from tests.e2e.test_refusals import RENDERED_BEFORE_THE_APP_WAS_REMOVED
 
 pytestmark = pytest.mark.e2e
-
-# The page config names an app the server does not have (as in test_refusals.py).
-RENDERED_BEFORE_THE_APP_WAS_REMOVED = """
-new MutationObserver(() => {
-  for (const config of document.querySelectorAll('script[type="application/json"]')) {
-    if (config.textContent.includes("/ws/blocks/cart/")) {
-      config.textContent = config.textContent.replace("/ws/blocks/cart/", "/ws/blocks/gone/");
-    }
-  }
-}).observe(document, { childList: true, subtree: true, characterData: true });
-"""
 
 
 def test_a_french_browser_edits_a_table_in_french(browser_apps_site, new_page):
