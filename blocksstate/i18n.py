@@ -10,7 +10,7 @@ page names a language the site does not offer, the socket's own request decides,
 
 from __future__ import annotations
 
-import functools
+import contextlib
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -103,12 +103,20 @@ def carrying_language(call: Callable[..., T]) -> Callable[..., T]:
 
     Django keeps the active language per thread: a function handed to a thread pool
     (``asyncio.to_thread``, the handler threads) would otherwise speak ``LANGUAGE_CODE``.
+    The language is switched only when the thread speaks another (on the event path,
+    a page in the site's language costs one look-up).
     """
     language = translation.get_language()
 
-    @functools.wraps(call)
     def run(*args: Any, **kwargs: Any) -> T:
-        with translation.override(language):
+        with in_language(language):
             return call(*args, **kwargs)
 
     return run
+
+
+def in_language(language: str | None) -> contextlib.AbstractContextManager[None]:
+    """``translation.override(language)``, or nothing when it is already the active one."""
+    if translation.get_language() == language:
+        return contextlib.nullcontext()
+    return translation.override(language)

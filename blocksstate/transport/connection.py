@@ -21,7 +21,6 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import translation
 from django.utils.translation import gettext
 
 from .. import i18n, protocol
@@ -189,7 +188,7 @@ class Connection:
         """Handle one item in the page's language; an error is answered to the page, never raised."""
         if isinstance(item, protocol.Hello):
             self.language = i18n.supported(item.language) or self.language
-        with translation.override(self.language):
+        with i18n.in_language(self.language):
             try:
                 await self._handle(item)
             except Superseded:
