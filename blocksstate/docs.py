@@ -7,6 +7,7 @@ by ``scripts/gradio_api_snapshot.py``) saying provided / not yet.
 
 from __future__ import annotations
 
+import argparse
 import inspect
 import json
 import sys
@@ -104,10 +105,21 @@ def render(snapshot: dict[str, Any]) -> str:
 
 
 def main(argv: list[str]) -> None:
-    out = Path(argv[0]) if argv else ROOT / "docs" / "components.md"
-    source = Path(argv[1]) if len(argv) > 1 else ROOT / "tests" / "data" / "gradio_api.json"
-    out.write_text(render(json.loads(source.read_text())))
-    sys.stdout.write(f"wrote {out}\n")
+    parser = argparse.ArgumentParser(
+        prog="python -m blocksstate.docs",
+        description="Write the component reference (docs/components.md) from the classes.",
+    )
+    parser.add_argument("out", nargs="?", type=Path, default=ROOT / "docs" / "components.md")
+    parser.add_argument(
+        "gradio_api",
+        nargs="?",
+        type=Path,
+        default=ROOT / "tests" / "data" / "gradio_api.json",
+        help="the snapshot of Gradio's API (scripts/gradio_api_snapshot.py)",
+    )
+    args = parser.parse_args(argv)
+    args.out.write_text(render(json.loads(args.gradio_api.read_text())))
+    sys.stdout.write(f"wrote {args.out}\n")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,8 @@
-"""Components and layout blocks."""
+"""Components and layout blocks.
+
+``__all__`` is the Gradio names the package exports as ``gr.<Name>``; the base
+classes and errors are importable from here too, for extensions and tests.
+"""
 
 from .aliases import (
     Checkboxgroup,
@@ -16,7 +20,9 @@ from .aliases import (
     TextArea,
 )
 from .audio import Audio
-from .base import Block, Component, FormComponent
+from .base import Block as Block
+from .base import Component as Component
+from .base import FormComponent as FormComponent
 from .buttons import Button, ClearButton
 from .chat import Chatbot
 from .choice import Checkbox, CheckboxGroup, Dropdown, Radio
@@ -24,18 +30,22 @@ from .code import Code
 from .dataframe import DataFrame, Dataframe
 from .dataset import Dataset
 from .display import JSON, Label
-from .files import DownloadButton, File, FileComponent, UploadButton
+from .files import DownloadButton, File, UploadButton
+from .files import FileComponent as FileComponent
 from .gallery import Gallery
 from .highlighted import HighlightedText
 from .image import Image
-from .layout import Accordion, BlockContext, Column, Group, Row, Sidebar
+from .layout import Accordion, Column, Group, Row, Sidebar
+from .layout import BlockContext as BlockContext
 from .multimodal import MultimodalTextbox
 from .native_plot import BarPlot, LinePlot, ScatterPlot
 from .number import Number, Slider
 from .pickers import ColorPicker, DateTime
 from .plot import Plot
-from .schema import InvalidValue, ValueSchema
-from .state import BrowserState, State, StateNotPicklable
+from .schema import InvalidValue as InvalidValue
+from .schema import ValueSchema as ValueSchema
+from .state import BrowserState, State
+from .state import StateNotPicklable as StateNotPicklable
 from .tabs import Tab, TabItem, Tabs
 from .text import HTML, Markdown, Textbox
 from .timer import Timer
@@ -66,26 +76,20 @@ __all__ = [
     "UploadButton",
     "Image",
     "Gallery",
-    "FileComponent",
     "File",
     "DownloadButton",
     "Audio",
     "Accordion",
-    "Block",
     "BrowserState",
-    "BlockContext",
     "Button",
     "Chatbot",
     "Checkbox",
     "CheckboxGroup",
     "ClearButton",
     "Column",
-    "Component",
     "Dropdown",
-    "FormComponent",
     "Group",
     "HTML",
-    "InvalidValue",
     "JSON",
     "Label",
     "BarPlot",
@@ -100,11 +104,9 @@ __all__ = [
     "Sidebar",
     "Slider",
     "State",
-    "StateNotPicklable",
     "Tab",
     "TabItem",
     "Tabs",
     "Textbox",
     "Timer",
-    "ValueSchema",
 ]
