@@ -27,7 +27,7 @@ from ..engine.updates import update
 from ..warnings import warn_unsupported
 from .blocks import Blocks
 from .event_data import EditData, FileData
-from .events import on
+from .events import as_list, on
 
 #: Gradio options accepted but not implemented, with the default that does nothing.
 UNSUPPORTED = {
@@ -46,12 +46,6 @@ UNSUPPORTED = {
     "save_history": False,
     "validator": None,
 }
-
-
-def _as_list(items: Any) -> list[Any]:
-    if items is None:
-        return []
-    return list(items) if isinstance(items, (list, tuple)) else [items]
 
 
 def is_empty(message: Any) -> bool:
@@ -251,7 +245,7 @@ class ChatInterface(Blocks):
         return component.render() if component.blocks is None else component
 
     def _additional_inputs(self, inputs: Any, accordion: str | Accordion | None) -> list[Component]:
-        specs = _as_list(inputs)
+        specs = as_list(inputs)
         if not specs:
             return []
         components = [

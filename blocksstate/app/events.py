@@ -215,7 +215,7 @@ def on(
 ) -> Any:
     """Attach one listener to several triggers; ``triggers=None`` means a change of any input."""
     if triggers is None:
-        listed = _as_list(inputs)
+        listed = as_list(inputs)
         if not listed:
             raise ValueError("gr.on(triggers=None) needs inputs: it listens to their changes")
         trigger_list = [component.change for component in listed]
@@ -258,7 +258,8 @@ def _blocks_of(triggers: Sequence[EventTrigger]) -> Blocks:
     )
 
 
-def _as_list(components: Any) -> list[Any]:
+def as_list(components: Any) -> list[Any]:
+    """A list of what was given: None is none, one thing a list of one."""
     if components is None:
         return []
     if isinstance(components, (list, tuple, set)):
@@ -267,7 +268,7 @@ def _as_list(components: Any) -> list[Any]:
 
 
 def _listed(components: Any) -> list[Any]:
-    return _as_list(components.keys() if isinstance(components, dict) else components)
+    return as_list(components.keys() if isinstance(components, dict) else components)
 
 
 def build_listener(
@@ -309,7 +310,7 @@ def build_listener(
 
 
 def _cancelled(blocks: Blocks, cancels: Any) -> list[Dependency]:
-    listed = _as_list(cancels)
+    listed = as_list(cancels)
     for dependency in listed:
         if not isinstance(dependency, Dependency):
             raise TypeError(

@@ -18,19 +18,13 @@ from ..components.text import Markdown
 from ..warnings import warn_unsupported
 from .blocks import Blocks
 from .context import current_context
-from .events import on
+from .events import as_list, on
 from .examples import Examples
 
 __all__ = ["SHORTCUTS", "Interface", "TabbedInterface"]
 
 FLAGGING_MODES = ("never", "auto", "manual")
 OWNER = "gr.Interface"
-
-
-def _as_list(items: Any) -> list[Any]:
-    if items is None:
-        return []
-    return list(items) if isinstance(items, (list, tuple)) else [items]
 
 
 class Interface(Blocks):
@@ -193,8 +187,8 @@ def _build(
     show_progress: str,
 ) -> None:
     """Lay an Interface out in the current layout context; note its parts on ``target``."""
-    input_specs, output_specs = _as_list(inputs), _as_list(outputs)
-    extra_specs = _as_list(additional_inputs)
+    input_specs, output_specs = as_list(inputs), as_list(outputs)
+    extra_specs = as_list(additional_inputs)
     if (
         input_specs.count("state") > 1
         or output_specs.count("state") > 1
