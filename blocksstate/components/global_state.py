@@ -65,12 +65,17 @@ def declared(key: str) -> GlobalState:
     """The GlobalState declared with ``key`` in this process (for templates and commands)."""
     found = _declared.get(key)
     if found is None:
-        known = ", ".join(repr(k) for k in sorted(_declared)) or "none"
+        known = ", ".join(repr(k) for k in declared_keys()) or "none"
         raise GlobalStateError(
             f"No GlobalState has the key {key!r} in this process (declared: {known}). "
             "Declare it in an app's blocks.py, or import the module that declares it."
         )
     return found
+
+
+def declared_keys() -> list[str]:
+    """The keys of the GlobalStates declared in this process, sorted."""
+    return sorted(_declared)
 
 
 class GlobalState(State):
@@ -100,6 +105,11 @@ class GlobalState(State):
 
     def __repr__(self) -> str:
         return f"GlobalState {self.key!r} (id {self.id})"
+
+    @classmethod
+    def named(cls, key: str) -> GlobalState:
+        """The GlobalState declared with ``key`` in this process (its apps are loaded at start)."""
+        return declared(key)
 
     @property
     def default(self) -> Any:
