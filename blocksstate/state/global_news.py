@@ -15,15 +15,39 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import threading
+import weakref
+from dataclasses import dataclass
 from typing import Any
 
 logger = logging.getLogger("blocksstate")
 
 MESSAGE_TYPE = "blocksstate.global"
-# Seconds a synchronous caller waits for the layer to take the message.
+# Seconds between two announcements of one key by one process: a burst of changes (a
+# thousand increments) is told as the last version at most this often, so that the
+# layer's channels (channels-redis keeps 100 messages each) never overflow.
+ANNOUNCE_INTERVAL = 0.05
+# Seconds a synchronous caller waits for its change to be announced.
 SEND_TIMEOUT = 10.0
 
 _server_loop: asyncio.AbstractEventLoop | None = None
+_own_loop: asyncio.AbstractEventLoop | None = None
+_own_loop_lock = threading.Lock()
+
+
+@dataclass
+class _Announcing:
+    """One key's announcements from one event loop: the newest version, the last one sent."""
+
+    latest: int = 0
+    sent: int = 0
+    sent_at: float = float("-inf")
+    sending: asyncio.Future[None] | None = None
+
+
+_announcing: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, _Announcing]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def group(key: str) -> str:
@@ -42,15 +66,42 @@ def serving_on(loop: asyncio.AbstractEventLoop) -> None:
     _server_loop = loop
 
 
-async def aannounce(key: str, version: int, origin: str = "") -> None:
-    """Send the change to the key's group (nothing without a channel layer)."""
+async def aannounce(key: str, version: int) -> None:
+    """Tell the key's group about ``version``; return once a version at least as new was sent.
+
+    The first change of a while is sent at once; those that follow within
+    ``ANNOUNCE_INTERVAL`` are sent together, as the newest of them.
+    """
+    loop = asyncio.get_running_loop()
+    state = _announcing.setdefault(loop, {}).setdefault(key, _Announcing())
+    state.latest = max(state.latest, version)
+    while state.sent < version:
+        if state.sending is None:
+            state.sending = asyncio.ensure_future(_send_latest(key, state))
+        await asyncio.shield(state.sending)
+
+
+async def _send_latest(key: str, state: _Announcing) -> None:
+    loop = asyncio.get_running_loop()
+    try:
+        wait = state.sent_at + ANNOUNCE_INTERVAL - loop.time()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        version = state.latest
+        await _group_send(key, version)
+        state.sent, state.sent_at = max(state.sent, version), loop.time()
+    finally:
+        state.sending = None
+
+
+async def _group_send(key: str, version: int) -> None:
     from channels.layers import get_channel_layer
 
     layer = get_channel_layer()
     if layer is None:
         return
     try:
-        await layer.group_send(group(key), message(key, version, origin))
+        await layer.group_send(group(key), message(key, version))
     except Exception:
         # The value is stored: pages see it at their next resume or change.
         logger.warning(
@@ -62,17 +113,24 @@ async def aannounce(key: str, version: int, origin: str = "") -> None:
 
 
 def announce(key: str, version: int) -> None:
-    """Send the change from synchronous code (never on a running event loop).
+    """``aannounce`` from synchronous code (never on a running event loop).
 
-    In a server's thread (a sync view, a handler) the message goes through the server's
-    loop, which the layer belongs to; elsewhere (a command, a task worker) through a
-    loop of its own.
+    In a server's thread (a sync view, a handler) through the server's loop, which the
+    layer's connections belong to; elsewhere (a command, a task worker) through a loop
+    this process keeps in a thread of its own for that.
     """
     loop = _server_loop
-    if loop is not None and loop.is_running() and not loop.is_closed():
-        future = asyncio.run_coroutine_threadsafe(aannounce(key, version), loop)
-        future.result(SEND_TIMEOUT)
-        return
-    from asgiref.sync import async_to_sync
+    if loop is None or not loop.is_running():
+        loop = _announcer_loop()
+    asyncio.run_coroutine_threadsafe(aannounce(key, version), loop).result(SEND_TIMEOUT)
 
-    async_to_sync(aannounce)(key, version)
+
+def _announcer_loop() -> asyncio.AbstractEventLoop:
+    global _own_loop
+    with _own_loop_lock:
+        if _own_loop is None:
+            _own_loop = asyncio.new_event_loop()
+            threading.Thread(
+                target=_own_loop.run_forever, name="blocksstate-announcer", daemon=True
+            ).start()
+    return _own_loop
