@@ -323,3 +323,45 @@ def test_the_command_refuses_bad_input_and_changes_nothing():
     with pytest.raises(CommandError, match="integer value"):
         run_command("incr", key)
     assert counter.read() == ("text", 1)
+
+
+# -- the demo's staff page ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_site(settings):
+    """The demo project's URLs and templates."""
+    from pathlib import Path
+
+    settings.ROOT_URLCONF = "demo_project.urls"
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [Path(__file__).resolve().parent.parent / "templates"]}
+    ]
+    caches["default"].clear()
+    return gr.GlobalState.named("demo-announcement")
+
+
+@pytest.mark.django_db
+def test_the_demo_staff_page_posts_an_announcement(demo_site, client, admin_user):
+    assert client.get("/announcement/post/").status_code == 302  # to the admin's login
+    client.force_login(admin_user)
+    response = client.post("/announcement/post/", {"text": "  Maintenance at 6 pm "}, follow=True)
+    assert "Posted: every open page shows it now." in response.content.decode()
+    assert demo_site.read() == ("Maintenance at 6 pm", 1)
+    page = client.get("/announcement/").content.decode()
+    assert "<strong>When this page was rendered:</strong> Maintenance at 6 pm" in page
+
+
+@pytest.mark.django_db
+def test_the_demo_staff_page_refuses_an_empty_or_long_text_and_changes_nothing(
+    demo_site, client, admin_user, django_user_model
+):
+    visitor = django_user_model.objects.create_user("visitor", password="x-not-used-1234")
+    client.force_login(visitor)
+    client.post("/announcement/post/", {"text": "Not staff"})
+    assert demo_site.read() == ("No announcement yet.", 0)
+    client.force_login(admin_user)
+    for text, error in (("   ", "Write the announcement first."), ("x" * 501, "at most 500")):
+        response = client.post("/announcement/post/", {"text": text})
+        assert response.status_code == 400 and error in response.content.decode()
+    assert demo_site.read() == ("No announcement yet.", 0)

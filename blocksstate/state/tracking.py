@@ -240,6 +240,8 @@ class StateTracker:
 
     async def write_globals(self, values: dict[int, Any], dependency: Dependency) -> dict[int, int]:
         """Store GlobalState outputs; return the new version of each whose value changed."""
+        if not values:
+            return {}
         locked = {c.key for c in dependency.inputs if isinstance(c, GlobalState)}
         changed: dict[int, int] = {}
         for component_id, value in values.items():
