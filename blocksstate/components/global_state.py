@@ -79,8 +79,10 @@ def declared_keys() -> list[str]:
 
 
 class GlobalState(State):
-    """A value shared by all users of all workers; ``get``/``set``/``update``/``incr`` and their
-    async twins ``aget``/``aset``/``aupdate``/``aincr`` work from any Django code."""
+    """A value shared by all users of all workers, changed from any Django code; pages update live.
+
+    ``get``/``set``/``update``/``incr``, and from async code ``aget``/``aset``/``aupdate``/``aincr``.
+    """
 
     shared = True
     chooses_serializer = False
