@@ -219,35 +219,6 @@ class Engine:
         """Reset State values whose ``time_to_live`` has passed (see StateTracker)."""
         await self.tracker.expire_values(session, now)
 
-    async def run_global_change(
-        self, session: Session, key: str, version: int, send: Send
-    ) -> Outcome:
-        """Run the ``.change`` listeners of the GlobalState ``key``, changed elsewhere, unless
-        this session saw ``version`` already; it is then up to date with the stored version."""
-        current = (await self.tracker.global_versions()).get(key, 0)
-        if not session.saw_global(key, max(version, current)):
-            return Outcome()
-        return await self.run_keys_changed(session, [key], send)
-
-    async def catch_up_globals(self, session: Session, send: Send) -> Outcome:
-        """Run the ``.change`` listeners of the GlobalStates changed since this session last
-        saw them (a page that was away while they changed)."""
-        versions = await self.tracker.global_versions()
-        changed = [key for key, version in versions.items() if session.saw_global(key, version)]
-        return await self.run_keys_changed(session, changed, send)
-
-    async def note_global_versions(self, session: Session) -> None:
-        """A new session starts up to date with every GlobalState (its ``load`` shows them)."""
-        for key, version in (await self.tracker.global_versions()).items():
-            session.saw_global(key, version)
-
-    async def run_keys_changed(self, session: Session, keys: list[str], send: Send) -> Outcome:
-        states = [s for s in self.tracker.global_states if s.key in keys]
-        roots = [d for state in states for d in self.listeners(state, "change")]
-        if not roots:
-            return Outcome()
-        return await self.run_chain(session, roots, None, send)
-
     async def run_stored_changes(
         self, session: Session, before: Mapping[int, bytes], send: Send
     ) -> Outcome:

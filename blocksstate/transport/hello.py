@@ -20,7 +20,7 @@ from .. import activity, protocol
 from ..app.access import USER_CHANGED, decide_async, user_key
 from ..app.registry import access_rule
 from ..components.schema import check_json_safe
-from ..engine import file_values, page_updates
+from ..engine import file_values, global_changes, page_updates
 from ..engine.request import Request
 from ..engine.runner import InvalidInput
 from ..files import access
@@ -81,7 +81,7 @@ async def _start(
     if session is None:
         session = Session.new(blocks, user_id)
         # Before ``load`` reads them: a change made meanwhile is announced with a newer version.
-        await engine.note_global_versions(session)
+        await global_changes.start_up_to_date(engine, session)
     session.request = Request.from_scope(connection.scope, session.id, blocks.name)
     tokens = {}
     if not resumed and hello.browser:
@@ -112,7 +112,7 @@ async def _start(
         await send(protocol.update(None, None, page_updates.page_state(blocks, session, True)))
         if engine.tracker.global_states:
             # GlobalStates changed while the page was away: their listeners run once now.
-            caught_up = await engine.catch_up_globals(session, send)
+            caught_up = await global_changes.catch_up(engine, session, send)
             await connection.store.save(session, connection.hold.key_timeout)
             await outside.publish(connection, caught_up)
     else:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext
 
 from .. import protocol
+from ..engine import global_changes
 from ..sessions import lifecycle
 from ..sessions.actions import DISCONNECT_REASON
 
@@ -50,7 +51,8 @@ async def handle(connection: Connection, change: Change) -> None:
         if session is None or 0 < change.version <= session.globals_seen.get(change.key, 0):
             return  # seen already: a burst of changes runs the listeners once, for the last
         await _in_session(
-            connection, lambda s: engine.run_global_change(s, change.key, change.version, send)
+            connection,
+            lambda s: global_changes.run_change(engine, s, change.key, change.version, send),
         )
     elif isinstance(change, EndRequested):
         await _end(connection, change.reason)
