@@ -365,3 +365,11 @@ def test_the_demo_staff_page_refuses_an_empty_or_long_text_and_changes_nothing(
         response = client.post("/announcement/post/", {"text": text})
         assert response.status_code == 400 and error in response.content.decode()
     assert demo_site.read() == ("No announcement yet.", 0)
+
+
+def test_without_a_channel_layer_a_change_is_stored_and_told_to_no_one():
+    counter = gr.GlobalState(0, key=fresh_key())
+    with override_settings(CHANNEL_LAYERS={}):
+        assert counter.incr(2) == 2
+        counter.set(5)
+    assert counter.read() == (5, 2)

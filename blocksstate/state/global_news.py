@@ -119,10 +119,21 @@ def announce(key: str, version: int) -> None:
     layer's connections belong to; elsewhere (a command, a task worker) through a loop
     this process keeps in a thread of its own for that.
     """
+    from channels.layers import get_channel_layer
+
+    if get_channel_layer() is None:
+        return
     loop = _server_loop
     if loop is None or not loop.is_running():
         loop = _announcer_loop()
-    asyncio.run_coroutine_threadsafe(aannounce(key, version), loop).result(SEND_TIMEOUT)
+    sent = asyncio.run_coroutine_threadsafe(aannounce(key, version), loop)
+    try:
+        sent.result(SEND_TIMEOUT)
+    except TimeoutError:
+        # Still under way: it goes out when it can; the caller's change is stored.
+        logger.warning(
+            "Announcing GlobalState %r (version %s) took more than %s s", key, version, SEND_TIMEOUT
+        )
 
 
 def _announcer_loop() -> asyncio.AbstractEventLoop:
