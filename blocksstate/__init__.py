@@ -25,7 +25,7 @@ from .components import *  # noqa: F403 (the Gradio component names, listed in c
 from .components.audio import WaveformOptions
 from .components.capture import WebcamOptions
 from .components.chat import ChatMessage
-from .components.state import GlobalState
+from .components.global_state import GlobalState
 from .engine.feedback import Error, Info, Progress, Warning
 from .engine.request import Request
 from .engine.updates import skip, update

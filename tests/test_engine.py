@@ -708,6 +708,7 @@ async def test_an_event_returns_what_it_did_errors_tokens_and_globals_written():
     outcome = run.outcome
     assert outcome.ok  # the event's own step succeeded; its .then failed
     assert outcome.errors == ["Out of stock"]
-    assert outcome.globals_changed == {total.id}
+    assert list(outcome.globals_changed) == [total.id]  # with its new version
+    assert session.globals_seen[total.key] == outcome.globals_changed[total.id]
     assert list(outcome.browser_tokens) == [kept.key_for("outcome")]
     assert outcome.shown == {str(shown.id): {"value"}}

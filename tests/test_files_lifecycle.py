@@ -111,12 +111,12 @@ async def test_a_global_state_keeps_a_session_file_after_the_session_expires(med
             assert reply.status == "done", reply.frames
             session_id = tab.session_id
         await expire_session(get_engine(app), get_store(), session_id)
-        kept = shared.get()["latest"]
+        kept = (await shared.aget())["latest"]
         assert Owner(app).owns(kept["path"])
         assert kept["orig_name"] == "cat.png" and kept["mime_type"] == "image/png"
         assert (media / kept["path"]).read_bytes() == PNG
-        assert Path(path_shared.get()).read_bytes() == PNG
-        assert str(media / Owner(app).folder) in path_shared.get()
+        assert Path(await path_shared.aget()).read_bytes() == PNG
+        assert str(media / Owner(app).folder) in await path_shared.aget()
         assert not any(f"sessions/{session_id}" in name for name in stored_names(media))
         # Any page may read the app's copy.
         response = await browser(None).get(access.file_url(kept["path"], None))

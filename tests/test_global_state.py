@@ -10,7 +10,7 @@ from django.core.cache import caches
 from django.test import override_settings
 
 import blocksstate as gr
-from blocksstate.components.state import GlobalStateError
+from blocksstate.components.global_state import GlobalStateError
 from blocksstate.testing import PageClient, registered
 
 _keys = itertools.count()

@@ -20,8 +20,9 @@ class Outcome:
     errors: list[str] = field(default_factory=list)
     # The BrowserState tokens the page was given to store, by storage key (the last of each).
     browser_tokens: dict[str, str] = field(default_factory=dict)
-    # GlobalStates whose stored value changed: other sessions are told to run their listeners.
-    globals_changed: set[int] = field(default_factory=set)
+    # GlobalStates whose stored value changed, with their new version: other sessions are
+    # told to run their listeners.
+    globals_changed: dict[int, int] = field(default_factory=dict)
     # What the page was shown, by component id: property names and "value".
     shown: dict[str, set[str]] = field(default_factory=dict)
 

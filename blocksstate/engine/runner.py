@@ -32,8 +32,9 @@ from django.utils.translation import gettext
 
 from ..app.events import Dependency
 from ..components.base import Component
+from ..components.global_state import GlobalStateError
 from ..components.schema import InvalidValue
-from ..components.state import GlobalStateError, State, StateNotPicklable
+from ..components.state import State, StateNotPicklable
 from ..conf import setting
 from ..state.browser import TokenTooLarge
 from ..state.tracking import StateTooLarge, StateTracker
@@ -218,12 +219,6 @@ class Engine:
         """Reset State values whose ``time_to_live`` has passed (see StateTracker)."""
         await self.tracker.expire_values(session, now)
 
-    async def run_global_change(self, session: Session, key: str, send: Send) -> Outcome:
-        """Run the ``.change`` listeners of the GlobalState ``key``, changed by another session."""
-        states = [s for s in self.tracker.global_states if s.key == key]
-        roots = [d for state in states for d in self.listeners(state, "change")]
-        return await self.run_chain(session, roots, None, send)
-
     async def run_stored_changes(
         self, session: Session, before: Mapping[int, bytes], send: Send
     ) -> Outcome:
@@ -403,8 +398,8 @@ class Engine:
                 # Made before any GlobalState is written: a token too large fails the step whole.
                 tokens = self.tracker.browser_tokens(session, states_changed)
                 changed |= states_changed
-                written = await self.tracker.write_globals(shared_out)
-                changed |= written
+                written = await self.tracker.write_globals(shared_out, dependency)
+                changed.update(written)
         except Exception as exc:
             self.tracker.rollback(session, checkpoint)
             if dependency.region is not None:
@@ -418,7 +413,11 @@ class Engine:
             current_feedback.reset(token)
         if session.regions:
             self.regions.sync(session, changed)
-        feedback.outcome.globals_changed |= written
+        if written:
+            feedback.outcome.globals_changed.update(written)
+            for component_id, version in written.items():
+                # This session runs its listeners within the event: it has seen this version.
+                session.saw_global(self.blocks.components[component_id].key, version)  # type: ignore[attr-defined]
         await feedback.update(page.release())
         await feedback.store_in_browser(tokens)
         await feedback.flush()

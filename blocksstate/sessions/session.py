@@ -70,6 +70,8 @@ class Session:
     rejected_tokens: int = 0
     # When each State with a time_to_live was last written (None: expired, holds its default).
     written: dict[int, float | None] = field(default_factory=dict)
+    # The newest version of each GlobalState key whose change listeners ran for this session.
+    globals_seen: dict[str, int] = field(default_factory=dict)
     dirty: set[int] = field(default_factory=set)
     meta_dirty: bool = True
     request: Request | None = None
@@ -123,6 +125,7 @@ class Session:
             props={int(k): v for k, v in meta.get("props", {}).items()},
             written=dict(meta.get("written", {})),
             rejected_tokens=int(meta.get("rejected_tokens", 0)),
+            globals_seen=dict(meta.get("globals", {})),
             meta_dirty=False,
             version=int(version or 0),
         )
@@ -156,6 +159,7 @@ class Session:
             "props": self.props,
             "written": self.written,
             "rejected_tokens": self.rejected_tokens,
+            "globals": self.globals_seen,
         }
 
     # -- changes, each noted for the next save -----------------------------------------------
@@ -205,6 +209,15 @@ class Session:
         """Count a BrowserState token the page sent that did not verify."""
         self.rejected_tokens += 1
         self.meta_dirty = True
+
+    def saw_global(self, key: str, version: int) -> bool:
+        """Note that this session is up to date with version ``version`` of the GlobalState
+        ``key``; return False if it was already (its listeners must not run again)."""
+        if version <= self.globals_seen.get(key, 0):
+            return False
+        self.globals_seen[key] = version
+        self.meta_dirty = True
+        return True
 
     def note_ran(self, seq: int, ok: bool) -> None:
         """Remember that event ``seq`` ran (saved with what it changed)."""

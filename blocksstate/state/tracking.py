@@ -17,7 +17,8 @@ from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..components.state import BrowserState, GlobalState, State, StateNotPicklable
+from ..components.global_state import GlobalState
+from ..components.state import BrowserState, State, StateNotPicklable
 from ..conf import setting
 from ..files.store import give_to_app, holds_session_files
 from . import serializers
@@ -232,25 +233,38 @@ class StateTracker:
         try:
             for state in to_lock:
                 owners.append((state, await cache_call(state.cache, state.acquire)))
-            yield {state.id: await cache_call(state.cache, state.get) for state in inputs}
+            yield {state.id: (await cache_call(state.cache, state.read))[0] for state in inputs}
         finally:
             for state, owner in reversed(owners):
                 await cache_call(state.cache, state.release, owner)
 
-    async def write_globals(self, values: dict[int, Any]) -> set[int]:
-        """Store GlobalState outputs; return the ids whose value changed."""
-        changed: set[int] = set()
+    async def write_globals(self, values: dict[int, Any], dependency: Dependency) -> dict[int, int]:
+        """Store GlobalState outputs; return the new version of each whose value changed."""
+        if not values:
+            return {}
+        locked = {c.key for c in dependency.inputs if isinstance(c, GlobalState)}
+        changed: dict[int, int] = {}
         for component_id, value in values.items():
             state: GlobalState = self.blocks.components[component_id]  # type: ignore[assignment]
             if holds_session_files(value):
                 # A session's files would go with it: the GlobalState keeps the app's copies.
                 value = await asyncio.to_thread(give_to_app, value, self.blocks.name or "")
-            before = await cache_call(state.cache, state.get)
+            before, _ = await cache_call(state.cache, state.read)
             if state.dumps(before) == state.dumps(value):
                 continue
-            await cache_call(state.cache, state.set, value)
-            changed.add(component_id)
+            changed[component_id] = await cache_call(
+                state.cache, state.write, value, state.key in locked
+            )
         return changed
+
+    async def global_versions(self) -> dict[str, int]:
+        """The current version of each GlobalState key of the app (one cache call)."""
+        if not self.global_states:
+            return {}
+        state = self.global_states[0]
+        by_name = {s.cache_key: s.key for s in self.global_states}
+        found = await cache_call(state.cache, state.store.versions, list(by_name))
+        return {by_name[name]: version for name, version in found.items()}
 
 
 async def call_delete_callback(state: State, value: Any) -> None:

@@ -1,4 +1,4 @@
-"""Template tags: ``{% blocks_assets %}`` and ``{% blocks "name" %}``."""
+"""Template tags: ``{% blocks_assets %}``, ``{% blocks "name" %}`` and ``{% global_state "key" %}``."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from ..app import access
 from ..app.blocks import Blocks
 from ..app.registry import AppNotFound, access_rule, get_app, registered
+from ..components.global_state import GlobalStateError, declared
 from ..rendering import render_app
 from ..rendering.page import app_classes, head_markup, theme_style
 
@@ -184,3 +185,22 @@ def blocks_title(app: str | Blocks) -> str:
 def blocks_page_classes(context: template.Context, app: str | Blocks) -> str:
     """Return the classes an app's page options give the page: ``dark``/``light``, ``bs-fill-*``."""
     return " ".join(app_classes(_resolve(app)[0], context.get("request")))
+
+
+class UnknownGlobalState(template.TemplateSyntaxError):
+    """``{% global_state %}`` names a key no GlobalState of this process is declared with."""
+
+
+@register.simple_tag
+def global_state(key: str) -> Any:
+    """The current value of the GlobalState ``key``, in any template (escaped as any value).
+
+    ``{% global_state "announcement" %}``, or ``{% global_state "announcement" as text %}``.
+    It is the value when the page was rendered; a Blocks app's ``.change`` listener shows
+    later changes live.
+    """
+    try:
+        state = declared(key)
+    except GlobalStateError as exc:
+        raise UnknownGlobalState(str(exc)) from None
+    return state.get()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
@@ -13,6 +14,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from .. import protocol
 from ..app.registry import AppNotFound
 from ..sessions.actions import DISCONNECT_REASON, detach_previous, session_group
+from ..state import global_news
 from .connection import Connection
 from .origin import origin_allowed
 from .outside import EndRequested, GlobalChanged, StateCleared
@@ -80,6 +82,7 @@ class BlocksConsumer(AsyncWebsocketConsumer, Socket):
             await self.close(code=protocol.CLOSE_TRY_AGAIN)
             return
         self.connection = connection
+        global_news.serving_on(asyncio.get_running_loop())
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Hand a message to its handler; frames skip most of Channels' database clean-up.
@@ -134,18 +137,24 @@ class BlocksConsumer(AsyncWebsocketConsumer, Socket):
         if self.connection is not None:
             self.connection.changed_outside(StateCleared())
 
-    async def publish(self, group: str, key: str) -> None:
+    async def publish(self, key: str, version: int) -> None:
         """Tell every session of every worker that the GlobalState ``key`` changed."""
         if self.channel_layer is None:
             return
-        message = {"type": "blocksstate.global", "key": key, "origin": self.channel_name}
-        await self.channel_layer.group_send(group, message)
+        await self.channel_layer.group_send(
+            global_news.group(key), global_news.message(key, version, self.channel_name)
+        )
 
     async def blocksstate_global(self, message: dict[str, Any]) -> None:
-        """A GlobalState changed in some session: run this session's listeners of it."""
+        """A GlobalState changed (in some session, or in any Django code): run this session's
+        listeners of it, once per version."""
         if self.connection is None or message.get("origin") == self.channel_name:
             return  # the session that changed it ran its listeners within the event
-        self.connection.changed_outside(GlobalChanged(str(message.get("key", ""))))
+        try:
+            version = int(message.get("version") or 0)
+        except (TypeError, ValueError):
+            version = 0
+        self.connection.changed_outside(GlobalChanged(str(message.get("key", "")), version))
 
     async def send_frame(self, frame: dict[str, Any]) -> int:
         """Send one frame; return the length of its text, for the page's acknowledgements."""

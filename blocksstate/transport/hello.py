@@ -20,7 +20,7 @@ from .. import activity, protocol
 from ..app.access import USER_CHANGED, decide_async, user_key
 from ..app.registry import access_rule
 from ..components.schema import check_json_safe
-from ..engine import file_values, page_updates
+from ..engine import file_values, global_changes, page_updates
 from ..engine.request import Request
 from ..engine.runner import InvalidInput
 from ..files import access
@@ -80,6 +80,8 @@ async def _start(
     resumed = session is not None
     if session is None:
         session = Session.new(blocks, user_id)
+        # Before ``load`` reads them: a change made meanwhile is announced with a newer version.
+        await global_changes.start_up_to_date(engine, session)
     session.request = Request.from_scope(connection.scope, session.id, blocks.name)
     tokens = {}
     if not resumed and hello.browser:
@@ -108,6 +110,11 @@ async def _start(
     (activity.session_resumed if resumed else activity.session_started)(session, connection.scope)
     if resumed:
         await send(protocol.update(None, None, page_updates.page_state(blocks, session, True)))
+        if engine.tracker.global_states:
+            # GlobalStates changed while the page was away: their listeners run once now.
+            caught_up = await global_changes.catch_up(engine, session, send)
+            await connection.store.save(session, connection.hold.key_timeout)
+            await outside.publish(connection, caught_up)
     else:
         # A page that asked to resume shows another session's values: replace them all.
         initial = page_updates.page_state(blocks, session, everything=hello.resume is not None)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext
 
 from .. import protocol
+from ..engine import global_changes
 from ..sessions import lifecycle
 from ..sessions.actions import DISCONNECT_REASON
 
@@ -21,9 +22,10 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class GlobalChanged:
-    """Another session changed the GlobalState ``key`` this app shows."""
+    """The GlobalState ``key`` this app uses changed (to ``version``; 0: unknown)."""
 
     key: str
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,13 @@ async def handle(connection: Connection, change: Change) -> None:
     """Run the listeners that follow from ``change``, or end the session it asks to end."""
     engine, send = connection.engine, connection.send
     if isinstance(change, GlobalChanged):
-        await _in_session(connection, lambda s: engine.run_global_change(s, change.key, send))
+        session = connection.session
+        if session is None or 0 < change.version <= session.globals_seen.get(change.key, 0):
+            return  # seen already: a burst of changes runs the listeners once, for the last
+        await _in_session(
+            connection,
+            lambda s: global_changes.run_change(engine, s, change.key, change.version, send),
+        )
     elif isinstance(change, EndRequested):
         await _end(connection, change.reason)
     elif connection.session is not None:
@@ -66,8 +74,9 @@ async def _in_session(connection: Connection, run: Callable[[Session], Awaitable
 async def publish(connection: Connection, outcome: Outcome) -> None:
     """Tell the other sessions of the GlobalStates ``outcome`` changed, through their groups."""
     for state in connection.engine.tracker.global_states:
-        if state.id in outcome.globals_changed:
-            await connection.socket.publish(state.group, state.key)
+        version = outcome.globals_changed.get(state.id)
+        if version is not None:
+            await connection.socket.publish(state.key, version)
 
 
 async def _end(connection: Connection, reason: str) -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 class Socket:
     """What a connection asks of its socket besides sending; here, nothing (the consumer does it)."""
 
-    async def publish(self, group: str, key: str) -> None:
-        """Tell the sessions in channel ``group`` that the GlobalState ``key`` changed."""
+    async def publish(self, key: str, version: int) -> None:
+        """Tell every session that the GlobalState ``key`` changed (to ``version``)."""
 
     async def join_session_group(self, session_id: str) -> None:
         """Let the admin and later resumes reach this page's session, on any worker."""

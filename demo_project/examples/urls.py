@@ -8,5 +8,6 @@ app_name = "examples"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("announcement/post/", views.post_announcement, name="post-announcement"),
     path("<slug:name>/", views.example, name="example"),
 ]

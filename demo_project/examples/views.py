@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+
+import blocksstate as gr
 
 GUIDES = Path(__file__).resolve().parent / "guides"
 
@@ -43,6 +47,13 @@ EXAMPLES = [
         "Live shared counter",
         "GlobalState: one count for every visitor of every worker, pushed live. Open two windows.",
         source="live.py",
+    ),
+    Example(
+        "announcement",
+        "Announcement from anywhere",
+        "GlobalState changed by a Django view: staff post an announcement, every open page "
+        "shows it live.",
+        source="live/announcement.py",
     ),
     Example(
         "cart",
@@ -210,3 +221,35 @@ def example(request: HttpRequest, name: str) -> HttpResponse:
         "source": current.script.read_text(encoding="utf-8") if current.script.is_file() else None,
     }
     return render(request, current.template_name, context)
+
+
+# The longest announcement the staff page accepts.
+ANNOUNCEMENT_MAX_LENGTH = 500
+
+
+@staff_member_required
+def post_announcement(request: HttpRequest) -> HttpResponse:
+    """Staff only: post the announcement every open page of the "announcement" example shows.
+
+    An ordinary Django view: ``GlobalState.set`` stores the text and tells every page.
+    """
+    announcement = gr.GlobalState.named("demo-announcement")
+    error = None
+    text = ""
+    if request.method == "POST":
+        text = request.POST.get("text", "").strip()
+        if not text:
+            error = "Write the announcement first."
+        elif len(text) > ANNOUNCEMENT_MAX_LENGTH:
+            error = f"An announcement has at most {ANNOUNCEMENT_MAX_LENGTH} characters."
+        else:
+            announcement.set(text)
+            messages.success(request, "Posted: every open page shows it now.")
+            return redirect("examples:post-announcement")
+    context = {
+        "error": error,
+        "text": text,
+        "max_length": ANNOUNCEMENT_MAX_LENGTH,
+        "example": BY_NAME["announcement"],
+    }
+    return render(request, "examples/post-announcement.html", context, status=400 if error else 200)

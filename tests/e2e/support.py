@@ -131,14 +131,17 @@ class ServerProcess:
             self.process.wait()
 
 
-def run_demo_site(directory: Path, settings_module: str = "demo_project.settings") -> ServerProcess:
+def run_demo_site(
+    directory: Path, settings_module: str = "demo_project.settings", **environment: str
+) -> ServerProcess:
     """The demo project (or settings built on it) under daphne, as in production: DEBUG off,
-    a migrated SQLite file in ``directory``."""
+    a migrated SQLite file in ``directory``; ``environment``: more variables (``REDIS_URL``)."""
     env = child_environment(
         DJANGO_SETTINGS_MODULE=settings_module,
         DJANGO_DEBUG="0",
         BLOCKSSTATE_DB=str(directory / "db.sqlite3"),
         BLOCKSSTATE_MEDIA_ROOT=str(directory / "media"),
+        **environment,
     )
     migrate = subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"],

@@ -1,3 +1,9 @@
 from django.urls import include, path
 
-urlpatterns = [path("blocksstate/", include("blocksstate.urls"))]
+from . import views
+
+urlpatterns = [
+    path("blocksstate/", include("blocksstate.urls")),
+    path("tally/async/", views.add_async),
+    path("tally/sync/", views.add_sync),
+]

@@ -13,6 +13,7 @@ from django.core.signals import setting_changed
 from django.utils.module_loading import import_string
 
 from ...conf import setting
+from ...state import redis_scripts
 from ...state.caches import cache_for, is_local
 from ..base import SessionStore
 
@@ -28,11 +29,7 @@ def automatic_store(cache: Any) -> str:
         return LOCMEM
     kind = f"{type(cache).__module__}.{type(cache).__qualname__}"
     if kind == "django_redis.cache.RedisCache":
-        client = type(cache.client)
-        default = f"{client.__module__}.{client.__qualname__}" == (
-            "django_redis.client.default.DefaultClient"
-        )
-        return REDIS if default else REDIS_WITHOUT_SCRIPTS
+        return REDIS if redis_scripts.runs_scripts(cache) else REDIS_WITHOUT_SCRIPTS
     if kind == "django.core.cache.backends.redis.RedisCache":
         return REDIS_WITHOUT_SCRIPTS
     return CACHE

@@ -23,6 +23,7 @@ import weakref
 from typing import Any
 
 from ...conf import setting
+from ...state import redis_scripts
 from . import cache
 
 _TAKE = """
@@ -69,13 +70,13 @@ return due
 
 
 class Scripts:
-    """Lua scripts registered once per Redis client."""
+    """The sessions' Lua scripts on one cache's Redis client (see ``state.redis_scripts``)."""
 
-    def __init__(self, redis: Any) -> None:
-        self.take = redis.register_script(_TAKE)
-        self.write = redis.register_script(_WRITE)
-        self.release = redis.register_script(_RELEASE)
-        self.pop_due = redis.register_script(_POP_DUE)
+    def __init__(self, backend: Any) -> None:
+        self.take = redis_scripts.script(backend, _TAKE)
+        self.write = redis_scripts.script(backend, _WRITE)
+        self.release = redis_scripts.script(backend, _RELEASE)
+        self.pop_due = redis_scripts.script(backend, _POP_DUE)
 
 
 _scripts: weakref.WeakKeyDictionary[Any, Scripts] = weakref.WeakKeyDictionary()
@@ -87,18 +88,11 @@ class RedisIndexStore(cache.SessionStore):
 
     def redis(self) -> Any:
         """The cache's Redis client, for the calls a Django cache does not offer."""
-        backend = self.cache
-        if hasattr(backend, "client"):  # django-redis
-            return backend.client.get_client(write=True)
-        # Django's RedisCache offers its client only through its private ``_cache``.
-        return backend._cache.get_client(write=True)  # type: ignore[attr-defined]
+        return redis_scripts.client(self.cache)
 
     def _key(self, key: str) -> str:
         """A key as it is named in Redis (with the cache's prefix and version)."""
-        backend = self.cache
-        if hasattr(backend, "client"):  # django-redis
-            return str(backend.client.make_key(key))
-        return str(backend.make_key(key))
+        return redis_scripts.redis_key(self.cache, key)
 
     def _stored_sizes(self, keys: list[str]) -> dict[str, int]:
         """The length of each stored value as Redis holds it (encoded by the cache's client)."""
@@ -113,7 +107,7 @@ class RedisIndexStore(cache.SessionStore):
         backend = self.cache
         found = _scripts.get(backend)
         if found is None:
-            found = _scripts[backend] = Scripts(self.redis())
+            found = _scripts[backend] = Scripts(backend)
         return found
 
     @property

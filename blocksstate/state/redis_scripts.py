@@ -1,0 +1,51 @@
+"""Lua scripts on the Redis behind a Django cache: its client, its key names, and each
+script registered once per client (sessions and GlobalState both use them).
+
+A script runs atomically in Redis and costs one round trip, however many keys it
+reads and writes. Values are encoded by the cache's own client, so ``cache.get``
+reads what a script wrote and the other way round.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+_registered: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def runs_scripts(backend: Any) -> bool:
+    """Whether a cache backend is django-redis with its default client (the scripts' client)."""
+    kind = f"{type(backend).__module__}.{type(backend).__qualname__}"
+    if kind != "django_redis.cache.RedisCache":
+        return False
+    client = type(backend.client)
+    return f"{client.__module__}.{client.__qualname__}" == (
+        "django_redis.client.default.DefaultClient"
+    )
+
+
+def client(backend: Any) -> Any:
+    """The cache's Redis client, for the calls a Django cache does not offer."""
+    if hasattr(backend, "client"):  # django-redis
+        return backend.client.get_client(write=True)
+    # Django's RedisCache offers its client only through its private ``_cache``.
+    return backend._cache.get_client(write=True)
+
+
+def redis_key(backend: Any, key: str) -> str:
+    """A key as it is named in Redis (with the cache's prefix and version)."""
+    if hasattr(backend, "client"):  # django-redis
+        return str(backend.client.make_key(key))
+    return str(backend.make_key(key))
+
+
+def script(backend: Any, source: str) -> Any:
+    """The Lua script ``source`` registered on the backend's client (once per client)."""
+    scripts = _registered.get(backend)
+    if scripts is None:
+        scripts = _registered[backend] = {}
+    found = scripts.get(source)
+    if found is None:
+        found = scripts[source] = client(backend).register_script(source)
+    return found
