@@ -10,7 +10,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-import blocksstate as gr
+from . import announcements
 
 GUIDES = Path(__file__).resolve().parent / "guides"
 
@@ -223,33 +223,29 @@ def example(request: HttpRequest, name: str) -> HttpResponse:
     return render(request, current.template_name, context)
 
 
-# The longest announcement the staff page accepts.
-ANNOUNCEMENT_MAX_LENGTH = 500
-
-
 @staff_member_required
 def post_announcement(request: HttpRequest) -> HttpResponse:
     """Staff only: post the announcement every open page of the "announcement" example shows.
 
-    An ordinary Django view: ``GlobalState.set`` stores the text and tells every page.
+    An ordinary Django view: ``GlobalState.set`` stores the text and tells every page. The
+    admin does the same with an action on an ``Announcement`` (``admin.py``).
     """
-    announcement = gr.GlobalState.named("demo-announcement")
     error = None
     text = ""
     if request.method == "POST":
         text = request.POST.get("text", "").strip()
         if not text:
             error = "Write the announcement first."
-        elif len(text) > ANNOUNCEMENT_MAX_LENGTH:
-            error = f"An announcement has at most {ANNOUNCEMENT_MAX_LENGTH} characters."
+        elif len(text) > announcements.MAX_LENGTH:
+            error = f"An announcement has at most {announcements.MAX_LENGTH} characters."
         else:
-            announcement.set(text)
+            announcements.announce(text)
             messages.success(request, "Posted: every open page shows it now.")
             return redirect("examples:post-announcement")
     context = {
         "error": error,
         "text": text,
-        "max_length": ANNOUNCEMENT_MAX_LENGTH,
+        "max_length": announcements.MAX_LENGTH,
         "example": BY_NAME["announcement"],
     }
     return render(request, "examples/post-announcement.html", context, status=400 if error else 200)

@@ -8,6 +8,7 @@ sets the value: both pages show each change, and count exactly one update per ch
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -125,6 +126,43 @@ def test_a_view_a_command_and_a_task_worker_update_every_open_page(redis_site, n
     )
     shows([late], "Done: all systems go", 0)
     shows(visitors, "Done: all systems go", 3)  # the refusal ran nothing
+
+
+def test_an_admin_action_posts_an_announcement_to_every_open_page(redis_site, new_page):
+    visitors = [new_page(), new_page()]
+    for page in visitors:
+        open_app(page, redis_site.url, f"/{APP}/", APP)
+    counts = [int(updates(page).input_value()) for page in visitors]
+
+    staff = new_page()
+    staff.goto(redis_site.url + "/admin/examples/announcement/add/")
+    if staff.get_by_label("Username").is_visible():
+        staff.get_by_label("Username").fill("staff")
+        staff.get_by_label("Password").fill(PASSWORD)
+        staff.get_by_role("button", name="Log in").click()
+    for text in ("Doors open at 9", "Coffee in the lobby"):
+        staff.goto(redis_site.url + "/admin/examples/announcement/add/")
+        staff.get_by_label("Text").fill(text)
+        staff.get_by_role("button", name="Save", exact=True).click()
+
+    def run_action(*texts: str) -> None:
+        for text in texts:
+            row = staff.get_by_role("row").filter(has_text=text)
+            row.get_by_role("checkbox").check()
+        staff.get_by_role("combobox", name=re.compile("^Action")).select_option(label="Show on every open page")
+        staff.get_by_role("button", name=re.compile("^(Go|Run)$")).click()
+
+    # Two at once is refused, and no page changes.
+    run_action("Doors open at 9", "Coffee in the lobby")
+    expect(staff.get_by_text("Choose exactly one announcement to show.")).to_be_visible()
+
+    run_action("Coffee in the lobby")
+    expect(staff.get_by_text("Every open page now shows “Coffee in the lobby”.")).to_be_visible()
+    for page, count in zip(visitors, counts, strict=True):
+        expect(live(page).get_by_text("Coffee in the lobby", exact=True)).to_be_visible()
+        expect(updates(page)).to_have_value(str(count + 1))  # the refusal ran nothing
+    row = staff.get_by_role("row").filter(has_text="Coffee in the lobby")
+    expect(row).not_to_contain_text("-")  # posted_at is filled in
 
 
 def test_a_page_cut_off_while_the_value_changed_shows_it_once_back(redis_site, page):
