@@ -19,6 +19,7 @@ import os
 import secrets
 import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..components.base import DYNAMIC_ID_BASE
@@ -58,6 +59,15 @@ def _after_fork() -> None:
 os.register_at_fork(after_in_child=_after_fork)
 
 
+@dataclass
+class Held:
+    """A session's lock as held by one owner: the version it read, and whether it let go."""
+
+    owner: str
+    version: int
+    released: bool = False
+
+
 class SessionStore:
     """Where sessions live between events; a backend provides the methods that raise here.
 
@@ -74,8 +84,12 @@ class SessionStore:
         self.prefix = f"{self.key_prefix}:v{STORE_VERSION}"
 
     def key(self, session_id: str, part: int | str) -> str:
-        """The name of one part of a session in the store (a component id, "meta", "lock"...)."""
-        return f"{self.prefix}:{session_id}:{part}"
+        """The name of one part of a session in the store (a component id, "meta", "lock"...).
+
+        The session id is a Redis hash tag (``{...}``): on Redis Cluster every key of a
+        session is in one slot, so one script can read and write them together.
+        """
+        return f"{self.prefix}:{{{session_id}}}:{part}"
 
     # -- the contract ----------------------------------------------------------------------------
 
@@ -118,6 +132,23 @@ class SessionStore:
             "subclasses of SessionStore must provide a write_versioned() method"
         )
 
+    async def write_and_release(
+        self,
+        session_id: str,
+        owner: str,
+        read: int,
+        data: dict[str | int, Any],
+        timeout: float | None,
+    ) -> int | None:
+        """``write_versioned`` (if there is ``data``), then ``release``, whatever the write did.
+
+        A backend that can do both in one round trip overrides this.
+        """
+        try:
+            return await self.write_versioned(session_id, read, data, timeout) if data else read
+        finally:
+            await self.release(session_id, owner)
+
     async def touch(self, blocks: Blocks, session_id: str, timeout: float) -> None:
         """Push back the expiry of all of a session's keys."""
         raise NotImplementedError("subclasses of SessionStore must provide a touch() method")
@@ -156,6 +187,12 @@ class SessionStore:
         renewed while held, and the version (checked again in ``save``) fences off a
         worker whose lock expired while it worked.
         """
+        async with self._held(session_id) as held:
+            yield held.version
+
+    @contextlib.asynccontextmanager
+    async def _held(self, session_id: str) -> AsyncIterator[Held]:
+        """``locked``, yielding the hold itself: ``save`` may let go with its write."""
         deadline = time.monotonic() + setting("LOCK_WAIT")
         delay = 0.001
         owner = new_owner()
@@ -164,14 +201,16 @@ class SessionStore:
                 raise SessionBusy(f"session {session_id[:8]}... is busy in another worker")
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.05)
+        held = Held(owner, version)
         try:
             if self.lock_expires:
                 with self._renewed(session_id):
-                    yield version
+                    yield held
             else:
-                yield version
+                yield held
         finally:
-            await self.release(session_id, owner)
+            if not held.released:
+                await self.release(session_id, owner)
 
     @contextlib.contextmanager
     def _renewed(self, session_id: str) -> Any:
@@ -201,10 +240,11 @@ class SessionStore:
             if renewal is not None:
                 renewal.cancel()
 
-    async def save(self, session: Session, timeout: float | None) -> None:
+    async def save(self, session: Session, timeout: float | None, held: Held | None = None) -> None:
         """Write what changed since the last save, if no other worker wrote in between.
 
         Raises SessionConflict, writing nothing, when the stored version moved on.
+        ``held``: the lock this save lets go of, in the same step as the write.
         """
         data: dict[str | int, Any] = {}
         for component_id in session.dirty:
@@ -215,13 +255,18 @@ class SessionStore:
             data["meta"] = session.meta()
         if session.ran_dirty:
             data["ran"] = session.ran
-        version = session.version
-        if data:
+        if held is not None:
+            held.released = True
+            written = await self.write_and_release(
+                session.id, held.owner, session.version, data, timeout
+            )
+        elif data:
             written = await self.write_versioned(session.id, session.version, data, timeout)
-            if written is None:
-                raise SessionConflict(f"session {session.id[:8]}... was changed by another worker")
-            version = written
-        session.saved(version)
+        else:
+            written = session.version
+        if written is None:
+            raise SessionConflict(f"session {session.id[:8]}... was changed by another worker")
+        session.saved(written)
 
     async def reload(self, blocks: Blocks, session: Session) -> Session:
         """The stored session in place of a copy another worker made stale (its request kept).
@@ -247,7 +292,8 @@ class SessionStore:
         was read: then ``reload``'s. Given an id, yield the stored session, or None if
         there is none.
         """
-        async with self.locked(session if isinstance(session, str) else session.id) as version:
+        async with self._held(session if isinstance(session, str) else session.id) as held:
+            version = held.version
             current: Session | None
             if isinstance(session, str):
                 current = await self.load(blocks, session)
@@ -257,4 +303,4 @@ class SessionStore:
                 current = await self.reload(blocks, session)
             yield current
             if current is not None:
-                await self.save(current, timeout)
+                await self.save(current, timeout, held)

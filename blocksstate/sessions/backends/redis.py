@@ -3,13 +3,16 @@
 With any Django cache an event takes the session's lock with ``add``, reads its
 version with ``get``, writes with ``incr`` then ``set_many``, and lets go with
 ``get`` then ``delete``: six round trips. With django-redis's default client
-the same steps are three scripts, one round trip each:
+an event is two scripts, one round trip each:
 
 - take: set the lock if free (with its expiry) and read the version;
-- write: if the version is still the one read, store the values and the next
-  version (each with the session's expiry); otherwise write nothing;
-- release: delete the lock if this owner still holds it. Unlike ``get`` then
-  ``delete`` this cannot delete a lock another worker took after this one's expired.
+- commit: if the version is still the one read, store the values that changed and
+  the next version (each with the session's expiry), otherwise write nothing; then
+  delete the lock if this owner still holds it. Unlike ``get`` then ``delete`` this
+  cannot delete a lock another worker took after this one's expired.
+
+Every key of a session carries its id as a hash tag, so on Redis Cluster a script's
+keys are in one slot.
 
 Values and keys are encoded by the cache's own client, so ``cache.get`` reads what
 the scripts wrote and the other way round: workers with and without the scripts
@@ -33,33 +36,37 @@ end
 return {0}
 """
 
-# KEYS: version, then the values' keys. ARGV: the version read, the expiry in ms
-# (0: none), then the values. Returns the new version, or -1 (nothing written).
-_WRITE = """
-local read = tonumber(ARGV[1])
-local stored = tonumber(redis.call('GET', KEYS[1]) or ARGV[1])
-if stored ~= read then return -1 end
-local ttl = tonumber(ARGV[2])
-for i = 2, #KEYS do
-  if ttl > 0 then
-    redis.call('SET', KEYS[i], ARGV[i + 1], 'PX', ttl)
+# KEYS: version, lock, then the values' keys. ARGV: the lock's owner ("": keep the lock),
+# the version read, the expiry in ms (0: none), then the values. Writes the values and
+# the next version if the stored version is still the one read, then lets go of the lock
+# if the owner still holds it. Returns the new version, or -1 (nothing written).
+_COMMIT = """
+local written = tonumber(ARGV[2])
+if #KEYS > 2 then
+  local stored = tonumber(redis.call('GET', KEYS[1]) or ARGV[2])
+  if stored ~= written then
+    written = -1
   else
-    redis.call('SET', KEYS[i], ARGV[i + 1])
+    written = written + 1
+    local ttl = tonumber(ARGV[3])
+    for i = 3, #KEYS do
+      if ttl > 0 then
+        redis.call('SET', KEYS[i], ARGV[i + 1], 'PX', ttl)
+      else
+        redis.call('SET', KEYS[i], ARGV[i + 1])
+      end
+    end
+    if ttl > 0 then
+      redis.call('SET', KEYS[1], written, 'PX', ttl)
+    else
+      redis.call('SET', KEYS[1], written)
+    end
   end
 end
-if ttl > 0 then
-  redis.call('SET', KEYS[1], read + 1, 'PX', ttl)
-else
-  redis.call('SET', KEYS[1], read + 1)
+if ARGV[1] ~= '' and redis.call('GET', KEYS[2]) == ARGV[1] then
+  redis.call('DEL', KEYS[2])
 end
-return read + 1
-"""
-
-_RELEASE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0
+return written
 """
 
 _POP_DUE = """
@@ -74,8 +81,7 @@ class Scripts:
 
     def __init__(self, backend: Any) -> None:
         self.take = redis_scripts.script(backend, _TAKE)
-        self.write = redis_scripts.script(backend, _WRITE)
-        self.release = redis_scripts.script(backend, _RELEASE)
+        self.commit = redis_scripts.script(backend, _COMMIT)
         self.pop_due = redis_scripts.script(backend, _POP_DUE)
 
 
@@ -159,20 +165,38 @@ class SessionStore(RedisIndexStore):
             return None
         return int(taken[1] or 0)
 
+    def _commit(
+        self, session_id: str, owner: str, read: int, data: dict[str, Any], timeout: float | None
+    ) -> int | None:
+        """Write ``data`` (if any) at version ``read + 1`` and let go of ``owner``'s lock
+        (if ``owner``): one script, one round trip."""
+        keys = [
+            self._key(self.key(session_id, "version")),
+            self._key(self.key(session_id, "lock")),
+        ] + [self._key(k) for k in data]
+        args = [self._encode(owner) if owner else "", read, _ms(timeout) if timeout else 0]
+        args += [self._encode(v) for v in data.values()]
+        version = int(self.scripts.commit(keys=keys, args=args, client=self.redis()))
+        return None if version < 0 else version
+
     def _write_versioned(
         self, session_id: str, read: int, data: dict[str, Any], timeout: float | None
     ) -> int | None:
-        keys = [self._key(self.key(session_id, "version"))] + [self._key(k) for k in data]
-        args = [read, _ms(timeout) if timeout else 0] + [self._encode(v) for v in data.values()]
-        version = int(self.scripts.write(keys=keys, args=args, client=self.redis()))
-        return None if version < 0 else version
+        return self._commit(session_id, "", read, data, timeout)
 
     def _release(self, session_id: str, owner: str) -> None:
-        self.scripts.release(
-            keys=[self._key(self.key(session_id, "lock"))],
-            args=[self._encode(owner)],
-            client=self.redis(),
-        )
+        self._commit(session_id, owner, 0, {}, None)
+
+    async def write_and_release(
+        self,
+        session_id: str,
+        owner: str,
+        read: int,
+        data: dict[str | int, Any],
+        timeout: float | None,
+    ) -> int | None:
+        keyed = {self.key(session_id, part): value for part, value in data.items()}
+        return await self.run(self._commit, session_id, owner, read, keyed, timeout)
 
 
 def _ms(seconds: float) -> int:
