@@ -44,8 +44,11 @@ def _redis_answers(port=REDIS_PORT):
         return False
 
 
-def start_redis(port):
-    """Start a redis-server on ``port`` (no persistence) and return its process once it answers."""
+def start_redis(port, *options):
+    """Start a redis-server on ``port`` (no persistence) and return its process once it answers.
+
+    ``options``: more command-line options (``"--cluster-enabled", "yes"``...).
+    """
     executable = require_tool("redis-server")
     if _redis_answers(port):
         pytest.fail(f"something already answers on port {port}; stop it first")
@@ -62,6 +65,7 @@ def start_redis(port):
             "no",
             "--daemonize",
             "no",
+            *options,
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

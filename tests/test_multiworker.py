@@ -52,7 +52,9 @@ def free_port() -> int:
 class Worker:
     """One daphne process."""
 
-    def __init__(self, name: str, redis_url: str, logdir: Path) -> None:
+    def __init__(
+        self, name: str, redis_url: str, logdir: Path, env: dict[str, str] | None = None
+    ) -> None:
         self.name = name
         self.port = free_port()
         self.log_path = logdir / f"{name}.log"
@@ -64,6 +66,7 @@ class Worker:
             "BLOCKSSTATE_MW_MEDIA_ROOT": str(logdir / "media"),
             "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
             "PYTHONUNBUFFERED": "1",
+            **(env or {}),
         }
         self.process = subprocess.Popen(
             [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),

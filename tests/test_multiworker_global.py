@@ -74,8 +74,8 @@ async def test_a_thousand_increments_from_two_workers_and_a_process_end_exact(wo
     assert sum(map(int, answers)) + int(out) == 1000
 
     # Stored as django-redis stores it: the value and its version, both exact.
-    assert client.get(f":1:blocksstate:global:{KEY}") == "1000"
-    assert client.get(f":1:blocksstate:global:{KEY}:version") == "1000"
+    assert client.get(f":1:blocksstate:global:{{{KEY}}}") == "1000"
+    assert client.get(f":1:blocksstate:global:{{{KEY}}}:version") == "1000"
 
     for page in pages:
         await until_shows(page, 1000)

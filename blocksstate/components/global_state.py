@@ -130,7 +130,8 @@ class GlobalState(State):
 
     @property
     def cache_key(self) -> str:
-        return f"{setting('KEY_PREFIX')}:global:{self.key}"
+        # The key is a Redis hash tag: its value, version and lock share one Cluster slot.
+        return f"{setting('KEY_PREFIX')}:global:{{{self.key}}}"
 
     @property
     def group(self) -> str:

@@ -1,6 +1,7 @@
 """Settings of each daphne worker in tests/test_multiworker.py: shared Redis cache and layer.
 
-The test passes the Redis URL (its own database number) in BLOCKSSTATE_MW_REDIS_URL.
+The test passes the Redis URL (its own database number) in BLOCKSSTATE_MW_REDIS_URL, and
+a Redis Cluster node's URL in BLOCKSSTATE_MW_CLUSTER_URL to put the cache on that cluster.
 """
 
 import os
@@ -26,6 +27,17 @@ ASGI_APPLICATION = "tests.multiworker.asgi.application"
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 
 CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}}
+# tests/test_multiworker_cluster.py: the cache on a Redis Cluster (the layer stays on REDIS_URL:
+# channels-redis has no Cluster support).
+CLUSTER_URL = os.environ.get("BLOCKSSTATE_MW_CLUSTER_URL")
+if CLUSTER_URL:
+    CACHES["default"] = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": CLUSTER_URL,
+        "OPTIONS": {
+            "CONNECTION_FACTORY": "blocksstate.state.redis_cluster.ClusterConnectionFactory"
+        },
+    }
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
