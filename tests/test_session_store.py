@@ -281,12 +281,23 @@ def test_the_automatic_choice_fits_the_cache(redis_cache, settings):
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": "/tmp/bs",
         },
+        # docs/deployment.md's Sentinel recipe (nothing connects until a call).
+        "sentinel": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://mymaster/0",
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.SentinelClient",
+                "CONNECTION_FACTORY": "django_redis.pool.SentinelConnectionFactory",
+                "SENTINELS": [("127.0.0.1", 26379)],
+            },
+        },
     }
     backends = "blocksstate.sessions.backends."
     assert automatic_store(cache_for("default")) == backends + "locmem.SessionStore"
     assert automatic_store(cache_for("redis")) == backends + "redis.SessionStore"
     assert automatic_store(cache_for("builtin-redis")) == backends + "redis.RedisIndexStore"
     assert automatic_store(cache_for("files")) == backends + "cache.SessionStore"
+    assert automatic_store(cache_for("sentinel")) == backends + "redis.SessionStore"
 
 
 def test_session_store_names_the_class(settings):

@@ -14,15 +14,19 @@ from typing import Any
 _registered: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
+# django-redis clients that write to one Redis (its primary, with Sentinel): the scripts' clients.
+SCRIPT_CLIENTS = frozenset(
+    {"django_redis.client.default.DefaultClient", "django_redis.client.sentinel.SentinelClient"}
+)
+
+
 def runs_scripts(backend: Any) -> bool:
-    """Whether a cache backend is django-redis with its default client (the scripts' client)."""
+    """Whether a cache backend is django-redis with its default or Sentinel client."""
     kind = f"{type(backend).__module__}.{type(backend).__qualname__}"
     if kind != "django_redis.cache.RedisCache":
         return False
     client = type(backend.client)
-    return f"{client.__module__}.{client.__qualname__}" == (
-        "django_redis.client.default.DefaultClient"
-    )
+    return f"{client.__module__}.{client.__qualname__}" in SCRIPT_CLIENTS
 
 
 def client(backend: Any) -> Any:
