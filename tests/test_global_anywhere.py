@@ -153,6 +153,35 @@ async def test_an_announcement_heard_twice_runs_the_listeners_once():
         await page.close()
 
 
+async def test_a_listener_that_read_a_newer_version_does_not_run_again_for_it():
+    """A burst: the listener of change 1 already read change 2, so change 2's news runs nothing."""
+    key = fresh_key()
+    with gr.Blocks() as demo:
+        notice = gr.GlobalState("none yet", key=key)
+        runs = gr.State([])
+        shown = gr.Textbox(label="Seen")
+
+        def newer_arrives(text):
+            if text == "first":
+                notice.write("second")  # stored, not yet announced: it comes next
+            return text
+
+        def note(text, seen):
+            return seen + [text], " ".join(seen + [text])
+
+        notice.change(newer_arrives, notice, None).then(note, [notice, runs], [runs, shown])
+    with registered(demo) as app:
+        page = PageClient(app)
+        await page.open()
+        await notice.aset("first")
+        await shows(page, "Seen", "second")
+        _, version = await asyncio.to_thread(notice.read)
+        await global_news.aannounce(notice.key, version)  # the news of "second", late
+        await settled(page)
+        assert page.value("Seen") == "second"
+        await page.close()
+
+
 async def test_a_page_that_was_away_shows_the_current_value_when_it_resumes():
     demo, notice = notice_app(fresh_key())
     with registered(demo) as app:

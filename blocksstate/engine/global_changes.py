@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..state.tracking import noting_versions_read
 from .outcome import Outcome
 
 if TYPE_CHECKING:
@@ -48,4 +49,10 @@ async def _run_listeners(engine: Engine, session: Session, keys: list[str], send
     roots = [d for state in states for d in engine.listeners(state, "change")]
     if not roots:
         return Outcome()
-    return await engine.run_chain(session, roots, None, send)
+    # A listener may read a newer version than the one announced (a burst of changes): the
+    # session has then seen that one, and its own announcement, coming next, runs nothing.
+    with noting_versions_read() as read:
+        outcome = await engine.run_chain(session, roots, None, send)
+    for key, version in read.items():
+        session.saw_global(key, version)
+    return outcome

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -233,7 +234,11 @@ class StateTracker:
         try:
             for state in to_lock:
                 owners.append((state, await cache_call(state.cache, state.acquire)))
-            yield {state.id: (await cache_call(state.cache, state.read))[0] for state in inputs}
+            values: dict[int, Any] = {}
+            for state in inputs:
+                values[state.id], version = await cache_call(state.cache, state.read)
+                _note_version_read(state.key, version)
+            yield values
         finally:
             for state, owner in reversed(owners):
                 await cache_call(state.cache, state.release, owner)
@@ -273,3 +278,26 @@ async def call_delete_callback(state: State, value: Any) -> None:
         await asyncio.to_thread(state.delete_callback, value)  # type: ignore[arg-type]
     except Exception:
         logger.exception("delete_callback of %r failed", state)
+
+
+# The versions of each GlobalState key that a chain's steps read, while a caller notes them.
+_versions_read: contextvars.ContextVar[dict[str, int] | None] = contextvars.ContextVar(
+    "blocksstate_global_versions_read", default=None
+)
+
+
+@contextlib.contextmanager
+def noting_versions_read() -> Iterator[dict[str, int]]:
+    """Collect, per key, the newest GlobalState version read by the steps run inside."""
+    read: dict[str, int] = {}
+    token = _versions_read.set(read)
+    try:
+        yield read
+    finally:
+        _versions_read.reset(token)
+
+
+def _note_version_read(key: str, version: int) -> None:
+    read = _versions_read.get()
+    if read is not None and version > read.get(key, 0):
+        read[key] = version
