@@ -18,6 +18,10 @@ CHANNELS_ECHO, WEBSOCKETS_ECHO = ("floor", "channels"), ("floor", "websockets")
 SCALING_WORKERS = (1, 2, 4)
 
 
+def at(sessions: int) -> str:
+    return f"{sessions} session{'' if sessions == 1 else 's'}"
+
+
 def scaling_mode(workers: int) -> str:
     return f"redis-{workers}w"
 
@@ -157,3 +161,43 @@ def ratio_cell(values: list[float]) -> str:
     if len(values) > 1:
         text += f" ({min(values):.2f}–{max(values):.2f})"
     return text
+
+
+def targets(records: list[dict[str, Any]]) -> list[str]:
+    """Issue 20's targets that these tables measure, where the run measured them."""
+    rounds = Rounds(records, "counter")
+    rows = []
+
+    def add(name: str, values: list[float], limit: float) -> None:
+        if values:
+            met = statistics.median(values) <= limit
+            rows.append(f"| {name} | {ratio_cell(values)} | {'yes' if met else 'no'} |")
+
+    for sessions in rounds.sessions(CHANNELS_ECHO):
+        add(
+            f"embedded CPU per event ≤ 1.2× the bare Channels echo, {at(sessions)}",
+            rounds.ratios(EMBEDDED, CHANNELS_ECHO, sessions, cpu_ms),
+            1.2,
+        )
+    for sessions in rounds.sessions(REDIS):
+        add(
+            f"Redis (2 workers + redis-server) CPU per event ≤ 1.5× embedded, {at(sessions)}",
+            rounds.ratios(REDIS, EMBEDDED, sessions, total_cpu_ms),
+            1.5,
+        )
+    p99 = rounds.values(REDIS, 50, lambda r: r["p99"])
+    if p99:
+        met = statistics.median(p99) < 60
+        rows.append(
+            f"| Redis, 2 workers, 50 sessions: p99 < 60 ms | {spread(p99)} ms | {'yes' if met else 'no'} |"
+        )
+    top = ("ours", scaling_mode(SCALING_WORKERS[-1]))
+    for sessions in rounds.sessions(top):
+        add(
+            f"CPU per event flat as Redis workers are added ({SCALING_WORKERS[-1]} workers ÷ 1 ≤ 1.2×), {at(sessions)}",
+            rounds.ratios(top, ("ours", scaling_mode(1)), sessions, total_cpu_ms),
+            1.2,
+        )
+    if not rows:
+        return []
+    return ["### Targets (issue 20)", "", "| target | measured | met |", "|---|---|---|", *rows, ""]

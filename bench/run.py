@@ -1166,6 +1166,7 @@ class Bench:
             ratios.CHANNELS_ECHO: "bare Channels echo (daphne, 1 process)",
             ratios.WEBSOCKETS_ECHO: "bare websockets echo (1 process)",
         }
+        table_start = len(lines)
         lines.append("### Event path")
         lines.append("")
         lines.append(
@@ -1182,15 +1183,19 @@ class Bench:
                 a = agg.get((impl[0], impl[1], app, sessions))
                 if a is None:
                     continue
-                cpu = cell(a, "cpu_pct")
+                cpu_text = cell(a, "cpu_pct")
                 if impl == ("ours", "redis") and a.get("redis_cpu_pct"):
-                    cpu += f" + redis {fmt_num(a['redis_cpu_pct']['median'])}"
+                    cpu_text += f" + redis {fmt_num(a['redis_cpu_pct']['median'])}"
                 lines.append(
-                    f"| {app} | {sessions} | {names[impl]} | {cell(a, 'p50')} | {cell(a, 'p90')} | {cell(a, 'p99')} | {cell(a, 'max')} | {cell(a, 'eps')} | {cpu} | {cell(a, 'cpu_ms')} |"
+                    f"| {app} | {sessions} | {names[impl]} | {cell(a, 'p50')} | {cell(a, 'p90')} | {cell(a, 'p99')} | {cell(a, 'max')} | {cell(a, 'eps')} | {cpu_text} | {cell(a, 'cpu_ms')} |"
                 )
-        lines.append("")
+        if len(lines) == table_start + 4:  # no row (a scaling-only run, say)
+            del lines[table_start:]
+        else:
+            lines.append("")
         lines.extend(ratios.floor_table(self.records))
         lines.extend(ratios.scaling_table(self.records))
+        lines.extend(ratios.targets(self.records))
         if self.args.compare_gradio:
             lines.append("### Side by side with Gradio (one worker each)")
             lines.append("")
