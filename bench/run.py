@@ -760,13 +760,10 @@ class Bench:
     ) -> dict[str, Any]:
         if redis is not None:
             redis.flush()
-        servers: Any = (
-            GradioServer("counter", self.out)
-            if target == "gradio"
-            else OurServers(mode, self.out, redis, f"memory{sessions}")
-        )
+        counter = ("counter", "counter", 0, False)
+        servers = self.start(target, mode, counter, redis)
         try:
-            self.warm_up(loadgen, servers, target, mode, ("counter", "counter", 0, False))
+            self.warm_up(loadgen, servers, target, mode, counter)
             if target == "ours":
                 servers.stats()
             time.sleep(1)
@@ -1022,22 +1019,16 @@ class Bench:
                 self.save_raw()
             if "memory" in groups:
                 for sessions in self.profile["memory"]:
-                    for mode in modes:
-                        for run in range(1, self.runs + 1):
-                            self.memory.append(
-                                self.memory_run(
-                                    loadgen,
-                                    "ours",
-                                    mode,
-                                    sessions,
-                                    run,
-                                    redis if mode == "redis" else None,
-                                )
-                            )
+                    # A fresh server per run; the server sets take turns, run by run.
+                    sets = [("ours", mode) for mode in modes]
+                    if "floor" in groups:
+                        sets.append(ratios.CHANNELS_ECHO)
                     if self.args.compare_gradio and sessions in self.profile["gradio_memory"]:
-                        for run in range(1, self.runs + 1):
+                        sets.append(("gradio", "default"))
+                    for run in range(1, self.runs + 1):
+                        for target, mode in sets:
                             self.memory.append(
-                                self.memory_run(loadgen, "gradio", "default", sessions, run, None)
+                                self.memory_run(loadgen, target, mode, sessions, run, redis)
                             )
                     self.save_raw()
             if "sweep" in groups:
@@ -1239,12 +1230,12 @@ class Bench:
                     continue
                 held = (
                     "-"
-                    if target == "gradio"
+                    if target != "ours"
                     else f"{max(r['sessions_left'] for r in valid)} / {max(r['connections_left'] for r in valid)}"
                 )
                 trim = (
                     "-"
-                    if target == "gradio"
+                    if target != "ours"
                     else spread([r["after_trim_kb_per_session"] for r in valid])
                 )
                 rounds = [r for r in valid if "third_round_kb_per_session" in r]
