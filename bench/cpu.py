@@ -54,3 +54,62 @@ def snapshot(pids: list[int]) -> dict[int, float]:
 def used(before: dict[int, float], after: dict[int, float]) -> float:
     """CPU seconds used between two snapshots, pid by pid (never below zero)."""
     return sum(max(0.0, seconds - before.get(pid, 0.0)) for pid, seconds in after.items())
+
+
+def _reading_that_lost_a_child() -> None:
+    """Show the old reading and this one on a process whose thread and child end mid-window."""
+    import contextlib
+    import os
+    import subprocess
+    import sys
+
+    def tree_of_live_threads(pid: int) -> float:  # the old reading
+        total = 0.0
+        for member in family([pid]):
+            try:
+                tasks = os.listdir(f"/proc/{member}/task")
+            except OSError:
+                continue
+            for tid in tasks:
+                with (
+                    contextlib.suppress(OSError),
+                    open(f"/proc/{member}/task/{tid}/schedstat") as f,
+                ):
+                    total += int(f.read().split()[0]) / 1e9
+        return total
+
+    # A thread and a child each burn 0.3 s, then (after "go") both end and the main
+    # thread burns 0.1 s: the window between "ready" and "done" used about 0.1 s.
+    code = (
+        "import subprocess, sys, threading, time\n"
+        "def burn(s):\n"
+        "    end = time.thread_time() + s\n"
+        "    while time.thread_time() < end: pass\n"
+        "go, burned = threading.Event(), threading.Event()\n"
+        "t = threading.Thread(target=lambda: (burn(0.3), burned.set(), go.wait())); t.start()\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time\\n"
+        "while time.process_time() < 0.3: pass\\nprint(flush=True)\\ntime.sleep(60)'],"
+        " stdout=subprocess.PIPE)\n"
+        "child.stdout.readline()\n"
+        "burned.wait(); print('ready', flush=True); sys.stdin.readline()\n"
+        "go.set(); t.join(); child.kill(); child.wait(); burn(0.1)\n"
+        "print('done', flush=True); time.sleep(60)\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdout.readline()
+    old0, new0 = tree_of_live_threads(proc.pid), snapshot([proc.pid])
+    proc.stdin.write("go\n")
+    proc.stdin.flush()
+    proc.stdout.readline()
+    old1, new1 = tree_of_live_threads(proc.pid), snapshot([proc.pid])
+    proc.kill()
+    print(
+        f"about 0.1 s used in the window: old reading {old1 - old0:+.3f} s, now {used(new0, new1):+.3f} s"
+    )
+
+
+if __name__ == "__main__":
+    _reading_that_lost_a_child()
