@@ -348,7 +348,25 @@ class OurServers:
             proc.stop()
 
 
-class GradioServer:
+class OneProcessServer:
+    """A server of one process on one port (``proc`` and ``port`` set by the subclass)."""
+
+    proc: Proc
+    port: int
+
+    @property
+    def bases(self) -> list[str]:
+        return [f"http://127.0.0.1:{self.port}"]
+
+    @property
+    def pids(self) -> list[int]:
+        return [self.proc.pid]
+
+    def stop(self) -> None:
+        self.proc.stop()
+
+
+class GradioServer(OneProcessServer):
     def __init__(self, app: str, log_dir: Path) -> None:
         self.port = free_port()
         script, args = gradio_script(app)
@@ -368,19 +386,8 @@ class GradioServer:
         self.procs = [self.proc]
         wait_http(f"http://127.0.0.1:{self.port}/config", self.proc, timeout=180)
 
-    @property
-    def bases(self) -> list[str]:
-        return [f"http://127.0.0.1:{self.port}"]
 
-    @property
-    def pids(self) -> list[int]:
-        return [self.proc.pid]
-
-    def stop(self) -> None:
-        self.proc.stop()
-
-
-class FloorServer:
+class FloorServer(OneProcessServer):
     """The floor scenario's echo (``floor.py``): a bare Channels consumer on daphne, with the
     embedded settings, or a bare ``websockets`` server; pinned to the server core."""
 
@@ -396,17 +403,6 @@ class FloorServer:
         self.proc = Proc(f"floor-{kind}", argv, SERVER_CORE, log_dir, our_env(None, log_dir), BENCH)
         self.procs = [self.proc]
         wait_http(f"http://127.0.0.1:{self.port}{health}", self.proc)
-
-    @property
-    def bases(self) -> list[str]:
-        return [f"http://127.0.0.1:{self.port}"]
-
-    @property
-    def pids(self) -> list[int]:
-        return [self.proc.pid]
-
-    def stop(self) -> None:
-        self.proc.stop()
 
 
 def gradio_twin(app: str) -> str:
