@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """The blocksstate benchmark, in one command (see bench/README.md).
 
-    python bench/run.py [--quick] [--compare-gradio] [--scenario counter,cart,bigstate,memory,sweep]
+    python bench/run.py [--quick] [--compare-gradio]
+                        [--scenario counter,cart,bigstate,floor,memory,sweep,scaling]
                         [--mode embedded,redis] [--apps A,B] [--runs N] [--profile]
                         [--write | --no-write]
 
@@ -11,7 +12,10 @@ daphne worker with LocMemCache and InMemoryChannelLayer; (b) redis, its own
 The load generator (``loadgen.py``, real WebSocket clients) runs in its own process
 pinned to core 1 and spreads sessions over the workers. With ``--compare-gradio``
 the same apps run on Gradio (its own venv, ``bench/.venv-gradio``, default settings,
-one process) under the same load, and the tables show both and the ratio.
+one process) under the same load, and the tables show both and the ratio. The floor
+scenario adds bare echoes of the counter (``floor.py``); scaling runs the counter on 1, 2
+and 4 Redis workers. All the server sets of one app are up at once and take turns,
+round by round (A B A B ...), and ratios are taken round by round (``ratios.py``).
 
 Every figure is the median of ``--runs`` runs (3; 1 with ``--quick``) with min and max;
 a run whose correctness check fails prints FAILED and is left out. Raw results go to
