@@ -4,7 +4,7 @@ It speaks blocksstate's protocol v1 over WebSockets (``websockets``) or Gradio's
 queue protocol over HTTP + SSE (``aiohttp``), as a browser page would. It reads one
 JSON command per line on stdin and answers JSON lines on stdout:
 
-    {"op": "events", "target": "ours"|"gradio", "bases": [...], "app": "counter",
+    {"op": "events", "target": "ours"|"floor"|"gradio", "bases": [...], "app": "counter",
      "kind": "counter"|"cart"|"bigstate", "n": 0, "change": false,
      "sessions": 50, "events": 20}
         -> {"status": "ready"}      sessions connected (hello answered), nothing timed yet
@@ -16,6 +16,9 @@ JSON command per line on stdin and answers JSON lines on stdout:
     {"op": "close", "close_frame": false}
         -> {"status": "closed"}     every socket closed (dropped, or with a ``close`` frame)
     {"op": "quit"}
+
+Target ``floor`` is one of the floor scenario's echo servers (``floor.py``): blocksstate's
+protocol and the counter app's ids, at ``floor.FLOOR_PATH``.
 
 Sessions are spread over ``bases`` in turn (one per worker: no load balancer needed).
 Latency of one event: from just before the event is sent to the frame that ends it
@@ -39,6 +42,7 @@ from typing import Any
 
 import aiohttp
 import websockets
+from floor import COUNTER_SPEC, FLOOR_PATH
 
 CART_CHOICES = ["Cereal", "Milk", "Orange Juice", "Water"]
 EVENT_TIMEOUT = float(os.environ.get("BENCH_EVENT_TIMEOUT", "300"))
@@ -129,15 +133,18 @@ def percentile(sorted_values: list[float], q: float) -> float:
 
 
 class OursSession:
-    def __init__(self, base: str, app: str, spec: AppSpec | None, index: int) -> None:
+    def __init__(
+        self, base: str, app: str, spec: AppSpec | None, index: int, path: str | None = None
+    ) -> None:
         self.base, self.app, self.spec, self.index = base, app, spec, index
+        self.path = path or f"/ws/blocks/{app}/"
         self.ws: Any = None
         self.seq = 0
         self.session_id: str | None = None
         self.shown: dict[int, Any] = {}
 
     async def open(self) -> None:
-        url = self.base.replace("http", "ws", 1) + f"/ws/blocks/{self.app}/"
+        url = self.base.replace("http", "ws", 1) + self.path
         self.ws = await websockets.connect(
             url, origin=self.base, max_size=None, open_timeout=120, ping_interval=None
         )
@@ -326,7 +333,9 @@ class Driver:
         self, target: str, base: str, command: dict[str, Any]
     ) -> tuple[AppSpec, dict[str, Any]]:
         http = await self.http_session()
-        if target == "ours":
+        if target == "floor":
+            components, deps, extra = COUNTER_SPEC["components"], COUNTER_SPEC["deps"], {}
+        elif target == "ours":
             async with http.get(f"{base}/bench/apps.json") as response:
                 app = (await response.json())["apps"][command["app"]]
             components = {int(k): v for k, v in app["components"].items()}
@@ -377,8 +386,9 @@ class Driver:
         sessions: list[Any] = []
         for i in range(count):
             base = bases[i % len(bases)]
-            if target == "ours":
-                sessions.append(OursSession(base, command["app"], spec, i))
+            if target in ("ours", "floor"):
+                path = FLOOR_PATH if target == "floor" else None
+                sessions.append(OursSession(base, command["app"], spec, i, path))
             else:
                 sessions.append(
                     GradioSession(
@@ -421,7 +431,7 @@ class Driver:
         mismatches: list[str] = []
 
         async def drive(session: Any) -> None:
-            dep = spec.main["id"] if target == "ours" else spec.main
+            dep = spec.main if target == "gradio" else spec.main["id"]
             for k in range(events):
                 values = spec.values(session.index, k)
                 try:
@@ -444,7 +454,7 @@ class Driver:
         finals: list[Any] = []
         for session in sessions:
             if spec.kind == "bigstate":
-                dep = spec.check["id"] if target == "ours" else spec.check
+                dep = spec.check if target == "gradio" else spec.check["id"]
                 try:
                     await session.event(dep, {})
                 except Exception as exc:
@@ -482,7 +492,7 @@ class Driver:
         target = command["target"]
         spec, extra = (
             (None, {})
-            if target == "ours"
+            if target in ("ours", "floor")
             else await self.spec(target, command["bases"][0], command)
         )
         started = time.perf_counter()

@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """The blocksstate benchmark, in one command (see bench/README.md).
 
-    python bench/run.py [--quick] [--compare-gradio] [--scenario counter,cart,bigstate,memory,sweep]
+    python bench/run.py [--quick] [--compare-gradio]
+                        [--scenario counter,cart,bigstate,floor,memory,sweep,scaling]
                         [--mode embedded,redis] [--apps A,B] [--runs N] [--profile]
                         [--write | --no-write]
 
@@ -11,7 +12,10 @@ daphne worker with LocMemCache and InMemoryChannelLayer; (b) redis, its own
 The load generator (``loadgen.py``, real WebSocket clients) runs in its own process
 pinned to core 1 and spreads sessions over the workers. With ``--compare-gradio``
 the same apps run on Gradio (its own venv, ``bench/.venv-gradio``, default settings,
-one process) under the same load, and the tables show both and the ratio.
+one process) under the same load, and the tables show both and the ratio. The floor
+scenario adds bare echoes of the counter (``floor.py``); scaling runs the counter on 1, 2
+and 4 Redis workers. All the server sets of one app are up at once and take turns,
+round by round (A B A B ...), and ratios are taken round by round (``ratios.py``).
 
 Every figure is the median of ``--runs`` runs (3; 1 with ``--quick``) with min and max;
 a run whose correctness check fails prints FAILED and is left out. Raw results go to
@@ -39,7 +43,10 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import cpu
 import psutil
+import ratios
+from ratios import fmt_num, spread
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -70,6 +77,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "gradio_memory": [1000],
         "sweep_totals": [1000, 10000, 100000],
         "sweep_ended": 1000,
+        "scaling_levels": [50, 200],
     },
     "quick": {
         "runs": 1,
@@ -81,6 +89,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "gradio_memory": [200],
         "sweep_totals": [100, 1000],
         "sweep_ended": 100,
+        "scaling_levels": [20],
     },
 }
 
@@ -179,36 +188,6 @@ def wait_http(url: str, proc: Proc, timeout: float = 120) -> None:
     raise RuntimeError(f"{proc.name} did not answer {url} within {timeout}s; see {proc.log_path}")
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """CPU time of these processes (all threads, and children), in seconds, to the nanosecond.
-
-    /proc/<pid>/task/<tid>/schedstat counts nanoseconds on the CPU; psutil's
-    cpu_times() only counts 10 ms ticks, too coarse for a 20-event run.
-    """
-    total = 0.0
-    seen: set[int] = set()
-    for pid in pids:
-        try:
-            family = [pid] + [c.pid for c in psutil.Process(pid).children(recursive=True)]
-        except psutil.NoSuchProcess:
-            continue
-        for member in family:
-            if member in seen:
-                continue
-            seen.add(member)
-            try:
-                tasks = os.listdir(f"/proc/{member}/task")
-            except OSError:
-                continue
-            for tid in tasks:
-                try:
-                    with open(f"/proc/{member}/task/{tid}/schedstat") as f:
-                        total += int(f.read().split()[0]) / 1e9
-                except (OSError, ValueError, IndexError):
-                    pass
-    return total
-
-
 def rss_bytes(pids: list[int]) -> int:
     total = 0
     for pid in pids:
@@ -305,15 +284,18 @@ def our_env(redis: Redis | None, log_dir: Path) -> dict[str, str]:
 
 
 class OurServers:
-    """One daphne worker (embedded) or two (redis), pinned to the server core."""
+    """One daphne worker (embedded) or two (redis; ``workers`` for another count), pinned to
+    the server core."""
 
-    def __init__(self, mode: str, log_dir: Path, redis: Redis | None, tag: str) -> None:
+    def __init__(
+        self, mode: str, log_dir: Path, redis: Redis | None, tag: str, workers: int | None = None
+    ) -> None:
         self.mode = mode
         self.redis = redis
         env = our_env(redis, log_dir)
         self.procs: list[Proc] = []
         self.ports: list[int] = []
-        for i in range(2 if mode == "redis" else 1):
+        for i in range(workers or (2 if mode == "redis" else 1)):
             port = free_port()
             self.ports.append(port)
             self.procs.append(
@@ -370,7 +352,25 @@ class OurServers:
             proc.stop()
 
 
-class GradioServer:
+class OneProcessServer:
+    """A server of one process on one port (``proc`` and ``port`` set by the subclass)."""
+
+    proc: Proc
+    port: int
+
+    @property
+    def bases(self) -> list[str]:
+        return [f"http://127.0.0.1:{self.port}"]
+
+    @property
+    def pids(self) -> list[int]:
+        return [self.proc.pid]
+
+    def stop(self) -> None:
+        self.proc.stop()
+
+
+class GradioServer(OneProcessServer):
     def __init__(self, app: str, log_dir: Path) -> None:
         self.port = free_port()
         script, args = gradio_script(app)
@@ -390,16 +390,23 @@ class GradioServer:
         self.procs = [self.proc]
         wait_http(f"http://127.0.0.1:{self.port}/config", self.proc, timeout=180)
 
-    @property
-    def bases(self) -> list[str]:
-        return [f"http://127.0.0.1:{self.port}"]
 
-    @property
-    def pids(self) -> list[int]:
-        return [self.proc.pid]
+class FloorServer(OneProcessServer):
+    """The floor scenario's echo (``floor.py``): a bare Channels consumer on daphne, with the
+    embedded settings, or a bare ``websockets`` server; pinned to the server core."""
 
-    def stop(self) -> None:
-        self.proc.stop()
+    def __init__(self, kind: str, log_dir: Path) -> None:
+        self.port = free_port()
+        if kind == "channels":
+            argv = [sys.executable, "-m", "daphne", "-v", "0", "-b", "127.0.0.1"]
+            argv += ["-p", str(self.port), "benchsite.asgi:application"]
+            health = "/bench/apps.json"
+        else:
+            argv = [sys.executable, str(BENCH / "floor.py"), str(self.port)]
+            health = "/health"
+        self.proc = Proc(f"floor-{kind}", argv, SERVER_CORE, log_dir, our_env(None, log_dir), BENCH)
+        self.procs = [self.proc]
+        wait_http(f"http://127.0.0.1:{self.port}{health}", self.proc)
 
 
 def gradio_twin(app: str) -> str:
@@ -480,16 +487,6 @@ def aggregate(runs: list[dict[str, Any]]) -> dict[str, Any]:
                 "max": max(values),
             }
     return out
-
-
-def fmt_num(value: float) -> str:
-    if value != value:  # nan
-        return "n/a"
-    if abs(value) >= 100:
-        return f"{value:.0f}"
-    if abs(value) >= 10:
-        return f"{value:.1f}"
-    return f"{value:.2f}"
 
 
 def cell(agg: dict[str, Any] | None, metric: str) -> str:
@@ -608,19 +605,20 @@ class Bench:
         pids = servers.pids
         redis_pid = [servers.redis.proc.pid] if getattr(servers, "redis", None) is not None else []
         cpu0, rcpu0, busy0, t0 = (
-            cpu_seconds(pids),
-            cpu_seconds(redis_pid),
+            cpu.snapshot(pids),
+            cpu.snapshot(redis_pid),
             core_busy(),
             time.perf_counter(),
         )
         loadgen.send({"op": "go"})
         loadgen.read()  # measured
         cpu1, rcpu1, busy1, t1 = (
-            cpu_seconds(pids),
-            cpu_seconds(redis_pid),
+            cpu.snapshot(pids),
+            cpu.snapshot(redis_pid),
             core_busy(),
             time.perf_counter(),
         )
+        server_cpu, redis_cpu = cpu.used(cpu0, cpu1), cpu.used(rcpu0, rcpu1)
         result = loadgen.read()
         lat = sorted(result["latencies"])
         ok = result["ok"] and not ready.get("errors") and bool(lat)
@@ -642,9 +640,10 @@ class Bench:
             "max": lat[-1] if lat else None,
             "mean": statistics.fmean(lat) if lat else None,
             "eps": result["events"] / result["wall"] if result["wall"] else None,
-            "cpu_pct": 100.0 * (cpu1 - cpu0) / window,
-            "cpu_ms": 1000.0 * (cpu1 - cpu0) / max(1, result["events"]),
-            "redis_cpu_pct": 100.0 * (rcpu1 - rcpu0) / window if redis_pid else None,
+            "cpu_pct": 100.0 * server_cpu / window,
+            "cpu_ms": 1000.0 * server_cpu / max(1, result["events"]),
+            "redis_cpu_pct": 100.0 * redis_cpu / window if redis_pid else None,
+            "redis_cpu_ms": 1000.0 * redis_cpu / max(1, result["events"]) if redis_pid else None,
             "cores_busy": busy_pct(busy0, busy1),
             "errors": (ready.get("errors") or []) + result["errors"],
             "mismatches": result["mismatches"],
@@ -689,7 +688,7 @@ class Bench:
             )
 
     def runs_of(self, target: str, kind: str) -> int:
-        if target == "ours" and not self.args.runs:
+        if target in ("ours", "floor") and not self.args.runs:
             return self.profile.get("our_runs", {}).get(kind, self.runs)
         return self.runs
 
@@ -697,37 +696,62 @@ class Bench:
         key = "gradio_levels" if target == "gradio" else "levels"
         return self.args.sessions or self.profile[key][kind]
 
-    def run_app(
+    def start(
+        self, target: str, mode: str, app: tuple[str, str, int, bool], redis: Redis | None
+    ) -> Any:
+        if target == "gradio":
+            return GradioServer(app[0], self.out)
+        if target == "floor":
+            return FloorServer(mode, self.out)
+        workers = next((n for n in ratios.SCALING_WORKERS if mode == ratios.scaling_mode(n)), None)
+        return OurServers(mode, self.out, redis if mode != "embedded" else None, app[0], workers)
+
+    def run_interleaved(
         self,
         loadgen: LoadGen,
-        target: str,
-        mode: str,
+        sets: list[tuple[str, str]],
         app: tuple[str, str, int, bool],
         redis: Redis | None,
+        levels: list[int] | None = None,
     ) -> None:
-        self.log(f"{target} {mode}: {app[0]}")
+        """Every server set of ``sets`` up at once, then round after round each set's run in
+        turn (A B A B ...): a round's runs meet the same moment of the machine."""
+        self.log(f"{app[0]}: {', '.join(f'{t} {m}' for t, m in sets)}, interleaved")
         if redis is not None:
             redis.flush()
-        servers: Any = (
-            GradioServer(app[0], self.out)
-            if target == "gradio"
-            else OurServers(mode, self.out, redis, app[0])
-        )
+        servers: dict[tuple[str, str], Any] = {}
         try:
-            self.warm_up(loadgen, servers, target, mode, app)
-            for run in range(1, self.runs_of(target, app[1]) + 1):
-                for sessions in self.levels(target, app[1]):
-                    if target == "gradio" and run > self.profile.get("gradio_runs_at", {}).get(
-                        sessions, self.runs
-                    ):
-                        continue
-                    self.records.append(
-                        self.event_run(
-                            loadgen, servers, target, mode, app, sessions, self.events, run
+            for target, mode in sets:
+                servers[(target, mode)] = self.start(target, mode, app, redis)
+                self.warm_up(loadgen, servers[(target, mode)], target, mode, app)
+            plan = {
+                key: (levels or self.levels(key[0], app[1]), self.runs_of(key[0], app[1]))
+                for key in sets
+            }
+            order = list(dict.fromkeys(s for lv, _ in plan.values() for s in lv))
+            capped = self.profile.get("gradio_runs_at", {})
+            for run in range(1, max(n for _, n in plan.values()) + 1):
+                for sessions in order:
+                    for (target, mode), (lv, runs) in plan.items():
+                        if sessions not in lv or run > runs:
+                            continue
+                        if target == "gradio" and run > capped.get(sessions, runs):
+                            continue
+                        self.records.append(
+                            self.event_run(
+                                loadgen,
+                                servers[(target, mode)],
+                                target,
+                                mode,
+                                app,
+                                sessions,
+                                self.events,
+                                run,
+                            )
                         )
-                    )
         finally:
-            servers.stop()
+            for server in servers.values():
+                server.stop()
 
     # -- memory
 
@@ -736,13 +760,10 @@ class Bench:
     ) -> dict[str, Any]:
         if redis is not None:
             redis.flush()
-        servers: Any = (
-            GradioServer("counter", self.out)
-            if target == "gradio"
-            else OurServers(mode, self.out, redis, f"memory{sessions}")
-        )
+        counter = ("counter", "counter", 0, False)
+        servers = self.start(target, mode, counter, redis)
         try:
-            self.warm_up(loadgen, servers, target, mode, ("counter", "counter", 0, False))
+            self.warm_up(loadgen, servers, target, mode, counter)
             if target == "ours":
                 servers.stats()
             time.sleep(1)
@@ -883,29 +904,31 @@ class Bench:
     # -- profile
 
     def run_profile(self, loadgen: LoadGen, redis: Redis | None) -> None:
+        counter = ("counter", "counter", 0, False)
+        # The bare Channels echo beside the counter: what of the counter's profile is the floor's.
         cases = [
-            ("embedded", ("counter", "counter", 0, False), 50, 200),
-            ("embedded", ("counter", "counter", 0, False), 200, 50),
-            ("embedded", ("bigstate-50k-change", "bigstate", 50_000, True), 1, 40),
-            ("embedded", ("bigstate-50k-marshal", "bigstate", 50_000, False), 1, 40),
-            ("redis", ("bigstate-50k", "bigstate", 50_000, False), 1, 40),
+            ("ours", "embedded", counter, 50, 200),
+            ("floor", "channels", counter, 50, 200),
+            ("ours", "embedded", counter, 200, 50),
+            ("ours", "embedded", ("bigstate-50k-change", "bigstate", 50_000, True), 1, 40),
+            ("ours", "embedded", ("bigstate-50k-marshal", "bigstate", 50_000, False), 1, 40),
+            ("ours", "redis", ("bigstate-50k", "bigstate", 50_000, False), 1, 40),
         ]
         if self.args.quick:
             cases = [
-                ("embedded", ("counter", "counter", 0, False), 20, 100),
-                ("embedded", ("bigstate-10k-change", "bigstate", 10_000, True), 1, 20),
+                ("ours", "embedded", counter, 20, 100),
+                ("floor", "channels", counter, 20, 100),
+                ("ours", "embedded", ("bigstate-10k-change", "bigstate", 10_000, True), 1, 20),
             ]
-        for mode, app, sessions, events in cases:
+        for target, mode, app, sessions, events in cases:
             if mode == "redis" and redis is None:
                 continue
             if redis is not None:
                 redis.flush()
-            servers = OurServers(
-                mode, self.out, redis if mode == "redis" else None, f"profile-{app[0]}"
-            )
+            servers = self.start(target, mode, app, redis)
             try:
-                self.warm_up(loadgen, servers, "ours", mode, app)
-                name = f"{mode}-{app[0]}-{sessions}x{events}"
+                self.warm_up(loadgen, servers, target, mode, app)
+                name = f"{'floor-' if target == 'floor' else ''}{mode}-{app[0]}-{sessions}x{events}"
                 raw = self.out / f"profile-{name}.txt"
                 spy = Proc(
                     f"py-spy-{name}",
@@ -928,7 +951,7 @@ class Bench:
                 )
                 time.sleep(1.5)
                 record = self.event_run(
-                    loadgen, servers, "ours", mode, app, sessions, events, run=None
+                    loadgen, servers, target, mode, app, sessions, events, run=None
                 )
                 spy.stop(signal.SIGINT, timeout=30)
                 summary = summarize_profile(raw)
@@ -963,7 +986,7 @@ class Bench:
         loadgen = LoadGen(self.out)
         redis = (
             Redis(self.out)
-            if ("redis" in modes or "sweep" in groups or "profile" in groups)
+            if ("redis" in modes or {"sweep", "profile", "scaling"} & set(groups))
             else None
         )
         known = {app[0] for group in ("counter", "cart", "bigstate") for app in self.apps(group)}
@@ -974,35 +997,40 @@ class Bench:
         interrupted = False
         try:
             for group in ("counter", "cart", "bigstate"):
-                if group not in groups:
+                floor = group == "counter" and "floor" in groups
+                if group not in groups and not floor:
                     continue
                 for app in self.apps(group):
                     if self.args.apps and app[0] not in self.args.apps:
                         continue
-                    for mode in modes:
-                        self.run_app(loadgen, "ours", mode, app, redis if mode == "redis" else None)
-                        self.save_raw()
+                    sets = [("ours", mode) for mode in modes]
+                    if floor:
+                        sets += [ratios.CHANNELS_ECHO, ratios.WEBSOCKETS_ECHO]
                     if self.args.compare_gradio and gradio_twin(app[0]) == app[0]:
-                        self.run_app(loadgen, "gradio", "default", app, None)
-                        self.save_raw()
+                        sets.append(("gradio", "default"))
+                    self.run_interleaved(loadgen, sets, app, redis)
+                    self.save_raw()
+            if "scaling" in groups:
+                self.run_interleaved(
+                    loadgen,
+                    [("ours", ratios.scaling_mode(n)) for n in ratios.SCALING_WORKERS],
+                    ("counter", "counter", 0, False),
+                    redis,
+                    self.args.sessions or self.profile["scaling_levels"],
+                )
+                self.save_raw()
             if "memory" in groups:
                 for sessions in self.profile["memory"]:
-                    for mode in modes:
-                        for run in range(1, self.runs + 1):
-                            self.memory.append(
-                                self.memory_run(
-                                    loadgen,
-                                    "ours",
-                                    mode,
-                                    sessions,
-                                    run,
-                                    redis if mode == "redis" else None,
-                                )
-                            )
+                    # A fresh server per run; the server sets take turns, run by run.
+                    sets = [("ours", mode) for mode in modes]
+                    if "floor" in groups:
+                        sets.append(ratios.CHANNELS_ECHO)
                     if self.args.compare_gradio and sessions in self.profile["gradio_memory"]:
-                        for run in range(1, self.runs + 1):
+                        sets.append(("gradio", "default"))
+                    for run in range(1, self.runs + 1):
+                        for target, mode in sets:
                             self.memory.append(
-                                self.memory_run(loadgen, "gradio", "default", sessions, run, None)
+                                self.memory_run(loadgen, target, mode, sessions, run, redis)
                             )
                     self.save_raw()
             if "sweep" in groups:
@@ -1115,14 +1143,23 @@ class Bench:
             lines.extend(f"- {f}" for f in self.failures)
             lines.append("")
         # Per implementation tables.
-        impls = [("ours", m) for m in self.args.mode] + (
-            [("gradio", "default")] if self.args.compare_gradio else []
+        impls = (
+            [("ours", m) for m in self.args.mode]
+            + (
+                [ratios.CHANNELS_ECHO, ratios.WEBSOCKETS_ECHO]
+                if "floor" in self.args.scenario
+                else []
+            )
+            + ([("gradio", "default")] if self.args.compare_gradio else [])
         )
         names = {
             ("ours", "embedded"): "blocksstate, embedded (1 worker, LocMem)",
             ("ours", "redis"): "blocksstate, Redis (2 workers)",
             ("gradio", "default"): f"Gradio {self.gradio_version or ''} (defaults, 1 process)",
+            ratios.CHANNELS_ECHO: "bare Channels echo (daphne, 1 process)",
+            ratios.WEBSOCKETS_ECHO: "bare websockets echo (1 process)",
         }
+        table_start = len(lines)
         lines.append("### Event path")
         lines.append("")
         lines.append(
@@ -1139,13 +1176,19 @@ class Bench:
                 a = agg.get((impl[0], impl[1], app, sessions))
                 if a is None:
                     continue
-                cpu = cell(a, "cpu_pct")
+                cpu_text = cell(a, "cpu_pct")
                 if impl == ("ours", "redis") and a.get("redis_cpu_pct"):
-                    cpu += f" + redis {fmt_num(a['redis_cpu_pct']['median'])}"
+                    cpu_text += f" + redis {fmt_num(a['redis_cpu_pct']['median'])}"
                 lines.append(
-                    f"| {app} | {sessions} | {names[impl]} | {cell(a, 'p50')} | {cell(a, 'p90')} | {cell(a, 'p99')} | {cell(a, 'max')} | {cell(a, 'eps')} | {cpu} | {cell(a, 'cpu_ms')} |"
+                    f"| {app} | {sessions} | {names[impl]} | {cell(a, 'p50')} | {cell(a, 'p90')} | {cell(a, 'p99')} | {cell(a, 'max')} | {cell(a, 'eps')} | {cpu_text} | {cell(a, 'cpu_ms')} |"
                 )
-        lines.append("")
+        if len(lines) == table_start + 4:  # no row (a scaling-only run, say)
+            del lines[table_start:]
+        else:
+            lines.append("")
+        lines.extend(ratios.floor_table(self.records))
+        lines.extend(ratios.scaling_table(self.records))
+        lines.extend(ratios.targets(self.records))
         if self.args.compare_gradio:
             lines.append("### Side by side with Gradio (one worker each)")
             lines.append("")
@@ -1189,12 +1232,12 @@ class Bench:
                     continue
                 held = (
                     "-"
-                    if target == "gradio"
+                    if target != "ours"
                     else f"{max(r['sessions_left'] for r in valid)} / {max(r['connections_left'] for r in valid)}"
                 )
                 trim = (
                     "-"
-                    if target == "gradio"
+                    if target != "ours"
                     else spread([r["after_trim_kb_per_session"] for r in valid])
                 )
                 rounds = [r for r in valid if "third_round_kb_per_session" in r]
@@ -1402,15 +1445,6 @@ class Bench:
 
 def fmt_opt(value: float | None) -> str:
     return "n/a" if value is None else fmt_num(value)
-
-
-def spread(values: list[float]) -> str:
-    if not values:
-        return "-"
-    text = fmt_num(statistics.median(values))
-    if len(values) > 1:
-        text += f" ({fmt_num(min(values))}–{fmt_num(max(values))})"
-    return text
 
 
 def app_order(app: str) -> tuple[int, str]:
@@ -1682,8 +1716,8 @@ def main() -> int:
     )
     parser.add_argument(
         "--scenario",
-        default="counter,cart,bigstate,memory,sweep",
-        help="comma list of counter, cart, bigstate, memory, sweep, profile",
+        default="counter,cart,bigstate,floor,memory,sweep,scaling",
+        help="comma list of counter, cart, bigstate, floor (the counter beside bare echoes), memory, sweep, scaling (1/2/4 Redis workers), profile",
     )
     parser.add_argument("--mode", default="embedded,redis", help="comma list of embedded, redis")
     parser.add_argument("--runs", type=int, help="runs per figure (default 3; 1 with --quick)")
@@ -1720,7 +1754,16 @@ def main() -> int:
     args.apps = [a.strip() for a in args.apps.split(",") if a.strip()] if args.apps else None
     if args.profile and "profile" not in args.scenario:
         args.scenario.append("profile")
-    unknown = set(args.scenario) - {"counter", "cart", "bigstate", "memory", "sweep", "profile"}
+    unknown = set(args.scenario) - {
+        "counter",
+        "cart",
+        "bigstate",
+        "floor",
+        "memory",
+        "sweep",
+        "scaling",
+        "profile",
+    }
     if unknown or set(args.mode) - {"embedded", "redis"}:
         parser.error(f"unknown scenario or mode: {sorted(unknown) or args.mode}")
     if os.cpu_count() and os.cpu_count() < 2:

@@ -450,13 +450,7 @@ def fmt(value: float) -> str:
     return harness.fmt_num(value)
 
 
-def spread(values: list[float]) -> str:
-    if not values:
-        return "-"
-    text = fmt(statistics.median(values))
-    if len(values) > 1:
-        text += f" ({fmt(min(values))}–{fmt(max(values))})"
-    return text
+spread = harness.spread
 
 
 class UploadBench:
