@@ -9,6 +9,7 @@ GlobalState across workers, run here with this module's ``workers``.
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import time
 
@@ -34,7 +35,7 @@ pytestmark = pytest.mark.redis
 def cluster(tmp_path_factory):
     """Three master nodes covering all 16,384 slots; yield a node's URL."""
     folder = tmp_path_factory.mktemp("cluster")
-    ports = [free_port() for _ in range(3)]
+    ports = _cluster_ports(3)
     nodes = []
     try:
         for port in ports:
@@ -59,6 +60,26 @@ def cluster(tmp_path_factory):
     finally:
         for node in nodes:
             stop_redis(node)
+
+
+def _cluster_ports(count: int) -> list[int]:
+    """Free ports whose cluster bus port (the port + 10,000) is free and valid too.
+
+    The kernel's ephemeral ports run up to 60,999: a node on 57,000 cannot open its bus
+    on 67,000 and redis-server exits at start.
+    """
+    ports: list[int] = []
+    while len(ports) < count:
+        port = free_port()
+        if port + 10000 > 65535 or port in ports:
+            continue
+        with socket.socket() as bus:
+            try:
+                bus.bind(("127.0.0.1", port + 10000))
+            except OSError:
+                continue
+        ports.append(port)
+    return ports
 
 
 def _wait_until_ok(ports: list[int]) -> None:
