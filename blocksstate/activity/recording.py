@@ -25,8 +25,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..conf import setting
-from .describe import describe_dependency, describe_scope, redact_credentials
-from .records import Batch, EventRecord, SessionRecord
+from .describe import describe_scope
+from .records import Batch, EventRecord, NotedEvent, SessionRecord
 from .retention import purge_in_thread
 from .writer import end_failed_transaction, write_batch
 
@@ -42,7 +42,6 @@ SEEN_EVERY = 30.0
 WARN_EVERY = 60.0
 # Seconds between two retention runs of the sweep in one process.
 PURGE_EVERY = 3600.0
-MAX_ERROR_CHARS = 2000
 # Records waiting that wake the flusher before its next tick.
 URGENT_SIZE = 1000
 # Most seconds between two attempts while the database refuses writes (a missing table
@@ -82,7 +81,7 @@ class Recorder:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._sessions: dict[str, SessionRecord] = {}
-        self._events: deque[EventRecord] = deque()
+        self._events: deque[EventRecord | NotedEvent] = deque()
         self._seen: dict[str, float] = {}
         # One writer thread: batches are written in order, and a flush that awaits its
         # own batch knows every earlier one is written too.
@@ -129,22 +128,22 @@ class Recorder:
         """An event was answered; ``started`` is a ``time.time()``, ``duration`` in seconds."""
         if not setting("RECORD_SESSIONS"):
             return
-        record = SessionRecord(
-            session.id, session.app, last_seen=_now(), events=1, errors=0 if ok else 1
-        )
+        now = _now()
+        with self._lock:
+            # Added to the session's pending record in place: one per session per flush.
+            pending = self._sessions.get(session.id)
+            if pending is None:
+                pending = self._sessions[session.id] = SessionRecord(session.id, session.app)
+            pending.last_seen = now
+            pending.events += 1
+            pending.errors += not ok
         event = None
         if setting("EVENT_LOG"):
-            event = EventRecord(
-                session_id=session.id,
-                dependency_id=getattr(dependency, "id", dependency),
-                event=describe_dependency(dependency),
-                started_at=datetime.fromtimestamp(started, UTC),
-                duration_ms=round(duration * 1000, 3),
-                ok=ok,
-                # The admin shows it to staff: a handler's message may quote a cookie.
-                error=redact_credentials(error, session.request)[:MAX_ERROR_CHARS],
+            # Described in words, dated and redacted in the writer thread, when written.
+            event = NotedEvent(
+                session.id, dependency, started, duration, ok, error, session.request
             )
-        self._note(record, event)
+        self._note(None, event)
 
     def session_seen(self, session: Session) -> None:
         """A connected session is alive (its keepalive); noted at most every ``SEEN_EVERY`` s."""
@@ -170,10 +169,11 @@ class Recorder:
             )
         )
 
-    def _note(self, record: SessionRecord, event: EventRecord | None = None) -> None:
+    def _note(self, record: SessionRecord | None, event: NotedEvent | None = None) -> None:
         limit = max(1, int(setting("ACTIVITY_BUFFER_SIZE")))
         with self._lock:
-            self._note_locked(record)
+            if record is not None:
+                self._note_locked(record)
             if event is not None:
                 self._events.append(event)
             self._trim(limit)
