@@ -85,17 +85,23 @@ async def results(
     (its listener's), and a synchronous one for a handler thread (see ``concurrency``);
     a run that waits tells its page (``queued``, then ``started``).
     """
-    synchronous = not (inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn))
+    synchronous = not is_async(fn)
     async with admission().run(limit or Limit(fn, None), synchronous, current_feedback.get()):
-        async for item in _results(fn, args, kwargs):
+        async for item in _results(fn, args, kwargs, synchronous):
             yield item
 
 
+@functools.cache
+def is_async(fn: Callable[..., Any]) -> bool:
+    """Whether ``fn`` is a coroutine or async generator function (asked once per function)."""
+    return inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn)
+
+
 async def _results(
-    fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]
+    fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], synchronous: bool
 ) -> AsyncIterator[Any]:
     context = contextvars.copy_context()
-    if inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn):
+    if not synchronous:
         result = fn(*args, **kwargs)
     else:
         result = await _call_sync(fn, args, kwargs, context)
