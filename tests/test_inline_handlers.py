@@ -20,9 +20,6 @@ from blocksstate.engine import inline
 from blocksstate.engine.inline import blocking
 from blocksstate.testing import PageClient, registered
 
-# Handler threads keep the database connections a handler opened: every test may use them.
-pytestmark = pytest.mark.django_db(transaction=True)
-
 # Enough clicks for a short handler to be proved short, whatever the machine's load.
 PLENTY = inline.INLINE_AFTER * 5
 
@@ -195,14 +192,20 @@ async def test_a_sync_only_call_met_on_the_loop_is_run_again_in_a_thread(catches
             assert seen[-1] is False and page.value("Count") == before + 20
 
 
+@pytest.mark.django_db(transaction=True)
 async def test_a_handler_that_queries_the_database_is_never_inlined():
     from django.contrib.auth import get_user_model
+
+    from tests.helpers_activity import close_connections
 
     seen: list[bool] = []
 
     def add(n):
         where_it_ran(seen)
-        return n + 1 + get_user_model().objects.count()
+        try:
+            return n + 1 + get_user_model().objects.count()
+        finally:
+            close_connections()  # the test database's, which later tests may not touch
 
     with registered(counter_app(add)) as app:
         async with PageClient(app) as page:
