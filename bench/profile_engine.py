@@ -1,7 +1,7 @@
 """The event path without sockets: where a worker's time goes, per event.
 
     PYTHONPATH=.:bench python bench/profile_engine.py [--app counter] [--events 2000]
-        [--redis-url redis://...] [--cprofile] [--pyinstrument]
+        [--redis-url redis://...] [--cprofile] [--pyinstrument] [--drop-activity-tables]
 
 Drives ``blocksstate.transport.connection.Connection`` in-process (the consumer's only job is
 to hand it frames), with a ``send`` that keeps the frames, so the figures leave out
@@ -223,6 +223,11 @@ def main() -> None:
         "--no-lock", action="store_true", help="what-if: no cross-worker session lock"
     )
     parser.add_argument(
+        "--drop-activity-tables",
+        action="store_true",
+        help="drop the recorder's tables after migrating: its writes fail (a site not migrated)",
+    )
+    parser.add_argument(
         "--repeat",
         type=int,
         default=5,
@@ -239,6 +244,12 @@ def main() -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
+    if args.drop_activity_tables:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE blocksstate_eventlog")
+            cursor.execute("DROP TABLE blocksstate_livesession")
     from blocksstate.app.registry import get_engine
 
     what_if(args.inline_handlers, args.no_lock)

@@ -40,6 +40,9 @@ DEFAULTS: dict[str, Any] = {
     "BROWSER_STATE_MAX_AGE": 180 * 24 * 3600,
     # Threads that run synchronous handlers.
     "HANDLER_THREADS": 32,
+    # Run a synchronous handler on the event loop, without a thread hop, once its calls
+    # proved short and free of sync-only APIs (docs/performance.md); False: always threaded.
+    "INLINE_SHORT_HANDLERS": True,
     # Record live sessions in the database for the admin (models LiveSession, EventLog).
     "RECORD_SESSIONS": True,
     # Also keep one EventLog row per event (its trigger, duration, outcome and error).

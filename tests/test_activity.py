@@ -309,6 +309,40 @@ async def test_the_buffer_is_bounded_while_the_database_is_down(
     assert await EventLog.objects.acount() == 4
 
 
+async def test_a_database_that_refuses_writes_is_retried_less_and_less_often(
+    recording, settings, monkeypatch
+):
+    """No retry storm: while writes fail, urgent wakes are ignored and the delay doubles."""
+    blocksstate_settings(settings, ACTIVITY_FLUSH_SECONDS=0.05, ACTIVITY_BUFFER_SIZE=20)
+    attempts = []
+
+    def missing_table(batch):
+        attempts.append(time.monotonic())
+        raise OperationalError("no such table: blocksstate_livesession")
+
+    monkeypatch.setattr(recording_module, "write_batch", missing_table)
+    session = Session.new(cart_app())
+    recorder.session_started(session, {})
+    for _ in range(60):  # a full buffer: every note would wake the flusher at once
+        for _ in range(20):
+            recorder.event_finished(session, None, time.time(), 0.001, True)
+        await asyncio.sleep(0.01)
+    # Over 0.6 s: attempts after 0.05 s, then 0.1, 0.2, 0.4 s later at most.
+    assert 1 <= len(attempts) <= 5
+    assert recorder.failures == len(attempts)
+    assert recorder.pending == 20  # still bounded
+    assert [recorder.retry_delay() for recorder.failures in (1, 2, 12, 30)] == [
+        0.1,
+        0.2,
+        recording_module.RETRY_AT_MOST,
+        recording_module.RETRY_AT_MOST,
+    ]
+    monkeypatch.undo()  # the table is there again
+    recorder.failures = 1
+    assert await recorder.flush()
+    assert recorder.failures == 0
+
+
 # -- retention ----------------------------------------------------------------------------------
 
 

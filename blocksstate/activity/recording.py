@@ -3,7 +3,8 @@
 The hooks run on the event path and touch memory only. The flusher, one task
 per process started lazily from the event loop, hands what was noted to one
 writer thread every ``ACTIVITY_FLUSH_SECONDS`` (sooner when much is waiting).
-A batch the database refuses is put back and retried; past
+A batch the database refuses is put back and retried, after a delay that doubles
+with each failure (up to ``RETRY_AT_MOST`` seconds, no early wake meanwhile); past
 ``ACTIVITY_BUFFER_SIZE`` records the oldest are dropped, counted and reported.
 """
 
@@ -24,8 +25,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..conf import setting
-from .describe import describe_dependency, describe_scope, redact_credentials
-from .records import Batch, EventRecord, SessionRecord
+from .describe import describe_scope
+from .records import Batch, EventRecord, NotedEvent, SessionRecord
 from .retention import purge_in_thread
 from .writer import end_failed_transaction, write_batch
 
@@ -41,9 +42,11 @@ SEEN_EVERY = 30.0
 WARN_EVERY = 60.0
 # Seconds between two retention runs of the sweep in one process.
 PURGE_EVERY = 3600.0
-MAX_ERROR_CHARS = 2000
 # Records waiting that wake the flusher before its next tick.
 URGENT_SIZE = 1000
+# Most seconds between two attempts while the database refuses writes (a missing table
+# retried at every urgent wake cost as much CPU as the events themselves).
+RETRY_AT_MOST = 60.0
 
 
 # How much lower than the server's the writer thread's OS priority is (Linux "nice").
@@ -78,7 +81,7 @@ class Recorder:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._sessions: dict[str, SessionRecord] = {}
-        self._events: deque[EventRecord] = deque()
+        self._events: deque[EventRecord | NotedEvent] = deque()
         self._seen: dict[str, float] = {}
         # One writer thread: batches are written in order, and a flush that awaits its
         # own batch knows every earlier one is written too.
@@ -89,6 +92,7 @@ class Recorder:
         self._wake: asyncio.Event | None = None
         self._flushing: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
         self.dropped = 0
+        self.failures = 0  # writes refused in a row: the flusher waits longer after each
         self._dropped_reported = 0
         self._last_warning: dict[str, float] = {}
         self._last_purge: float | None = None
@@ -124,22 +128,22 @@ class Recorder:
         """An event was answered; ``started`` is a ``time.time()``, ``duration`` in seconds."""
         if not setting("RECORD_SESSIONS"):
             return
-        record = SessionRecord(
-            session.id, session.app, last_seen=_now(), events=1, errors=0 if ok else 1
-        )
+        now = _now()
+        with self._lock:
+            # Added to the session's pending record in place: one per session per flush.
+            pending = self._sessions.get(session.id)
+            if pending is None:
+                pending = self._sessions[session.id] = SessionRecord(session.id, session.app)
+            pending.last_seen = now
+            pending.events += 1
+            pending.errors += not ok
         event = None
         if setting("EVENT_LOG"):
-            event = EventRecord(
-                session_id=session.id,
-                dependency_id=getattr(dependency, "id", dependency),
-                event=describe_dependency(dependency),
-                started_at=datetime.fromtimestamp(started, UTC),
-                duration_ms=round(duration * 1000, 3),
-                ok=ok,
-                # The admin shows it to staff: a handler's message may quote a cookie.
-                error=redact_credentials(error, session.request)[:MAX_ERROR_CHARS],
+            # Described in words, dated and redacted in the writer thread, when written.
+            event = NotedEvent(
+                session.id, dependency, started, duration, ok, error, session.request
             )
-        self._note(record, event)
+        self._note(None, event)
 
     def session_seen(self, session: Session) -> None:
         """A connected session is alive (its keepalive); noted at most every ``SEEN_EVERY`` s."""
@@ -165,10 +169,11 @@ class Recorder:
             )
         )
 
-    def _note(self, record: SessionRecord, event: EventRecord | None = None) -> None:
+    def _note(self, record: SessionRecord | None, event: NotedEvent | None = None) -> None:
         limit = max(1, int(setting("ACTIVITY_BUFFER_SIZE")))
         with self._lock:
-            self._note_locked(record)
+            if record is not None:
+                self._note_locked(record)
             if event is not None:
                 self._events.append(event)
             self._trim(limit)
@@ -202,15 +207,23 @@ class Recorder:
         if task is None or task.done() or task.get_loop() is not loop:
             self._wake = asyncio.Event()
             self._flusher = loop.create_task(self._flush_forever(self._wake))
-        elif urgent and self._wake is not None:
+        elif urgent and self._wake is not None and not self.failures:
             self._wake.set()
 
     async def _flush_forever(self, wake: asyncio.Event) -> None:
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), setting("ACTIVITY_FLUSH_SECONDS"))
+            if self.failures:
+                await asyncio.sleep(self.retry_delay())  # no early wake while it fails
+            else:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(wake.wait(), setting("ACTIVITY_FLUSH_SECONDS"))
             wake.clear()
             await self.flush()
+
+    def retry_delay(self) -> float:
+        """Seconds before the next attempt after ``failures`` refused writes in a row."""
+        tick = float(setting("ACTIVITY_FLUSH_SECONDS"))
+        return min(max(tick, RETRY_AT_MOST), tick * 2 ** min(self.failures, 16))
 
     async def flush(self) -> bool:
         """Write everything noted so far, in the writer thread; return whether it was written.
@@ -250,6 +263,7 @@ class Recorder:
             close_old_connections()
             end_failed_transaction()
             write_batch(batch)
+            self.failures = 0
             return True
         except (DataError, IntegrityError):
             # Retrying a batch the database rejects for its content would block every later one.
@@ -259,14 +273,16 @@ class Recorder:
             return False
         except Exception as exc:
             end_failed_transaction()
+            self.failures += 1
             self._put_back(batch)  # locked, down, unreachable, not migrated: retried
             self._warn(
                 "failed",
-                "Could not record session activity (%s: %s); %d records wait to be retried. "
-                "Is the database up, and migrated (manage.py migrate)?",
+                "Could not record session activity (%s: %s); %d records wait to be retried "
+                "in %g s. Is the database up, and migrated (manage.py migrate)?",
                 type(exc).__name__,
                 exc,
                 self.pending,
+                self.retry_delay(),
             )
             return False
         finally:
@@ -317,7 +333,7 @@ class Recorder:
             self._sessions.clear()
             self._events.clear()
             self._seen.clear()
-        self.dropped = self._dropped_reported = 0
+        self.dropped = self._dropped_reported = self.failures = 0
         self._last_warning.clear()
         self._last_purge = None
 

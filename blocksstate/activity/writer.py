@@ -29,7 +29,7 @@ def write_batch(batch: Batch) -> None:
                     closed_at=None, closed_reason=""
                 )
         if batch.events:
-            _add_events(batch.events)
+            _add_events([event.record() for event in batch.events])
 
 
 def _add_counts(records: list[SessionRecord]) -> None:

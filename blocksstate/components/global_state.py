@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import SynchronousOnlyOperation
 
 from ..conf import setting
+from ..loop_safety import note_sync_only
 from ..state import global_news, serializers
 from ..state.caches import cache_call, cache_for
 from ..state.global_store import MISSING, GlobalLockTimeout, GlobalStore, NotAnInteger, store_for
@@ -46,6 +47,7 @@ def _sync_only(method: F) -> F:
 
     @functools.wraps(method)
     def checked(self: GlobalState, *args: Any, **kwargs: Any) -> Any:
+        note_sync_only()  # a handler that calls it never runs on the loop (engine/inline.py)
         if not os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE"):
             try:
                 asyncio.get_running_loop()

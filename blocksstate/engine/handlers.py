@@ -1,7 +1,8 @@
 """Calling a handler: its arguments, and its results whatever kind of function it is.
 
-Synchronous functions run in a thread pool (never on the event loop; in the page's
-language, so a handler's ``gettext`` speaks it), async ones are awaited, generators
+Synchronous functions run in a thread pool (in the page's language, so a handler's
+``gettext`` speaks it), or on the event loop once their calls proved short and free of
+sync-only APIs (``inline``); async ones are awaited, generators
 (sync or async) yield one result per step.
 ``request: gr.Request``, ``progress=gr.Progress()`` and ``evt: gr.EventData`` (or any
 kind of it: ``gr.SelectData``, ``gr.KeyUpData``...) parameters are filled in by name,
@@ -20,9 +21,12 @@ from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from django.core.exceptions import SynchronousOnlyOperation
+
 from ..app.event_data import EventData, event_data_classes
 from ..conf import setting
 from ..i18n import carrying_language
+from . import inline
 from .concurrency import Limit, admission
 from .feedback import Progress, current_feedback
 from .request import Request
@@ -81,22 +85,26 @@ async def results(
     (its listener's), and a synchronous one for a handler thread (see ``concurrency``);
     a run that waits tells its page (``queued``, then ``started``).
     """
-    synchronous = not (inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn))
+    synchronous = not is_async(fn)
     async with admission().run(limit or Limit(fn, None), synchronous, current_feedback.get()):
-        async for item in _results(fn, args, kwargs):
+        async for item in _results(fn, args, kwargs, synchronous):
             yield item
 
 
+@functools.cache
+def is_async(fn: Callable[..., Any]) -> bool:
+    """Whether ``fn`` is a coroutine or async generator function (asked once per function)."""
+    return inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn)
+
+
 async def _results(
-    fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]
+    fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], synchronous: bool
 ) -> AsyncIterator[Any]:
     context = contextvars.copy_context()
-    loop = asyncio.get_running_loop()
-    if inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn):
+    if not synchronous:
         result = fn(*args, **kwargs)
     else:
-        call = carrying_language(functools.partial(fn, *args, **kwargs))
-        result = await loop.run_in_executor(handler_executor(), context.run, _as_request, call)
+        result = await _call_sync(fn, args, kwargs, context)
     if inspect.isawaitable(result):
         result = await result
     if inspect.isasyncgen(result):
@@ -110,6 +118,26 @@ async def _results(
             yield item
     else:
         yield result
+
+
+async def _call_sync(
+    fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], context: contextvars.Context
+) -> Any:
+    """Call a synchronous ``fn`` in a handler thread, or on the loop when it is short (``inline``)."""
+    call = functools.partial(fn, *args, **kwargs)
+    place = inline.placement(fn, kwargs)
+    if place is not None and place.inline:
+        try:
+            return context.run(place.run_inline, call)
+        except SynchronousOnlyOperation:
+            # It met an API that refuses the loop: threaded for good, and this call again there.
+            place.stay_threaded("it uses an API that must not run on the event loop")
+    elif place is not None:
+        call = place.watch(call)
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(
+        handler_executor(), context.run, _as_request, carrying_language(call)
+    )
 
 
 async def _generator_steps(generator: Any, context: contextvars.Context) -> AsyncIterator[Any]:

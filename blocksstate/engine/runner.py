@@ -22,6 +22,7 @@ leaves the steps before it in place.
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import logging
 from collections import deque
@@ -461,6 +462,7 @@ class Engine:
         return component.to_handler(value)
 
 
+@functools.cache
 def _streams(fn: Callable[..., Any]) -> bool:
     """Whether ``fn`` is a generator (sync or async), whose yields are sent as they come."""
     return any(

@@ -1,0 +1,245 @@
+"""Short synchronous handlers run on the event loop once proved short; everything else stays threaded.
+
+Where a call ran is what the handler sees: ``threading.get_ident()`` of the event loop's
+thread, or of a handler thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import threading
+import time
+
+import pytest
+from django.test import override_settings
+from django.utils import translation
+
+import blocksstate as gr
+from blocksstate.engine import inline
+from blocksstate.engine.inline import blocking
+from blocksstate.testing import PageClient, registered
+
+# Enough clicks for a short handler to be proved short, whatever the machine's load.
+PLENTY = inline.INLINE_AFTER * 5
+
+
+def where_it_ran(seen: list[bool]) -> None:
+    """Note whether the calling handler runs on the event loop's thread."""
+    try:
+        asyncio.get_running_loop()
+        seen.append(True)
+    except RuntimeError:
+        seen.append(False)
+
+
+def counter_app(fn, **listen) -> gr.Blocks:
+    with gr.Blocks() as demo:
+        count = gr.Number(0, label="Count")
+        button = gr.Button("Add")
+        button.click(fn, count, count, **listen)
+    return demo
+
+
+async def click_until_inline(page: PageClient, seen: list[bool]) -> None:
+    for _ in range(PLENTY):
+        await page.click("Add")
+        if seen[-1]:
+            return
+    pytest.fail(f"never ran inline: {seen}")
+
+
+async def test_a_short_handler_runs_on_the_loop_after_its_first_calls_in_threads():
+    seen: list[bool] = []
+
+    def add(n):
+        where_it_ran(seen)
+        return n + 1
+
+    with registered(counter_app(add)) as app:
+        async with PageClient(app) as page:
+            await click_until_inline(page, seen)
+            assert seen[: inline.INLINE_AFTER] == [False] * inline.INLINE_AFTER
+            for _ in range(3):
+                await page.click("Add")
+            assert seen[-3:] == [True, True, True]
+            assert page.value("Count") == len(seen)
+
+
+async def test_a_handler_that_blocks_on_the_loop_goes_back_to_the_threads_for_good():
+    seen: list[bool] = []
+    sleep = {"now": False}
+
+    def add(n):
+        where_it_ran(seen)
+        if sleep["now"]:
+            time.sleep(0.01)
+        return n + 1
+
+    with registered(counter_app(add)) as app:
+        async with PageClient(app) as page:
+            await click_until_inline(page, seen)
+            sleep["now"] = True
+            await page.click("Add")
+            assert seen[-1] is True  # that call blocked the loop once ...
+            sleep["now"] = False
+            for _ in range(PLENTY):
+                await page.click("Add")
+            assert not any(seen[-PLENTY:])  # ... and never again, however short it is now
+            assert page.value("Count") == len(seen)
+
+
+async def test_a_handler_that_always_sleeps_never_runs_on_the_loop():
+    seen: list[bool] = []
+
+    def add(n):
+        where_it_ran(seen)
+        time.sleep(0.001)
+        return n + 1
+
+    with registered(counter_app(add)) as app:
+        async with PageClient(app) as page:
+            for _ in range(inline.INLINE_AFTER * 2):
+                await page.click("Add")
+    assert not any(seen)
+
+
+async def test_progress_generators_and_blocking_handlers_stay_threaded():
+    seen: list[bool] = []
+
+    def with_progress(n, progress=gr.Progress()):  # noqa: B008 (Gradio's idiom)
+        where_it_ran(seen)
+        return n + 1
+
+    def counting(n):
+        where_it_ran(seen)
+        yield n + 1
+
+    @blocking
+    def marked(n):
+        where_it_ran(seen)
+        return n + 1
+
+    for fn in (with_progress, counting, marked):
+        seen.clear()
+        with registered(counter_app(fn)) as app:
+            async with PageClient(app) as page:
+                for _ in range(inline.INLINE_AFTER * 3):
+                    await page.click("Add")
+                assert page.value("Count") == inline.INLINE_AFTER * 3
+        assert seen and not any(seen), fn.__name__
+
+
+async def test_inlining_can_be_turned_off():
+    seen: list[bool] = []
+
+    def add(n):
+        where_it_ran(seen)
+        return n + 1
+
+    with (
+        override_settings(BLOCKSSTATE={"INLINE_SHORT_HANDLERS": False}),
+        registered(counter_app(add)) as app,
+    ):
+        async with PageClient(app) as page:
+            for _ in range(PLENTY):
+                await page.click("Add")
+    assert len(seen) == PLENTY and not any(seen)
+
+
+async def test_a_handler_that_reads_a_global_state_is_never_inlined():
+    total = gr.GlobalState(5, key="inline-test-total")
+    seen: list[bool] = []
+
+    def add(n):
+        where_it_ran(seen)
+        return n + total.get()
+
+    with registered(counter_app(add)) as app:
+        async with PageClient(app) as page:
+            for _ in range(inline.INLINE_AFTER * 2):
+                await page.click("Add")
+            assert page.value("Count") == 5 * inline.INLINE_AFTER * 2
+    assert not any(seen)
+
+
+@pytest.mark.parametrize("catches", [False, True])
+async def test_a_sync_only_call_met_on_the_loop_is_run_again_in_a_thread(catches):
+    total = gr.GlobalState(10, key=f"inline-test-later-{catches}")
+    seen: list[bool] = []
+    read = {"now": False}
+
+    def add(n):
+        where_it_ran(seen)
+        if not read["now"]:
+            return n + 1
+        if catches:  # a handler that hides the refusal still gets the value, as in a thread
+            try:
+                return n + total.get()
+            except Exception:
+                return -1
+        return n + total.get()
+
+    with registered(counter_app(add)) as app:
+        async with PageClient(app) as page:
+            await click_until_inline(page, seen)
+            before = page.value("Count")
+            read["now"] = True
+            await page.click("Add")
+            assert page.value("Count") == before + 10
+            assert seen[-2:] == [True, False]  # refused on the loop, then run in a thread
+            await page.click("Add")
+            assert seen[-1] is False and page.value("Count") == before + 20
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_handler_that_queries_the_database_is_never_inlined():
+    from django.contrib.auth import get_user_model
+
+    from tests.helpers_activity import close_connections
+
+    seen: list[bool] = []
+
+    def add(n):
+        where_it_ran(seen)
+        try:
+            return n + 1 + get_user_model().objects.count()
+        finally:
+            close_connections()  # the test database's, which later tests may not touch
+
+    with registered(counter_app(add)) as app:
+        async with PageClient(app) as page:
+            for _ in range(inline.INLINE_AFTER * 2):
+                await page.click("Add")
+            assert page.value("Count") == inline.INLINE_AFTER * 2
+    assert not any(seen)
+
+
+async def test_an_inline_handler_sees_its_request_context_and_language():
+    marker: contextvars.ContextVar[str] = contextvars.ContextVar("marker", default="unset")
+    seen: list[bool] = []
+    heard: list[tuple[str | None, str, str]] = []
+
+    def add(n, request: gr.Request):
+        where_it_ran(seen)
+        heard.append((request.session_hash, translation.get_language(), marker.get()))
+        marker.set("changed by the handler")  # stays in the handler's own context
+        return n + 1
+
+    with registered(counter_app(add)) as app:
+        async with PageClient(app, language="fr") as page:
+            await click_until_inline(page, seen)
+            session = page.session_id
+    assert marker.get() == "unset"
+    threaded = heard[0]
+    assert threaded == (session, "fr", "unset")
+    assert heard[-1] == threaded
+
+
+def test_a_handler_thread_is_not_the_loop():
+    # The helper above tells a handler thread from the loop by the running loop only.
+    seen: list[bool] = []
+    thread = threading.Thread(target=where_it_ran, args=(seen,))
+    thread.start()
+    thread.join()
+    assert seen == [False]
