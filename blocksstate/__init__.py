@@ -27,6 +27,7 @@ from .components.capture import WebcamOptions
 from .components.chat import ChatMessage
 from .components.global_state import GlobalState
 from .engine.feedback import Error, Info, Progress, Warning
+from .engine.inline import blocking
 from .engine.request import Request
 from .engine.updates import skip, update
 from .themes import Theme
@@ -61,6 +62,7 @@ __all__ = [
     "Progress",
     "Request",
     "Warning",
+    "blocking",
     "on",
     "render",
     "register",
