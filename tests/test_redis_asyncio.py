@@ -71,7 +71,7 @@ def test_each_event_loop_has_its_own_client(redis_cache):
     async def twice() -> object:
         first = redis_async.client(cache)
         assert redis_async.client(cache) is first
-        assert await first.ping()
+        assert await first.redis.ping()
         return first
 
     assert asyncio.run(twice()) is not asyncio.run(twice())

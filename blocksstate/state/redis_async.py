@@ -57,23 +57,17 @@ _SETTINGS = frozenset(
     }
 )
 
-# Seconds an event waits for a free connection when all ``max_connections`` are busy.
-POOL_WAIT = 20
-
 _UNUSABLE = object()
-# backend -> its asyncio settings (or _UNUSABLE); backend -> loop -> (client, its scripts).
+# backend -> its asyncio settings (or _UNUSABLE); backend -> loop -> its LoopClient.
 _settings: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
-_clients: weakref.WeakKeyDictionary[Any, weakref.WeakKeyDictionary[Any, Any]] = (
+_clients: weakref.WeakKeyDictionary[Any, weakref.WeakKeyDictionary[Any, LoopClient]] = (
     weakref.WeakKeyDictionary()
 )
-# asyncio client -> its registered scripts, by source.
-_scripts: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
 def _forget() -> None:
     _settings.clear()
     _clients.clear()
-    _scripts.clear()
 
 
 os.register_at_fork(after_in_child=_forget)
@@ -111,23 +105,38 @@ def connection_settings(backend: Any) -> tuple[type, dict[str, Any], int] | None
     return kind, kept, pool.max_connections  # type: ignore[union-attr]
 
 
-def _build(found: tuple[type, dict[str, Any], int]) -> Any:
-    import redis.asyncio
-    from redis.asyncio.retry import Retry
-    from redis.backoff import NoBackoff
-    from redis.exceptions import ConnectionError
+class LoopClient:
+    """One event loop's ``redis.asyncio.Redis`` on a cache's server, and its scripts."""
 
-    kind, kwargs, size = found
-    # The synchronous pool finds a connection the server closed (a restart) before using
-    # it; the asyncio one finds out by using it: one more try, on a new connection.
-    retry = Retry(NoBackoff(), 1, supported_errors=(ConnectionError,))
-    pool = redis.asyncio.BlockingConnectionPool(
-        connection_class=kind, max_connections=size, timeout=POOL_WAIT, retry=retry, **kwargs
-    )
-    return redis.asyncio.Redis(connection_pool=pool)
+    def __init__(self, kind: type, kwargs: dict[str, Any], size: int) -> None:
+        import redis.asyncio
+        from redis.asyncio.retry import Retry
+        from redis.backoff import NoBackoff
+        from redis.exceptions import ConnectionError
+
+        # The synchronous pool finds a connection the server closed (a restart) before
+        # using it; the asyncio one finds out by using it: one more try, on a new connection.
+        retry = Retry(NoBackoff(), 1, supported_errors=(ConnectionError,))
+        pool = redis.asyncio.ConnectionPool(
+            connection_class=kind, max_connections=size, retry=retry, **kwargs
+        )
+        self.redis = redis.asyncio.Redis(connection_pool=pool)
+        # Calls past the pool's size wait here (the pool itself would refuse them): a
+        # semaphore costs less per call than redis-py's BlockingConnectionPool.
+        self._limit = asyncio.Semaphore(size or 2**31)
+        self._scripts: dict[str, Any] = {}
+
+    async def run(self, source: str, keys: list[Any], args: list[Any]) -> Any:
+        """Run the Lua script ``source`` by ``EVALSHA`` (it loads itself once if the
+        server lacks it; its SHA is the synchronous client's, so both share the script)."""
+        found = self._scripts.get(source)
+        if found is None:
+            found = self._scripts[source] = self.redis.register_script(source)
+        async with self._limit:
+            return await found(keys, args)
 
 
-def client(backend: Any) -> Any:
+def client(backend: Any) -> LoopClient | None:
     """This event loop's asyncio client for the cache's Redis, or None (use the threaded path).
 
     Call it from the event loop only.
@@ -145,20 +154,5 @@ def client(backend: Any) -> Any:
         per_loop = _clients[backend] = weakref.WeakKeyDictionary()
     made = per_loop.get(loop)
     if made is None:
-        made = per_loop[loop] = _build(found)
+        made = per_loop[loop] = LoopClient(*found)
     return made
-
-
-def script(aclient: Any, source: str) -> Any:
-    """The Lua script ``source`` registered on an asyncio client (once per client).
-
-    It runs by ``EVALSHA``, loading itself once if the server does not have it: its
-    SHA is the synchronous client's, so both share the server's script cache.
-    """
-    scripts = _scripts.get(aclient)
-    if scripts is None:
-        scripts = _scripts[aclient] = {}
-    found = scripts.get(source)
-    if found is None:
-        found = scripts[source] = aclient.register_script(source)
-    return found

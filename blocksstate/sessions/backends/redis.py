@@ -197,7 +197,7 @@ class SessionStore(RedisIndexStore):
         if aclient is None:
             return await self.run(self._take, session_id, owner)
         keys, args = self._take_call(session_id, owner)
-        return _taken(await redis_async.script(aclient, _TAKE)(keys, args))
+        return _taken(await aclient.run(_TAKE, keys, args))
 
     async def write_and_release(
         self,
@@ -212,7 +212,7 @@ class SessionStore(RedisIndexStore):
         if aclient is None:
             return await self.run(self._commit, session_id, owner, read, keyed, timeout)
         keys, args = self._commit_call(session_id, owner, read, keyed, timeout)
-        return _committed(await redis_async.script(aclient, _COMMIT)(keys, args))
+        return _committed(await aclient.run(_COMMIT, keys, args))
 
 
 def _taken(reply: list[Any]) -> int | None:
