@@ -14,6 +14,10 @@ an event is two scripts, one round trip each:
 Every key of a session carries its id as a hash tag, so on Redis Cluster a script's
 keys are in one slot.
 
+The take and commit scripts, on every event, run through this event loop's
+``redis.asyncio`` client (``state/redis_async.py``): no thread hop. Without one
+(Sentinel, Cluster, ``REDIS_ASYNCIO`` off) they run on the cache's client in a thread.
+
 Values and keys are encoded by the cache's own client, so ``cache.get`` reads what
 the scripts wrote and the other way round: workers with and without the scripts
 share a cache. The expiry index is a sorted set (score: due time); popping due
