@@ -14,6 +14,10 @@ DEFAULTS: dict[str, Any] = {
     # Dotted path of the session store class; None picks the one that fits CACHE_ALIAS
     # (blocksstate.sessions.backends: locmem, cache, redis).
     "SESSION_STORE": None,
+    # With django-redis (default client), run the event path's Lua scripts through
+    # redis-py's asyncio client instead of the cache's client in a thread
+    # (state/redis_async.py; Sentinel and Cluster always use the thread).
+    "REDIS_ASYNCIO": True,
     # Prefix of every cache key blocksstate writes.
     "KEY_PREFIX": "blocksstate",
     # Seconds a dropped connection may take to resume before the session ends.

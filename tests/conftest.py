@@ -134,6 +134,8 @@ STORES = {
     "locmem": ("blocksstate.sessions.backends.locmem.SessionStore", "default"),
     "cache": ("blocksstate.sessions.backends.cache.SessionStore", "default"),
     "redis": ("blocksstate.sessions.backends.redis.SessionStore", "redis"),
+    # The same scripts through the cache's own client in a thread (no redis.asyncio).
+    "redis-threaded": ("blocksstate.sessions.backends.redis.SessionStore", "redis"),
     "redis-without-scripts": ("blocksstate.sessions.backends.redis.RedisIndexStore", "redis"),
 }
 
@@ -143,12 +145,14 @@ STORES = {
         "locmem",
         "cache",
         pytest.param("redis", marks=pytest.mark.redis),
+        pytest.param("redis-threaded", marks=pytest.mark.redis),
         pytest.param("redis-without-scripts", marks=pytest.mark.redis),
     ]
 )
 def store(request, settings):
     """Each session store backend, chosen by ``SESSION_STORE`` as a site would: in-process,
-    any Django cache (here a LocMemCache), django-redis with and without its scripts."""
+    any Django cache (here a LocMemCache), django-redis with its scripts (through
+    redis.asyncio, or in a thread) and without them."""
     from django.core.cache import caches
 
     from blocksstate.sessions.backends import get_store
@@ -161,5 +165,7 @@ def store(request, settings):
         caches[alias].clear()
     forget_expiry_heaps()
     settings.BLOCKSSTATE = {"CACHE_ALIAS": alias, "SESSION_STORE": path}
+    if request.param == "redis-threaded":
+        settings.BLOCKSSTATE["REDIS_ASYNCIO"] = False
     yield get_store()
     forget_expiry_heaps()

@@ -14,6 +14,10 @@ an event is two scripts, one round trip each:
 Every key of a session carries its id as a hash tag, so on Redis Cluster a script's
 keys are in one slot.
 
+The take and commit scripts, on every event, run through this event loop's
+``redis.asyncio`` client (``state/redis_async.py``): no thread hop. Without one
+(Sentinel, Cluster, ``REDIS_ASYNCIO`` off) they run on the cache's client in a thread.
+
 Values and keys are encoded by the cache's own client, so ``cache.get`` reads what
 the scripts wrote and the other way round: workers with and without the scripts
 share a cache. The expiry index is a sorted set (score: due time); popping due
@@ -26,7 +30,7 @@ import weakref
 from typing import Any
 
 from ...conf import setting
-from ...state import redis_scripts
+from ...state import redis_async, redis_scripts
 from . import cache
 
 _TAKE = """
@@ -152,32 +156,37 @@ class SessionStore(RedisIndexStore):
     def _encode(self, value: Any) -> Any:
         return self.cache.client.encode(value)  # type: ignore[attr-defined]
 
-    def _take(self, session_id: str, owner: str) -> int | None:
-        taken = self.scripts.take(
-            keys=[
-                self._key(self.key(session_id, "lock")),
-                self._key(self.key(session_id, "version")),
-            ],
-            args=[self._encode(owner), _ms(setting("LOCK_TIMEOUT"))],
-            client=self.redis(),
-        )
-        if not taken[0]:
-            return None
-        return int(taken[1] or 0)
+    def _take_call(self, session_id: str, owner: str) -> tuple[list[str], list[Any]]:
+        """The take script's keys and arguments."""
+        keys = [
+            self._key(self.key(session_id, "lock")),
+            self._key(self.key(session_id, "version")),
+        ]
+        return keys, [self._encode(owner), _ms(setting("LOCK_TIMEOUT"))]
 
-    def _commit(
+    def _commit_call(
         self, session_id: str, owner: str, read: int, data: dict[str, Any], timeout: float | None
-    ) -> int | None:
-        """Write ``data`` (if any) at version ``read + 1`` and let go of ``owner``'s lock
-        (if ``owner``): one script, one round trip."""
+    ) -> tuple[list[str], list[Any]]:
+        """The commit script's keys and arguments (``data`` by cache key)."""
         keys = [
             self._key(self.key(session_id, "version")),
             self._key(self.key(session_id, "lock")),
         ] + [self._key(k) for k in data]
         args = [self._encode(owner) if owner else "", read, _ms(timeout) if timeout else 0]
         args += [self._encode(v) for v in data.values()]
-        version = int(self.scripts.commit(keys=keys, args=args, client=self.redis()))
-        return None if version < 0 else version
+        return keys, args
+
+    def _take(self, session_id: str, owner: str) -> int | None:
+        keys, args = self._take_call(session_id, owner)
+        return _taken(self.scripts.take(keys=keys, args=args, client=self.redis()))
+
+    def _commit(
+        self, session_id: str, owner: str, read: int, data: dict[str, Any], timeout: float | None
+    ) -> int | None:
+        """Write ``data`` (if any) at version ``read + 1`` and let go of ``owner``'s lock
+        (if ``owner``): one script, one round trip."""
+        keys, args = self._commit_call(session_id, owner, read, data, timeout)
+        return _committed(self.scripts.commit(keys=keys, args=args, client=self.redis()))
 
     def _write_versioned(
         self, session_id: str, read: int, data: dict[str, Any], timeout: float | None
@@ -186,6 +195,13 @@ class SessionStore(RedisIndexStore):
 
     def _release(self, session_id: str, owner: str) -> None:
         self._commit(session_id, owner, 0, {}, None)
+
+    async def take(self, session_id: str, owner: str) -> int | None:
+        aclient = redis_async.client(self.cache)
+        if aclient is None:
+            return await self.run(self._take, session_id, owner)
+        keys, args = self._take_call(session_id, owner)
+        return _taken(await aclient.run(_TAKE, keys, args))
 
     async def write_and_release(
         self,
@@ -196,7 +212,22 @@ class SessionStore(RedisIndexStore):
         timeout: float | None,
     ) -> int | None:
         keyed = {self.key(session_id, part): value for part, value in data.items()}
-        return await self.run(self._commit, session_id, owner, read, keyed, timeout)
+        aclient = redis_async.client(self.cache)
+        if aclient is None:
+            return await self.run(self._commit, session_id, owner, read, keyed, timeout)
+        keys, args = self._commit_call(session_id, owner, read, keyed, timeout)
+        return _committed(await aclient.run(_COMMIT, keys, args))
+
+
+def _taken(reply: list[Any]) -> int | None:
+    """The take script's reply: the stored version, or None if the lock is held."""
+    return int(reply[1] or 0) if reply[0] else None
+
+
+def _committed(reply: Any) -> int | None:
+    """The commit script's reply: the new version, or None if nothing was written."""
+    version = int(reply)
+    return None if version < 0 else version
 
 
 def _ms(seconds: float) -> int:

@@ -1,0 +1,114 @@
+"""The event path's scripts through redis.asyncio (``state/redis_async.py``): the cache's
+connection settings, one client per event loop, values the cache's own client reads, and the
+threaded path when the asyncio client is off or has no equivalent (Sentinel)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+import blocksstate as gr
+from blocksstate.app.registry import get_app
+from blocksstate.sessions.backends.redis import SessionStore
+from blocksstate.sessions.session import Session
+from blocksstate.state import redis_async
+from blocksstate.state.caches import cache_for
+from tests.conftest import REDIS_URL
+from tests.helpers_session import blocksstate_settings
+
+pytestmark = pytest.mark.redis
+
+
+def django_redis(location: str, **options) -> dict:
+    return {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": location, "OPTIONS": options}
+
+
+def test_the_client_has_the_caches_connection_settings(settings):
+    import redis.asyncio.connection
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "tls": django_redis(
+            "rediss://someone@redis.invalid:6380/3",
+            PASSWORD="secret",
+            SOCKET_TIMEOUT=2,
+            CONNECTION_POOL_KWARGS={"max_connections": 7, "ssl_cert_reqs": "none"},
+        ),
+    }
+    kind, kwargs, size = redis_async.connection_settings(cache_for("tls"))
+    assert kind is redis.asyncio.connection.SSLConnection
+    assert size == 7
+    assert kwargs["host"] == "redis.invalid" and kwargs["port"] == 6380 and kwargs["db"] == 3
+    assert kwargs["username"] == "someone" and kwargs["password"] == "secret"
+    assert kwargs["socket_timeout"] == 2 and kwargs["ssl_cert_reqs"] == "none"
+    assert "parser_class" not in kwargs  # the synchronous client's own
+
+
+def test_sentinel_and_the_setting_off_keep_the_threaded_path(redis_cache, settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "sentinel": django_redis(
+            "redis://mymaster/0",
+            CLIENT_CLASS="django_redis.client.SentinelClient",
+            CONNECTION_FACTORY="django_redis.pool.SentinelConnectionFactory",
+            SENTINELS=[("127.0.0.1", 1)],
+        ),
+    }
+    assert redis_async.connection_settings(cache_for("sentinel")) is None
+
+    async def made() -> object:
+        return redis_async.client(cache_for("redis"))
+
+    assert asyncio.run(made()) is not None
+    blocksstate_settings(settings, REDIS_ASYNCIO=False)
+    assert asyncio.run(made()) is None
+
+
+def test_each_event_loop_has_its_own_client(redis_cache):
+    cache = cache_for("redis")
+
+    async def twice() -> object:
+        first = redis_async.client(cache)
+        assert redis_async.client(cache) is first
+        assert await first.redis.ping()
+        return first
+
+    assert asyncio.run(twice()) is not asyncio.run(twice())
+
+
+async def test_the_asyncio_scripts_and_the_threaded_ones_share_a_cache(redis_server, settings):
+    """A compressing cache on another db: both paths write values ``cache.get`` reads."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "zipped": django_redis(
+            REDIS_URL.rsplit("/", 1)[0] + "/5",
+            COMPRESSOR="django_redis.compressors.zlib.ZlibCompressor",
+        ),
+    }
+    blocksstate_settings(settings, CACHE_ALIAS="zipped")
+    cache = cache_for("zipped")
+    cache.clear()
+    demo = get_app("counter")
+    state = next(c for c in demo.components.values() if isinstance(c, gr.State))
+    store = SessionStore("zipped")
+    assert redis_async.client(cache) is not None
+    big = list(range(200))  # compressed by the cache's client
+
+    session = Session.new(demo)
+    session.set_state(state.id, big, state.dumps(big))
+    async with store.transaction(demo, session, 60):
+        pass
+    assert cache.get(store.key(session.id, "version")) == 1
+    assert (await store.load(demo, session.id)).values[state.id] == big
+
+    blocksstate_settings(settings, REDIS_ASYNCIO=False)  # a worker without redis.asyncio
+    async with store.transaction(demo, session.id, 60) as threaded:
+        assert threaded.values[state.id] == big
+        threaded.set_state(state.id, 7, state.dumps(7))
+    blocksstate_settings(settings, REDIS_ASYNCIO=True)
+    async with store.transaction(demo, session, 60) as current:
+        assert current.values[state.id] == 7  # reloaded: the other worker wrote
+        assert current.version == 2
+    assert cache.get(store.key(session.id, "lock")) is None
+    cache.clear()
