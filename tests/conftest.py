@@ -130,6 +130,21 @@ def redis_cache(redis_server):
     return cache
 
 
+@pytest.fixture(params=["locmem", "redis"])
+def global_cache(request):
+    """GlobalState tests twice: the lock on a plain Django cache, the Lua script on django-redis."""
+    from django.core.cache import caches
+    from django.test import override_settings
+
+    if request.param == "redis":
+        request.getfixturevalue("redis_cache")
+        with override_settings(BLOCKSSTATE={"CACHE_ALIAS": "redis"}):
+            yield "redis"
+    else:
+        caches["default"].clear()
+        yield "default"
+
+
 STORES = {
     "locmem": ("blocksstate.sessions.backends.locmem.SessionStore", "default"),
     "cache": ("blocksstate.sessions.backends.cache.SessionStore", "default"),

@@ -32,18 +32,6 @@ def fresh_key() -> str:
     return f"test-anywhere-{next(_keys)}"
 
 
-@pytest.fixture(params=["locmem", "redis"])
-def cache_alias(request):
-    """Each test twice: the lock on a plain Django cache, the Lua script on django-redis."""
-    if request.param == "redis":
-        request.getfixturevalue("redis_cache")
-        with override_settings(BLOCKSSTATE={"CACHE_ALIAS": "redis"}):
-            yield "redis"
-    else:
-        caches["default"].clear()
-        yield "default"
-
-
 def notice_app(key: str, default="none yet") -> tuple[gr.Blocks, gr.GlobalState]:
     """An app showing the GlobalState ``key`` and how many times its listener ran."""
     with gr.Blocks() as demo:
@@ -224,7 +212,7 @@ async def test_a_new_page_shows_the_value_and_runs_no_listener_for_older_changes
 # -- atomic and ordered ----------------------------------------------------------------------------
 
 
-def test_each_change_has_the_next_version(cache_alias):
+def test_each_change_has_the_next_version(global_cache):
     counter = gr.GlobalState(0, key=fresh_key())
     assert counter.read() == (0, 0)
     assert counter.incr(5) == 5
@@ -234,7 +222,7 @@ def test_each_change_has_the_next_version(cache_alias):
     assert counter.read() == (20, 3)
 
 
-def test_concurrent_increments_and_their_versions_lose_nothing(cache_alias):
+def test_concurrent_increments_and_their_versions_lose_nothing(global_cache):
     counter = gr.GlobalState(0, key=fresh_key())
 
     def work() -> None:
@@ -249,7 +237,7 @@ def test_concurrent_increments_and_their_versions_lose_nothing(cache_alias):
     assert counter.read() == (200, 200)  # one version per increment: none shared, none lost
 
 
-def test_incr_on_a_stored_text_is_refused_and_changes_nothing(cache_alias):
+def test_incr_on_a_stored_text_is_refused_and_changes_nothing(global_cache):
     counter = gr.GlobalState(0, key=fresh_key())
     counter.set("not a number")
     with pytest.raises(GlobalStateError, match="integer value, not 'not a number'"):
@@ -257,7 +245,7 @@ def test_incr_on_a_stored_text_is_refused_and_changes_nothing(cache_alias):
     assert counter.read() == ("not a number", 1)
 
 
-def test_incr_adds_integers_only(cache_alias):
+def test_incr_adds_integers_only(global_cache):
     counter = gr.GlobalState(0, key=fresh_key())
     for wrong in (1.5, "2", True):
         with pytest.raises(GlobalStateError, match="adds an integer"):
@@ -275,7 +263,7 @@ async def test_the_sync_methods_refuse_to_block_a_running_event_loop():
     assert await notice.aget() == "kept"
 
 
-async def test_the_async_twins(cache_alias):
+async def test_the_async_twins(global_cache):
     counter = gr.GlobalState(1, key=fresh_key())
     assert await counter.aincr(2) == 3
     assert await counter.aupdate(lambda v: v * 10) == 30

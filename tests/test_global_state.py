@@ -6,8 +6,6 @@ import itertools
 import threading
 
 import pytest
-from django.core.cache import caches
-from django.test import override_settings
 
 import blocksstate as gr
 from blocksstate.components.global_state import GlobalStateError
@@ -20,18 +18,7 @@ def fresh_key() -> str:
     return f"test-global-{next(_keys)}"
 
 
-@pytest.fixture(params=["locmem", "redis"])
-def cache_alias(request):
-    if request.param == "redis":
-        request.getfixturevalue("redis_cache")
-        with override_settings(BLOCKSSTATE={"CACHE_ALIAS": "redis"}):
-            yield "redis"
-    else:
-        caches["default"].clear()
-        yield "default"
-
-
-def test_get_set_update_incr(cache_alias):
+def test_get_set_update_incr(global_cache):
     votes = gr.GlobalState({"yes": 0}, key=fresh_key())
     assert votes.get() == {"yes": 0}
     votes.set({"yes": 2})
@@ -43,7 +30,7 @@ def test_get_set_update_incr(cache_alias):
     assert counter.get() == 16
 
 
-def test_concurrent_updates_and_increments_lose_nothing(cache_alias):
+def test_concurrent_updates_and_increments_lose_nothing(global_cache):
     total = gr.GlobalState(0, key=fresh_key())
     listed = gr.GlobalState([], key=fresh_key())
 
