@@ -26,6 +26,20 @@ def build_counter():
     return demo
 
 
+def build_global_counter():
+    # The counter on a GlobalState: each event locks, reads and writes the shared value.
+    with gr.Blocks(title="global counter") as demo:
+        count = gr.GlobalState(0, key="bench-global-counter")
+        shown = gr.Number(label="Count", precision=0)
+        button = gr.Button("Increment")
+
+        def increment(c):
+            return c + 1, c + 1
+
+        button.click(increment, count, [count, shown], api_name="increment")
+    return demo
+
+
 def build_cart():
     # As in the state guide: the cart size is shown by a State.change listener.
     with gr.Blocks(title="cart") as demo:
@@ -83,6 +97,7 @@ def build_files():
 
 gr.register("counter", build_counter())
 gr.register("cart", build_cart())
+gr.register("global-counter", build_global_counter())
 for _label, _n in BIGSTATE_SIZES.items():
     gr.register(f"bigstate-{_label}", build_bigstate(_n, with_change=False))
     gr.register(f"bigstate-{_label}-change", build_bigstate(_n, with_change=True))
