@@ -24,6 +24,21 @@ def django_redis(location: str, **options) -> dict:
     return {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": location, "OPTIONS": options}
 
 
+def zipped_cache(settings):
+    """A compressing django-redis cache on db 5, emptied, as blocksstate's cache."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "zipped": django_redis(
+            REDIS_URL.rsplit("/", 1)[0] + "/5",
+            COMPRESSOR="django_redis.compressors.zlib.ZlibCompressor",
+        ),
+    }
+    blocksstate_settings(settings, CACHE_ALIAS="zipped")
+    cache = cache_for("zipped")
+    cache.clear()
+    return cache
+
+
 def test_the_client_has_the_caches_connection_settings(settings):
     import redis.asyncio.connection
 
@@ -79,16 +94,7 @@ def test_each_event_loop_has_its_own_client(redis_cache):
 
 async def test_the_asyncio_scripts_and_the_threaded_ones_share_a_cache(redis_server, settings):
     """A compressing cache on another db: both paths write values ``cache.get`` reads."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "zipped": django_redis(
-            REDIS_URL.rsplit("/", 1)[0] + "/5",
-            COMPRESSOR="django_redis.compressors.zlib.ZlibCompressor",
-        ),
-    }
-    blocksstate_settings(settings, CACHE_ALIAS="zipped")
-    cache = cache_for("zipped")
-    cache.clear()
+    cache = zipped_cache(settings)
     demo = get_app("counter")
     state = next(c for c in demo.components.values() if isinstance(c, gr.State))
     store = SessionStore("zipped")
@@ -120,16 +126,7 @@ async def test_global_state_on_the_asyncio_client_shares_the_cache(redis_server,
     from blocksstate.components.global_state import GlobalStateError
     from blocksstate.state import global_store
 
-    settings.CACHES = {
-        **settings.CACHES,
-        "zipped": django_redis(
-            REDIS_URL.rsplit("/", 1)[0] + "/5",
-            COMPRESSOR="django_redis.compressors.zlib.ZlibCompressor",
-        ),
-    }
-    blocksstate_settings(settings, CACHE_ALIAS="zipped")
-    cache = cache_for("zipped")
-    cache.clear()
+    cache = zipped_cache(settings)
     shared = gr.GlobalState([], key="asyncio-shared-list")
     counted = gr.GlobalState(0, key="asyncio-shared-count")
     store = shared.store
