@@ -24,6 +24,21 @@ def django_redis(location: str, **options) -> dict:
     return {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": location, "OPTIONS": options}
 
 
+def zipped_cache(settings):
+    """A compressing django-redis cache on db 5, emptied, as blocksstate's cache."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "zipped": django_redis(
+            REDIS_URL.rsplit("/", 1)[0] + "/5",
+            COMPRESSOR="django_redis.compressors.zlib.ZlibCompressor",
+        ),
+    }
+    blocksstate_settings(settings, CACHE_ALIAS="zipped")
+    cache = cache_for("zipped")
+    cache.clear()
+    return cache
+
+
 def test_the_client_has_the_caches_connection_settings(settings):
     import redis.asyncio.connection
 
@@ -79,16 +94,7 @@ def test_each_event_loop_has_its_own_client(redis_cache):
 
 async def test_the_asyncio_scripts_and_the_threaded_ones_share_a_cache(redis_server, settings):
     """A compressing cache on another db: both paths write values ``cache.get`` reads."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "zipped": django_redis(
-            REDIS_URL.rsplit("/", 1)[0] + "/5",
-            COMPRESSOR="django_redis.compressors.zlib.ZlibCompressor",
-        ),
-    }
-    blocksstate_settings(settings, CACHE_ALIAS="zipped")
-    cache = cache_for("zipped")
-    cache.clear()
+    cache = zipped_cache(settings)
     demo = get_app("counter")
     state = next(c for c in demo.components.values() if isinstance(c, gr.State))
     store = SessionStore("zipped")
@@ -111,4 +117,51 @@ async def test_the_asyncio_scripts_and_the_threaded_ones_share_a_cache(redis_ser
         assert current.values[state.id] == 7  # reloaded: the other worker wrote
         assert current.version == 2
     assert cache.get(store.key(session.id, "lock")) is None
+    cache.clear()
+
+
+async def test_global_state_on_the_asyncio_client_shares_the_cache(redis_server, settings):
+    """GlobalState's reads, writes, increments and lock from the event loop go through the
+    loop's client (no thread), in the encoding ``cache.get`` and the threaded path read."""
+    from blocksstate.components.global_state import GlobalStateError
+    from blocksstate.state import global_store
+
+    cache = zipped_cache(settings)
+    shared = gr.GlobalState([], key="asyncio-shared-list")
+    counted = gr.GlobalState(0, key="asyncio-shared-count")
+    store = shared.store
+    big = list(range(200))  # compressed by the cache's client
+
+    async def no_thread(*args):
+        raise AssertionError("a thread hop on the asyncio path")
+
+    real_cache_call = global_store.cache_call
+    global_store.cache_call = no_thread
+    try:
+        assert await shared.aread() == ([], 0)
+        await shared.aset(big)
+        assert await counted.aincr(5) == 5
+        owner = await shared.aacquire()
+        assert not cache.add(f"{shared.cache_key}:lock", "another", 10)  # held, as for add
+        await shared.arelease("not the owner")
+        assert cache.get(f"{shared.cache_key}:lock") == owner
+        await shared.arelease(owner)
+        assert cache.get(f"{shared.cache_key}:lock") is None
+        versions = await store.aversions([shared.cache_key, counted.cache_key, "never"])
+    finally:
+        global_store.cache_call = real_cache_call
+    assert versions == {shared.cache_key: 1, counted.cache_key: 1, "never": 0}
+    assert cache.get(shared.cache_key) == big  # the cache's own client reads them
+    assert store.read(counted.cache_key) == (5, 1)
+
+    blocksstate_settings(settings, REDIS_ASYNCIO=False)  # a worker without redis.asyncio
+    assert await shared.aread() == (big, 1)
+    assert await shared.awrite([1]) == 2
+    assert await counted.aincr() == 6
+    blocksstate_settings(settings, REDIS_ASYNCIO=True)
+    assert await shared.aread() == ([1], 2)
+    assert await counted.aincr() == 7
+    cache.set(counted.cache_key, "text", None)
+    with pytest.raises(GlobalStateError, match="integer value, not 'text'"):
+        await counted.aincr()
     cache.clear()

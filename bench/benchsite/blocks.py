@@ -13,9 +13,10 @@ CART_CHOICES = ["Cereal", "Milk", "Orange Juice", "Water"]
 BIGSTATE_SIZES = {"10k": 10_000, "20k": 20_000, "50k": 50_000}
 
 
-def build_counter():
-    with gr.Blocks(title="counter") as demo:
-        count = gr.State(0)
+def build_counter(title="counter", shared_key=None):
+    # shared_key: the count is a GlobalState (each event locks, reads and writes it).
+    with gr.Blocks(title=title) as demo:
+        count = gr.GlobalState(0, key=shared_key) if shared_key else gr.State(0)
         shown = gr.Number(label="Count", precision=0)
         button = gr.Button("Increment")
 
@@ -83,6 +84,7 @@ def build_files():
 
 gr.register("counter", build_counter())
 gr.register("cart", build_cart())
+gr.register("global-counter", build_counter("global counter", "bench-global-counter"))
 for _label, _n in BIGSTATE_SIZES.items():
     gr.register(f"bigstate-{_label}", build_bigstate(_n, with_change=False))
     gr.register(f"bigstate-{_label}-change", build_bigstate(_n, with_change=True))

@@ -27,7 +27,7 @@ from django.core.exceptions import SynchronousOnlyOperation
 from ..conf import setting
 from ..loop_safety import note_sync_only
 from ..state import global_news, serializers
-from ..state.caches import cache_call, cache_for
+from ..state.caches import cache_for
 from ..state.global_store import MISSING, GlobalLockTimeout, GlobalStore, NotAnInteger, store_for
 from .state import State
 
@@ -140,11 +140,16 @@ class GlobalState(State):
         """The channel-layer group told about changes."""
         return global_news.group(self.key)
 
-    # -- without announcing (the engine's own steps; blocking, see ``caches.cache_call``) ---------
+    # -- without announcing (blocking; the ``a``-ones below for the event loop) ---------
 
     def read(self) -> tuple[Any, int]:
         """The current value (the default until something is set) and its version."""
         value, version = self.store.read(self.cache_key)
+        return (self.default if value is MISSING else value), version
+
+    async def aread(self) -> tuple[Any, int]:
+        """``read`` from the event loop."""
+        value, version = await self.store.aread(self.cache_key)
         return (self.default if value is MISSING else value), version
 
     def version(self) -> int:
@@ -154,24 +159,44 @@ class GlobalState(State):
     def write(self, value: Any, locked: bool = False) -> int:
         """Store ``value`` with the next version; return it (``locked``: the lock is held)."""
         self.dumps(value)  # a value that cannot be stored fails here, naming this GlobalState
-        try:
+        with self._store_errors():
             return self.store.write(self.cache_key, value, locked)
-        except GlobalLockTimeout:
-            raise self._lock_error() from None
+
+    async def awrite(self, value: Any, locked: bool = False) -> int:
+        """``write`` from the event loop."""
+        self.dumps(value)
+        with self._store_errors():
+            return await self.store.awrite(self.cache_key, value, locked)
 
     def _update(self, fn: Callable[[Any], Any]) -> tuple[Any, int]:
         with self.locked():
             value = fn(self.read()[0])
             return value, self.write(value, locked=True)
 
-    def _incr(self, n: int) -> tuple[int, int]:
+    def _incr_default(self, n: int) -> int:
+        """The default ``incr`` adds ``n`` to; raises if either is not an integer."""
         if not isinstance(n, int) or isinstance(n, bool):
             raise GlobalStateError(f"{self!r}: incr() adds an integer, not {n!r}")
         default = self.default
         if not isinstance(default, int) or isinstance(default, bool):
             raise GlobalStateError(f"{self!r}: incr() needs an integer value, not {default!r}")
-        try:
+        return default
+
+    def _incr(self, n: int) -> tuple[int, int]:
+        default = self._incr_default(n)
+        with self._store_errors():
             return self.store.incr(self.cache_key, n, default)
+
+    async def _aincr(self, n: int) -> tuple[int, int]:
+        default = self._incr_default(n)
+        with self._store_errors():
+            return await self.store.aincr(self.cache_key, n, default)
+
+    @contextlib.contextmanager
+    def _store_errors(self) -> Iterator[None]:
+        """The store's errors as ``GlobalStateError``s naming this GlobalState."""
+        try:
+            yield
         except NotAnInteger as exc:
             raise GlobalStateError(
                 f"{self!r}: incr() needs an integer value, not {exc.args[0]!r}"
@@ -209,11 +234,11 @@ class GlobalState(State):
 
     async def aget(self) -> Any:
         """``get`` for async code."""
-        return (await cache_call(self.cache, self.read))[0]
+        return (await self.aread())[0]
 
     async def aset(self, value: Any) -> None:
         """``set`` for async code."""
-        await global_news.aannounce(self.key, await cache_call(self.cache, self.write, value))
+        await global_news.aannounce(self.key, await self.awrite(value))
 
     async def aupdate(self, fn: Callable[[Any], Any]) -> Any:
         """``update`` for async code (``fn`` is a plain function, run in a thread)."""
@@ -223,7 +248,7 @@ class GlobalState(State):
 
     async def aincr(self, n: int = 1) -> int:
         """``incr`` for async code."""
-        value, version = await cache_call(self.cache, self._incr, n)
+        value, version = await self._aincr(n)
         await global_news.aannounce(self.key, version)
         return value
 
@@ -240,14 +265,21 @@ class GlobalState(State):
 
     def acquire(self) -> str:
         """Take this value's lock, waiting up to ``LOCK_WAIT`` seconds; return the owner token."""
-        try:
+        with self._store_errors():
             return self.store.acquire(self.cache_key)
-        except GlobalLockTimeout:
-            raise self._lock_error() from None
 
     def release(self, owner: str) -> None:
         """Give the lock back, if it is still ours."""
         self.store.release(self.cache_key, owner)
+
+    async def aacquire(self) -> str:
+        """``acquire`` from the event loop."""
+        with self._store_errors():
+            return await self.store.aacquire(self.cache_key)
+
+    async def arelease(self, owner: str) -> None:
+        """``release`` from the event loop."""
+        await self.store.arelease(self.cache_key, owner)
 
     def _lock_error(self) -> GlobalStateError:
         return GlobalStateError(f"{self!r} stayed locked for more than {setting('LOCK_WAIT')} s")

@@ -8,18 +8,27 @@ script, so concurrent increments from many processes lose nothing. On any other
 Django cache the step holds the value's lock (``cache.add``) around a read and a
 ``set_many``: atomic between every process sharing the cache, one round trip more.
 
-All the Redis code of GlobalState is here (issue 20 may batch it further).
+From the event loop (an event's steps, ``aget``/``aset``/``aincr``) the ``a``-methods
+are used. On django-redis they go through the loop's ``redis.asyncio`` client
+(``state/redis_async.py``): no thread hop per call, the same keys and the same encoding
+(the cache's client encodes and decodes), so ``cache.get``, the synchronous methods and
+a worker without that client share the values. Without one they run the synchronous
+methods in a thread (``caches.cache_call``).
+
+All the Redis code of GlobalState is here.
 """
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..conf import setting
-from . import redis_scripts
+from . import redis_async, redis_scripts
+from .caches import cache_call
 
 # KEYS: value, version. ARGV: the value as the cache's client encodes it.
 _SET = """
@@ -32,6 +41,12 @@ _INCR = """
 if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SET', KEYS[1], ARGV[2]) end
 local value = redis.call('INCRBY', KEYS[1], ARGV[1])
 return {value, redis.call('INCR', KEYS[2])}
+"""
+
+
+# KEYS: the lock. ARGV: the owner. Lets go of the lock if the owner still holds it.
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 """
 
 
@@ -105,14 +120,11 @@ class GlobalStore:
 
     def acquire(self, key: str) -> str:
         """Take the value's lock, waiting up to ``LOCK_WAIT`` seconds; return the owner token."""
-        lock, owner = f"{key}:lock", secrets.token_hex(8)
-        deadline = time.monotonic() + setting("LOCK_WAIT")
-        delay = 0.001
-        while not self.cache.add(lock, owner, setting("LOCK_TIMEOUT")):
-            if time.monotonic() > deadline:
-                raise GlobalLockTimeout(setting("LOCK_WAIT"))
+        owner = secrets.token_hex(8)
+        for delay in _waits():
+            if self.cache.add(f"{key}:lock", owner, setting("LOCK_TIMEOUT")):
+                break
             time.sleep(delay)
-            delay = min(delay * 2, 0.05)
         return owner
 
     def release(self, key: str, owner: str) -> None:
@@ -120,6 +132,38 @@ class GlobalStore:
         lock = f"{key}:lock"
         if self.cache.get(lock) == owner:
             self.cache.delete(lock)
+
+    # -- from the event loop: the same, without blocking it ------------------------------------
+
+    async def aread(self, key: str) -> tuple[Any, int]:
+        return await cache_call(self.cache, self.read, key)
+
+    async def aversions(self, keys: Iterable[str]) -> dict[str, int]:
+        return await cache_call(self.cache, self.versions, list(keys))
+
+    async def awrite(self, key: str, value: Any, locked: bool = False) -> int:
+        return await cache_call(self.cache, self.write, key, value, locked)
+
+    async def aincr(self, key: str, n: int, default: int) -> tuple[int, int]:
+        return await cache_call(self.cache, self.incr, key, n, default)
+
+    async def aacquire(self, key: str) -> str:
+        return await cache_call(self.cache, self.acquire, key)
+
+    async def arelease(self, key: str, owner: str) -> None:
+        await cache_call(self.cache, self.release, key, owner)
+
+
+def _waits() -> Iterator[float]:
+    """The pauses between tries of a lock: 1 ms, doubling up to 50 ms; raises
+    ``GlobalLockTimeout`` once ``LOCK_WAIT`` seconds have passed."""
+    deadline = time.monotonic() + setting("LOCK_WAIT")
+    delay = 0.001
+    while True:
+        yield delay
+        if time.monotonic() > deadline:
+            raise GlobalLockTimeout(setting("LOCK_WAIT"))
+        delay = min(delay * 2, 0.05)
 
 
 class RedisGlobalStore(GlobalStore):
@@ -161,6 +205,67 @@ class RedisGlobalStore(GlobalStore):
                 raise
             raise NotAnInteger(cache.get(key)) from None
         return int(value), int(version)
+
+    # -- from the event loop, on the loop's asyncio client when there is one ---------------------
+
+    async def aread(self, key: str) -> tuple[Any, int]:
+        aclient = redis_async.client(self.cache)
+        if aclient is None:
+            return await super().aread(key)
+        value, version = await aclient.call("MGET", *self._keys(key))
+        return (_MISSING if value is None else self.cache.client.decode(value)), int(version or 0)
+
+    async def aversions(self, keys: Iterable[str]) -> dict[str, int]:
+        aclient = redis_async.client(self.cache)
+        if aclient is None:
+            return await super().aversions(keys)
+        keys = list(keys)
+        # One MGET: the asyncio client is never on Redis Cluster.
+        names = [redis_scripts.redis_key(self.cache, self.version_key(k)) for k in keys]
+        found = await aclient.call("MGET", *names) if names else []
+        return {k: int(v or 0) for k, v in zip(keys, found, strict=True)}
+
+    async def awrite(self, key: str, value: Any, locked: bool = False) -> int:
+        aclient = redis_async.client(self.cache)
+        if aclient is None:
+            return await super().awrite(key, value, locked)
+        return int(await aclient.run(_SET, self._keys(key), [self.cache.client.encode(value)]))
+
+    async def aincr(self, key: str, n: int, default: int) -> tuple[int, int]:
+        import redis
+
+        aclient = redis_async.client(self.cache)
+        if aclient is None:
+            return await super().aincr(key, n, default)
+        try:
+            value, version = await aclient.run(_INCR, self._keys(key), [n, default])
+        except redis.ResponseError as exc:
+            if "not an integer" not in str(exc):
+                raise
+            raise NotAnInteger((await self.aread(key))[0]) from None
+        return int(value), int(version)
+
+    async def aacquire(self, key: str) -> str:
+        aclient = redis_async.client(self.cache)
+        if aclient is None:
+            return await super().aacquire(key)
+        owner = secrets.token_hex(8)
+        # What ``cache.add`` sends: the owner encoded by the cache's client, the expiry in ms.
+        lock = redis_scripts.redis_key(self.cache, f"{key}:lock")
+        args = [lock, self.cache.client.encode(owner), "NX", "PX"]
+        args.append(int(setting("LOCK_TIMEOUT") * 1000))
+        for delay in _waits():
+            if await aclient.call("SET", *args):
+                break
+            await asyncio.sleep(delay)
+        return owner
+
+    async def arelease(self, key: str, owner: str) -> None:
+        aclient = redis_async.client(self.cache)
+        if aclient is None:
+            return await super().arelease(key, owner)
+        lock = redis_scripts.redis_key(self.cache, f"{key}:lock")
+        await aclient.run(_RELEASE, [lock], [self.cache.client.encode(owner)])
 
 
 def store_for(cache: Any) -> GlobalStore:

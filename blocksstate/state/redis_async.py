@@ -3,7 +3,8 @@
 A django-redis call blocks, so from the event loop it goes through a thread: a hop
 there and back per call, two per event. ``client(backend)`` gives instead a
 ``redis.asyncio.Redis`` on the same server, with the same connection settings, for the
-scripts an event runs (``sessions/backends/redis.py``, ``state/global_store.py``).
+calls an event makes: the session's scripts (``sessions/backends/redis.py``) and
+GlobalState's reads, writes and lock (``state/global_store.py``).
 
 - **Same settings.** It is built from the connection pool of the cache's own
   (writing) client, so whatever django-redis made of ``LOCATION`` and ``OPTIONS`` (host,
@@ -134,6 +135,11 @@ class LoopClient:
             found = self._scripts[source] = self.redis.register_script(source)
         async with self._limit:
             return await found(keys, args)
+
+    async def call(self, *args: Any) -> Any:
+        """Run one Redis command (``"MGET", key, ...``), its reply as redis-py parses it."""
+        async with self._limit:
+            return await self.redis.execute_command(*args)
 
 
 def client(backend: Any) -> LoopClient | None:

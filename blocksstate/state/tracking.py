@@ -24,7 +24,6 @@ from ..conf import setting
 from ..files.store import give_to_app, holds_session_files
 from . import serializers
 from .browser import TokenRejected, make_token, read_token
-from .caches import cache_call
 
 if TYPE_CHECKING:
     from ..app.blocks import Blocks
@@ -233,15 +232,15 @@ class StateTracker:
         owners: list[tuple[GlobalState, str]] = []
         try:
             for state in to_lock:
-                owners.append((state, await cache_call(state.cache, state.acquire)))
+                owners.append((state, await state.aacquire()))
             values: dict[int, Any] = {}
             for state in inputs:
-                values[state.id], version = await cache_call(state.cache, state.read)
+                values[state.id], version = await state.aread()
                 _note_version_read(state.key, version)
             yield values
         finally:
             for state, owner in reversed(owners):
-                await cache_call(state.cache, state.release, owner)
+                await state.arelease(owner)
 
     async def write_globals(self, values: dict[int, Any], dependency: Dependency) -> dict[int, int]:
         """Store GlobalState outputs; return the new version of each whose value changed."""
@@ -254,12 +253,10 @@ class StateTracker:
             if holds_session_files(value):
                 # A session's files would go with it: the GlobalState keeps the app's copies.
                 value = await asyncio.to_thread(give_to_app, value, self.blocks.name or "")
-            before, _ = await cache_call(state.cache, state.read)
+            before, _ = await state.aread()
             if state.dumps(before) == state.dumps(value):
                 continue
-            changed[component_id] = await cache_call(
-                state.cache, state.write, value, state.key in locked
-            )
+            changed[component_id] = await state.awrite(value, state.key in locked)
         return changed
 
     async def global_versions(self) -> dict[str, int]:
@@ -268,7 +265,7 @@ class StateTracker:
             return {}
         state = self.global_states[0]
         by_name = {s.cache_key: s.key for s in self.global_states}
-        found = await cache_call(state.cache, state.store.versions, list(by_name))
+        found = await state.store.aversions(list(by_name))
         return {by_name[name]: version for name, version in found.items()}
 
 
