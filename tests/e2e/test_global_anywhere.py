@@ -149,7 +149,9 @@ def test_an_admin_action_posts_an_announcement_to_every_open_page(redis_site, ne
         for text in texts:
             row = staff.get_by_role("row").filter(has_text=text)
             row.get_by_role("checkbox").check()
-        staff.get_by_role("combobox", name=re.compile("^Action")).select_option(label="Show on every open page")
+        staff.get_by_role("combobox", name=re.compile("^Action")).select_option(
+            label="Show on every open page"
+        )
         staff.get_by_role("button", name=re.compile("^(Go|Run)$")).click()
 
     # Two at once is refused, and no page changes.
