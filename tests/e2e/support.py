@@ -351,3 +351,17 @@ def connection_states(page) -> list[str]:
 
 
 RUNNING_ON = re.compile(r"Running on (http://\S+)")
+
+
+def run_python(server, *args: str, **env: str) -> str:
+    """Run ``python <args>`` with the live site's settings (its database, its Redis)."""
+    result = subprocess.run(
+        [sys.executable, *args],
+        cwd=REPO,
+        env={**server.env, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout

@@ -10,14 +10,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 import time
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.support import REPO, TIMEOUT_MS, open_app, session_id
+from tests.e2e.support import REPO, TIMEOUT_MS, open_app, run_python, session_id
 
 pytestmark = pytest.mark.e2e
 
@@ -76,15 +74,7 @@ for ended in (False, True):
 
 def manage_shell(server, code: str, **env: str) -> None:
     """Run ``code`` in ``manage.py shell`` against the live server's own database."""
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "--no-startup", "-c", code],
-        cwd=REPO,
-        env={**server.env, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    run_python(server, "manage.py", "shell", "--no-startup", "-c", code, **env)
 
 
 @pytest.fixture(scope="module")

@@ -9,14 +9,12 @@ sets the value: both pages show each change, and count exactly one update per ch
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import require_tool
-from tests.e2e.support import REPO, TcpProxy, open_app, run_demo_site, session_id
+from tests.e2e.support import TcpProxy, open_app, run_demo_site, run_python, session_id
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis]
 
@@ -44,7 +42,7 @@ def redis_site(redis_server, tmp_path_factory):
     client = redis.Redis.from_url(url)
     client.flushdb()
     server = run_demo_site(tmp_path_factory.mktemp("redis-site"), REDIS_URL=url)
-    run(
+    run_python(
         server,
         "manage.py",
         "createsuperuser",
@@ -57,20 +55,6 @@ def redis_site(redis_server, tmp_path_factory):
     server.stop()
     client.flushdb()
     client.close()
-
-
-def run(server, *args: str, **env: str) -> str:
-    """Run ``python <args>`` with the live site's settings (its database, its Redis)."""
-    result = subprocess.run(
-        [sys.executable, *args],
-        cwd=REPO,
-        env={**server.env, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
 
 
 def live(page):
@@ -110,12 +94,14 @@ def test_a_view_a_command_and_a_task_worker_update_every_open_page(redis_site, n
     expect(staff.get_by_role("alert")).to_have_text("Write the announcement first.")
 
     # 2. A management command.
-    out = run(redis_site, "manage.py", "blocksstate_global_state", "set", KEY, "Back at 7 pm")
+    out = run_python(
+        redis_site, "manage.py", "blocksstate_global_state", "set", KEY, "Back at 7 pm"
+    )
     assert out.strip() == '"Back at 7 pm"'
     shows(visitors, "Back at 7 pm", 2)
 
     # 3. A separate process sharing the cache and the channel layer.
-    run(redis_site, "-c", TASK_WORKER)
+    run_python(redis_site, "-c", TASK_WORKER)
     shows(visitors, "Done: all systems go", 3)
 
     # Any template shows the current value when rendered ({% global_state %}).
@@ -176,7 +162,9 @@ def test_a_page_cut_off_while_the_value_changed_shows_it_once_back(redis_site, p
 
         # Nothing gets through for a while; the page notices and retries, into the hole too.
         over = proxy.black_hole(9, then="reset")
-        run(redis_site, "manage.py", "blocksstate_global_state", "set", KEY, "Changed while away")
+        run_python(
+            redis_site, "manage.py", "blocksstate_global_state", "set", KEY, "Changed while away"
+        )
         assert over.wait(30)
 
         open_app_again = live(page).get_by_text("Changed while away", exact=True)
