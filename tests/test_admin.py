@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from datetime import UTC, datetime, timedelta
@@ -10,6 +11,7 @@ from html import unescape
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from django.contrib.auth.models import Permission
+from django.db import OperationalError, transaction
 from django.test import AsyncClient
 from django.urls import reverse
 
@@ -271,9 +273,19 @@ async def admin_client(codenames: list[str], username: str = "admin") -> AsyncCl
     from django.contrib.auth import get_user_model
 
     def create():
-        return make_staff(get_user_model(), username, codenames)
+        with transaction.atomic():  # all or nothing, so that a refused try can be made again
+            return make_staff(get_user_model(), username, codenames)
 
-    user = await sync_to_async(create)()
+    # The recorder's thread may be writing its batch: in-memory SQLite's shared cache then
+    # refuses another writer at once ("database table is locked"), with no busy timeout.
+    for attempt in range(40):
+        try:
+            user = await sync_to_async(create)()
+            break
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 39:
+                raise
+            await asyncio.sleep(0.05)
     client = AsyncClient()
     await client.aforce_login(user)
     return client
