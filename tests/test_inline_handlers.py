@@ -243,3 +243,24 @@ def test_a_handler_thread_is_not_the_loop():
     thread.start()
     thread.join()
     assert seen == [False]
+
+
+def test_what_is_known_of_a_handler_goes_with_it():
+    """``@gr.render`` makes new handler functions on every rebuild: none may be kept for good."""
+    import gc
+    import weakref
+
+    from blocksstate.engine import handlers
+
+    def make():
+        def handler(x):
+            yield x
+
+        return handler
+
+    fn = make()
+    assert handlers.streams(fn) and not handlers.is_async(fn)
+    gone = weakref.ref(fn)
+    del fn
+    gc.collect()
+    assert gone() is None

@@ -16,6 +16,7 @@ import asyncio
 import contextvars
 import functools
 import inspect
+import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -91,10 +92,40 @@ async def results(
             yield item
 
 
-@functools.cache
+# Per handler function while it lives: (is async, streams). Weak: a ``@gr.render`` region
+# makes new functions on every rebuild, and a plain cache would keep each one for good.
+_kinds: weakref.WeakKeyDictionary[Callable[..., Any], tuple[bool, bool]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _kind(fn: Callable[..., Any]) -> tuple[bool, bool]:
+    try:
+        return _kinds[fn]
+    except KeyError:
+        found = _kinds[fn] = _inspect_kind(fn)
+        return found
+    except TypeError:  # not weakly referable: asked each time
+        return _inspect_kind(fn)
+
+
+def _inspect_kind(fn: Callable[..., Any]) -> tuple[bool, bool]:
+    is_async = inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn)
+    streams = any(
+        inspect.isgeneratorfunction(f) or inspect.isasyncgenfunction(f)
+        for f in (fn, type(fn).__call__)  # a function, a partial of one, or a callable object
+    )
+    return is_async, streams
+
+
 def is_async(fn: Callable[..., Any]) -> bool:
-    """Whether ``fn`` is a coroutine or async generator function (asked once per function)."""
-    return inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn)
+    """Whether ``fn`` is a coroutine or async generator function."""
+    return _kind(fn)[0]
+
+
+def streams(fn: Callable[..., Any]) -> bool:
+    """Whether ``fn`` is a generator (sync or async), whose yields are sent as they come."""
+    return _kind(fn)[1]
 
 
 async def _results(

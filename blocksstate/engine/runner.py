@@ -22,8 +22,6 @@ leaves the steps before it in place.
 from __future__ import annotations
 
 import asyncio
-import functools
-import inspect
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -348,7 +346,7 @@ class Engine:
         checkpoint = self.tracker.checkpoint(session, dependency, watched)
         changed: set[int] = set()
         page = page_updates.PageUpdates()
-        streams = _streams(dependency.fn)
+        streams = handlers.streams(dependency.fn)
         token = current_feedback.set(feedback)
         try:
             async with self.tracker.globals_for(dependency) as shared:
@@ -460,12 +458,3 @@ class Engine:
         if isinstance(component, State) or not preprocess or component.blocks_for(value):
             return value  # a file component's is converted in a handler thread (handler_values)
         return component.to_handler(value)
-
-
-@functools.cache
-def _streams(fn: Callable[..., Any]) -> bool:
-    """Whether ``fn`` is a generator (sync or async), whose yields are sent as they come."""
-    return any(
-        inspect.isgeneratorfunction(f) or inspect.isasyncgenfunction(f)
-        for f in (fn, type(fn).__call__)  # a function, a partial of one, or a callable object
-    )
