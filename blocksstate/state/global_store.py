@@ -71,6 +71,10 @@ class GlobalStore:
     def version_key(key: str) -> str:
         return f"{key}:version"
 
+    @staticmethod
+    def lock_key(key: str) -> str:
+        return f"{key}:lock"
+
     # -- reading -------------------------------------------------------------------------------
 
     def read(self, key: str) -> tuple[Any, int]:
@@ -122,14 +126,14 @@ class GlobalStore:
         """Take the value's lock, waiting up to ``LOCK_WAIT`` seconds; return the owner token."""
         owner = secrets.token_hex(8)
         for delay in _waits():
-            if self.cache.add(f"{key}:lock", owner, setting("LOCK_TIMEOUT")):
+            if self.cache.add(self.lock_key(key), owner, setting("LOCK_TIMEOUT")):
                 break
             time.sleep(delay)
         return owner
 
     def release(self, key: str, owner: str) -> None:
         """Give the lock back, if it is still ours."""
-        lock = f"{key}:lock"
+        lock = self.lock_key(key)
         if self.cache.get(lock) == owner:
             self.cache.delete(lock)
 
@@ -173,7 +177,7 @@ class RedisGlobalStore(GlobalStore):
         cache = self.cache
         return [
             redis_scripts.redis_key(cache, key),
-            redis_scripts.redis_key(cache, f"{key}:version"),
+            redis_scripts.redis_key(cache, self.version_key(key)),
         ]
 
     def versions(self, keys: Iterable[str]) -> dict[str, int]:
@@ -251,7 +255,7 @@ class RedisGlobalStore(GlobalStore):
             return await super().aacquire(key)
         owner = secrets.token_hex(8)
         # What ``cache.add`` sends: the owner encoded by the cache's client, the expiry in ms.
-        lock = redis_scripts.redis_key(self.cache, f"{key}:lock")
+        lock = redis_scripts.redis_key(self.cache, self.lock_key(key))
         args = [lock, self.cache.client.encode(owner), "NX", "PX"]
         args.append(int(setting("LOCK_TIMEOUT") * 1000))
         for delay in _waits():
@@ -264,7 +268,7 @@ class RedisGlobalStore(GlobalStore):
         aclient = redis_async.client(self.cache)
         if aclient is None:
             return await super().arelease(key, owner)
-        lock = redis_scripts.redis_key(self.cache, f"{key}:lock")
+        lock = redis_scripts.redis_key(self.cache, self.lock_key(key))
         await aclient.run(_RELEASE, [lock], [self.cache.client.encode(owner)])
 
 
