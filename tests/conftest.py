@@ -44,10 +44,11 @@ def _redis_answers(port=REDIS_PORT):
         return False
 
 
-def start_redis(port, *options):
+def start_redis(port, *options, config=None):
     """Start a redis-server on ``port`` (no persistence) and return its process once it answers.
 
-    ``options``: more command-line options (``"--cluster-enabled", "yes"``...).
+    ``options``: more command-line options (``"--cluster-enabled", "yes"``...); ``config``:
+    a configuration file, which comes first (a Sentinel rewrites its own).
     """
     executable = require_tool("redis-server")
     if _redis_answers(port):
@@ -55,6 +56,7 @@ def start_redis(port, *options):
     process = subprocess.Popen(
         [
             executable,
+            *([str(config)] if config else []),
             "--port",
             str(port),
             "--bind",

@@ -67,6 +67,11 @@ class GlobalStore:
     def __init__(self, cache: Any) -> None:
         self.cache = cache
 
+    @property
+    def reads(self) -> dict[str, Any]:
+        """Keyword arguments of every ``get`` and ``get_many`` (where a read must go)."""
+        return {}
+
     @staticmethod
     def version_key(key: str) -> str:
         return f"{key}:version"
@@ -79,13 +84,13 @@ class GlobalStore:
 
     def read(self, key: str) -> tuple[Any, int]:
         """The stored value (``_MISSING`` if none yet) and its version (0 if never written)."""
-        found = self.cache.get_many([key, self.version_key(key)])
+        found = self.cache.get_many([key, self.version_key(key)], **self.reads)
         return found.get(key, _MISSING), int(found.get(self.version_key(key)) or 0)
 
     def versions(self, keys: Iterable[str]) -> dict[str, int]:
         """The version of each value (0: never written), in one call."""
         keys = list(keys)
-        found = self.cache.get_many([self.version_key(k) for k in keys])
+        found = self.cache.get_many([self.version_key(k) for k in keys], **self.reads)
         return {k: int(found.get(self.version_key(k)) or 0) for k in keys}
 
     # -- writing -------------------------------------------------------------------------------
@@ -104,7 +109,7 @@ class GlobalStore:
             self.release(key, owner)
 
     def _write_held(self, key: str, value: Any) -> int:
-        version = int(self.cache.get(self.version_key(key)) or 0) + 1
+        version = int(self.cache.get(self.version_key(key), **self.reads) or 0) + 1
         self.cache.set_many({key: value, self.version_key(key): version}, None)
         return version
 
@@ -112,7 +117,7 @@ class GlobalStore:
         """Add ``n`` (to ``default`` if nothing is stored); return the value and its version."""
         owner = self.acquire(key)
         try:
-            value = self.cache.get(key, default)
+            value = self.cache.get(key, default, **self.reads)
             if not isinstance(value, int) or isinstance(value, bool):
                 raise NotAnInteger(value)
             value += n
@@ -134,7 +139,7 @@ class GlobalStore:
     def release(self, key: str, owner: str) -> None:
         """Give the lock back, if it is still ours."""
         lock = self.lock_key(key)
-        if self.cache.get(lock) == owner:
+        if self.cache.get(lock, **self.reads) == owner:
             self.cache.delete(lock)
 
     # -- from the event loop: the same, without blocking it ------------------------------------
@@ -173,6 +178,10 @@ def _waits() -> Iterator[float]:
 class RedisGlobalStore(GlobalStore):
     """django-redis (default client): a write or an increment is one Lua script."""
 
+    @property
+    def reads(self) -> dict[str, Any]:
+        return redis_scripts.primary_reads(self.cache)
+
     def _keys(self, key: str) -> list[str]:
         cache = self.cache
         return [
@@ -207,7 +216,7 @@ class RedisGlobalStore(GlobalStore):
         except redis.ResponseError as exc:
             if "not an integer" not in str(exc):
                 raise
-            raise NotAnInteger(cache.get(key)) from None
+            raise NotAnInteger(cache.get(key, **self.reads)) from None
         return int(value), int(version)
 
     # -- from the event loop, on the loop's asyncio client when there is one ---------------------

@@ -37,6 +37,15 @@ def client(backend: Any) -> Any:
     return backend._cache.get_client(write=True)
 
 
+def primary_reads(backend: Any) -> dict[str, Any]:
+    """Keyword arguments that send a django-redis ``get`` or ``get_many`` to the primary,
+    where the scripts write. Its reading client may be a replica (Sentinel's client, a
+    ``LOCATION`` list), which need not have the last write yet: a session resumed at
+    another worker would load an older state, a GlobalState increment would add to an
+    older value, a lock would not be seen as ours and stay held until it expires."""
+    return {"client": client(backend)}
+
+
 def redis_key(backend: Any, key: str) -> str:
     """A key as it is named in Redis (with the cache's prefix and version)."""
     if hasattr(backend, "client"):  # django-redis

@@ -1,7 +1,9 @@
 """Settings of each daphne worker in tests/test_multiworker.py: shared Redis cache and layer.
 
 The test passes the Redis URL (its own database number) in BLOCKSSTATE_MW_REDIS_URL, and
-a Redis Cluster node's URL in BLOCKSSTATE_MW_CLUSTER_URL to put the cache on that cluster.
+a Redis Cluster node's URL in BLOCKSSTATE_MW_CLUSTER_URL to put the cache on that cluster, or
+Sentinels (``host:port,host:port``) in BLOCKSSTATE_MW_SENTINELS to put the cache and the layer
+on the primary they name "mymaster" (docs/deployment.md's recipe).
 """
 
 import os
@@ -46,6 +48,28 @@ CHANNEL_LAYERS = {
         "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
     }
 }
+
+# tests/test_multiworker_sentinel.py: docs/deployment.md's Sentinel recipe, cache and layer.
+SENTINELS = [
+    (host, int(port))
+    for host, port in (
+        address.rsplit(":", 1)
+        for address in filter(None, os.environ.get("BLOCKSSTATE_MW_SENTINELS", "").split(","))
+    )
+]
+if SENTINELS:
+    CACHES["default"] = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://mymaster/0",
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.SentinelClient",
+            "CONNECTION_FACTORY": "django_redis.pool.SentinelConnectionFactory",
+            "SENTINELS": SENTINELS,
+        },
+    }
+    CHANNEL_LAYERS["default"]["CONFIG"]["hosts"] = [
+        {"sentinels": SENTINELS, "master_name": "mymaster", "socket_timeout": None}
+    ]
 
 BLOCKSSTATE = {
     # Short enough for a test, long enough for a page to come back on the other worker.

@@ -12,6 +12,7 @@ import heapq
 import pickle
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ...conf import setting
@@ -81,6 +82,11 @@ class SessionStore(BaseStore):
         with _heaps_lock:
             return _heaps.setdefault(self.cache_alias, ExpiryHeap())
 
+    @property
+    def reads(self) -> dict[str, Any]:
+        """Keyword arguments of every ``get`` and ``get_many`` (where a read must go)."""
+        return {}
+
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """Call the cache (``fn(*args)``) without blocking the event loop."""
         return await asyncio.to_thread(fn, *args)
@@ -99,14 +105,14 @@ class SessionStore(BaseStore):
     def _take(self, session_id: str, owner: str) -> int | None:
         if not self._acquire(session_id, owner):
             return None
-        return int(self.cache.get(self.key(session_id, "version"), 0))
+        return int(self.cache.get(self.key(session_id, "version"), 0, **self.reads))
 
     def _acquire(self, session_id: str, owner: str) -> bool:
         return bool(self.cache.add(self.key(session_id, "lock"), owner, setting("LOCK_TIMEOUT")))
 
     def _release(self, session_id: str, owner: str) -> None:
         key = self.key(session_id, "lock")
-        if self.cache.get(key) == owner:
+        if self.cache.get(key, **self.reads) == owner:
             self.cache.delete(key)
 
     async def take(self, session_id: str, owner: str) -> int | None:
@@ -123,7 +129,7 @@ class SessionStore(BaseStore):
     async def load(self, blocks: Blocks, session_id: str) -> Session | None:
         ids = list(blocks.components)
         keys = {self.key(session_id, part): part for part in ["meta", "ran", "version", *ids]}
-        found = await self.run(self.cache.get_many, list(keys))
+        found = await self.run(partial(self.cache.get_many, list(keys), **self.reads))
         parts = {keys[key]: value for key, value in found.items()}
         stored = {i: parts[i] for i in ids if i in parts}
         return Session.from_stored(
@@ -131,7 +137,7 @@ class SessionStore(BaseStore):
         )
 
     async def read_meta(self, session_id: str) -> dict[str, Any] | None:
-        return await self.run(self.cache.get, self.key(session_id, "meta"))
+        return await self.run(partial(self.cache.get, self.key(session_id, "meta"), **self.reads))
 
     async def stored_sizes(self, blocks: Blocks, session_id: str) -> dict[int | str, int]:
         keys = {self.key(session_id, part): part for part in ["meta", "ran", *blocks.components]}
@@ -144,7 +150,7 @@ class SessionStore(BaseStore):
         Django's caches keep a value pickled at the highest protocol (LocMemCache and
         RedisCache as is; the database cache base64-encodes it, the file cache compresses it).
         """
-        found = self.cache.get_many(keys)
+        found = self.cache.get_many(keys, **self.reads)
         return {
             key: len(pickle.dumps(value, pickle.HIGHEST_PROTOCOL)) for key, value in found.items()
         }

@@ -153,6 +153,10 @@ class RedisIndexStore(cache.SessionStore):
 class SessionStore(RedisIndexStore):
     """django-redis with its default client: lock, versioned write and release as Lua scripts."""
 
+    @property
+    def reads(self) -> dict[str, Any]:
+        return redis_scripts.primary_reads(self.cache)
+
     def _encode(self, value: Any) -> Any:
         return self.cache.client.encode(value)  # type: ignore[attr-defined]
 
