@@ -6,10 +6,12 @@ hundred Python calls per command. An event makes two (the session's take and com
 so ``redis_async.client`` gives this client instead where it can (a plain TCP or Unix
 socket connection, no TLS, no credential provider):
 
-- **One connection per event loop**, an ``asyncio.Protocol``: a call writes its command
+- **One connection per event loop**, an ``asyncio.Protocol``: a call queues its command
   and waits for a future; replies come back in the order the commands were sent (Redis
   answers each connection in order), so each reply resolves the oldest waiting future.
-  Concurrent events share the connection; no pool, no lock.
+  Concurrent events share the connection; no pool, no lock. The commands queued in one
+  turn of the loop go out in one write (one system call, one wake-up of redis-server
+  for many sessions' events).
 - **Scripts by ``EVALSHA``** with the SHA computed here; a server without the script
   (``NOSCRIPT``: restarted, flushed) gets ``EVAL`` once, which loads it.
 - **One timer per connection, not per call**: with ``socket_timeout`` set, a call
@@ -147,6 +149,7 @@ class _Connection(asyncio.Protocol):
         self.lost: Exception | None = None
         self.timeout = timeout
         self.timer: asyncio.TimerHandle | None = None
+        self.outgoing: list[bytes] = []
 
     def connection_made(self, transport: Any) -> None:
         self.transport = transport
@@ -179,12 +182,22 @@ class _Connection(asyncio.Protocol):
                 future.set_exception(self.lost)
 
     def send(self, command: bytes) -> asyncio.Future[Any]:
-        future = asyncio.get_running_loop().create_future()
+        """Queue a command; the commands of one turn of the loop go out in one write."""
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
         if self.timeout and not self.waiting and self.timer is None:
-            self.timer = asyncio.get_running_loop().call_later(self.timeout, self._check)
+            self.timer = loop.call_later(self.timeout, self._check)
         self.waiting.append((future, time.monotonic()))
-        self.transport.write(command)
+        self.outgoing.append(command)
+        if len(self.outgoing) == 1:
+            loop.call_soon(self._flush)
         return future
+
+    def _flush(self) -> None:
+        outgoing = self.outgoing
+        if outgoing and self.lost is None:
+            self.transport.write(outgoing[0] if len(outgoing) == 1 else b"".join(outgoing))
+        outgoing.clear()
 
     def _check(self) -> None:
         """The connection's one timer: fail everything if the oldest call waited too long."""
