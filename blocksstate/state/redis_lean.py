@@ -17,8 +17,9 @@ socket connection, no TLS, no credential provider):
 - **One timer per connection, not per call**: with ``socket_timeout`` set, a call
   unanswered that long closes the connection and fails every call waiting on it with
   ``redis.exceptions.TimeoutError`` (as redis-py drops a connection that timed out).
-- **Replies parsed by hiredis** if it is installed (``pip install hiredis``), otherwise
-  by the small RESP2 parser here. Values are bytes, as redis-py gives them.
+- **Replies parsed by the small RESP2 parser here** (the replies of these commands are
+  a few short values; parsing them is about 1 % of an event). Values are bytes, as
+  redis-py gives them.
 - A call that finds the connection lost (a Redis restart) is tried once more on a new
   one, on ``ConnectionError`` only, as the redis-py client is configured here.
 """
@@ -129,22 +130,12 @@ def _connection_error(message: str) -> Exception:
     return redis.exceptions.ConnectionError(message)
 
 
-def _parser() -> Any:
-    try:
-        import hiredis
-    except ImportError:
-        return _Parser()
-    import redis.exceptions
-
-    return hiredis.Reader(replyError=redis.exceptions.ResponseError)
-
-
 class _Connection(asyncio.Protocol):
     """One connection: commands written in order, each reply resolving the oldest waiter."""
 
     def __init__(self, timeout: float | None) -> None:
         self.transport: Any = None
-        self.parser = _parser()
+        self.parser = _Parser()
         self.waiting: collections.deque[tuple[asyncio.Future[Any], float]] = collections.deque()
         self.lost: Exception | None = None
         self.timeout = timeout
@@ -176,6 +167,7 @@ class _Connection(asyncio.Protocol):
             )
         if self.transport is not None:
             self.transport.abort()
+        self.outgoing.clear()
         while self.waiting:
             future = self.waiting.popleft()[0]
             if not future.done():
