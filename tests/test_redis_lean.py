@@ -25,6 +25,8 @@ def test_the_event_loop_gets_the_lean_client_on_a_plain_connection(redis_cache):
     assert not redis_lean.supports({"host": "h", "ssl_certfile": "x"})
     assert not redis_lean.supports({"host": "h", "decode_responses": True})
     assert not redis_lean.supports({"host": "h", "socket_keepalive_options": {1: 2}})
+    assert not redis_lean.supports({"host": "h", "credential_provider": object()})
+    assert redis_lean.supports({"host": "h", "credential_provider": None, "protocol": 3})
 
 
 async def test_concurrent_calls_share_one_connection_and_get_their_own_replies(redis_cache):

@@ -33,35 +33,21 @@ import socket
 import time
 from typing import Any
 
-# Connection settings this client honours; any other that is set (TLS, a credential
-# provider, keepalive options, decoded replies) keeps redis-py's asyncio client.
-SUPPORTED = frozenset(
-    {
-        "host",
-        "port",
-        "path",
-        "db",
-        "username",
-        "password",
-        "client_name",
-        "socket_timeout",
-        "socket_connect_timeout",
-        "socket_keepalive",
-        "socket_read_size",
-        "health_check_interval",  # a lost connection is seen at once (connection_lost)
-        "encoding",
-        "encoding_errors",
-        "protocol",  # the replies of these commands read the same in RESP2 and RESP3
-    }
-)
+# redis-py connection settings this client does not honour: set (to anything but
+# these values), they keep redis-py's asyncio client. The rest of what
+# ``redis_async.connection_settings`` passes on (host, port or path, db, username,
+# password, client name, timeouts, keepalive, encoding) it honours; the protocol does not
+# matter (these commands' replies read the same in RESP2 and RESP3), nor the health check
+# (a lost connection is seen at once, by ``connection_lost``).
+_UNSUPPORTED = {"credential_provider": None, "decode_responses": False, "retry_on_timeout": False}
 
 
 def supports(kwargs: dict[str, Any]) -> bool:
     """Whether this client can connect with these (redis-py) connection settings."""
     options = kwargs.get("socket_keepalive_options")
     return (
-        all(name in SUPPORTED or name == "socket_keepalive_options" for name in kwargs)
-        and not kwargs.get("decode_responses")
+        not any(name.startswith("ssl_") for name in kwargs)
+        and all(kwargs.get(name, unset) == unset for name, unset in _UNSUPPORTED.items())
         and not (isinstance(options, dict) and options)  # redis-py's default is a marker
     )
 
