@@ -18,6 +18,10 @@ DEFAULTS: dict[str, Any] = {
     # redis-py's asyncio client instead of the cache's client in a thread
     # (state/redis_async.py; Sentinel and Cluster always use the thread).
     "REDIS_ASYNCIO": True,
+    # With REDIS_ASYNCIO, use blocksstate's small client (state/redis_lean.py: one
+    # pipelined connection per event loop) where the connection is plain TCP or a Unix
+    # socket; False: redis-py's asyncio client (its pool, a timeout per call).
+    "REDIS_LEAN_CLIENT": True,
     # Prefix of every cache key blocksstate writes.
     "KEY_PREFIX": "blocksstate",
     # Seconds a dropped connection may take to resume before the session ends.

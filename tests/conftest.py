@@ -153,6 +153,8 @@ STORES = {
     "redis": ("blocksstate.sessions.backends.redis.SessionStore", "redis"),
     # The same scripts through the cache's own client in a thread (no redis.asyncio).
     "redis-threaded": ("blocksstate.sessions.backends.redis.SessionStore", "redis"),
+    # The same scripts through redis-py's asyncio client instead of the lean one.
+    "redis-py-asyncio": ("blocksstate.sessions.backends.redis.SessionStore", "redis"),
     "redis-without-scripts": ("blocksstate.sessions.backends.redis.RedisIndexStore", "redis"),
 }
 
@@ -163,6 +165,7 @@ STORES = {
         "cache",
         pytest.param("redis", marks=pytest.mark.redis),
         pytest.param("redis-threaded", marks=pytest.mark.redis),
+        pytest.param("redis-py-asyncio", marks=pytest.mark.redis),
         pytest.param("redis-without-scripts", marks=pytest.mark.redis),
     ]
 )
@@ -184,5 +187,7 @@ def store(request, settings):
     settings.BLOCKSSTATE = {"CACHE_ALIAS": alias, "SESSION_STORE": path}
     if request.param == "redis-threaded":
         settings.BLOCKSSTATE["REDIS_ASYNCIO"] = False
+    if request.param == "redis-py-asyncio":
+        settings.BLOCKSSTATE["REDIS_LEAN_CLIENT"] = False
     yield get_store()
     forget_expiry_heaps()

@@ -86,13 +86,22 @@ def test_each_event_loop_has_its_own_client(redis_cache):
     async def twice() -> object:
         first = redis_async.client(cache)
         assert redis_async.client(cache) is first
-        assert await first.redis.ping()
+        assert await first.call("PING")
         return first
 
     assert asyncio.run(twice()) is not asyncio.run(twice())
 
 
-async def test_the_asyncio_scripts_and_the_threaded_ones_share_a_cache(redis_server, settings):
+@pytest.fixture(params=["lean", "redis-py"])
+def asyncio_client(request, settings):
+    """Each asyncio client: blocksstate's lean one and redis-py's."""
+    blocksstate_settings(settings, REDIS_LEAN_CLIENT=request.param == "lean")
+    return request.param
+
+
+async def test_the_asyncio_scripts_and_the_threaded_ones_share_a_cache(
+    redis_server, settings, asyncio_client
+):
     """A compressing cache on another db: both paths write values ``cache.get`` reads."""
     cache = zipped_cache(settings)
     demo = get_app("counter")
@@ -120,7 +129,9 @@ async def test_the_asyncio_scripts_and_the_threaded_ones_share_a_cache(redis_ser
     cache.clear()
 
 
-async def test_global_state_on_the_asyncio_client_shares_the_cache(redis_server, settings):
+async def test_global_state_on_the_asyncio_client_shares_the_cache(
+    redis_server, settings, asyncio_client
+):
     """GlobalState's reads, writes, increments and lock from the event loop go through the
     loop's client (no thread), in the encoding ``cache.get`` and the threaded path read."""
     from blocksstate.components.global_state import GlobalStateError

@@ -281,5 +281,26 @@ class GlobalState(State):
         """``release`` from the event loop."""
         await self.store.arelease(self.cache_key, owner)
 
+    async def atake_read(self) -> tuple[str, Any, int, Any]:
+        """Take this value's lock and read it (one round trip on django-redis): the owner,
+        the value, its version, and the value as the store holds it (None: not known)."""
+        with self._store_errors():
+            owner, value, version, stored = await self.store.atake_read(self.cache_key)
+        return owner, (self.default if value is MISSING else value), version, stored
+
+    async def awrite_changed(self, value: Any, owner: str, stored: Any) -> int | None:
+        """Store ``value`` and let go of the lock ``owner`` holds (one round trip on
+        django-redis), unless it is the value stored (``stored``, from ``atake_read``):
+        then None, and the lock is still held."""
+        pickled = self.dumps(value)  # a value that cannot be stored fails here, naming this
+        encoded = self.store.encoded(value)
+        if stored is not None and encoded is not None:
+            if encoded == stored:
+                return None
+        elif self.dumps((await self.aread())[0]) == pickled:  # never written, or not known
+            return None
+        with self._store_errors():
+            return await self.store.awrite_release(self.cache_key, value, owner, encoded)
+
     def _lock_error(self) -> GlobalStateError:
         return GlobalStateError(f"{self!r} stayed locked for more than {setting('LOCK_WAIT')} s")

@@ -49,6 +49,23 @@ _RELEASE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 """
 
+# KEYS: the lock, value, version. ARGV: the owner, the lock's expiry in ms. Takes the lock
+# if free and reads the value and its version: {1, value, version}, or {0} if held.
+_TAKE_READ = """
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return {1, redis.call('GET', KEYS[2]), redis.call('GET', KEYS[3])}
+end
+return {0}
+"""
+
+# KEYS: value, version, the lock. ARGV: the value, the owner. _SET, then _RELEASE.
+_SET_RELEASE = """
+redis.call('SET', KEYS[1], ARGV[1])
+local version = redis.call('INCR', KEYS[2])
+if redis.call('GET', KEYS[3]) == ARGV[2] then redis.call('DEL', KEYS[3]) end
+return version
+"""
+
 
 class NotAnInteger(ValueError):
     """``incr`` found a stored value that is not an integer."""
@@ -161,6 +178,32 @@ class GlobalStore:
 
     async def arelease(self, key: str, owner: str) -> None:
         await cache_call(self.cache, self.release, key, owner)
+
+    # -- an event's read-modify-write: take and read, then write and let go ----------------------
+
+    async def atake_read(self, key: str) -> tuple[str, Any, int, Any]:
+        """Take the lock, then read: the owner, the value (``_MISSING`` if none), its
+        version, and the stored value as the cache holds it (None: not known here)."""
+        owner = await self.aacquire(key)
+        try:
+            value, version = await self.aread(key)
+        except BaseException:
+            await self.arelease(key, owner)
+            raise
+        return owner, value, version, None
+
+    async def awrite_release(self, key: str, value: Any, owner: str, encoded: Any = None) -> int:
+        """Store ``value`` (``encoded``: as ``encoded`` gave it) under the lock ``owner``
+        holds, then give the lock back."""
+        try:
+            return await self.awrite(key, value, locked=True)
+        finally:
+            await self.arelease(key, owner)
+
+    def encoded(self, value: Any) -> Any:
+        """``value`` as the store holds it, to compare with what ``atake_read`` returned
+        (None: this store does not return it)."""
+        return None
 
 
 def _waits() -> Iterator[float]:
@@ -279,6 +322,39 @@ class RedisGlobalStore(GlobalStore):
             return await super().arelease(key, owner)
         lock = redis_scripts.redis_key(self.cache, self.lock_key(key))
         await aclient.run(_RELEASE, [lock], [self.cache.client.encode(owner)])
+
+    async def atake_read(self, key: str) -> tuple[str, Any, int, Any]:
+        """One script a try: the lock and the read in one round trip."""
+        aclient = redis_async.client(self.cache)
+        if aclient is None:
+            return await super().atake_read(key)
+        owner = secrets.token_hex(8)
+        keys = [redis_scripts.redis_key(self.cache, self.lock_key(key)), *self._keys(key)]
+        args = [self.cache.client.encode(owner), int(setting("LOCK_TIMEOUT") * 1000)]
+        for delay in _waits():
+            reply = await aclient.run(_TAKE_READ, keys, args)
+            if reply[0]:
+                break
+            await asyncio.sleep(delay)
+        stored, version = reply[1], int(reply[2] or 0)
+        value = _MISSING if stored is None else self.cache.client.decode(stored)
+        return owner, value, version, stored
+
+    async def awrite_release(self, key: str, value: Any, owner: str, encoded: Any = None) -> int:
+        """The write and the release in one script."""
+        aclient = redis_async.client(self.cache)
+        if aclient is None:
+            return await super().awrite_release(key, value, owner)
+        keys = [*self._keys(key), redis_scripts.redis_key(self.cache, self.lock_key(key))]
+        if encoded is None:
+            encoded = self.encoded(value)
+        owner_encoded = self.cache.client.encode(owner)
+        return int(await aclient.run(_SET_RELEASE, keys, [encoded, owner_encoded]))
+
+    def encoded(self, value: Any) -> bytes:
+        encoded = self.cache.client.encode(value)
+        # django-redis leaves integers unpickled: Redis holds their digits.
+        return encoded if isinstance(encoded, bytes) else str(encoded).encode()
 
 
 def store_for(cache: Any) -> GlobalStore:

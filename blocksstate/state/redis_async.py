@@ -16,6 +16,9 @@ GlobalState's reads, writes and lock (``state/global_store.py``).
 - **One per event loop.** A connection belongs to the loop that opened it; tests and
   ``async_to_sync`` make many loops, so each loop gets its own client (kept as long as
   the loop lives).
+- **Lean where it can.** On a plain TCP or Unix socket connection (no TLS, no
+  credential provider) the client is ``redis_lean.LeanClient``: one pipelined
+  connection, no pool, no timeout per call (``REDIS_LEAN_CLIENT`` False: redis-py's).
 - **Or none.** With Sentinel (its pool finds the primary itself), Redis Cluster, an
   unknown connection class, redis-py without asyncio, or ``BLOCKSSTATE["REDIS_ASYNCIO"]``
   set to False, ``client`` returns None and the caller runs the synchronous client in a
@@ -30,7 +33,8 @@ import weakref
 from typing import Any
 
 from ..conf import setting
-from . import redis_scripts
+from . import redis_lean, redis_scripts
+from .redis_lean import LeanClient as RedisLean
 
 # Connection settings copied from the synchronous pool (the rest of its keyword arguments
 # are redis-py's own internals: its parser, retry and notification objects).
@@ -142,7 +146,7 @@ class LoopClient:
             return await self.redis.execute_command(*args)
 
 
-def client(backend: Any) -> LoopClient | None:
+def client(backend: Any) -> LoopClient | RedisLean | None:
     """This event loop's asyncio client for the cache's Redis, or None (use the threaded path).
 
     Call it from the event loop only.
@@ -160,5 +164,15 @@ def client(backend: Any) -> LoopClient | None:
         per_loop = _clients[backend] = weakref.WeakKeyDictionary()
     made = per_loop.get(loop)
     if made is None:
-        made = per_loop[loop] = LoopClient(*found)
+        made = per_loop[loop] = _new_client(*found)
     return made
+
+
+def _new_client(kind: type, kwargs: dict[str, Any], size: int) -> LoopClient | RedisLean:
+    """The lean client where it can connect (``state/redis_lean.py``), else redis-py's."""
+    import redis.asyncio.connection as aio
+
+    plain = kind in (aio.Connection, aio.UnixDomainSocketConnection)
+    if plain and setting("REDIS_LEAN_CLIENT") and redis_lean.supports(kwargs):
+        return redis_lean.LeanClient(kwargs)
+    return LoopClient(kind, kwargs, size)

@@ -229,17 +229,26 @@ class StateTracker:
         to_lock = sorted(
             {c.key: c for c in inputs if c.id in written}.values(), key=lambda c: c.key
         )
-        owners: list[tuple[GlobalState, str]] = []
+        # The locks this step holds: key -> its owner and the value as stored when read.
+        held: dict[str, tuple[GlobalState, str, Any]] = {}
+        token = _globals_held.set(held)
         try:
-            for state in to_lock:
-                owners.append((state, await state.aacquire()))
             values: dict[int, Any] = {}
+            for state in to_lock:  # take and read: one round trip each on django-redis
+                owner, value, version, stored = await state.atake_read()
+                held[state.key] = (state, owner, stored)
+                values[state.id] = value
+                _note_version_read(state.key, version)
             for state in inputs:
+                if state.key in held:
+                    values[state.id] = values[held[state.key][0].id]
+                    continue
                 values[state.id], version = await state.aread()
                 _note_version_read(state.key, version)
             yield values
         finally:
-            for state, owner in reversed(owners):
+            _globals_held.reset(token)
+            for state, owner, _ in reversed(list(held.values())):
                 await state.arelease(owner)
 
     async def write_globals(self, values: dict[int, Any], dependency: Dependency) -> dict[int, int]:
@@ -247,12 +256,20 @@ class StateTracker:
         if not values:
             return {}
         locked = {c.key for c in dependency.inputs if isinstance(c, GlobalState)}
+        held = _globals_held.get() or {}
         changed: dict[int, int] = {}
         for component_id, value in values.items():
             state: GlobalState = self.blocks.components[component_id]  # type: ignore[assignment]
             if holds_session_files(value):
                 # A session's files would go with it: the GlobalState keeps the app's copies.
                 value = await asyncio.to_thread(give_to_app, value, self.blocks.name or "")
+            if state.key in held:  # write and let go at once, unless unchanged
+                _, owner, stored = held[state.key]
+                version = await state.awrite_changed(value, owner, stored)
+                if version is not None:
+                    del held[state.key]
+                    changed[component_id] = version
+                continue
             before, _ = await state.aread()
             if state.dumps(before) == state.dumps(value):
                 continue
@@ -276,6 +293,11 @@ async def call_delete_callback(state: State, value: Any) -> None:
     except Exception:
         logger.exception("delete_callback of %r failed", state)
 
+
+# The GlobalState locks the running step holds (``globals_for``), for ``write_globals``.
+_globals_held: contextvars.ContextVar[dict[str, tuple[GlobalState, str, Any]] | None] = (
+    contextvars.ContextVar("blocksstate_globals_held", default=None)
+)
 
 # The versions of each GlobalState key that a chain's steps read, while a caller notes them.
 _versions_read: contextvars.ContextVar[dict[str, int] | None] = contextvars.ContextVar(
