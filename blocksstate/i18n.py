@@ -115,6 +115,16 @@ def carrying_language(call: Callable[..., T]) -> Callable[..., T]:
     return run
 
 
+def speak(language: str) -> None:
+    """Make ``language`` the active one in this context (a task's own), for good.
+
+    For a task that ends with its work (a connection's worker): cheaper than
+    ``in_language``, which switches back when done.
+    """
+    if translation.get_language() != language:
+        translation.activate(language)
+
+
 def in_language(language: str | None) -> contextlib.AbstractContextManager[None]:
     """``translation.override(language)``, or nothing when it is already the active one."""
     if translation.get_language() == language:

@@ -112,7 +112,12 @@ def decode(text: str | None, max_bytes: int) -> Frame:
     """Parse one text frame; raise ProtocolError for anything malformed, oversized or unknown."""
     if text is None:
         raise ProtocolError("bad_frame", "frames must be JSON text, not binary")
-    if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+    # A character is at most 4 bytes of UTF-8 (1 if ASCII): most frames need no encoding.
+    if len(text) > max_bytes or (
+        len(text) * 4 > max_bytes
+        and not text.isascii()
+        and len(text.encode("utf-8", "surrogatepass")) > max_bytes
+    ):
         raise ProtocolError("too_large", f"frame is larger than {max_bytes} bytes")
     try:
         data = json.loads(text)

@@ -105,7 +105,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"blocksstate": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
+    "loggers": {
+        "blocksstate": {
+            "handlers": ["console"],
+            # BENCH_LOG_LEVEL=DEBUG: see, in the daphne logs, where each handler runs (inline.py).
+            "level": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
+            "propagate": False,
+        }
+    },
 }
 
 # One worker in embedded mode: the per-process cache warning does not apply.

@@ -128,22 +128,13 @@ class Recorder:
         """An event was answered; ``started`` is a ``time.time()``, ``duration`` in seconds."""
         if not setting("RECORD_SESSIONS"):
             return
-        now = _now()
-        with self._lock:
-            # Added to the session's pending record in place: one per session per flush.
-            pending = self._sessions.get(session.id)
-            if pending is None:
-                pending = self._sessions[session.id] = SessionRecord(session.id, session.app)
-            pending.last_seen = now
-            pending.events += 1
-            pending.errors += not ok
         event = None
         if setting("EVENT_LOG"):
             # Described in words, dated and redacted in the writer thread, when written.
             event = NotedEvent(
                 session.id, dependency, started, duration, ok, error, session.request
             )
-        self._note(None, event)
+        self._note(None, event, answered=(session, ok))
 
     def session_seen(self, session: Session) -> None:
         """A connected session is alive (its keepalive); noted at most every ``SEEN_EVERY`` s."""
@@ -169,9 +160,26 @@ class Recorder:
             )
         )
 
-    def _note(self, record: SessionRecord | None, event: NotedEvent | None = None) -> None:
+    def _note(
+        self,
+        record: SessionRecord | None,
+        event: NotedEvent | None = None,
+        answered: tuple[Session, bool] | None = None,
+    ) -> None:
+        """Keep ``record`` and ``event`` for the writer; ``answered``: a session's event and
+        whether it went well, added to its pending record (all under one hold of the lock)."""
         limit = max(1, int(setting("ACTIVITY_BUFFER_SIZE")))
+        now = _now() if answered is not None else None
         with self._lock:
+            if answered is not None:
+                # Added to the session's pending record in place: one per session per flush.
+                session, ok = answered
+                pending = self._sessions.get(session.id)
+                if pending is None:
+                    pending = self._sessions[session.id] = SessionRecord(session.id, session.app)
+                pending.last_seen = now
+                pending.events += 1
+                pending.errors += not ok
             if record is not None:
                 self._note_locked(record)
             if event is not None:

@@ -123,32 +123,44 @@ class Admission:
     async def run(
         self, limit: Limit, thread: bool, told: Told | None = None
     ) -> AsyncIterator[None]:
-        """Hold a place for one run (and a thread if ``thread``) for the duration of the block.
+        """Hold a place for one run (and a thread if ``thread``) for the duration of the block."""
+        group = await self.enter(limit, thread, told)
+        try:
+            yield
+        finally:
+            self.leave(group, thread)
+
+    async def enter(self, limit: Limit, thread: bool, told: Told | None = None) -> _Group:
+        """Take a place for one run (and a thread if ``thread``); ``leave`` gives it back.
 
         A run that must wait tells ``told`` (the page) when it starts waiting and when it
-        gets its place; one that starts at once tells nothing.
+        gets its place; one that starts at once tells nothing (and does not yield).
         """
         group = self._groups.get(limit.key)
         if group is None:
             group = self._groups[limit.key] = _Group(limit)
-        waited = bool(group.waiting) or not self._may_start(group, thread)
-        if not waited:
+        if not group.waiting and self._may_start(group, thread):
             self._start(group, thread)
-        else:
-            self._refuse_if_full(limit)
-            if told is not None:
-                try:
-                    await told.queued()
-                except BaseException:
-                    self._forget_if_idle(group)
-                    raise
-            await self._wait(group, thread)
-        try:
-            if waited and told is not None:
+            return group
+        self._refuse_if_full(limit)
+        if told is not None:
+            try:
+                await told.queued()
+            except BaseException:
+                self._forget_if_idle(group)
+                raise
+        await self._wait(group, thread)
+        if told is not None:
+            try:
                 await told.started()
-            yield
-        finally:
-            self._finish(group, thread)
+            except BaseException:
+                self._finish(group, thread)
+                raise
+        return group
+
+    def leave(self, group: _Group, thread: bool) -> None:
+        """Give back the place ``enter`` took."""
+        self._finish(group, thread)
 
     def _refuse_if_full(self, limit: Limit) -> None:
         if limit.max_waiting is None:

@@ -39,13 +39,26 @@ class Feedback:
         self.dependency_id: int | None = None
         self._pending: list[dict[str, Any]] = []
         self._lock = asyncio.Lock()
+        self._in_turn = 0  # tasks holding or waiting for ``_lock``
         self._last_progress = 0.0
 
     async def flush(self) -> None:
         """Send what was queued from the event loop's own thread."""
-        async with self._lock:
-            while self._pending:
-                await self.send(self._pending.pop(0))
+        if not self._pending and not self._in_turn:
+            return  # nothing queued, nobody sending: what taking the free lock comes to
+        await self._in_order()
+
+    async def _in_order(self, frame: dict[str, Any] | None = None) -> None:
+        """Holding the lock, send ``frame`` if given, else what is queued."""
+        self._in_turn += 1
+        try:
+            async with self._lock:
+                if frame is not None:
+                    await self.send(frame)
+                while frame is None and self._pending:
+                    await self.send(self._pending.pop(0))
+        finally:
+            self._in_turn -= 1
 
     def emit(self, frame: dict[str, Any]) -> None:
         """Send ``frame`` now; from a worker thread, wait until it is handed to the socket."""
@@ -56,8 +69,7 @@ class Feedback:
 
         async def deliver() -> None:
             await self.flush()
-            async with self._lock:
-                await self.send(frame)
+            await self._in_order(frame)
 
         asyncio.run_coroutine_threadsafe(deliver(), self.loop).result()
 

@@ -84,12 +84,33 @@ async def results(
 
     The whole run (every step of a generator) first waits for its place within ``limit``
     (its listener's), and a synchronous one for a handler thread (see ``concurrency``);
-    a run that waits tells its page (``queued``, then ``started``).
+    a run that waits tells its page (``queued``, then ``started``). One generator per
+    run, the place taken and given back in it: this is on every event's path.
     """
     synchronous = not is_async(fn)
-    async with admission().run(limit or Limit(fn, None), synchronous, current_feedback.get()):
-        async for item in _results(fn, args, kwargs, synchronous):
-            yield item
+    places = admission()
+    group = await places.enter(limit or Limit(fn, None), synchronous, current_feedback.get())
+    try:
+        context = contextvars.copy_context()
+        if not synchronous:
+            result = fn(*args, **kwargs)
+        else:
+            result = await _call_sync(fn, args, kwargs, context)
+        if inspect.isawaitable(result):
+            result = await result
+        if inspect.isasyncgen(result):
+            try:
+                async for item in result:
+                    yield item
+            finally:
+                await result.aclose()  # stopped early (cancels=, time_limit): end it where it waits
+        elif inspect.isgenerator(result):
+            async for item in _generator_steps(result, context):
+                yield item
+        else:
+            yield result
+    finally:
+        places.leave(group, synchronous)
 
 
 # Per handler function while it lives: (is async, streams). Weak: a ``@gr.render`` region
@@ -126,29 +147,6 @@ def is_async(fn: Callable[..., Any]) -> bool:
 def streams(fn: Callable[..., Any]) -> bool:
     """Whether ``fn`` is a generator (sync or async), whose yields are sent as they come."""
     return _kind(fn)[1]
-
-
-async def _results(
-    fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], synchronous: bool
-) -> AsyncIterator[Any]:
-    context = contextvars.copy_context()
-    if not synchronous:
-        result = fn(*args, **kwargs)
-    else:
-        result = await _call_sync(fn, args, kwargs, context)
-    if inspect.isawaitable(result):
-        result = await result
-    if inspect.isasyncgen(result):
-        try:
-            async for item in result:
-                yield item
-        finally:
-            await result.aclose()  # stopped early (cancels=, time_limit): end it where it waits
-    elif inspect.isgenerator(result):
-        async for item in _generator_steps(result, context):
-            yield item
-    else:
-        yield result
 
 
 async def _call_sync(

@@ -190,27 +190,20 @@ class SessionStore:
         async with self._held(session_id) as held:
             yield held.version
 
-    @contextlib.asynccontextmanager
-    async def _held(self, session_id: str) -> AsyncIterator[Held]:
+    def _held(self, session_id: str) -> contextlib.AbstractAsyncContextManager[Held]:
         """``locked``, yielding the hold itself: ``save`` may let go with its write."""
+        return _Holding(self, session_id)
+
+    async def _take_waiting(self, session_id: str, owner: str) -> int:
+        """Take the session's lock for ``owner``, waiting up to ``LOCK_WAIT``; its stored version."""
         deadline = time.monotonic() + setting("LOCK_WAIT")
         delay = 0.001
-        owner = new_owner()
         while (version := await self.take(session_id, owner)) is None:
             if time.monotonic() > deadline:
                 raise SessionBusy(f"session {session_id[:8]}... is busy in another worker")
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.05)
-        held = Held(owner, version)
-        try:
-            if self.lock_expires:
-                with self._renewed(session_id):
-                    yield held
-            else:
-                yield held
-        finally:
-            if not held.released:
-                await self.release(session_id, owner)
+        return version
 
     @contextlib.contextmanager
     def _renewed(self, session_id: str) -> Any:
@@ -304,3 +297,36 @@ class SessionStore:
             yield current
             if current is not None:
                 await self.save(current, timeout, held)
+
+
+class _Holding:
+    """``SessionStore._held``: a class, not a generator, as it is entered on every event.
+
+    Takes the lock on entering (renewed meanwhile if it expires) and releases it on
+    leaving, unless ``save`` let go of it with its write.
+    """
+
+    __slots__ = ("store", "session_id", "held", "renewal")
+
+    def __init__(self, store: SessionStore, session_id: str) -> None:
+        self.store, self.session_id = store, session_id
+        self.held: Held | None = None
+        self.renewal: contextlib.AbstractContextManager[Any] | None = None
+
+    async def __aenter__(self) -> Held:
+        owner = new_owner()
+        self.held = Held(owner, await self.store._take_waiting(self.session_id, owner))
+        if self.store.lock_expires:
+            self.renewal = self.store._renewed(self.session_id)
+            self.renewal.__enter__()
+        return self.held
+
+    async def __aexit__(self, *exc: Any) -> None:
+        held = self.held
+        assert held is not None
+        try:
+            if self.renewal is not None:
+                self.renewal.__exit__(*exc)
+        finally:
+            if not held.released:
+                await self.store.release(self.session_id, held.owner)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from ..conf import setting
 from . import lifecycle
@@ -30,14 +30,9 @@ class Hold:
     def key_timeout(self) -> float:
         return lifecycle.key_timeout(self.engine)
 
-    @contextlib.asynccontextmanager
-    async def transaction(self, session: Session) -> AsyncIterator[Session]:
+    def transaction(self, session: Session) -> contextlib.AbstractAsyncContextManager[Session]:
         """Hold the session's lock and yield it up to date; save what changed before letting go."""
-        blocks = self.engine.blocks
-        async with self.store.transaction(blocks, session, self.key_timeout) as current:
-            assert current is not None  # given a session, never None
-            self.session = current
-            yield current
+        return _Transaction(self, session)
 
     def keep_alive(self, superseded: Callable[[], Awaitable[None]]) -> None:
         """The session has started: keep its keys alive while the page is connected.
@@ -73,3 +68,25 @@ class Hold:
             await lifecycle.end_session(
                 self.engine, self.store, session, epoch=session.epoch, reason=reason
             )
+
+
+class _Transaction:
+    """``Hold.transaction``: the store's, noting the session it yields (a class: every event)."""
+
+    __slots__ = ("hold", "session", "inner")
+
+    def __init__(self, hold: Hold, session: Session) -> None:
+        self.hold, self.session = hold, session
+        self.inner: contextlib.AbstractAsyncContextManager[Session | None] | None = None
+
+    async def __aenter__(self) -> Session:
+        hold = self.hold
+        self.inner = hold.store.transaction(hold.engine.blocks, self.session, hold.key_timeout)
+        current = await self.inner.__aenter__()
+        assert current is not None  # given a session, never None
+        hold.session = current
+        return current
+
+    async def __aexit__(self, *exc: Any) -> bool | None:
+        assert self.inner is not None
+        return await self.inner.__aexit__(*exc)

@@ -50,6 +50,18 @@ class Checkpoint:
     unsaved: Unsaved
 
 
+class _NoGlobals:
+    """``globals_for`` of a step that reads and writes no GlobalState: nothing to read or lock."""
+
+    __slots__ = ()
+
+    async def __aenter__(self) -> dict[int, Any]:
+        return {}
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
 class StateTracker:
     """Tracks the State, BrowserState and GlobalState of one app's steps."""
 
@@ -218,13 +230,23 @@ class StateTracker:
 
     # -- GlobalState -----------------------------------------------------------------------
 
-    @contextlib.asynccontextmanager
-    async def globals_for(self, dependency: Dependency) -> AsyncIterator[dict[int, Any]]:
-        """Read the step's GlobalState inputs; hold the lock of those it also writes."""
+    def globals_for(
+        self, dependency: Dependency
+    ) -> contextlib.AbstractAsyncContextManager[dict[int, Any]]:
+        """Read the step's GlobalState inputs; hold the lock of those it also writes.
+
+        A step with no GlobalState (most) gets a plain object, not a generator: this is
+        entered on every step.
+        """
         inputs = [c for c in dependency.inputs if isinstance(c, GlobalState)]
         if not inputs and not any(isinstance(c, GlobalState) for c in dependency.outputs):
-            yield {}
-            return
+            return _NoGlobals()
+        return self._globals_held(dependency, inputs)
+
+    @contextlib.asynccontextmanager
+    async def _globals_held(
+        self, dependency: Dependency, inputs: list[GlobalState]
+    ) -> AsyncIterator[dict[int, Any]]:
         written = {c.id for c in dependency.outputs if isinstance(c, GlobalState)}
         to_lock = sorted(
             {c.key: c for c in inputs if c.id in written}.values(), key=lambda c: c.key

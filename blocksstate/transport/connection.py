@@ -175,7 +175,12 @@ class Connection:
             self._worker = asyncio.create_task(self._work())
 
     async def _work(self) -> None:
-        """Handle the waiting items in order, then end: the next item starts a new worker."""
+        """Handle the waiting items in order, then end: the next item starts a new worker.
+
+        Each item is handled in the page's language, switched on in this task's own
+        context (a copy of the consumer's) and never switched back: the task ends with
+        its items, so nothing else speaks it.
+        """
         try:
             while self._pending:
                 item, chars = self._pending.popleft()
@@ -188,19 +193,17 @@ class Connection:
         """Handle one item in the page's language; an error is answered to the page, never raised."""
         if isinstance(item, protocol.Hello):
             self.language = i18n.supported(item.language) or self.language
-        with i18n.in_language(self.language):
-            try:
-                await self._handle(item)
-            except Superseded:
-                await self.superseded()
-            except protocol.ProtocolError as exc:
-                await self.send(
-                    protocol.error(exc.code, exc.message, exc.seq, exc.component, exc.kept)
-                )
-            except Exception:
-                logger.exception("Unexpected error in app %r", self.blocks.name)
-                message = gettext("The server could not handle this action.")
-                await self.send(protocol.error("internal", message, getattr(item, "seq", None)))
+        i18n.speak(self.language)
+        try:
+            await self._handle(item)
+        except Superseded:
+            await self.superseded()
+        except protocol.ProtocolError as exc:
+            await self.send(protocol.error(exc.code, exc.message, exc.seq, exc.component, exc.kept))
+        except Exception:
+            logger.exception("Unexpected error in app %r", self.blocks.name)
+            message = gettext("The server could not handle this action.")
+            await self.send(protocol.error("internal", message, getattr(item, "seq", None)))
 
     async def _handle(self, item: Item) -> None:
         # Context variables set per item: every value it sends gets URLs for this page, and
