@@ -1,5 +1,6 @@
 """Two small JSON views for the load generator: the apps' ids, and process statistics."""
 
+import collections
 import ctypes
 import gc
 import os
@@ -77,23 +78,40 @@ def stats_json(request):
         _baseline = tracemalloc.take_snapshot()
     elif tracemalloc.is_tracing() and request.GET.get("tm") == "diff" and _baseline is not None:
         by = request.GET.get("by", "lineno")
+        top = int(request.GET.get("top", "40"))
         if by == "owner":
-            answer["tracemalloc"] = _by_owner(
-                tracemalloc.take_snapshot().compare_to(_baseline, "traceback")
-            )
+            stats = tracemalloc.take_snapshot().compare_to(_baseline, "traceback")
+            answer["tracemalloc"] = _by_owner(stats, top)
         else:
             stats = tracemalloc.take_snapshot().compare_to(_baseline, by)
             answer["tracemalloc"] = [
                 {"where": str(s.traceback[0]), "size_diff": s.size_diff, "count_diff": s.count_diff}
-                for s in stats[:40]
+                for s in stats[:top]
             ]
+        answer["tracemalloc_total"] = sum(s.size_diff for s in stats)
+    # ?types=base keeps the count of gc-tracked objects by type, ?types=diff answers the
+    # types whose count grew most since then (per-object look of the memory analysis).
+    if request.GET.get("types") == "base":
+        global _type_baseline
+        _type_baseline = _type_counts()
+    elif request.GET.get("types") == "diff":
+        grown = _type_counts()
+        grown.subtract(_type_baseline)
+        answer["types"] = grown.most_common(40)
     return JsonResponse(answer)
 
 
 _baseline = None
+_type_baseline = collections.Counter()
 
 
-def _by_owner(stats):
+def _type_counts():
+    return collections.Counter(
+        f"{type(o).__module__}.{type(o).__qualname__}" for o in gc.get_objects()
+    )
+
+
+def _by_owner(stats, top):
     """Group allocation differences by the innermost frame outside the standard library."""
     import sysconfig
 
@@ -112,5 +130,5 @@ def _by_owner(stats):
     ranked = sorted(owners.items(), key=lambda kv: -kv[1][0])
     return [
         {"where": where, "size_diff": size, "count_diff": count}
-        for where, (size, count) in ranked[:60]
+        for where, (size, count) in ranked[:top]
     ]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -259,8 +260,13 @@ class Keepalive:
         return period
 
     def start(self) -> None:
-        """Beat now (the first beat only schedules the session's end), then every period."""
-        self._next = asyncio.create_task(self._beat(first=True))
+        """Beat now (the first beat only schedules the session's end), then every period.
+
+        In a context of its own: started while the ``hello`` is handled, a copy of that
+        context (its ``Stop``, the file viewer, the language) would be kept by every
+        beat and timer for as long as the page stays connected (docs/performance.md).
+        """
+        self._next = asyncio.create_task(self._beat(first=True), context=contextvars.Context())
 
     def stop(self) -> None:
         if self._next is not None:

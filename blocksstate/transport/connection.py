@@ -77,8 +77,8 @@ class Connection:
         self._send = send
         self.open = True
         # Items waiting for the worker, each with the length of its frame's text (0: not
-        # from the page); the worker task exists only while there are some.
-        self._pending: collections.deque[tuple[Item, int]] = collections.deque()
+        # from the page); the worker task, and this queue, exist only while there are some.
+        self._pending: collections.deque[tuple[Item, int]] | None = None
         self._worker: asyncio.Task[None] | None = None
         self._window = Window()
         self._liveness = Liveness(self._silent)
@@ -154,13 +154,14 @@ class Connection:
 
     async def _drop_queued(self, ids: set[int]) -> None:
         """Take the waiting events of these listeners out of the queue, answered as not done."""
+        pending = self._pending or collections.deque()
         dropped = [
             (item, chars)
-            for item, chars in self._pending
+            for item, chars in pending
             if isinstance(item, protocol.EventFrame) and item.dep in ids
         ]
         for entry in dropped:
-            self._pending.remove(entry)
+            pending.remove(entry)
             self._window.dequeue(entry[1])
         for item, _ in dropped:
             await self.send(protocol.done(item.seq, False), wait=False)
@@ -169,6 +170,8 @@ class Connection:
         """Queue an item for the worker, starting it if idle; nothing is taken once closed."""
         if not self.open:
             return
+        if self._pending is None:
+            self._pending = collections.deque()
         self._pending.append((item, chars))
         self._window.queue(chars)
         if self._worker is None:
@@ -188,6 +191,8 @@ class Connection:
                 await self._handle_safely(item)
         finally:
             self._worker = None
+            if not self._pending:
+                self._pending = None
 
     async def _handle_safely(self, item: Item) -> None:
         """Handle one item in the page's language; an error is answered to the page, never raised."""
@@ -297,7 +302,7 @@ class Connection:
     async def superseded(self) -> None:
         """Another connection resumed the session: let go of it without ending it, and close."""
         self.session = None
-        self._pending.clear()
+        self._pending = None
         await self.refuse(protocol.CLOSE_CONTINUED_ELSEWHERE)
 
     def _stop_serving(self) -> None:
