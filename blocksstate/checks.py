@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.checks import Error, Tags, Warning, register
@@ -74,6 +75,8 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
                 id="blocksstate.W004",
             )
         )
+    if alias in caches and (message := _replica_reads(alias, caches[alias])) is not None:
+        messages.append(message)
     if alias in caches and not settings.DEBUG:
         backend = caches[alias].get("BACKEND", "")
         if backend.endswith(("LocMemCache", "DummyCache")):
@@ -113,3 +116,28 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
             )
         )
     return messages
+
+
+def _replica_reads(alias: str, cache: dict[str, Any]) -> Warning | None:
+    """Django's own ``RedisCache`` with several servers reads from a random replica.
+
+    Its first ``LOCATION`` takes the writes and the others the reads, and nothing lets
+    a read go to the first: a replica that has not yet received a session's last write
+    gives an older state on resume, or does not show a session's lock as ours, which then
+    stays held until ``LOCK_TIMEOUT``. django-redis lets blocksstate send its reads to the
+    primary (``redis_scripts.primary_reads``), so it is not flagged.
+    """
+    if cache.get("BACKEND") != "django.core.cache.backends.redis.RedisCache":
+        return None
+    location = cache.get("LOCATION", "")
+    servers = re.split("[;,]", location) if isinstance(location, str) else list(location)
+    if len(servers) < 2:
+        return None
+    return Warning(
+        f"The session state cache {alias!r} is Django's RedisCache with {len(servers)} "
+        "servers: it reads from the replicas, which may not have a session's last write "
+        "(an older state on resume, a lock that stays held until LOCK_TIMEOUT).",
+        hint="Give it one LOCATION (the primary), or use django-redis, whose reads "
+        "blocksstate sends to the primary (see docs/deployment.md).",
+        id="blocksstate.W005",
+    )

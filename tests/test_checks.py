@@ -54,3 +54,29 @@ def test_a_locmem_cache_with_its_default_300_entries_is_flagged_even_in_developm
     (message,) = check_settings()
     assert message.id == "blocksstate.W004"
     assert "MAX_ENTRIES" in message.hint
+
+
+DJANGO_REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+
+
+def django_redis_cache(location):
+    return {"default": {"BACKEND": DJANGO_REDIS_CACHE, "LOCATION": location}}
+
+
+def test_djangos_redis_cache_with_replicas_is_flagged_as_reading_them():
+    for location in (
+        "redis://10.0.0.1:6379,redis://10.0.0.2:6379",
+        "redis://10.0.0.1:6379;redis://10.0.0.2:6379",
+        ["redis://10.0.0.1:6379", "redis://10.0.0.2:6379", "redis://10.0.0.3:6379"],
+    ):
+        with override_settings(DEBUG=True, CACHES=django_redis_cache(location)):
+            (message,) = [m for m in check_settings() if m.id == "blocksstate.W005"]
+        assert "replicas" in message.msg and "one LOCATION" in message.hint
+
+
+def test_one_redis_server_or_django_redis_with_replicas_is_not_flagged():
+    two = ["redis://10.0.0.1:6379", "redis://10.0.0.2:6379"]
+    django_redis = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": two}}
+    for caches in (django_redis_cache("redis://10.0.0.1:6379"), django_redis):
+        with override_settings(DEBUG=True, CACHES=caches, CHANNEL_LAYERS=REDIS_LAYER):
+            assert "blocksstate.W005" not in ids(check_settings())
