@@ -21,6 +21,7 @@ from websockets.exceptions import ConnectionClosed
 
 from tests.conftest import start_redis, stop_redis
 from tests.multiworker.client import WsPage
+from tests.multiworker.scenarios import *  # noqa: F403  (the shared two-worker tests)
 from tests.test_multiworker import (
     ADD,
     APP,
@@ -32,10 +33,6 @@ from tests.test_multiworker import (
     Worker,
     done,
     free_port,
-    test_a_global_change_is_pushed_to_sessions_on_the_other_worker,  # noqa: F401
-    test_events_resent_at_the_other_worker_after_a_resume_run_once,  # noqa: F401
-    test_global_increments_from_both_workers_are_atomic,  # noqa: F401
-    test_one_session_sends_events_alternately_through_both_workers,  # noqa: F401
 )
 
 pytestmark = pytest.mark.redis
