@@ -428,6 +428,8 @@ class Driver:
         assert go.get("op") == "go", go
         events = command["events"]
         latencies: list[float] = []
+        stamps: list[tuple[float, float, int]] = []  # with "stamps": (end, ms, session index)
+        want_stamps = bool(command.get("stamps"))
         mismatches: list[str] = []
 
         async def drive(session: Any) -> None:
@@ -436,6 +438,8 @@ class Driver:
                 values = spec.values(session.index, k)
                 try:
                     latencies.append(await session.event(dep, values))
+                    if want_stamps:
+                        stamps.append((time.time(), latencies[-1], session.index))
                 except Exception as exc:
                     errors.append(f"session {session.index} event {k}: {type(exc).__name__}: {exc}")
                     return
@@ -485,6 +489,7 @@ class Driver:
                 "n_errors": len(errors),
                 "n_mismatches": len(mismatches),
                 "finals_sample": finals[:3],
+                **({"stamps": stamps} if want_stamps else {}),
             }
         )
 

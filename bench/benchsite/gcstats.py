@@ -12,6 +12,9 @@ from typing import Any
 
 _started: float | None = None
 _totals: dict[int, list[float]] = {}
+# Collections of 1 ms or more: (wall-clock start, seconds, generation), for lining up
+# with the load generator's per-event stamps (``bench/redis_tail.py``).
+_pauses: list[tuple[float, float, int]] = []
 
 
 def _callback(phase: str, info: dict[str, Any]) -> None:
@@ -23,6 +26,9 @@ def _callback(phase: str, info: dict[str, Any]) -> None:
         entry[0] += 1
         entry[1] += time.perf_counter() - _started
         entry[2] += info.get("collected", 0)
+        took = time.perf_counter() - _started
+        if took >= 0.001 and len(_pauses) < 10_000:
+            _pauses.append((time.time() - took, took, info["generation"]))
         _started = None
 
 
@@ -40,6 +46,8 @@ def report(reset: bool = False) -> dict[str, Any] | None:
     }
     answer["frozen"] = gc.get_freeze_count()
     answer["tracked"] = len(gc.get_objects())
+    answer["pauses"] = list(_pauses)
     if reset:
         _totals.clear()
+        _pauses.clear()
     return answer
