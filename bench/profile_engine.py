@@ -330,6 +330,8 @@ def main() -> None:
 
         stats = pstats.Stats(profiler)
         stats.sort_stats("tottime").print_stats(25)
+        if os.environ.get("BENCH_PSTATS"):  # a file for comparing two runs' calls
+            stats.dump_stats(os.environ["BENCH_PSTATS"])
     elif args.pyinstrument:
         print(profiler.output_text(unicode=True, color=False, show_all=False))
     sys.stdout.flush()

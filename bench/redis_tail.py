@@ -22,6 +22,7 @@ import argparse
 import collections
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -111,6 +112,27 @@ def one_run(loadgen: bench.LoadGen, servers: Any, sessions: int, events: int) ->
     }
 
 
+def profile(
+    loadgen: bench.LoadGen, servers: Any, name: str, out: Path, sessions: int, events: int
+) -> None:
+    """py-spy on the set's first worker during one run; shares of its samples, printed."""
+    raw = out / f"profile-{name.replace(':', '-').replace('/', '_')}.txt"
+    spy = bench.Proc(
+        f"py-spy-{len(list(out.iterdir()))}",
+        [str(Path(sys.executable).parent / "py-spy"), "record", "--rate", "250", "--nonblocking"]
+        + ["--format", "raw", "--output", str(raw), "--pid", str(servers.pids[0])],
+        bench.CLIENT_CORE,
+        out,
+    )
+    time.sleep(1.5)
+    one_run(loadgen, servers, sessions, events)
+    spy.stop(signal.SIGINT, timeout=30)
+    summary = bench.summarize_profile(raw)
+    print(f"\nprofile {name}: {summary['samples']} samples, {raw}")
+    for title in ("owners", "blocksstate", "self"):
+        print(f"  {title}: " + ", ".join(f"{f} {p:.1f}%" for f, p in summary[title][:25]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=50)
@@ -121,12 +143,16 @@ def main() -> None:
         default="embedded:1,embedded:2,redis:1,redis:2",
         help="mode:workers[:tree], the tree a blocksstate checkout (default this one)",
     )
+    parser.add_argument(
+        "--profile", type=int, default=0, help="then py-spy each set's first worker over N events"
+    )
     parser.add_argument("--blocksstate", default="", help="BENCH_BLOCKSSTATE for every set")
     args = parser.parse_args()
     os.environ["BENCH_GCSTATS"] = "1"
     if args.blocksstate:
         os.environ["BENCH_BLOCKSSTATE"] = args.blocksstate
-    out = Path(tempfile.mkdtemp(prefix="redis-tail-"))
+    bench.RESULTS.mkdir(exist_ok=True)
+    out = Path(tempfile.mkdtemp(prefix="redis-tail-", dir=bench.RESULTS))
     os.sched_setaffinity(0, {int(bench.CLIENT_CORE)})
     subprocess.run(
         [sys.executable, "-m", "django", "migrate", "--run-syncdb", "-v", "0"],
@@ -157,6 +183,8 @@ def main() -> None:
                 print(f"round {round_} {':'.join(key)} " + json.dumps(_short(row)))
                 sys.stdout.flush()
                 time.sleep(0.5)
+        for key in sets if args.profile else []:
+            profile(loadgen, servers[key], ":".join(key), out, args.sessions, args.profile)
     finally:
         for s in servers.values():
             s.stop()

@@ -89,3 +89,25 @@ def test_the_parser_reads_replies_split_anywhere():
     assert replies[0] == [b"abc", -7, [None, b"OK"]]
     assert isinstance(replies[1], redis.exceptions.ResponseError) and str(replies[1]) == "ERR wrong"
     assert replies[2] == b""
+
+
+def test_a_big_array_reply_read_in_pieces_parses_each_item_once():
+    parser = redis_lean._Parser()
+    parsed = []
+    parse = parser._parse
+
+    def counting(at):
+        parsed.append(at)
+        return parse(at)
+
+    parser._parse = counting
+    items = [b"%05d" % i * 20 for i in range(2000)]
+    stream = b"*2000\r\n" + b"".join(b"$%d\r\n%b\r\n" % (len(i), i) for i in items) + b":5\r\n"
+    replies = []
+    for start in range(0, len(stream), 1000):
+        parser.feed(stream[start : start + 1000])
+        while (reply := parser.gets()) is not False:
+            replies.append(reply)
+    assert replies == [items, 5]
+    # Each item once, plus one try per piece that ended inside an item.
+    assert len(parsed) <= 2000 + len(stream) // 1000 + 2

@@ -57,21 +57,46 @@ def _sha(source: str) -> bytes:
 
 
 class _Parser:
-    """RESP2 replies from a byte stream: ``feed`` bytes, ``gets`` a reply or False."""
+    """RESP2 replies from a byte stream: ``feed`` bytes, ``gets`` a reply or False.
+
+    A reply that is an array keeps the items read so far while its bytes arrive, so a
+    big array (an ``MGET`` of large values) read in many pieces parses each item once.
+    """
 
     def __init__(self) -> None:
         self.buffer = bytearray()
+        # An array reply under way: its items so far, its size, where the next item starts.
+        self.array: tuple[list[Any], int, int] | None = None
 
     def feed(self, data: bytes) -> None:
         self.buffer += data
 
     def gets(self) -> Any:
+        buffer = self.buffer
         try:
-            reply, end = self._parse(0)
+            if self.array is None:
+                if not buffer.startswith(b"*"):
+                    reply, end = self._parse(0)
+                    del buffer[:end]
+                    return reply
+                end = buffer.find(b"\r\n")
+                if end < 0:
+                    return False
+                size = int(buffer[1:end])
+                if size < 0:
+                    del buffer[: end + 2]
+                    return None
+                self.array = ([], size, end + 2)
+            items, size, at = self.array
+            while len(items) < size:
+                item, at = self._parse(at)
+                items.append(item)
+                self.array = (items, size, at)
         except IndexError:  # incomplete
             return False
-        del self.buffer[:end]
-        return reply
+        self.array = None
+        del buffer[:at]
+        return items
 
     def _parse(self, at: int) -> tuple[Any, int]:
         buffer = self.buffer
@@ -247,18 +272,22 @@ class LeanClient:
         """The command in RESP: an array of bulk strings."""
         parts = [b"*%d\r\n" % len(args)]
         for arg in args:
-            if isinstance(arg, bytes):
-                pass
-            elif isinstance(arg, str):
-                arg = arg.encode(self.encoding, self.errors)
-            elif isinstance(arg, int) and not isinstance(arg, bool):
-                arg = b"%d" % arg
-            elif isinstance(arg, float):
-                arg = repr(arg).encode()
-            else:
-                import redis.exceptions
+            kind = type(arg)  # the exact types first: an event packs about 15 arguments
+            if kind is not bytes:
+                if kind is str or isinstance(arg, str):
+                    arg = arg.encode(self.encoding, self.errors)
+                elif kind is int or (isinstance(arg, int) and kind is not bool):
+                    arg = b"%d" % arg
+                elif kind is float or isinstance(arg, float):
+                    arg = repr(arg).encode()
+                elif isinstance(arg, bytes):
+                    pass
+                else:
+                    import redis.exceptions
 
-                raise redis.exceptions.DataError(f"Invalid input of type: {type(arg).__name__!r}")
+                    raise redis.exceptions.DataError(
+                        f"Invalid input of type: {type(arg).__name__!r}"
+                    )
             parts.append(b"$%d\r\n%b\r\n" % (len(arg), arg))
         return b"".join(parts)
 

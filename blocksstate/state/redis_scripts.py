@@ -8,8 +8,12 @@ reads what a script wrote and the other way round.
 
 from __future__ import annotations
 
+import functools
 import weakref
+from collections.abc import Callable
 from typing import Any
+
+from django.core.cache.backends.base import default_key_func
 
 _registered: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
 
@@ -51,6 +55,27 @@ def redis_key(backend: Any, key: str) -> str:
     if hasattr(backend, "client"):  # django-redis
         return str(backend.client.make_key(key))
     return str(backend.make_key(key))
+
+
+_key_makers: weakref.WeakKeyDictionary[Any, Callable[[str], str]] = weakref.WeakKeyDictionary()
+
+
+def key_maker(backend: Any) -> Callable[[str], str]:
+    """``redis_key`` for one backend, as a function: with Django's default ``KEY_FUNCTION``
+    the name is formatted here (an event names 7 keys; django-redis' ``make_key`` builds
+    a ``CacheKey`` through three attribute lookups each time)."""
+    found = _key_makers.get(backend)
+    if found is None:
+        if getattr(backend, "key_func", None) is default_key_func:
+            head = f"{backend.key_prefix}:{backend.version}:"
+
+            def found(key: str) -> str:
+                return head + key
+
+        else:
+            found = functools.partial(redis_key, backend)
+        _key_makers[backend] = found
+    return found
 
 
 def script(backend: Any, source: str) -> Any:

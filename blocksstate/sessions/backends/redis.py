@@ -162,22 +162,22 @@ class SessionStore(RedisIndexStore):
 
     def _take_call(self, session_id: str, owner: str) -> tuple[list[str], list[Any]]:
         """The take script's keys and arguments."""
-        keys = [
-            self._key(self.key(session_id, "lock")),
-            self._key(self.key(session_id, "version")),
-        ]
-        return keys, [self._encode(owner), _ms(setting("LOCK_TIMEOUT"))]
+        backend = self.cache
+        name = redis_scripts.key_maker(backend)
+        head = f"{self.prefix}:{{{session_id}}}:"  # self.key(session_id, part), inlined
+        keys = [name(head + "lock"), name(head + "version")]
+        return keys, [backend.client.encode(owner), _ms(setting("LOCK_TIMEOUT"))]
 
     def _commit_call(
         self, session_id: str, owner: str, read: int, data: dict[str, Any], timeout: float | None
     ) -> tuple[list[str], list[Any]]:
         """The commit script's keys and arguments (``data`` by cache key)."""
-        keys = [
-            self._key(self.key(session_id, "version")),
-            self._key(self.key(session_id, "lock")),
-        ] + [self._key(k) for k in data]
-        args = [self._encode(owner) if owner else "", read, _ms(timeout) if timeout else 0]
-        args += [self._encode(v) for v in data.values()]
+        backend = self.cache
+        name, encode = redis_scripts.key_maker(backend), backend.client.encode
+        head = f"{self.prefix}:{{{session_id}}}:"
+        keys = [name(head + "version"), name(head + "lock")] + [name(k) for k in data]
+        args = [encode(owner) if owner else "", read, _ms(timeout) if timeout else 0]
+        args += [encode(v) for v in data.values()]
         return keys, args
 
     def _take(self, session_id: str, owner: str) -> int | None:
