@@ -27,6 +27,7 @@ first, so they are frozen too; left out, every full collection walked them.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 
 from django.core.exceptions import ImproperlyConfigured
@@ -76,11 +77,11 @@ def _import_backends() -> None:
     from django.conf import settings
     from django.utils.module_loading import import_string
 
-    from .sessions.backends import _store_class
+    from .sessions.backends import get_store
 
-    try:
-        _store_class(setting("SESSION_STORE"), setting("CACHE_ALIAS"))
-        for layer in getattr(settings, "CHANNEL_LAYERS", {}).values():
+    # A broken setting is for the system checks and the first event to report, not ready().
+    with contextlib.suppress(Exception):
+        get_store()
+    for layer in getattr(settings, "CHANNEL_LAYERS", {}).values():
+        with contextlib.suppress(Exception):
             import_string(layer["BACKEND"])
-    except Exception:  # noqa: BLE001, S110 (a broken setting is the checks' and the first event's to report)
-        pass

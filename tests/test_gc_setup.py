@@ -4,6 +4,7 @@ garbage collection, once, before any page."""
 from __future__ import annotations
 
 import gc
+import sys
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -80,3 +81,15 @@ def test_a_bad_threshold_is_a_clear_error_and_changes_nothing(thresholds, settin
     with pytest.raises(ImproperlyConfigured, match="GC_THRESHOLD"):
         gc_setup.configure_gc()
     assert gc.get_threshold() == before
+
+
+def test_what_the_first_event_imports_is_imported_before_the_freeze(unfrozen, settings):
+    # The store's module (and with Redis its client's) and the channel layer's, so the
+    # freeze takes them; a setting that does not import is left for the checks to report.
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "blocksstate.layers.InMemoryChannelLayer"},
+        "broken": {"BACKEND": "no.such.Layer"},
+    }
+    assert gc_setup.configure_gc()
+    assert "blocksstate.sessions.backends.locmem" in sys.modules
+    assert "blocksstate.layers" in sys.modules

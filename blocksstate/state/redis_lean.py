@@ -9,9 +9,10 @@ socket connection, no TLS, no credential provider):
 - **One connection per event loop**, an ``asyncio.Protocol``: a call queues its command
   and waits for a future; replies come back in the order the commands were sent (Redis
   answers each connection in order), so each reply resolves the oldest waiting future.
-  Concurrent events share the connection; no pool, no lock. The commands queued in one
-  turn of the loop go out in one write (one system call, one wake-up of redis-server
-  for many sessions' events).
+  Concurrent events share the connection; no pool, no lock. A command sent while none
+  is in flight is written at once; those sent while replies are awaited are queued,
+  and the ones queued in one turn of the loop go out in one write (one system call,
+  one wake-up of redis-server for many sessions' events).
 - **Scripts by ``EVALSHA``** with the SHA computed here; a server without the script
   (``NOSCRIPT``: restarted, flushed) gets ``EVAL`` once, which loads it.
 - **One timer per connection, not per call**: with ``socket_timeout`` set, a call
@@ -185,15 +186,23 @@ class _Connection(asyncio.Protocol):
                 future.set_exception(self.lost)
 
     def send(self, command: bytes) -> asyncio.Future[Any]:
-        """Queue a command; the commands of one turn of the loop go out in one write."""
+        """Write a command, or queue it: the commands queued in one turn of the loop go out
+        in one write. A command sent while none is in flight is written at once (nothing
+        to share a write with yet, and the turn of the loop a queued write waits for is an
+        ``epoll`` call more per round trip); the ones after it, until its reply, queue."""
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        if self.timeout and not self.waiting and self.timer is None:
+        idle = not self.waiting
+        if self.timeout and idle and self.timer is None:
             self.timer = loop.call_later(self.timeout, self._check)
         self.waiting.append((future, time.monotonic()))
-        self.outgoing.append(command)
-        if len(self.outgoing) == 1:
-            loop.call_soon(self._flush)
+        if idle:
+            if self.lost is None:
+                self.transport.write(command)
+        else:
+            self.outgoing.append(command)
+            if len(self.outgoing) == 1:
+                loop.call_soon(self._flush)
         return future
 
     def _flush(self) -> None:

@@ -157,15 +157,11 @@ class SessionStore(RedisIndexStore):
     def reads(self) -> dict[str, Any]:
         return redis_scripts.primary_reads(self.cache)
 
-    def _encode(self, value: Any) -> Any:
-        return self.cache.client.encode(value)  # type: ignore[attr-defined]
-
     def _take_call(self, session_id: str, owner: str) -> tuple[list[str], list[Any]]:
         """The take script's keys and arguments."""
         backend = self.cache
         name = redis_scripts.key_maker(backend)
-        head = f"{self.prefix}:{{{session_id}}}:"  # self.key(session_id, part), inlined
-        keys = [name(head + "lock"), name(head + "version")]
+        keys = [name(self.key(session_id, "lock")), name(self.key(session_id, "version"))]
         return keys, [backend.client.encode(owner), _ms(setting("LOCK_TIMEOUT"))]
 
     def _commit_call(
@@ -174,8 +170,8 @@ class SessionStore(RedisIndexStore):
         """The commit script's keys and arguments (``data`` by cache key)."""
         backend = self.cache
         name, encode = redis_scripts.key_maker(backend), backend.client.encode
-        head = f"{self.prefix}:{{{session_id}}}:"
-        keys = [name(head + "version"), name(head + "lock")] + [name(k) for k in data]
+        keys = [name(self.key(session_id, "version")), name(self.key(session_id, "lock"))]
+        keys += [name(k) for k in data]
         args = [encode(owner) if owner else "", read, _ms(timeout) if timeout else 0]
         args += [encode(v) for v in data.values()]
         return keys, args
