@@ -146,6 +146,12 @@ def main() -> None:
     parser.add_argument(
         "--profile", type=int, default=0, help="then py-spy each set's first worker over N events"
     )
+    parser.add_argument(
+        "--batch",
+        action="store_true",
+        help="also each Redis set again with redis-server as SCHED_BATCH (its wake-ups do not"
+        " preempt a worker); the set's name ends in +batch",
+    )
     parser.add_argument("--blocksstate", default="", help="BENCH_BLOCKSSTATE for every set")
     args = parser.parse_args()
     os.environ["BENCH_GCSTATS"] = "1"
@@ -162,6 +168,10 @@ def main() -> None:
         capture_output=True,
     )
     sets = [tuple(s.split(":")) for s in args.sets.split(",")]
+    if args.batch:
+        sets += [(f"{k[0]}+batch", *k[1:]) for k in sets if k[0] == "redis"]
+        batch_redis = bench.Redis(out)
+        os.sched_setscheduler(batch_redis.proc.pid, os.SCHED_BATCH, os.sched_param(0))
     redis = bench.Redis(out)
     loadgen = bench.LoadGen(out)
     servers: dict[tuple[str, ...], Any] = {}
@@ -171,8 +181,10 @@ def main() -> None:
         for key in sets:
             bench.REPO = Path(key[2]) if len(key) > 2 else here  # read by run.our_env
             tag = f"{key[0]}{key[1]}-{len(servers)}"
+            mode = key[0].removesuffix("+batch")
+            on = batch_redis if key[0].endswith("+batch") else redis
             servers[key] = s = bench.OurServers(
-                key[0], out, redis if key[0] == "redis" else None, tag, int(key[1])
+                mode, out, on if mode == "redis" else None, tag, int(key[1])
             )
             bench.REPO = here
             one_run(loadgen, s, 10, 5)  # warm-up
@@ -190,6 +202,8 @@ def main() -> None:
             s.stop()
         loadgen.stop()
         redis.stop()
+        if args.batch:
+            batch_redis.stop()
     print(f"\nmedians of {args.rounds} rounds, {args.sessions} sessions, {args.events} events each")
     print(
         "set             p50    p90    p99  p99/p50  cpu ms/ev  gc ms/ev  invol/ev (workers, redis)"
