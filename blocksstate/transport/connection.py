@@ -32,7 +32,7 @@ from ..sessions.backends import get_store
 from ..sessions.base import Superseded
 from ..sessions.hold import Hold
 from ..sessions.session import Session
-from . import hello, outside, page_events
+from . import eager, hello, outside, page_events
 from .backpressure import Window
 from .liveness import Liveness
 from .page_socket import Socket
@@ -49,6 +49,9 @@ class TokenReceived:
 
 
 Item = protocol.Frame | outside.Change | TokenReceived
+
+# The worker while it runs before its first wait (no task yet): not None, so not started twice.
+_STARTING: Any = object()
 
 
 class Connection:
@@ -175,13 +178,16 @@ class Connection:
         self._pending.append((item, chars))
         self._window.queue(chars)
         if self._worker is None:
-            self._worker = asyncio.create_task(self._work())
+            # Started at once, a task only once it waits (``eager``): most events end first.
+            # Meanwhile the placeholder makes an item queued from inside wait its turn.
+            self._worker = _STARTING
+            self._worker = eager.start(self._work())
 
     async def _work(self) -> None:
         """Handle the waiting items in order, then end: the next item starts a new worker.
 
-        Each item is handled in the page's language, switched on in this task's own
-        context (a copy of the consumer's) and never switched back: the task ends with
+        Each item is handled in the page's language, switched on in the worker's own
+        context (a copy of the consumer's) and never switched back: the worker ends with
         its items, so nothing else speaks it.
         """
         try:
