@@ -75,20 +75,3 @@ class SessionStore(cache.SessionStore):
         if storage is None:
             return super()._write_versioned(session_id, read, data, timeout)
         return storage.write_versioned(self.key(session_id, "version"), read, data, timeout)
-
-    async def write_and_release(
-        self,
-        session_id: str,
-        owner: str,
-        read: int,
-        data: dict[str | int, Any],
-        timeout: float | None,
-    ) -> int | None:
-        """Both at once, on the event loop (no await between them)."""
-        try:
-            if not data:
-                return read
-            keyed = {self.key(session_id, part): value for part, value in data.items()}
-            return self._write_versioned(session_id, read, keyed, timeout)
-        finally:
-            self._release(session_id, owner)
