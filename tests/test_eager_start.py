@@ -7,7 +7,7 @@ import contextvars
 
 import pytest
 
-from blocksstate.transport import eager
+from blocksstate import eager
 
 var: contextvars.ContextVar[str] = contextvars.ContextVar("var", default="caller's")
 
@@ -98,3 +98,35 @@ async def test_a_resumed_coroutine_may_also_be_awaited():
     coro = waits()
     resumed = eager._Resumed(coro, coro.send(None))
     assert await resumed == "done"
+
+
+async def test_leave_hands_the_rest_to_a_task_of_its_own():
+    caller = asyncio.current_task()
+    tasks = []
+
+    async def keeps_its_task() -> None:
+        tasks.append(asyncio.current_task())
+        await eager.leave()
+        tasks.append(asyncio.current_task())
+        await eager.leave()  # in its own task already: nothing to do
+        tasks.append(asyncio.current_task())
+
+    task = eager.start(keeps_its_task())
+    assert task is not None
+    await task
+    assert tasks == [caller, task, task]
+
+
+async def test_an_async_handler_times_out_in_its_own_task_not_the_callers():
+    async def handler() -> None:
+        async with asyncio.timeout(0.01):
+            await asyncio.sleep(10)
+
+    async def work() -> None:
+        await eager.leave()  # what handlers.results does before an async handler
+        await handler()
+
+    task = eager.start(work())
+    with pytest.raises(TimeoutError):
+        await task
+    assert not asyncio.current_task().cancelling()

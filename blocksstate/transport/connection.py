@@ -23,7 +23,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
-from .. import i18n, protocol
+from .. import eager, i18n, protocol
 from ..app.registry import get_engine
 from ..conf import setting
 from ..engine import cancel, file_values
@@ -32,7 +32,7 @@ from ..sessions.backends import get_store
 from ..sessions.base import Superseded
 from ..sessions.hold import Hold
 from ..sessions.session import Session
-from . import eager, hello, outside, page_events
+from . import hello, outside, page_events
 from .backpressure import Window
 from .liveness import Liveness
 from .page_socket import Socket
@@ -177,11 +177,13 @@ class Connection:
             self._pending = collections.deque()
         self._pending.append((item, chars))
         self._window.queue(chars)
-        if self._worker is None:
+        if self._worker is None and isinstance(item, protocol.EventFrame) and self.store.eager:
             # Started at once, a task only once it waits (``eager``): most events end first.
             # Meanwhile the placeholder makes an item queued from inside wait its turn.
             self._worker = _STARTING
             self._worker = eager.start(self._work())
+        elif self._worker is None:
+            self._worker = asyncio.create_task(self._work())
 
     async def _work(self) -> None:
         """Handle the waiting items in order, then end: the next item starts a new worker.

@@ -27,6 +27,7 @@ class SessionStore(cache.SessionStore):
     """Sessions in a per-process cache, locked in this process's memory."""
 
     lock_expires = False
+    eager = True  # its calls are plain calls on this process's memory
     _storage: LocMemStorage | None = None
 
     @property

@@ -8,7 +8,12 @@ end without ever waiting: for them the task was a context copy, a loop turn and 
 frame for nothing. ``start`` runs the coroutine at once, in a context of its own (a
 copy of the caller's, as a task's), up to its first wait; only then does it go on in
 a task, in that same context. Python 3.12's eager tasks do this; this is the same on
-3.11.
+3.11, with one difference: before its first wait the coroutine runs in the caller's
+task (``asyncio.current_task()`` is the consumer's). Code that keeps the current
+task to cancel it later (``asyncio.timeout``, ``TaskGroup``, a Redis client's
+connect timeout) must not start there: it first awaits ``leave()``, which hands the
+rest to the task at once. So only what is known never to do so starts eagerly: an
+event on a store in this process's memory; an ``async`` handler leaves first.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import sys
+import types
 from collections.abc import Coroutine, Generator
 from typing import Any
 
@@ -32,12 +38,36 @@ def start(coro: Coroutine[Any, Any, None]) -> asyncio.Task[None] | None:
             task.result()
             return None
         return task
+    global _before_first_wait
     context = contextvars.copy_context()
+    outer, _before_first_wait = _before_first_wait, True
     try:
         waiting = context.run(coro.send, None)
     except StopIteration:
         return None
+    finally:
+        _before_first_wait = outer
     return loop.create_task(_Resumed(coro, waiting), context=context)
+
+
+# Whether a coroutine started by ``start`` runs now, before its first wait (in the caller's task).
+_before_first_wait = False
+
+
+@types.coroutine
+def _yield() -> Generator[None, None, None]:
+    yield  # a bare yield: the task steps again at the next turn of the loop
+
+
+async def leave() -> None:
+    """Go on in a task of its own, if this runs in ``start`` before its first wait.
+
+    Await it before code that keeps ``asyncio.current_task()`` (a user's ``async``
+    handler may use ``asyncio.timeout``): on 3.11, before the first wait, that is the
+    caller's task.
+    """
+    if _before_first_wait and sys.version_info < (3, 12):
+        await _yield()
 
 
 _NOTHING: Any = object()
