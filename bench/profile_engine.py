@@ -213,6 +213,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=2000)
     parser.add_argument("--redis-url")
     parser.add_argument("--cprofile", action="store_true")
+    parser.add_argument("--cprofile-dump", metavar="FILE", help="with --cprofile: save the stats")
     parser.add_argument("--pyinstrument", action="store_true")
     parser.add_argument(
         "--inline-handlers",
@@ -329,6 +330,8 @@ def main() -> None:
         import pstats
 
         stats = pstats.Stats(profiler)
+        if args.cprofile_dump:
+            stats.dump_stats(args.cprofile_dump)
         stats.sort_stats("tottime").print_stats(25)
         if os.environ.get("BENCH_PSTATS"):  # a file for comparing two runs' calls
             stats.dump_stats(os.environ["BENCH_PSTATS"])

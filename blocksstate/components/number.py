@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Unpack
 
 from ..app.events import Event
 from .base import ComponentOptions, FormComponent
-from .schema import InvalidValue, ValueSchema
+from .schema import InvalidValue, ValueSchema, bounded_schema
 
 
 def number_text(value: Any) -> str:
@@ -71,10 +71,8 @@ class Number(FormComponent):
     def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
         props = props or {}
         kind = "integer" if props.get("precision", self.precision) == 0 else "number"
-        return ValueSchema(
-            kind,
-            minimum=props.get("minimum", self.minimum),
-            maximum=props.get("maximum", self.maximum),
+        return bounded_schema(
+            kind, True, props.get("minimum", self.minimum), props.get("maximum", self.maximum)
         )
 
     def template_context(self, context: dict[str, Any]) -> dict[str, Any]:
@@ -143,11 +141,11 @@ class Slider(FormComponent):
 
     def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
         props = props or {}
-        return ValueSchema(
+        return bounded_schema(
             "number",
-            nullable=False,
-            minimum=props.get("minimum", self.minimum),
-            maximum=props.get("maximum", self.maximum),
+            False,
+            props.get("minimum", self.minimum),
+            props.get("maximum", self.maximum),
         )
 
     def template_context(self, context: dict[str, Any]) -> dict[str, Any]:

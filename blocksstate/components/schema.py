@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import sys
@@ -211,3 +212,25 @@ def _as_messages(item: Any) -> list[dict[str, Any]]:
             check_json_safe(message["content"])
         return messages
     raise InvalidValue(f"expected a message dict with 'role' and 'content', got {item!r}")
+
+
+def bounded_schema(
+    kind: str,
+    nullable: bool = True,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    max_length: int | None = None,
+) -> ValueSchema:
+    """``ValueSchema(kind, nullable, minimum, maximum, max_length)``, built once per set of values.
+
+    For the components whose schema is asked on every event (a number, a text): a
+    schema is frozen, so one may serve every caller; the arguments are the key, so a
+    component's changed bounds (or a page's ``props``) get a schema of their own.
+    """
+    try:
+        return _bounded_schema(kind, nullable, minimum, maximum, max_length)
+    except TypeError:  # an unhashable bound (from a page's props): built as it comes
+        return ValueSchema(kind, nullable, minimum, maximum, max_length)
+
+
+_bounded_schema = functools.lru_cache(maxsize=1024)(ValueSchema)

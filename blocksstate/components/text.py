@@ -11,7 +11,7 @@ from ..app.event_data import BadEventData
 from ..app.events import Event, UnsupportedEvent, declare_unsupported_events
 from .base import Component, ComponentOptions, FormComponent
 from .markdown import render_markdown
-from .schema import ValueSchema
+from .schema import ValueSchema, bounded_schema
 
 TEXTBOX_TYPES = ("text", "password", "email")
 
@@ -68,7 +68,7 @@ class Textbox(FormComponent):
 
     def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
         max_length = (props or {}).get("max_length", self.max_length)
-        return ValueSchema("string", max_length=max_length)
+        return bounded_schema("string", True, None, None, max_length)
 
     def postprocess(self, value: Any, props: Mapping[str, Any] | None = None) -> Any:
         # Handlers often return numbers for a textbox; show them as text, as Gradio does.
@@ -118,7 +118,7 @@ class TextDisplay(Component):
     accepts_input = False
 
     def value_schema(self, props: Mapping[str, Any] | None = None) -> ValueSchema:
-        return ValueSchema("string")
+        return bounded_schema("string")
 
     def postprocess(self, value: Any, props: Mapping[str, Any] | None = None) -> Any:
         return None if value is None else super().postprocess(str(value), props)

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.core.exceptions import SynchronousOnlyOperation
 
+from .. import eager
 from ..app.event_data import EventData, event_data_classes
 from ..conf import setting
 from ..i18n import carrying_language
@@ -93,6 +94,7 @@ async def results(
     try:
         context = contextvars.copy_context()
         if not synchronous:
+            await eager.leave()  # it may keep the current task (asyncio.timeout): its own
             result = fn(*args, **kwargs)
         else:
             result = await _call_sync(fn, args, kwargs, context)

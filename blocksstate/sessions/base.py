@@ -77,6 +77,9 @@ class SessionStore:
 
     # Whether a held lock expires by itself (and so is renewed while a long event runs).
     lock_expires = True
+    # Whether an event may start before its worker's task exists (``blocksstate.eager``):
+    # only if the store's calls never keep the current task (a connect timeout does).
+    eager = False
 
     def __init__(self, cache_alias: str | None = None, prefix: str | None = None) -> None:
         self.cache_alias = cache_alias or setting("CACHE_ALIAS")

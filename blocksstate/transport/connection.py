@@ -23,7 +23,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
-from .. import i18n, protocol
+from .. import eager, i18n, protocol
 from ..app.registry import get_engine
 from ..conf import setting
 from ..engine import cancel, file_values
@@ -49,6 +49,9 @@ class TokenReceived:
 
 
 Item = protocol.Frame | outside.Change | TokenReceived
+
+# The worker while it runs before its first wait (no task yet): not None, so not started twice.
+_STARTING: Any = object()
 
 
 class Connection:
@@ -174,14 +177,19 @@ class Connection:
             self._pending = collections.deque()
         self._pending.append((item, chars))
         self._window.queue(chars)
-        if self._worker is None:
+        if self._worker is None and isinstance(item, protocol.EventFrame) and self.store.eager:
+            # Started at once, a task only once it waits (``eager``): most events end first.
+            # Meanwhile the placeholder makes an item queued from inside wait its turn.
+            self._worker = _STARTING
+            self._worker = eager.start(self._work())
+        elif self._worker is None:
             self._worker = asyncio.create_task(self._work())
 
     async def _work(self) -> None:
         """Handle the waiting items in order, then end: the next item starts a new worker.
 
-        Each item is handled in the page's language, switched on in this task's own
-        context (a copy of the consumer's) and never switched back: the task ends with
+        Each item is handled in the page's language, switched on in the worker's own
+        context (a copy of the consumer's) and never switched back: the worker ends with
         its items, so nothing else speaks it.
         """
         try:
