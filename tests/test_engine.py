@@ -597,7 +597,7 @@ async def test_a_step_that_fails_after_its_function_returned_sends_and_keeps_not
     demo, notes, kept, said, count = fails_after_return(handler)
     harness = Harness(demo)
     session = harness.session()
-    session.dirty.clear()
+    session.dirty = set()
     before = copy.deepcopy((session.values, session.pickled, session.props))
 
     with override_settings(

@@ -71,7 +71,7 @@ async def test_an_unknown_or_foreign_session_is_not_loaded(store):
 
 async def test_values_never_saved_come_back_as_defaults(store):
     session = Session.new(get_app("cart"))
-    session.dirty.clear()  # only the metadata is written
+    session.dirty = set()  # only the metadata is written
     await store.save(session, 60)
 
     loaded = await store.load(get_app("cart"), session.id)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ..conf import setting
 from . import lifecycle
 from .base import SessionStore
+from .keepalive import Keepalive
 from .session import Session
 from .sweep import sweeper
 
@@ -21,10 +22,12 @@ if TYPE_CHECKING:
 class Hold:
     """The session a page holds (None before its ``hello`` and after it let go)."""
 
+    __slots__ = ("engine", "store", "session", "_keepalive")
+
     def __init__(self, engine: Engine, store: SessionStore) -> None:
         self.engine, self.store = engine, store
         self.session: Session | None = None
-        self._keepalive: lifecycle.Keepalive | None = None
+        self._keepalive: Keepalive | None = None
 
     @property
     def key_timeout(self) -> float:
@@ -39,9 +42,7 @@ class Hold:
 
         ``superseded()`` is awaited if the keepalive finds another page resumed it.
         """
-        self._keepalive = lifecycle.Keepalive(
-            self.engine, self.store, lambda: self.session, self.transaction, superseded
-        )
+        self._keepalive = Keepalive(self, superseded)
         self._keepalive.start()
         sweeper.ensure_running()
 

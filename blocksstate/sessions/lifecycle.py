@@ -1,4 +1,4 @@
-"""A session's life on a worker: resume, keepalive, the grace after a drop, and the end.
+"""A session's life on a worker: resume, heartbeat, the grace after a drop, and the end.
 
 A session ends once: when its page closes, or when its connection dropped and
 was not resumed within ``RESUME_GRACE`` seconds. Then its ``unload`` listeners
@@ -6,7 +6,7 @@ run, and its values are kept ``age`` seconds more
 (``Blocks(delete_cache=(frequency, age))``) before the sweep expires them.
 
 Every connected session keeps an "end" entry in the expiry index a little in
-the future, pushed back by its worker's keepalive. If the worker dies, the
+the future, pushed back by its worker's keepalive (``keepalive.py``). If the worker dies, the
 entry falls due and any other worker's sweep ends the session: unload handlers
 are not lost with the process.
 """
@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
-import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext
@@ -32,8 +30,6 @@ from .session import Session
 if TYPE_CHECKING:
     from ..app.blocks import Blocks
     from ..engine.runner import Engine
-
-logger = logging.getLogger("blocksstate")
 
 
 def end_member(app: str, session_id: str) -> str:
@@ -228,73 +224,3 @@ class GraceTimers:
 
 # This process's grace timers (a resume here stops the session's own).
 grace_timers = GraceTimers()
-
-
-class Keepalive:
-    """While a page is connected: keep its keys from expiring, expire timed-out values, beat.
-
-    One beat per period, each a short task started by a timer (an idle page holds a
-    timer, not a sleeping task). A beat that fails is logged; the next one still comes.
-    ``current(session)`` is the connection's transaction (it follows a reload);
-    ``superseded()`` is awaited when another connection resumed the session.
-    """
-
-    def __init__(
-        self,
-        engine: Engine,
-        store: SessionStore,
-        session: Callable[[], Session | None],
-        current: Callable[[Session], contextlib.AbstractAsyncContextManager[Session]],
-        superseded: Callable[[], Awaitable[None]],
-    ) -> None:
-        self.engine, self.store = engine, store
-        self._session, self._current, self._superseded = session, current, superseded
-        self._next: asyncio.TimerHandle | asyncio.Task[None] | None = None
-        self.period = self._period()
-
-    def _period(self) -> float:
-        period = max(1.0, min(60.0, keep_time(self.engine) / 4))
-        ttls = [s.time_to_live for s in self.engine.tracker.ttl_states]
-        if ttls:
-            period = max(0.05, min(period, min(ttls) / 2))  # type: ignore[type-var]
-        return period
-
-    def start(self) -> None:
-        """Beat now (the first beat only schedules the session's end), then every period.
-
-        In a context of its own: started while the ``hello`` is handled, a copy of that
-        context (its ``Stop``, the file viewer, the language) would be kept by every
-        beat and timer for as long as the page stays connected (docs/performance.md).
-        """
-        self._next = asyncio.create_task(self._beat(first=True), context=contextvars.Context())
-
-    def stop(self) -> None:
-        if self._next is not None:
-            self._next.cancel()
-            self._next = None
-
-    async def _beat(self, first: bool = False) -> None:
-        session = self._session()
-        if session is None:
-            return
-        try:
-            if not first:
-                await self.store.touch(self.engine.blocks, session.id, key_timeout(self.engine))
-                if self.engine.tracker.ttl_states:
-                    async with self._current(session) as session:
-                        await self.engine.expire_values(session)
-            await heartbeat(self.store, session, self.period)
-            activity.session_seen(session)
-        except Superseded:
-            self._next = None  # this very task: not to be cancelled while it closes
-            await self._superseded()
-            return
-        except Exception:
-            logger.exception(
-                "Keepalive of session %s failed; retrying in %g s", session.id, self.period
-            )
-        if self._next is not None and self._session() is not None:
-            self._next = asyncio.get_running_loop().call_later(self.period, self._next_beat)
-
-    def _next_beat(self) -> None:
-        self._next = asyncio.create_task(self._beat())

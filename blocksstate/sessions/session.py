@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from ..components.state import State
@@ -24,6 +26,16 @@ if TYPE_CHECKING:
 STORE_VERSION = 1
 # Events whose outcome a session remembers, so that one re-sent after a resume is not run again.
 RAN_SEQS_KEPT = 64
+
+
+# Shared by every session until it first writes one of these: most idle sessions never do,
+# and an empty set or dict apiece adds up over thousands of pages (docs/performance.md).
+NO_IDS: frozenset[int] = frozenset()
+NOTHING: Mapping[Any, Any] = MappingProxyType({})
+
+
+def _nothing() -> Mapping[Any, Any]:
+    return NOTHING  # a default_factory: dataclasses refuse a mapping as a plain default
 
 
 def new_session_id() -> str:
@@ -40,12 +52,13 @@ class Unsaved:
     written: dict[int, float | None]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Session:
     """One page view's values, held in memory by the worker serving it.
 
     Only its methods change ``dirty`` and ``meta_dirty``, the record of what the
-    next save must write.
+    next save must write; likewise ``ran``, ``written`` and ``globals_seen``, which
+    share an empty read-only mapping until their first entry.
     """
 
     id: str
@@ -62,17 +75,17 @@ class Session:
     proven_epoch: int = 1
     ended: bool = False
     # Outcome (ok or failed) of the last events that ran, by the page's seq.
-    ran: dict[int, bool] = field(default_factory=dict)
+    ran: Mapping[int, bool] = field(default_factory=_nothing)
     ran_dirty: bool = False
     # The store's version of this session when it was last read or written (the fencing number).
     version: int = 0
     # BrowserState tokens the page sent that did not verify.
     rejected_tokens: int = 0
     # When each State with a time_to_live was last written (None: expired, holds its default).
-    written: dict[int, float | None] = field(default_factory=dict)
+    written: Mapping[int, float | None] = field(default_factory=_nothing)
     # The newest version of each GlobalState key whose change listeners ran for this session.
-    globals_seen: dict[str, int] = field(default_factory=dict)
-    dirty: set[int] = field(default_factory=set)
+    globals_seen: Mapping[str, int] = field(default_factory=_nothing)
+    dirty: set[int] | frozenset[int] = NO_IDS
     meta_dirty: bool = True
     request: Request | None = None
     # The ``@gr.render`` regions this worker built for the session, by index (never stored:
@@ -93,7 +106,7 @@ class Session:
             else:
                 session.values[component.id] = component.initial_value()
             if callable(component.value):
-                session.dirty.add(component.id)  # per-session values must reach the store
+                session._mark(component.id)  # per-session values must reach the store
         return session
 
     @classmethod
@@ -121,11 +134,11 @@ class Session:
             epoch=meta.get("epoch", 1),
             proven_epoch=meta.get("proven_epoch", 1),
             ended=bool(meta.get("ended")),
-            ran=dict(ran or {}),
+            ran=dict(ran) if ran else NOTHING,
             props={int(k): v for k, v in meta.get("props", {}).items()},
-            written=dict(meta.get("written", {})),
+            written=dict(meta["written"]) if meta.get("written") else NOTHING,
             rejected_tokens=int(meta.get("rejected_tokens", 0)),
-            globals_seen=dict(meta.get("globals", {})),
+            globals_seen=dict(meta["globals"]) if meta.get("globals") else NOTHING,
             meta_dirty=False,
             version=int(version or 0),
         )
@@ -157,19 +170,29 @@ class Session:
             "proven_epoch": self.proven_epoch,
             "ended": self.ended,
             "props": self.props,
-            "written": self.written,
+            "written": self.written or {},
             "rejected_tokens": self.rejected_tokens,
-            "globals": self.globals_seen,
+            "globals": self.globals_seen or {},
         }
 
     # -- changes, each noted for the next save -----------------------------------------------
+
+    def _mark(self, component_id: int) -> None:
+        if not self.dirty:
+            self.dirty = set()
+        self.dirty.add(component_id)  # type: ignore[union-attr]
+
+    def _written(self) -> dict[int, float | None]:
+        if not self.written:
+            self.written = {}
+        return self.written  # type: ignore[return-value]
 
     def set_value(self, component_id: int, value: Any) -> bool:
         """Give a (non-State) component a value; return whether it changed."""
         changed = self.values.get(component_id) != value
         self.values[component_id] = value
         if changed:
-            self.dirty.add(component_id)
+            self._mark(component_id)
         return changed
 
     def set_props(self, component_id: int, props: dict[str, Any]) -> None:
@@ -189,9 +212,9 @@ class Session:
     ) -> None:
         """A State's value (already in ``values``) changed: keep its new stored form."""
         self.pickled[component_id] = pickled
-        self.dirty.add(component_id)
+        self._mark(component_id)
         if written is not None:
-            self.written[component_id] = written
+            self._written()[component_id] = written
             self.meta_dirty = True
 
     def reset_state(self, state: State) -> bool:
@@ -199,9 +222,9 @@ class Session:
         value, pickled = state.initial()
         changed = self.pickled.get(state.id) != pickled
         self.values[state.id], self.pickled[state.id] = value, pickled
-        self.dirty.add(state.id)
+        self._mark(state.id)
         if state.time_to_live:
-            self.written[state.id] = None  # holds its default: nothing to expire
+            self._written()[state.id] = None  # holds its default: nothing to expire
             self.meta_dirty = True
         return changed
 
@@ -215,15 +238,20 @@ class Session:
         ``key``; return False if it was already (its listeners must not run again)."""
         if version <= self.globals_seen.get(key, 0):
             return False
-        self.globals_seen[key] = version
+        if not self.globals_seen:
+            self.globals_seen = {}
+        self.globals_seen[key] = version  # type: ignore[index]
         self.meta_dirty = True
         return True
 
     def note_ran(self, seq: int, ok: bool) -> None:
         """Remember that event ``seq`` ran (saved with what it changed)."""
-        self.ran[seq] = ok
-        while len(self.ran) > RAN_SEQS_KEPT:
-            del self.ran[next(iter(self.ran))]
+        if not self.ran:
+            self.ran = {}
+        ran: dict[int, bool] = self.ran  # type: ignore[assignment]
+        ran[seq] = ok
+        while len(ran) > RAN_SEQS_KEPT:
+            del ran[next(iter(ran))]
         self.ran_dirty = True
 
     def resumed_with(self, epoch: int) -> None:
@@ -249,14 +277,14 @@ class Session:
 
     def restore_unsaved(self, unsaved: Unsaved) -> None:
         """Forget changes noted since ``unsaved`` was taken (a failed step's)."""
-        self.dirty = set(unsaved.dirty)
+        self.dirty = set(unsaved.dirty) if unsaved.dirty else NO_IDS
         self.meta_dirty = unsaved.meta
-        self.written = dict(unsaved.written)
+        self.written = dict(unsaved.written) if unsaved.written else NOTHING
 
     def saved(self, version: int) -> None:
         """Everything noted is in the store now, at ``version``."""
         self.version = version
-        self.dirty.clear()
+        self.dirty = NO_IDS
         self.meta_dirty = self.ran_dirty = False
 
     def state_size(self) -> int:

@@ -15,6 +15,8 @@ class Window:
     ``MAX_UNACKED_CHARS`` what it was sent and has not said (``received``) it read.
     """
 
+    __slots__ = ("queued_frames", "queued_chars", "sent_chars", "acked_chars", "_read_progress")
+
     def __init__(self) -> None:
         self.queued_frames = self.queued_chars = 0
         self.sent_chars = self.acked_chars = 0

@@ -61,6 +61,26 @@ class Connection:
     which the consumer calls on channel-layer messages.
     """
 
+    # Slots, not an instance dict: one connection per open page (docs/performance.md).
+    __slots__ = (
+        "socket",
+        "engine",
+        "blocks",
+        "store",
+        "hold",
+        "scope",
+        "language",
+        "_send",
+        "open",
+        "_pending",
+        "_worker",
+        "_window",
+        "_liveness",
+        "_closing",
+        "_stop",
+        "_dropper",
+    )
+
     def __init__(
         self,
         app: str,

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from typing import Any
 
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
+from channels.utils import await_many_dispatch
 
 from .. import protocol
 from ..app.registry import AppNotFound
@@ -51,9 +54,23 @@ class BlocksConsumer(AsyncWebsocketConsumer, Socket):
         Channels lets an error of the layer's receive (Redis restarted, say) end the
         consumer: the page would get 1011 and the session no disconnect, so no grace
         period and a keepalive that never stops. End it as a dropped connection instead.
+
+        Channels' own ``AsyncConsumer.__call__`` (4.x) with that ``except`` added, rather
+        than a wrapper around it: a second coroutine frame per open page is memory that
+        every idle page holds (docs/performance.md, "Issue 20, item 5").
         """
+        self.scope = scope
+        layer = self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        receivers = [receive]
+        if layer is not None:
+            self.channel_name = await layer.new_channel()
+            self.channel_receive = functools.partial(layer.receive, self.channel_name)
+            receivers.append(self.channel_receive)
+        self.base_send = send  # an async consumer: Channels wraps only a sync one's
         try:
-            await super().__call__(scope, receive, send)
+            await await_many_dispatch(receivers, self.dispatch)
+        except StopConsumer:
+            pass
         except Exception:
             logger.warning("A page's connection failed; asking it to reconnect", exc_info=True)
             with contextlib.suppress(Exception):  # the socket may be gone already

@@ -25,6 +25,8 @@ class Watchdog:
     transport's own timeouts); a timer, not a task, so an idle page costs no task.
     """
 
+    __slots__ = ("_on_silent", "last_seen", "_timer")
+
     def __init__(self, on_silent: Callable[[float, float], None]) -> None:
         self._on_silent = on_silent
         self.last_seen = time.monotonic()
@@ -60,6 +62,8 @@ class Liveness:
     A ping names the session of this connection once the page has its ``session``
     frame: that proves the page holds the newest resume token (docs/protocol.md).
     """
+
+    __slots__ = ("watchdog", "_proven")
 
     def __init__(self, on_silent: Callable[[float, float], None]) -> None:
         self.watchdog = Watchdog(on_silent)
