@@ -83,7 +83,7 @@ class Regions:
         if region is None:
             region = renderable.build(serializers.loads(record["inputs"]), record["fingerprint"])
             self._keep(key, region)
-        session.regions[index] = region
+        session.attach_region(index, region)
         values = record["values"]
         for component_id, component in region.components.items():
             session.values[component_id] = (
@@ -158,7 +158,7 @@ class Regions:
             old_types = before.types
             for cid in before.components:
                 session.values.pop(cid, None)
-                session.props.pop(cid, None)
+                session.replace_props(cid, None)
         values: dict[int, Any] = {}
         for component_id, component in region.components.items():
             kept = (
@@ -176,13 +176,13 @@ class Regions:
         }
         session.set_value(renderable.record.id, record)
         session.values.update(values)
-        session.regions[renderable.index] = region
+        session.attach_region(renderable.index, region)
         self._keep((session.id, renderable.index, digest), region)
         return {str(renderable.id): self.page_entry(region, values)}
 
     def forget(self, session: Session, index: int) -> None:
         """Drop what a failed step may have left in a region's closures (rebuilt on next use)."""
-        session.regions.pop(index, None)
+        session.forget_region(index)
         for key in [k for k in self._built if k[0] == session.id and k[1] == index]:
             del self._built[key]
 

@@ -6,6 +6,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from ..empty import EMPTY
+
 # Headers whose value opens the visitor's session: hidden from a repr and from the event log.
 CREDENTIAL_HEADERS = ("cookie", "authorization", "proxy-authorization")
 REDACTED = "[redacted]"
@@ -87,13 +89,13 @@ class Request:
             cookies=_cookies(scope),
             client=Client(host, port),
             path=scope.get("path", ""),
-            query_params=dict(parse_qsl(query)),
+            query_params=dict(parse_qsl(query)) or EMPTY,
             session=scope.get("session"),
             app=app,
         )
 
 
-def _cookies(scope: Mapping[str, Any]) -> dict[str, str]:
+def _cookies(scope: Mapping[str, Any]) -> Mapping[str, str]:
     """The request's cookies: Channels' CookieMiddleware's, or read from the header without it."""
     cookies = scope.get("cookies")
     if cookies is None:
@@ -101,4 +103,4 @@ def _cookies(scope: Mapping[str, Any]) -> dict[str, str]:
 
         header = dict(scope.get("headers", ())).get(b"cookie", b"")
         cookies = parse_cookie(header.decode("latin-1"))
-    return dict(cookies)
+    return dict(cookies) or EMPTY

@@ -13,10 +13,10 @@ import secrets
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from ..components.state import State
+from ..empty import EMPTY
 from ..state import serializers
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ RAN_SEQS_KEPT = 64
 # Shared by every session until it first writes one of these: most idle sessions never do,
 # and an empty set or dict apiece adds up over thousands of pages (docs/performance.md).
 NO_IDS: frozenset[int] = frozenset()
-NOTHING: Mapping[Any, Any] = MappingProxyType({})
+NOTHING: Mapping[Any, Any] = EMPTY
 
 
 def _nothing() -> Mapping[Any, Any]:
@@ -57,15 +57,17 @@ class Session:
     """One page view's values, held in memory by the worker serving it.
 
     Only its methods change ``dirty`` and ``meta_dirty``, the record of what the
-    next save must write; likewise ``ran``, ``written`` and ``globals_seen``, which
-    share an empty read-only mapping until their first entry.
+    next save must write; likewise ``pickled``, ``props``, ``ran``, ``written``,
+    ``globals_seen`` and ``regions``, which share an empty read-only mapping until
+    their first entry (``_own``).
     """
 
     id: str
     app: str
     values: dict[int, Any]
-    pickled: dict[int, bytes] = field(default_factory=dict)
-    props: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # Each State's stored form, and the properties changed from the layout's, by component.
+    pickled: Mapping[int, bytes] = field(default_factory=_nothing)
+    props: Mapping[int, dict[str, Any]] = field(default_factory=_nothing)
     user_id: str | None = None
     created: float = field(default_factory=time.time)
     # One more at every resume; a resume token carries the epoch it was issued at.
@@ -90,7 +92,7 @@ class Session:
     request: Request | None = None
     # The ``@gr.render`` regions this worker built for the session, by index (never stored:
     # rebuilt from their records, see ``engine/regions.py``).
-    regions: dict[int, Any] = field(default_factory=dict, repr=False)
+    regions: Mapping[int, Any] = field(default_factory=_nothing, repr=False)
 
     @classmethod
     def new(cls, blocks: Blocks, user_id: str | None = None) -> Session:
@@ -102,7 +104,7 @@ class Session:
             if isinstance(component, State):
                 value, pickled = component.initial()
                 session.values[component.id] = value
-                session.pickled[component.id] = pickled
+                session._own("pickled")[component.id] = pickled
             else:
                 session.values[component.id] = component.initial_value()
             if callable(component.value):
@@ -135,7 +137,7 @@ class Session:
             proven_epoch=meta.get("proven_epoch", 1),
             ended=bool(meta.get("ended")),
             ran=dict(ran) if ran else NOTHING,
-            props={int(k): v for k, v in meta.get("props", {}).items()},
+            props={int(k): v for k, v in meta["props"].items()} if meta.get("props") else NOTHING,
             written=dict(meta["written"]) if meta.get("written") else NOTHING,
             rejected_tokens=int(meta.get("rejected_tokens", 0)),
             globals_seen=dict(meta["globals"]) if meta.get("globals") else NOTHING,
@@ -149,11 +151,9 @@ class Session:
             if isinstance(component, State):
                 if isinstance(value, bytes):
                     session.values[component_id] = serializers.loads(value)
-                    session.pickled[component_id] = value
                 else:
-                    session.values[component_id], session.pickled[component_id] = (
-                        component.initial()
-                    )
+                    session.values[component_id], value = component.initial()
+                session._own("pickled")[component_id] = value
             elif component_id in stored:
                 session.values[component_id] = value
             else:
@@ -169,7 +169,7 @@ class Session:
             "epoch": self.epoch,
             "proven_epoch": self.proven_epoch,
             "ended": self.ended,
-            "props": self.props,
+            "props": self.props or {},
             "written": self.written or {},
             "rejected_tokens": self.rejected_tokens,
             "globals": self.globals_seen or {},
@@ -182,10 +182,13 @@ class Session:
             self.dirty = set()
         self.dirty.add(component_id)  # type: ignore[union-attr]
 
-    def _written(self) -> dict[int, float | None]:
-        if not self.written:
-            self.written = {}
-        return self.written  # type: ignore[return-value]
+    def _own(self, name: str) -> dict[Any, Any]:
+        """The session's own dict in field ``name``, made on the first write (shared until then)."""
+        found = getattr(self, name)
+        if found is NOTHING:
+            found = {}
+            setattr(self, name, found)
+        return found  # type: ignore[no-any-return]
 
     def set_value(self, component_id: int, value: Any) -> bool:
         """Give a (non-State) component a value; return whether it changed."""
@@ -197,8 +200,29 @@ class Session:
 
     def set_props(self, component_id: int, props: dict[str, Any]) -> None:
         """Change some of a component's properties (label, choices, visible...)."""
-        self.props.setdefault(component_id, {}).update(props)
+        self._own("props").setdefault(component_id, {}).update(props)
         self.meta_dirty = True
+
+    def replace_props(self, component_id: int, props: dict[str, Any] | None) -> None:
+        """Put a component's changed properties back as they were (None: none changed)."""
+        if props is not None:
+            self._own("props")[component_id] = props
+        elif component_id in self.props:
+            del self._own("props")[component_id]
+
+    def restore_state(self, component_id: int, pickled: bytes) -> None:
+        """Put a State back to a stored form it had (read back, undoing changes in place)."""
+        self.values[component_id] = serializers.loads(pickled)
+        self._own("pickled")[component_id] = pickled
+
+    def attach_region(self, index: int, region: Any) -> None:
+        """Keep the ``@gr.render`` region ``index`` as this worker built it for the session."""
+        self._own("regions")[index] = region
+
+    def forget_region(self, index: int) -> None:
+        """Drop the region ``index`` this worker built (rebuilt from its record when next used)."""
+        if index in self.regions:
+            del self._own("regions")[index]
 
     def set_state(
         self, component_id: int, value: Any, pickled: bytes, written: float | None = None
@@ -211,20 +235,21 @@ class Session:
         self, component_id: int, pickled: bytes, written: float | None = None
     ) -> None:
         """A State's value (already in ``values``) changed: keep its new stored form."""
-        self.pickled[component_id] = pickled
+        self._own("pickled")[component_id] = pickled
         self._mark(component_id)
         if written is not None:
-            self._written()[component_id] = written
+            self._own("written")[component_id] = written
             self.meta_dirty = True
 
     def reset_state(self, state: State) -> bool:
         """Put a State back to its default; return whether its value changed."""
         value, pickled = state.initial()
         changed = self.pickled.get(state.id) != pickled
-        self.values[state.id], self.pickled[state.id] = value, pickled
+        self.values[state.id] = value
+        self._own("pickled")[state.id] = pickled
         self._mark(state.id)
         if state.time_to_live:
-            self._written()[state.id] = None  # holds its default: nothing to expire
+            self._own("written")[state.id] = None  # holds its default: nothing to expire
             self.meta_dirty = True
         return changed
 
@@ -238,17 +263,13 @@ class Session:
         ``key``; return False if it was already (its listeners must not run again)."""
         if version <= self.globals_seen.get(key, 0):
             return False
-        if not self.globals_seen:
-            self.globals_seen = {}
-        self.globals_seen[key] = version  # type: ignore[index]
+        self._own("globals_seen")[key] = version
         self.meta_dirty = True
         return True
 
     def note_ran(self, seq: int, ok: bool) -> None:
         """Remember that event ``seq`` ran (saved with what it changed)."""
-        if not self.ran:
-            self.ran = {}
-        ran: dict[int, bool] = self.ran  # type: ignore[assignment]
+        ran = self._own("ran")
         ran[seq] = ok
         while len(ran) > RAN_SEQS_KEPT:
             del ran[next(iter(ran))]

@@ -150,13 +150,9 @@ class StateTracker:
         """
         session.values.update(checkpoint.values)
         for component_id, props in checkpoint.props.items():
-            if props is None:
-                session.props.pop(component_id, None)
-            else:
-                session.props[component_id] = props
+            session.replace_props(component_id, props)
         for component_id, data in checkpoint.pickled.items():
-            session.pickled[component_id] = data
-            session.values[component_id] = serializers.loads(data)
+            session.restore_state(component_id, data)
         session.restore_unsaved(checkpoint.unsaved)
 
     async def expire_values(self, session: Session, now: float | None = None) -> None:
