@@ -220,6 +220,26 @@ def busy_pct(
     return out
 
 
+def wait_for_quiet(
+    core: str, below: float = 15.0, window: float = 0.1, limit: float = 10.0
+) -> float:
+    """Wait until ``core`` is nearly idle; return the seconds waited.
+
+    The sets of an interleaved run share the server core, and a set's clean-up after its
+    run (its pages' sessions ending, the activity recorder writing) would otherwise fall
+    into the next set's measured window: after 200 pages on Redis workers, that cost a
+    1-session run 28 ms per event. The pages of the run about to start are open and idle.
+    """
+    start = deadline = time.monotonic()
+    deadline += limit
+    while time.monotonic() < deadline:
+        before = core_busy()
+        time.sleep(window)
+        if busy_pct(before, core_busy()).get(core, 0.0) < below:
+            break
+    return time.monotonic() - start
+
+
 # -- servers ----------------------------------------------------------------------------------------
 
 
@@ -602,6 +622,7 @@ class Bench:
             }
         )
         ready = loadgen.read()
+        quiet_after = wait_for_quiet(f"cpu{SERVER_CORE}")
         pids = servers.pids
         redis_pid = [servers.redis.proc.pid] if getattr(servers, "redis", None) is not None else []
         cpu0, rcpu0, busy0, t0 = (
@@ -631,6 +652,7 @@ class Bench:
             "sessions": sessions,
             "events": events,
             "run": run,
+            "waited_for_quiet_s": round(quiet_after, 2),
             "ok": ok,
             "n_events": result["events"],
             "wall": result["wall"],
