@@ -117,7 +117,8 @@ class BlocksConsumer(AsyncWebsocketConsumer, Socket):
         global_news.serving_on(asyncio.get_running_loop())
 
     async def dispatch(self, message: dict[str, Any]) -> None:
-        """Hand a message to its handler; frames skip most of Channels' database clean-up.
+        """Hand a message to its handler; a frame goes straight to the connection, and skips
+        most of Channels' database clean-up.
 
         Channels closes stale database connections of its one thread for synchronous
         code before every message, a thread hop per frame that the event path does not
@@ -125,7 +126,8 @@ class BlocksConsumer(AsyncWebsocketConsumer, Socket):
         it at most once a second per process; every other message as Channels does.
         """
         if message["type"] == "websocket.receive" and not _database_check_due():
-            await self.websocket_receive(message)
+            if self.connection is not None:  # what ``websocket_receive`` and ``receive`` do
+                await self.connection.receive(message.get("text"))
         else:
             await super().dispatch(message)
 
