@@ -22,8 +22,9 @@ Row = tuple[Any, int | None, str, Any, float, bool, str]
 
 
 def _naive_utc_text(stamp: float) -> str:
-    """What SQLite's adapter makes of an aware UTC moment, with the connection in UTC."""
-    return str(datetime.fromtimestamp(stamp, UTC).replace(tzinfo=None))
+    """What SQLite's adapter makes of an aware UTC moment, with the connection in UTC:
+    the moment's text without its ``+00:00``."""
+    return str(datetime.fromtimestamp(stamp, UTC))[:-6]
 
 
 def _aware(stamp: float) -> datetime:
