@@ -66,7 +66,11 @@ class LiveSession(models.Model):
 class EventLog(models.Model):
     """One event a page sent, with everything it triggered: when, how long, how it went."""
 
-    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="events")
+    # No index of its own: bs_event_session_started (session first) serves every lookup by
+    # session (the admin's, the cascade's), and one index fewer per row is written.
+    session = models.ForeignKey(
+        LiveSession, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     dependency_id = models.IntegerField("event id", null=True, blank=True)
     event = models.CharField(max_length=300)
     started_at = models.DateTimeField("started")

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, NamedTuple
-
-from .describe import describe_dependency, redact_credentials
-
-MAX_ERROR_CHARS = 2000
 
 
 @dataclass
@@ -47,12 +43,10 @@ class EventRecord:
     ok: bool
     error: str
 
-    def record(self) -> EventRecord:
-        return self
-
 
 class NotedEvent(NamedTuple):
-    """One answered event as the event path notes it: described in words only when written."""
+    """One answered event as the event path notes it: described, dated and redacted when
+    written, once per batch where it can be (``rows.event_rows``)."""
 
     session_id: str
     dependency: Any  # a Dependency, its id, or None (the page's load)
@@ -61,19 +55,6 @@ class NotedEvent(NamedTuple):
     ok: bool
     error: str
     request: Any  # the session's gr.Request: its credentials are cut out of the error
-
-    def record(self) -> EventRecord:
-        """The event as the event log keeps it (in the writer thread, off the event path)."""
-        return EventRecord(
-            session_id=self.session_id,
-            dependency_id=getattr(self.dependency, "id", self.dependency),
-            event=describe_dependency(self.dependency),
-            started_at=datetime.fromtimestamp(self.started, UTC),
-            duration_ms=round(self.duration * 1000, 3),
-            ok=self.ok,
-            # The admin shows it to staff: a handler's message may quote a cookie.
-            error=redact_credentials(self.error, self.request)[:MAX_ERROR_CHARS],
-        )
 
 
 @dataclass

@@ -6,7 +6,8 @@ import contextlib
 from collections.abc import Iterable
 from typing import Any
 
-from .records import Batch, EventRecord, SessionRecord
+from .records import Batch, EventRecord, NotedEvent, SessionRecord
+from .rows import event_rows
 
 
 def write_batch(batch: Batch) -> None:
@@ -29,7 +30,7 @@ def write_batch(batch: Batch) -> None:
                     closed_at=None, closed_reason=""
                 )
         if batch.events:
-            _add_events([event.record() for event in batch.events])
+            _add_events(batch.events)
 
 
 def _add_counts(records: list[SessionRecord]) -> None:
@@ -68,11 +69,12 @@ def _add_counts(records: list[SessionRecord]) -> None:
         cursor.executemany(sql, rows)
 
 
-def _add_events(events: list[EventRecord]) -> None:
+def _add_events(events: list[EventRecord | NotedEvent]) -> None:
     """Insert the batch's events, in order, in one ``executemany``.
 
     Building an ``EventLog`` instance per event for ``bulk_create`` was about a tenth
-    of the worker's CPU under load. An event whose session has no row (its record was
+    of the worker's CPU under load; the rows are made once per batch where they can
+    be (``rows.event_rows``). An event whose session has no row (its record was
     dropped) is left out.
     """
     from django.db import connection
@@ -90,21 +92,7 @@ def _add_events(events: list[EventRecord]) -> None:
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"
     )
-    # The backend's adapter, not Field.get_db_prep_value: a third of the cost per row.
-    moment = connection.ops.adapt_datetimefield_value
-    rows = [
-        (
-            ids[e.session_id],
-            e.dependency_id,
-            e.event[:300],
-            moment(e.started_at),
-            e.duration_ms,
-            e.ok,
-            e.error,
-        )
-        for e in events
-        if e.session_id in ids
-    ]
+    rows = event_rows(events, ids, connection)
     if rows:
         with connection.cursor() as cursor:
             cursor.executemany(sql, rows)
