@@ -18,6 +18,7 @@ from .. import protocol
 from ..app.registry import AppNotFound
 from ..sessions.actions import DISCONNECT_REASON, detach_previous, session_group
 from ..state import global_news
+from . import one_queue
 from .connection import Connection
 from .origin import origin_allowed
 from .outside import EndRequested, GlobalChanged, StateCleared
@@ -57,7 +58,8 @@ class BlocksConsumer(AsyncWebsocketConsumer, Socket):
 
         Channels' own ``AsyncConsumer.__call__`` (4.x) with that ``except`` added, rather
         than a wrapper around it: a second coroutine frame per open page is memory that
-        every idle page holds (docs/performance.md, "Issue 20, item 5").
+        every idle page holds (docs/performance.md, "Issue 20, item 5"). Its receive loop
+        is ``one_queue``'s where the server allows it.
         """
         self.scope = scope
         layer = self.channel_layer = get_channel_layer(self.channel_layer_alias)
@@ -67,8 +69,18 @@ class BlocksConsumer(AsyncWebsocketConsumer, Socket):
             self.channel_receive = functools.partial(layer.receive, self.channel_name)
             receivers.append(self.channel_receive)
         self.base_send = send  # an async consumer: Channels wraps only a sync one's
+        pump = None
         try:
-            await await_many_dispatch(receivers, self.dispatch)
+            if layer is not None:
+                pump = await one_queue.pump(self.channel_receive, receive)
+            if layer is None or pump is not None:
+                while True:  # every message through the one queue: no task or wait per frame
+                    message = await receive()
+                    if message is one_queue.LAYER_FAILED:
+                        raise pump.error  # type: ignore[union-attr]
+                    await self.dispatch(message)
+            else:
+                await await_many_dispatch(receivers, self.dispatch)
         except StopConsumer:
             pass
         except Exception:
@@ -77,6 +89,9 @@ class BlocksConsumer(AsyncWebsocketConsumer, Socket):
                 await send({"type": "websocket.close", "code": protocol.CLOSE_TRY_AGAIN})
             if self.connection is not None and self.connection.open:
                 await self.connection.disconnect()
+        finally:
+            if pump is not None:
+                await pump.stop()
 
     async def connect(self) -> None:
         # Accepted before any refusal: a socket closed before it is accepted reaches the
@@ -102,7 +117,8 @@ class BlocksConsumer(AsyncWebsocketConsumer, Socket):
         global_news.serving_on(asyncio.get_running_loop())
 
     async def dispatch(self, message: dict[str, Any]) -> None:
-        """Hand a message to its handler; frames skip most of Channels' database clean-up.
+        """Hand a message to its handler; a frame goes straight to the connection, and skips
+        most of Channels' database clean-up.
 
         Channels closes stale database connections of its one thread for synchronous
         code before every message, a thread hop per frame that the event path does not
@@ -110,7 +126,8 @@ class BlocksConsumer(AsyncWebsocketConsumer, Socket):
         it at most once a second per process; every other message as Channels does.
         """
         if message["type"] == "websocket.receive" and not _database_check_due():
-            await self.websocket_receive(message)
+            if self.connection is not None:  # what ``websocket_receive`` and ``receive`` do
+                await self.connection.receive(message.get("text"))
         else:
             await super().dispatch(message)
 
@@ -176,7 +193,7 @@ class BlocksConsumer(AsyncWebsocketConsumer, Socket):
     async def send_frame(self, frame: dict[str, Any]) -> int:
         """Send one frame; return the length of its text, for the page's acknowledgements."""
         text = protocol.encode(frame)
-        await self.send(text_data=text)
+        await one_queue.frame_sender(self.base_send)({"type": "websocket.send", "text": text})
         return len(text)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
