@@ -42,9 +42,14 @@ class Feedback:
         self._in_turn = 0  # tasks holding or waiting for ``_lock``
         self._last_progress = 0.0
 
+    @property
+    def has_pending(self) -> bool:
+        """Whether ``flush`` has anything to do: frames queued, or a send under way."""
+        return bool(self._pending or self._in_turn)
+
     async def flush(self) -> None:
         """Send what was queued from the event loop's own thread."""
-        if not self._pending and not self._in_turn:
+        if not self.has_pending:
             return  # nothing queued, nobody sending: what taking the free lock comes to
         await self._in_order()
 

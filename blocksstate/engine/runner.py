@@ -204,7 +204,8 @@ class Engine:
         checked = self.validate_values(session, values)
         event = self.event_data(session, dependency, data, trigger, checked)
         self.apply_page_values(session, checked)
-        await self.expire_values(session)
+        if self.tracker.ttl_states:
+            await self.expire_values(session)
         return await self.run_chain(session, [dependency], seq, send, event)
 
     def restore_browser_state(self, session: Session, tokens: Mapping[str, Any]) -> dict[str, str]:
@@ -271,59 +272,49 @@ class Engine:
         if not queue:
             return Outcome()
         with file_values.viewing(session):
-            return await self._run_chain(session, queue, seq, send, event)
-
-    async def _run_chain(
-        self,
-        session: Session,
-        queue: deque[Dependency],
-        seq: int | None,
-        send: Send,
-        event: EventInfo | None,
-    ) -> Outcome:
-        outcome = Outcome()
-        stop = current_stop.get() or Stop()
-        roots = {id(dependency) for dependency in queue}
-        feedback = Feedback(send, seq, asyncio.get_running_loop(), outcome)
-        limit = setting("MAX_CHAIN_STEPS")
-        first_ok: bool | None = None
-        steps = 0
-        while queue:
-            dependency = queue.popleft()
-            steps += 1
-            if steps > limit:
-                logger.error(
-                    "Event stopped after %d chained steps in app %r: a .change loop?",
-                    limit,
-                    self.blocks.name,
-                )
-                feedback.dependency_id = dependency.id
-                await feedback.error(
-                    f"This event triggered more than {limit} steps and was stopped."
-                )
-                outcome.ok = False
-                return outcome
-            if stop.stops(dependency):
-                continue  # cancelled before it started: neither it nor what follows it runs
-            if dependency.cancels:
-                stop.cancel(d.id for d in dependency.cancels)
-            root_event = event if steps == 1 or id(dependency) in roots else None
-            ok, changed = await self.run_step(session, dependency, feedback, root_event, stop)
-            roots.discard(id(dependency))
-            if first_ok is None:
-                first_ok = ok
-            for component_id in changed:
-                changer = self.blocks.layouts.get(component_id) or self.component(
-                    session, component_id
-                )
-                queue.extend(self.session_listeners(session, changer, "change"))
-            if dependency.id in stop.cut:
-                continue  # stopped part-way: what it showed stays, what follows it does not run
-            for kind, step in dependency.chain:
-                if kind == "then" or (kind == "success") == ok:
-                    queue.append(step)
-        outcome.ok = bool(first_ok) if first_ok is not None else True
-        return outcome
+            outcome = Outcome()
+            stop = current_stop.get() or Stop()
+            roots = {id(dependency) for dependency in queue}
+            feedback = Feedback(send, seq, asyncio.get_running_loop(), outcome)
+            limit = setting("MAX_CHAIN_STEPS")
+            first_ok: bool | None = None
+            steps = 0
+            while queue:
+                dependency = queue.popleft()
+                steps += 1
+                if steps > limit:
+                    logger.error(
+                        "Event stopped after %d chained steps in app %r: a .change loop?",
+                        limit,
+                        self.blocks.name,
+                    )
+                    feedback.dependency_id = dependency.id
+                    await feedback.error(
+                        f"This event triggered more than {limit} steps and was stopped."
+                    )
+                    outcome.ok = False
+                    return outcome
+                if stop.stops(dependency):
+                    continue  # cancelled before it started: neither it nor what follows it runs
+                if dependency.cancels:
+                    stop.cancel(d.id for d in dependency.cancels)
+                root_event = event if steps == 1 or id(dependency) in roots else None
+                ok, changed = await self.run_step(session, dependency, feedback, root_event, stop)
+                roots.discard(id(dependency))
+                if first_ok is None:
+                    first_ok = ok
+                for component_id in changed:
+                    changer = self.blocks.layouts.get(component_id) or self.component(
+                        session, component_id
+                    )
+                    queue.extend(self.session_listeners(session, changer, "change"))
+                if dependency.id in stop.cut:
+                    continue  # stopped part-way: what it showed stays, what follows it does not run
+                for kind, step in dependency.chain:
+                    if kind == "then" or (kind == "success") == ok:
+                        queue.append(step)
+            outcome.ok = bool(first_ok) if first_ok is not None else True
+            return outcome
 
     async def run_step(
         self,
@@ -387,7 +378,8 @@ class Engine:
                             dependency.postprocess,
                         )
                     )
-                    await feedback.flush()
+                    if feedback.has_pending:
+                        await feedback.flush()
                     # A function that returned a generator streams too, from its second yield.
                     if streams or results > 1:
                         await feedback.update(page.release())
@@ -418,8 +410,10 @@ class Engine:
                 # This session runs its listeners within the event: it has seen this version.
                 session.saw_global(self.blocks.components[component_id].key, version)  # type: ignore[attr-defined]
         await feedback.update(page.release())
-        await feedback.store_in_browser(tokens)
-        await feedback.flush()
+        if tokens:
+            await feedback.store_in_browser(tokens)
+        if feedback.has_pending:
+            await feedback.flush()
         return True, changed
 
     async def render_step(

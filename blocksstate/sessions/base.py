@@ -18,7 +18,7 @@ import itertools
 import os
 import secrets
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -198,15 +198,17 @@ class SessionStore:
         return _Holding(self, session_id)
 
     async def _take_waiting(self, session_id: str, owner: str) -> int:
-        """Take the session's lock for ``owner``, waiting up to ``LOCK_WAIT``; its stored version."""
+        """Take the session's lock for ``owner``, which a first try found held: retry until
+        ``LOCK_WAIT`` has passed; return its stored version."""
         deadline = time.monotonic() + setting("LOCK_WAIT")
         delay = 0.001
-        while (version := await self.take(session_id, owner)) is None:
+        while True:
             if time.monotonic() > deadline:
                 raise SessionBusy(f"session {session_id[:8]}... is busy in another worker")
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.05)
-        return version
+            if (version := await self.take(session_id, owner)) is not None:
+                return version
 
     @contextlib.contextmanager
     def _renewed(self, session_id: str) -> Any:
@@ -278,28 +280,20 @@ class SessionStore:
         stored.request = session.request
         return stored
 
-    @contextlib.asynccontextmanager
-    async def transaction(
-        self, blocks: Blocks, session: Session | str, timeout: float | None
-    ) -> AsyncIterator[Session | None]:
+    def transaction(
+        self,
+        blocks: Blocks,
+        session: Session | str,
+        timeout: float | None,
+        entered: Callable[[Session], None] | None = None,
+    ) -> contextlib.AbstractAsyncContextManager[Session | None]:
         """Hold a session's lock and yield it as stored now; save what changed before letting go.
 
         Given a ``Session`` copy, yield it as is unless another worker wrote since it
         was read: then ``reload``'s. Given an id, yield the stored session, or None if
-        there is none.
+        there is none. ``entered`` is called with the session yielded (not None), once held.
         """
-        async with self._held(session if isinstance(session, str) else session.id) as held:
-            version = held.version
-            current: Session | None
-            if isinstance(session, str):
-                current = await self.load(blocks, session)
-            elif version == session.version:
-                current = session
-            else:
-                current = await self.reload(blocks, session)
-            yield current
-            if current is not None:
-                await self.save(current, timeout, held)
+        return _Transaction(self, blocks, session, timeout, entered)
 
 
 class _Holding:
@@ -318,7 +312,11 @@ class _Holding:
 
     async def __aenter__(self) -> Held:
         owner = new_owner()
-        self.held = Held(owner, await self.store._take_waiting(self.session_id, owner))
+        store = self.store
+        version = await store.take(self.session_id, owner)  # free, mostly: no wait to set up
+        if version is None:
+            version = await store._take_waiting(self.session_id, owner)
+        self.held = Held(owner, version)
         if self.store.lock_expires:
             self.renewal = self.store._renewed(self.session_id)
             self.renewal.__enter__()
@@ -333,3 +331,50 @@ class _Holding:
         finally:
             if not held.released:
                 await self.store.release(self.session_id, held.owner)
+
+
+class _Transaction:
+    """``SessionStore.transaction``: a class, not a generator, as it is entered on every event."""
+
+    __slots__ = ("store", "blocks", "session", "timeout", "entered", "holding", "current")
+
+    def __init__(
+        self,
+        store: SessionStore,
+        blocks: Blocks,
+        session: Session | str,
+        timeout: float | None,
+        entered: Callable[[Session], None] | None,
+    ) -> None:
+        self.store, self.blocks, self.session = store, blocks, session
+        self.timeout, self.entered = timeout, entered
+        self.holding = _Holding(store, session if isinstance(session, str) else session.id)
+        self.current: Session | None = None
+
+    async def __aenter__(self) -> Session | None:
+        store, session, holding = self.store, self.session, self.holding
+        held = await holding.__aenter__()
+        try:
+            if isinstance(session, str):
+                current = await store.load(self.blocks, session)
+            elif held.version == session.version:
+                current = session
+            else:
+                current = await store.reload(self.blocks, session)
+        except BaseException as exc:
+            await holding.__aexit__(type(exc), exc, exc.__traceback__)
+            raise
+        self.current = current
+        if current is not None and self.entered is not None:
+            self.entered(current)
+        return current
+
+    async def __aexit__(self, *exc: Any) -> None:
+        holding, current = self.holding, self.current
+        if exc[0] is None and current is not None:
+            try:
+                await self.store.save(current, self.timeout, holding.held)
+            except BaseException as failed:
+                await holding.__aexit__(type(failed), failed, failed.__traceback__)
+                raise
+        await holding.__aexit__(*exc)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..conf import setting
 from . import lifecycle
@@ -35,7 +35,12 @@ class Hold:
 
     def transaction(self, session: Session) -> contextlib.AbstractAsyncContextManager[Session]:
         """Hold the session's lock and yield it up to date; save what changed before letting go."""
-        return _Transaction(self, session)
+        return self.store.transaction(  # type: ignore[return-value]  (given a session: never None)
+            self.engine.blocks, session, self.key_timeout, self._entered
+        )
+
+    def _entered(self, session: Session) -> None:
+        self.session = session
 
     def keep_alive(self, superseded: Callable[[], Awaitable[None]]) -> None:
         """The session has started: keep its keys alive while the page is connected.
@@ -69,25 +74,3 @@ class Hold:
             await lifecycle.end_session(
                 self.engine, self.store, session, epoch=session.epoch, reason=reason
             )
-
-
-class _Transaction:
-    """``Hold.transaction``: the store's, noting the session it yields (a class: every event)."""
-
-    __slots__ = ("hold", "session", "inner")
-
-    def __init__(self, hold: Hold, session: Session) -> None:
-        self.hold, self.session = hold, session
-        self.inner: contextlib.AbstractAsyncContextManager[Session | None] | None = None
-
-    async def __aenter__(self) -> Session:
-        hold = self.hold
-        self.inner = hold.store.transaction(hold.engine.blocks, self.session, hold.key_timeout)
-        current = await self.inner.__aenter__()
-        assert current is not None  # given a session, never None
-        hold.session = current
-        return current
-
-    async def __aexit__(self, *exc: Any) -> bool | None:
-        assert self.inner is not None
-        return await self.inner.__aexit__(*exc)

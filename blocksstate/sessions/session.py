@@ -13,7 +13,7 @@ import secrets
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..components.state import State
 from ..empty import EMPTY
@@ -43,13 +43,19 @@ def new_session_id() -> str:
     return secrets.token_urlsafe(24)
 
 
-@dataclass(frozen=True)
-class Unsaved:
-    """What a session has changed since its last save (to put back after a failed step)."""
+class Unsaved(NamedTuple):
+    """What a session has changed since its last save (to put back after a failed step).
+
+    A tuple: one is taken on every step, most of them of a session with nothing unsaved.
+    """
 
     dirty: frozenset[int]
     meta: bool
-    written: dict[int, float | None]
+    written: Mapping[int, float | None]
+
+
+# ``Session.unsaved`` of a session with no changed value and no time_to_live record, by ``meta``.
+_CLEAN = (Unsaved(NO_IDS, False, NOTHING), Unsaved(NO_IDS, True, NOTHING))
 
 
 @dataclass(eq=False, slots=True)
@@ -294,7 +300,14 @@ class Session:
 
     def unsaved(self) -> Unsaved:
         """What the next save would write, as of now (for ``restore_unsaved``)."""
-        return Unsaved(frozenset(self.dirty), self.meta_dirty, dict(self.written))
+        dirty, written = self.dirty, self.written
+        if not dirty and written is NOTHING:
+            return _CLEAN[self.meta_dirty]
+        return Unsaved(
+            frozenset(dirty) if dirty else NO_IDS,
+            self.meta_dirty,
+            dict(written) if written is not NOTHING else NOTHING,
+        )
 
     def restore_unsaved(self, unsaved: Unsaved) -> None:
         """Forget changes noted since ``unsaved`` was taken (a failed step's)."""

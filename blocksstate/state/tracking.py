@@ -12,11 +12,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import functools
 import logging
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..components.global_state import GlobalState
 from ..components.state import BrowserState, State, StateNotPicklable
@@ -40,14 +40,28 @@ class StateTooLarge(Exception):
     """A change would take a session's State past the configured size limit."""
 
 
-@dataclass
-class Checkpoint:
-    """What a step may change in a session, as it was before the step ran."""
+class Checkpoint(NamedTuple):
+    """What a step may change in a session, as it was before the step ran (one per step)."""
 
     values: dict[int, Any]
     props: dict[int, dict[str, Any] | None]
     pickled: dict[int, bytes]
     unsaved: Unsaved
+
+
+@functools.lru_cache(maxsize=4096)
+def _step_states(
+    dependency: Dependency,
+) -> tuple[tuple[State, ...], tuple[State, ...], tuple[int, ...]]:
+    """Of ``dependency``, fixed once it is built: its per-session State outputs, its other
+    per-session State inputs (each once), and the ids of its per-session outputs."""
+    outputs = tuple(c for c in dependency.outputs if isinstance(c, State) and not c.shared)
+    inputs: list[State] = []
+    for component in dependency.inputs:
+        shared = not isinstance(component, State) or component.shared
+        if not shared and component not in outputs and component not in inputs:
+            inputs.append(component)
+    return outputs, tuple(inputs), tuple(c.id for c in dependency.outputs if not c.shared)
 
 
 class _NoGlobals:
@@ -76,15 +90,13 @@ class StateTracker:
 
     def watched(self, session: Session, dependency: Dependency) -> list[State]:
         """States this step may change: its State outputs, and its mutable State inputs."""
-        watched = [c for c in dependency.outputs if isinstance(c, State) and not c.shared]
-        for component in dependency.inputs:
-            if (
-                isinstance(component, State)
-                and not component.shared
-                and component not in watched
-                and not isinstance(session.values.get(component.id), IMMUTABLE)
-            ):
-                watched.append(component)
+        outputs, inputs, _ = _step_states(dependency)
+        watched = list(outputs)
+        if inputs:
+            values = session.values
+            for component in inputs:
+                if not isinstance(values.get(component.id), IMMUTABLE):
+                    watched.append(component)
         return watched
 
     def detect_changes(
@@ -130,17 +142,21 @@ class StateTracker:
         self, session: Session, dependency: Dependency, watched: list[State]
     ) -> Checkpoint:
         """Note the step's outputs and watched States as they are, for ``rollback``."""
-        outputs = [c.id for c in dependency.outputs if not c.shared]
+        outputs = _step_states(dependency)[2]
+        components, values, props, pickled = (
+            self.blocks.components,
+            session.values,
+            session.props,
+            session.pickled,
+        )
         return Checkpoint(
             # Layouts have properties only.
-            values={
-                cid: session.values.get(cid) for cid in outputs if cid in self.blocks.components
-            },
-            props={
-                cid: dict(session.props[cid]) if cid in session.props else None for cid in outputs
-            },
-            pickled={s.id: session.pickled[s.id] for s in watched if s.id in session.pickled},
-            unsaved=session.unsaved(),
+            {cid: values.get(cid) for cid in outputs if cid in components},
+            {cid: dict(props[cid]) if cid in props else None for cid in outputs}
+            if props
+            else dict.fromkeys(outputs),
+            {s.id: pickled[s.id] for s in watched if s.id in pickled},
+            session.unsaved(),
         )
 
     def rollback(self, session: Session, checkpoint: Checkpoint) -> None:

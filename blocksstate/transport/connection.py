@@ -155,7 +155,7 @@ class Connection:
         elif self._window.queue_full(len(text or "")):
             await self._fell_behind("the page sends frames faster than they are handled")
         else:
-            if isinstance(frame, protocol.EventFrame):
+            if isinstance(frame, protocol.EventFrame) and cancel.used:
                 await self._cancel_for(frame)
             self._enqueue(frame, len(text or ""))
 

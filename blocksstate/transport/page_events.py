@@ -72,7 +72,8 @@ async def _run(
                 frame.trigger,
             )
             session.note_ran(frame.seq, outcome.ok)  # saved with what the event changed
-        await outside.publish(connection, outcome)
+        if outcome.globals_changed:
+            await outside.publish(connection, outcome)
     except SessionConflict:
         # Another worker wrote meanwhile: drop this event's changes, keep theirs, and
         # show theirs where the page was shown this event's.

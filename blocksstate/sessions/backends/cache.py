@@ -173,8 +173,13 @@ class SessionStore(BaseStore):
     async def write_versioned(
         self, session_id: str, read: int, data: dict[str | int, Any], timeout: float | None
     ) -> int | None:
-        keyed = {self.key(session_id, part): value for part, value in data.items()}
-        return await self.run(self._write_versioned, session_id, read, keyed, timeout)
+        return await self.run(
+            self._write_versioned, session_id, read, self._keyed(session_id, data), timeout
+        )
+
+    def _keyed(self, session_id: str, data: dict[str | int, Any]) -> dict[str, Any]:
+        """``data``'s parts by their cache keys."""
+        return {self.key(session_id, part): value for part, value in data.items()}
 
     async def touch(self, blocks: Blocks, session_id: str, timeout: float) -> None:
         keys = self.keys(blocks, session_id)

@@ -69,6 +69,22 @@ class SessionStore(cache.SessionStore):
     async def release(self, session_id: str, owner: str) -> None:
         self._release(session_id, owner)
 
+    async def write_and_release(
+        self,
+        session_id: str,
+        owner: str,
+        read: int,
+        data: dict[str | int, Any],
+        timeout: float | None,
+    ) -> int | None:
+        """Both in one call, as both are plain calls here (the end of every event)."""
+        try:
+            if not data:
+                return read
+            return self._write_versioned(session_id, read, self._keyed(session_id, data), timeout)
+        finally:
+            self._release(session_id, owner)
+
     def _write_versioned(
         self, session_id: str, read: int, data: dict[str, Any], timeout: float | None
     ) -> int | None:
