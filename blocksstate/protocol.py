@@ -207,15 +207,17 @@ def _values(data: dict[str, Any], seq: int | None) -> dict[str, Any]:
     return values
 
 
+# Made once: ``json.dumps`` with options builds an encoder per call (two frames per event).
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=str)
+
+
 def encode(frame: dict[str, Any]) -> str:
     """Serialise a server frame; raise ValueError for one a WebSocket cannot carry.
 
     NaN is not JSON (the page's parser refuses the frame), and a lone surrogate
     cannot be encoded as UTF-8 (the socket refuses it).
     """
-    text = json.dumps(
-        frame, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=str
-    )
+    text = _ENCODER.encode(frame)
     if not text.isascii():
         text.encode("utf-8")  # UnicodeEncodeError, a ValueError, on a lone surrogate
     return text

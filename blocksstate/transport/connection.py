@@ -157,6 +157,9 @@ class Connection:
         else:
             if isinstance(frame, protocol.EventFrame) and cancel.used:
                 await self._cancel_for(frame)
+            # Spoken in the consumer's context too (it serves this page only): the worker's
+            # context, a copy of it, then already speaks it (no switch per event).
+            i18n.speak(self.language)
             self._enqueue(frame, len(text or ""))
 
     async def _cancel_for(self, frame: protocol.EventFrame) -> None:

@@ -69,6 +69,7 @@ class BlocksConsumer(AsyncWebsocketConsumer, Socket):
             self.channel_receive = functools.partial(layer.receive, self.channel_name)
             receivers.append(self.channel_receive)
         self.base_send = send  # an async consumer: Channels wraps only a sync one's
+        self._frame_send = one_queue.frame_sender(send)  # unwrapped once, not per frame
         pump = None
         try:
             if layer is not None:
@@ -193,7 +194,7 @@ class BlocksConsumer(AsyncWebsocketConsumer, Socket):
     async def send_frame(self, frame: dict[str, Any]) -> int:
         """Send one frame; return the length of its text, for the page's acknowledgements."""
         text = protocol.encode(frame)
-        await one_queue.frame_sender(self.base_send)({"type": "websocket.send", "text": text})
+        await self._frame_send({"type": "websocket.send", "text": text})
         return len(text)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
