@@ -176,3 +176,56 @@ async def test_global_state_on_the_asyncio_client_shares_the_cache(
     with pytest.raises(GlobalStateError, match="integer value, not 'text'"):
         await counted.aincr()
     cache.clear()
+
+
+async def test_a_sessions_keepalive_and_end_calls_run_on_the_loop_and_read_as_the_cache_does(
+    redis_server, settings, asyncio_client
+):
+    """Touch, the expiry index, the meta, the end's claim, a write without the lock, the
+    lock's renewal and release, and delete: on the loop's client (no thread), each
+    leaving what the cache's own calls (the threaded path) read."""
+    cache = zipped_cache(settings)
+    demo = get_app("counter")
+    store = SessionStore("zipped")
+    session = Session.new(demo)
+    async with store.transaction(demo, session, 60):
+        pass
+    meta_key, lock_key = store.key(session.id, "meta"), store.key(session.id, "lock")
+
+    async def no_thread(*args):
+        raise AssertionError("a thread hop on the asyncio path")
+
+    store.run = no_thread  # type: ignore[method-assign]
+    assert await store.read_meta(session.id) == cache.get(meta_key) == session.meta()
+    await store.touch(demo, session.id, 1000)
+    assert 990 <= cache.ttl(meta_key) <= 1000
+    assert 990 <= cache.ttl(store.key(session.id, "version")) <= 1000
+
+    await store.schedule("later", 100.0)
+    await store.schedule("sooner", 50.0)
+    await store.schedule("gone", 10.0)
+    await store.cancel("gone")
+    assert await store.pop_due(75.0, 10) == ["sooner"]
+    assert store.index_size() == 1
+
+    written = await store.write_versioned(session.id, 1, {"meta": {"x": [1] * 200}}, 60)
+    assert written == 2 and cache.get(meta_key) == {"x": [1] * 200}  # compressed, read back
+    assert await store.write_versioned(session.id, 1, {"meta": {}}, 60) is None  # stale: nothing
+    assert cache.get(meta_key) == {"x": [1] * 200}
+
+    assert await store.claim_end(session.id, 60) is True
+    assert await store.claim_end(session.id, 60) is False
+    assert cache.add(store.key(session.id, "ended"), 1, 60) is False  # the cache sees it claimed
+
+    assert await store.take(session.id, "me") == 2
+    cache.expire(lock_key, 1)
+    await store.renew(session.id)
+    assert cache.ttl(lock_key) > 1
+    await store.release(session.id, "someone else")
+    assert cache.get(lock_key) == "me"
+    await store.release(session.id, "me")
+    assert cache.get(lock_key) is None
+
+    await store.delete(demo, session.id)
+    assert cache.get(meta_key) is None and cache.get(store.key(session.id, "version")) is None
+    cache.clear()

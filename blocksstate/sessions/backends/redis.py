@@ -15,8 +15,10 @@ Every key of a session carries its id as a hash tag, so on Redis Cluster a scrip
 keys are in one slot.
 
 The take and commit scripts, on every event, run through this event loop's
-``redis.asyncio`` client (``state/redis_async.py``): no thread hop. Without one
-(Sentinel, Cluster, ``REDIS_ASYNCIO`` off) they run on the cache's client in a thread.
+``redis.asyncio`` client (``state/redis_async.py``): no thread hop. So do a session's
+other calls on the loop: its keepalive (touch, the expiry index), its end (read the
+meta, claim the end, the index, the write) and the lock's renewal and release. Without
+one (Sentinel, Cluster, ``REDIS_ASYNCIO`` off) they run on the cache's client in a thread.
 
 Values and keys are encoded by the cache's own client, so ``cache.get`` reads what
 the scripts wrote and the other way round: workers with and without the scripts
@@ -27,11 +29,14 @@ members is one script, so two workers never handle the same one.
 from __future__ import annotations
 
 import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...conf import setting
 from ...state import redis_async, redis_scripts
 from . import cache
+
+if TYPE_CHECKING:
+    from ...app.blocks import Blocks
 
 _TAKE = """
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
@@ -71,6 +76,12 @@ if ARGV[1] ~= '' and redis.call('GET', KEYS[2]) == ARGV[1] then
   redis.call('DEL', KEYS[2])
 end
 return written
+"""
+
+# KEYS: a session's keys. ARGV: their expiry in ms. One round trip for all of them.
+_TOUCH = """
+for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+return #KEYS
 """
 
 _POP_DUE = """
@@ -217,6 +228,85 @@ class SessionStore(RedisIndexStore):
             return await self.run(self._commit, session_id, owner, read, keyed, timeout)
         keys, args = self._commit_call(session_id, owner, read, keyed, timeout)
         return _committed(await aclient.run(_COMMIT, keys, args))
+
+
+    # -- the rest of a session's calls, on the loop's client too -------------------------------
+    # Each as the cache's own call would do it (``django_redis.client.DefaultClient``), so
+    # ``cache.get`` and the threaded path read the same; without the client, in a thread.
+
+    async def write_versioned(
+        self, session_id: str, read: int, data: dict[str | int, Any], timeout: float | None
+    ) -> int | None:
+        aclient = redis_async.client(self.cache)
+        if aclient is None:
+            return await super().write_versioned(session_id, read, data, timeout)
+        keyed = {self.key(session_id, part): value for part, value in data.items()}
+        keys, args = self._commit_call(session_id, "", read, keyed, timeout)
+        return _committed(await aclient.run(_COMMIT, keys, args))
+
+    async def release(self, session_id: str, owner: str) -> None:
+        aclient = redis_async.client(self.cache)
+        if aclient is None:
+            return await super().release(session_id, owner)
+        keys, args = self._commit_call(session_id, owner, 0, {}, None)
+        await aclient.run(_COMMIT, keys, args)
+
+    async def renew(self, session_id: str) -> None:
+        aclient = redis_async.client(self.cache)
+        if aclient is None:
+            return await super().renew(session_id)
+        name = redis_scripts.key_maker(self.cache)(self.key(session_id, "lock"))
+        await aclient.call("PEXPIRE", name, int(setting("LOCK_TIMEOUT") * 1000))
+
+    async def read_meta(self, session_id: str) -> dict[str, Any] | None:
+        aclient = redis_async.client(self.cache)
+        if aclient is None:
+            return await super().read_meta(session_id)
+        name = redis_scripts.key_maker(self.cache)(self.key(session_id, "meta"))
+        raw = await aclient.call("GET", name)
+        return None if raw is None else self.cache.client.decode(raw)  # type: ignore[no-any-return]
+
+    async def claim_end(self, session_id: str, timeout: float) -> bool:
+        aclient = redis_async.client(self.cache)
+        if aclient is None or timeout is None or int(timeout * 1000) <= 0:
+            return await super().claim_end(session_id, timeout)
+        name = redis_scripts.key_maker(self.cache)(self.key(session_id, "ended"))
+        value = self.cache.client.encode(1)
+        return await aclient.call("SET", name, value, "PX", int(timeout * 1000), "NX") is not None
+
+    async def touch(self, blocks: Blocks, session_id: str, timeout: float) -> None:
+        aclient = redis_async.client(self.cache)
+        if aclient is None:
+            return await super().touch(blocks, session_id, timeout)
+        name = redis_scripts.key_maker(self.cache)
+        keys = [name(key) for key in self.keys(blocks, session_id)]
+        await aclient.run(_TOUCH, keys, [int(timeout * 1000)])
+
+    async def delete(self, blocks: Blocks, session_id: str) -> None:
+        aclient = redis_async.client(self.cache)
+        if aclient is None:
+            return await super().delete(blocks, session_id)
+        name = redis_scripts.key_maker(self.cache)
+        await aclient.call("DEL", *[name(key) for key in self.keys(blocks, session_id)])
+
+    async def schedule(self, member: str, due: float) -> None:
+        aclient = redis_async.client(self.cache)
+        if aclient is None:
+            return await super().schedule(member, due)
+        await aclient.call("ZADD", str(self.index_key), due, member)
+
+    async def cancel(self, member: str) -> None:
+        aclient = redis_async.client(self.cache)
+        if aclient is None:
+            return await super().cancel(member)
+        await aclient.call("ZREM", str(self.index_key), member)
+
+    async def pop_due(self, now: float, limit: int) -> list[str]:
+        aclient = redis_async.client(self.cache)
+        if aclient is None:
+            return await super().pop_due(now, limit)
+        members = await aclient.run(_POP_DUE, [str(self.index_key)], [now, limit])
+        return [m.decode() if isinstance(m, bytes) else m for m in members]
 
 
 def _taken(reply: list[Any]) -> int | None:
