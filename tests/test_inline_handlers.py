@@ -264,3 +264,101 @@ def test_what_is_known_of_a_handler_goes_with_it():
     del fn
     gc.collect()
     assert gone() is None
+
+
+async def test_a_handler_that_computes_long_on_the_loop_goes_back_to_the_threads():
+    """Long by its own CPU (no wait, no sleep): sent back, as one that blocks."""
+    seen: list[bool] = []
+    busy = {"now": False}
+
+    def add(n):
+        where_it_ran(seen)
+        if busy["now"]:
+            until = time.thread_time() + 3 * inline.DEMOTE_AFTER
+            while time.thread_time() < until:
+                pass
+        return n + 1
+
+    with registered(counter_app(add)) as app:
+        async with PageClient(app) as page:
+            await click_until_inline(page, seen)
+            busy["now"] = True
+            await page.click("Add")
+            busy["now"] = False
+            for _ in range(PLENTY):
+                await page.click("Add")
+            assert not any(seen[-PLENTY:])
+
+
+async def test_a_garbage_collection_during_a_short_call_does_not_send_it_to_the_threads():
+    """The collector runs wherever objects are made: in a thread it would hold the loop's
+    lock just as long. A call it slowed stays inline."""
+    import gc
+
+    seen: list[bool] = []
+    collect = {"now": False}
+    kept = [[i] for i in range(400_000)]  # enough for a full collection past DEMOTE_AFTER
+
+    def add(n):
+        where_it_ran(seen)
+        if collect["now"]:
+            started = time.perf_counter()
+            gc.collect()
+            collect["took"] = time.perf_counter() - started
+        return n + 1
+
+    with registered(counter_app(add)) as app:
+        async with PageClient(app) as page:
+            await click_until_inline(page, seen)
+            collect["now"] = True
+            await page.click("Add")
+            collect["now"] = False
+            for _ in range(3):
+                await page.click("Add")
+    assert collect["took"] > inline.DEMOTE_AFTER  # the call was long ...
+    assert seen[-4:] == [True] * 4  # ... and the handler stays on the loop
+    del kept
+
+
+def test_a_call_the_kernel_paused_is_not_the_handlers_doing():
+    """A short call whose thread lost the core to another process meanwhile (an
+    involuntary switch) does not count; one that waited (a sleep) does."""
+    import gc
+    import multiprocessing
+    import os
+    import resource
+
+    if not hasattr(os, "sched_setaffinity") or not hasattr(resource, "RUSAGE_THREAD"):
+        pytest.skip("needs Linux")
+    before_affinity = os.sched_getaffinity(0)
+    core = min(before_affinity)
+    hog = multiprocessing.get_context("fork").Process(target=_spin, args=(core,), daemon=True)
+    os.sched_setaffinity(0, {core})
+    hog.start()
+    try:
+        paused = None
+        deadline = time.monotonic() + 20
+        while paused is None and time.monotonic() < deadline:
+            usage, collections = resource.getrusage(resource.RUSAGE_THREAD), gc.get_count()[1:]
+            started = time.perf_counter()
+            spent = time.thread_time() + 100e-6
+            while time.thread_time() < spent:  # 100 µs of work, shared with the hog
+                pass
+            if time.perf_counter() - started > inline.DEMOTE_AFTER:
+                paused = inline._its_own_doing(usage, collections)
+        assert paused is False, "never paused by the other process" if paused is None else ""
+    finally:
+        hog.kill()
+        hog.join()
+        os.sched_setaffinity(0, before_affinity)
+    usage, collections = resource.getrusage(resource.RUSAGE_THREAD), gc.get_count()[1:]
+    time.sleep(3 * inline.DEMOTE_AFTER)
+    assert inline._its_own_doing(usage, collections) is True
+
+
+def _spin(core: int) -> None:
+    import os
+
+    os.sched_setaffinity(0, {core})
+    while True:
+        pass

@@ -7,9 +7,11 @@ handlers on the event loop"):
   event loop (a GlobalState's ``get()``/``set()``..., a database query);
 - after ``INLINE_AFTER`` calls in a row each shorter than ``SHORT`` seconds, with no such
   API, it runs on the event loop;
-- an inline call longer than ``DEMOTE_AFTER`` seconds, or one that meets an API that
-  refuses the loop (``SynchronousOnlyOperation``), sends it back to the threads for good
-  (logged once at DEBUG); that call is then run again in a thread;
+- an inline call longer than ``DEMOTE_AFTER`` seconds by its own doing (it blocked, or
+  used that much CPU; not a call the kernel or the garbage collector paused: see
+  ``_its_own_doing``), or one that meets an API that refuses the loop
+  (``SynchronousOnlyOperation``), sends it back to the threads for good (logged once at
+  DEBUG); that call is then run again in a thread;
 - generator functions, handlers that take ``gr.Progress``, functions marked ``@blocking``
   and every handler when ``BLOCKSSTATE["INLINE_SHORT_HANDLERS"]`` is off always run in a
   thread; so does a function that uses a sync-only API or never has its run of short
@@ -19,6 +21,7 @@ handlers on the event loop"):
 from __future__ import annotations
 
 import contextlib
+import gc
 import inspect
 import logging
 import time
@@ -28,6 +31,11 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.exceptions import SynchronousOnlyOperation
+
+try:
+    import resource  # Unix
+except ImportError:  # pragma: no cover - Windows: the wall clock alone decides, as before
+    resource = None  # type: ignore[assignment]
 
 from ..conf import setting
 from ..loop_safety import note_sync_only, start_watching, stop_watching
@@ -99,6 +107,8 @@ class Placement:
         it caught that API's own error: its result is not the one a thread would give.
         """
         start_watching()
+        usage = resource.getrusage(_THREAD) if resource is not None else None
+        collections = gc.get_count()[1:]
         started = time.perf_counter()
         try:
             return call()
@@ -107,7 +117,7 @@ class Placement:
             if stop_watching():
                 self.stay_threaded("it uses an API that must not run on the event loop")
                 raise SynchronousOnlyOperation("an inline handler met a sync-only API")
-            if took > DEMOTE_AFTER:
+            if took > DEMOTE_AFTER and _its_own_doing(usage, collections):
                 self.stay_threaded(f"a call took {took * 1e3:.1f} ms on the event loop")
 
     def stay_threaded(self, why: str) -> None:
@@ -115,6 +125,33 @@ class Placement:
         if not self.threaded:
             logger.debug("Handler %s runs in a handler thread from now on: %s", self.name, why)
         self.inline, self.threaded = False, True
+
+
+# This thread's usage on Linux; elsewhere the process's (other threads' waits then count too).
+_THREAD = getattr(resource, "RUSAGE_THREAD", getattr(resource, "RUSAGE_SELF", 0))
+
+
+def _its_own_doing(before: Any, collections: tuple[int, ...]) -> bool:
+    """Whether a call that held the loop past ``DEMOTE_AFTER`` did so by its own work.
+
+    A short call can take long by wall clock for reasons that are not its own, and one
+    such call must not send a handler to the threads for good (on a busy machine, sooner
+    or later every handler has one):
+    - the kernel gave the core to another process meanwhile (an involuntary switch);
+    - the garbage collector ran meanwhile (it would have run in a thread just the same).
+
+    So it counts when the call blocked (a voluntary switch: I/O, a sleep, a lock) or used
+    more than ``DEMOTE_AFTER`` of CPU itself, and no collection ran meanwhile.
+    """
+    if gc.get_count()[1:] != collections:
+        return False
+    if before is None:  # no getrusage (Windows): the wall clock alone
+        return True
+    after = resource.getrusage(_THREAD)
+    if after.ru_nvcsw > before.ru_nvcsw:
+        return True
+    used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return used > DEMOTE_AFTER
 
 
 _placements: weakref.WeakKeyDictionary[Callable[..., Any], Placement] = weakref.WeakKeyDictionary()
