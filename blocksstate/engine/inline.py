@@ -7,11 +7,15 @@ handlers on the event loop"):
   event loop (a GlobalState's ``get()``/``set()``..., a database query);
 - after ``INLINE_AFTER`` calls in a row each shorter than ``SHORT`` seconds, with no such
   API, it runs on the event loop;
-- an inline call longer than ``DEMOTE_AFTER`` seconds by its own doing (it blocked, or
-  used that much CPU; not a call the kernel or the garbage collector paused: see
-  ``_its_own_doing``), or one that meets an API that refuses the loop
-  (``SynchronousOnlyOperation``), sends it back to the threads for good (logged once at
-  DEBUG); that call is then run again in a thread;
+- an inline call longer than ``DEMOTE_AFTER`` seconds (not one the garbage collector
+  paused) sends it back to the threads on trial, as at first; the ``STRIKES``-th such
+  call within ``FORGIVE_AFTER`` inline calls sends it back for good. One long call is
+  not enough, as on a busy machine every short call is sooner or later paused by the
+  kernel (another process takes the core) or by another thread taking the interpreter's
+  lock; a handler that really blocks keeps doing it;
+- a call that meets an API that refuses the loop (``SynchronousOnlyOperation``) sends it
+  back to the threads for good (logged once at DEBUG); that call is then run again in a
+  thread;
 - generator functions, handlers that take ``gr.Progress``, functions marked ``@blocking``
   and every handler when ``BLOCKSSTATE["INLINE_SHORT_HANDLERS"]`` is off always run in a
   thread; so does a function that uses a sync-only API or never has its run of short
@@ -32,11 +36,6 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import SynchronousOnlyOperation
 
-try:
-    import resource  # Unix
-except ImportError:  # pragma: no cover - Windows: the wall clock alone decides, as before
-    resource = None  # type: ignore[assignment]
-
 from ..conf import setting
 from ..loop_safety import note_sync_only, start_watching, stop_watching
 from .feedback import Progress
@@ -52,6 +51,10 @@ SHORT = 200e-6
 DEMOTE_AFTER = 2e-3
 # Threaded calls after which a function that never had its run of short calls stops trying.
 GIVE_UP_AFTER = 64
+# Long inline calls (each sends the function back on trial) that send it to the threads for
+# good, if they come within FORGIVE_AFTER inline calls of one another.
+STRIKES = 3
+FORGIVE_AFTER = 1000
 
 _MARK = "__blocksstate_blocking__"
 
@@ -71,6 +74,8 @@ class Placement:
     threaded: bool = False  # for good
     streak: int = 0
     calls: int = 0
+    strikes: int = 0  # long inline calls, forgiven after FORGIVE_AFTER inline calls
+    since_strike: int = 0
 
     def watch(self, call: Callable[[], Any]) -> Callable[[], Any]:
         """``call``, timed and watched in its thread while the function is on trial."""
@@ -107,7 +112,6 @@ class Placement:
         it caught that API's own error: its result is not the one a thread would give.
         """
         start_watching()
-        usage = resource.getrusage(_THREAD) if resource is not None else None
         collections = gc.get_count()[1:]
         started = time.perf_counter()
         try:
@@ -117,41 +121,29 @@ class Placement:
             if stop_watching():
                 self.stay_threaded("it uses an API that must not run on the event loop")
                 raise SynchronousOnlyOperation("an inline handler met a sync-only API")
-            if took > DEMOTE_AFTER and _its_own_doing(usage, collections):
-                self.stay_threaded(f"a call took {took * 1e3:.1f} ms on the event loop")
+            if took > DEMOTE_AFTER and gc.get_count()[1:] == collections:
+                self._long_call(took)  # (a collection would have run in a thread just the same)
+            elif self.strikes:
+                self.since_strike += 1
+                if self.since_strike >= FORGIVE_AFTER:
+                    self.strikes = 0
+
+    def _long_call(self, took: float) -> None:
+        """An inline call held the loop ``took`` seconds: back on trial, or for good."""
+        self.strikes += 1
+        self.since_strike = 0
+        why = f"a call took {took * 1e3:.1f} ms on the event loop"
+        if self.strikes >= STRIKES:
+            self.stay_threaded(f"{why}, the {STRIKES}th in a short while")
+            return
+        logger.debug("Handler %s back on trial in a handler thread: %s", self.name, why)
+        self.inline, self.streak, self.calls = False, 0, 0
 
     def stay_threaded(self, why: str) -> None:
         """Run this function in a handler thread from now on."""
         if not self.threaded:
             logger.debug("Handler %s runs in a handler thread from now on: %s", self.name, why)
         self.inline, self.threaded = False, True
-
-
-# This thread's usage on Linux; elsewhere the process's (other threads' waits then count too).
-_THREAD = getattr(resource, "RUSAGE_THREAD", getattr(resource, "RUSAGE_SELF", 0))
-
-
-def _its_own_doing(before: Any, collections: tuple[int, ...]) -> bool:
-    """Whether a call that held the loop past ``DEMOTE_AFTER`` did so by its own work.
-
-    A short call can take long by wall clock for reasons that are not its own, and one
-    such call must not send a handler to the threads for good (on a busy machine, sooner
-    or later every handler has one):
-    - the kernel gave the core to another process meanwhile (an involuntary switch);
-    - the garbage collector ran meanwhile (it would have run in a thread just the same).
-
-    So it counts when the call blocked (a voluntary switch: I/O, a sleep, a lock) or used
-    more than ``DEMOTE_AFTER`` of CPU itself, and no collection ran meanwhile.
-    """
-    if gc.get_count()[1:] != collections:
-        return False
-    if before is None:  # no getrusage (Windows): the wall clock alone
-        return True
-    after = resource.getrusage(_THREAD)
-    if after.ru_nvcsw > before.ru_nvcsw:
-        return True
-    used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return used > DEMOTE_AFTER
 
 
 _placements: weakref.WeakKeyDictionary[Callable[..., Any], Placement] = weakref.WeakKeyDictionary()
