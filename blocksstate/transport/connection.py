@@ -70,6 +70,7 @@ class Connection:
         "hold",
         "scope",
         "language",
+        "_spoken",
         "_send",
         "open",
         "_pending",
@@ -97,6 +98,10 @@ class Connection:
         # What the server tells the page is in this language: the page's own once its
         # ``hello`` names one the site offers, until then its request's (``i18n``).
         self.language = i18n.scope_language(self.scope)
+        # The language last switched on in the consumer's context (its one task serves
+        # this page only, and nothing else switches it): checked per frame without asking
+        # Django, whose look-up of the active language costs a few microseconds.
+        self._spoken: str | None = None
         self._send = send
         self.open = True
         # Items waiting for the worker, each with the length of its frame's text (0: not
@@ -159,7 +164,9 @@ class Connection:
                 await self._cancel_for(frame)
             # Spoken in the consumer's context too (it serves this page only): the worker's
             # context, a copy of it, then already speaks it (no switch per event).
-            i18n.speak(self.language)
+            if self._spoken != self.language:
+                i18n.speak(self.language)
+                self._spoken = self.language
             self._enqueue(frame, len(text or ""))
 
     async def _cancel_for(self, frame: protocol.EventFrame) -> None:
