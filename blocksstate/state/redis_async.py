@@ -146,7 +146,11 @@ class LoopClient:
             return await self.redis.execute_command(*args)
 
 
-def client(backend: Any) -> LoopClient | RedisLean | None:
+# What ``client`` gives: both run a script (``run``) and a command (``call``) the same way.
+Client = LoopClient | RedisLean
+
+
+def client(backend: Any) -> Client | None:
     """This event loop's asyncio client for the cache's Redis, or None (use the threaded path).
 
     Call it from the event loop only.

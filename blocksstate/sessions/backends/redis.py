@@ -28,8 +28,10 @@ members is one script, so two workers never handle the same one.
 
 from __future__ import annotations
 
+import functools
 import weakref
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ...conf import setting
 from ...state import redis_async, redis_scripts
@@ -37,6 +39,8 @@ from . import cache
 
 if TYPE_CHECKING:
     from ...app.blocks import Blocks
+
+T = TypeVar("T")
 
 _TAKE = """
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
@@ -161,6 +165,21 @@ class RedisIndexStore(cache.SessionStore):
         return int(self.redis().zcard(self.index_key))
 
 
+def _on_the_loop(method: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
+    """``method`` given this event loop's Redis client after ``self``; without one (Sentinel,
+    Cluster, ``REDIS_ASYNCIO`` off), the version it overrides, on the cache's client in a thread."""
+    name = method.__name__
+
+    @functools.wraps(method)
+    async def call(self: SessionStore, *args: Any, **kwargs: Any) -> T:
+        aclient = redis_async.client(self.cache)
+        if aclient is None:
+            return await getattr(super(SessionStore, self), name)(*args, **kwargs)  # type: ignore[no-any-return]
+        return await method(self, aclient, *args, **kwargs)
+
+    return call
+
+
 class SessionStore(RedisIndexStore):
     """django-redis with its default client: lock, versioned write and release as Lua scripts."""
 
@@ -229,82 +248,73 @@ class SessionStore(RedisIndexStore):
         keys, args = self._commit_call(session_id, owner, read, keyed, timeout)
         return _committed(await aclient.run(_COMMIT, keys, args))
 
-
     # -- the rest of a session's calls, on the loop's client too -------------------------------
     # Each as the cache's own call would do it (``django_redis.client.DefaultClient``), so
-    # ``cache.get`` and the threaded path read the same; without the client, in a thread.
+    # ``cache.get`` and the threaded path read the same; without the client, in a thread
+    # (``_on_the_loop``).
 
+    @_on_the_loop
     async def write_versioned(
-        self, session_id: str, read: int, data: dict[str | int, Any], timeout: float | None
+        self,
+        aclient: redis_async.Client,
+        session_id: str,
+        read: int,
+        data: dict[str | int, Any],
+        timeout: float | None,
     ) -> int | None:
-        aclient = redis_async.client(self.cache)
-        if aclient is None:
-            return await super().write_versioned(session_id, read, data, timeout)
         keyed = {self.key(session_id, part): value for part, value in data.items()}
         keys, args = self._commit_call(session_id, "", read, keyed, timeout)
         return _committed(await aclient.run(_COMMIT, keys, args))
 
-    async def release(self, session_id: str, owner: str) -> None:
-        aclient = redis_async.client(self.cache)
-        if aclient is None:
-            return await super().release(session_id, owner)
+    @_on_the_loop
+    async def release(self, aclient: redis_async.Client, session_id: str, owner: str) -> None:
         keys, args = self._commit_call(session_id, owner, 0, {}, None)
         await aclient.run(_COMMIT, keys, args)
 
-    async def renew(self, session_id: str) -> None:
-        aclient = redis_async.client(self.cache)
-        if aclient is None:
-            return await super().renew(session_id)
+    @_on_the_loop
+    async def renew(self, aclient: redis_async.Client, session_id: str) -> None:
         name = redis_scripts.key_maker(self.cache)(self.key(session_id, "lock"))
         await aclient.call("PEXPIRE", name, int(setting("LOCK_TIMEOUT") * 1000))
 
-    async def read_meta(self, session_id: str) -> dict[str, Any] | None:
-        aclient = redis_async.client(self.cache)
-        if aclient is None:
-            return await super().read_meta(session_id)
+    @_on_the_loop
+    async def read_meta(
+        self, aclient: redis_async.Client, session_id: str
+    ) -> dict[str, Any] | None:
         name = redis_scripts.key_maker(self.cache)(self.key(session_id, "meta"))
         raw = await aclient.call("GET", name)
         return None if raw is None else self.cache.client.decode(raw)  # type: ignore[no-any-return]
 
-    async def claim_end(self, session_id: str, timeout: float) -> bool:
-        aclient = redis_async.client(self.cache)
-        if aclient is None or timeout is None or int(timeout * 1000) <= 0:
-            return await super().claim_end(session_id, timeout)
+    @_on_the_loop
+    async def claim_end(self, aclient: redis_async.Client, session_id: str, timeout: float) -> bool:
+        if timeout is None or int(timeout * 1000) <= 0:
+            return await super().claim_end(session_id, timeout)  # as the cache's add() takes it
         name = redis_scripts.key_maker(self.cache)(self.key(session_id, "ended"))
         value = self.cache.client.encode(1)
         return await aclient.call("SET", name, value, "PX", int(timeout * 1000), "NX") is not None
 
-    async def touch(self, blocks: Blocks, session_id: str, timeout: float) -> None:
-        aclient = redis_async.client(self.cache)
-        if aclient is None:
-            return await super().touch(blocks, session_id, timeout)
+    @_on_the_loop
+    async def touch(
+        self, aclient: redis_async.Client, blocks: Blocks, session_id: str, timeout: float
+    ) -> None:
         name = redis_scripts.key_maker(self.cache)
         keys = [name(key) for key in self.keys(blocks, session_id)]
         await aclient.run(_TOUCH, keys, [int(timeout * 1000)])
 
-    async def delete(self, blocks: Blocks, session_id: str) -> None:
-        aclient = redis_async.client(self.cache)
-        if aclient is None:
-            return await super().delete(blocks, session_id)
+    @_on_the_loop
+    async def delete(self, aclient: redis_async.Client, blocks: Blocks, session_id: str) -> None:
         name = redis_scripts.key_maker(self.cache)
         await aclient.call("DEL", *[name(key) for key in self.keys(blocks, session_id)])
 
-    async def schedule(self, member: str, due: float) -> None:
-        aclient = redis_async.client(self.cache)
-        if aclient is None:
-            return await super().schedule(member, due)
+    @_on_the_loop
+    async def schedule(self, aclient: redis_async.Client, member: str, due: float) -> None:
         await aclient.call("ZADD", str(self.index_key), due, member)
 
-    async def cancel(self, member: str) -> None:
-        aclient = redis_async.client(self.cache)
-        if aclient is None:
-            return await super().cancel(member)
+    @_on_the_loop
+    async def cancel(self, aclient: redis_async.Client, member: str) -> None:
         await aclient.call("ZREM", str(self.index_key), member)
 
-    async def pop_due(self, now: float, limit: int) -> list[str]:
-        aclient = redis_async.client(self.cache)
-        if aclient is None:
-            return await super().pop_due(now, limit)
+    @_on_the_loop
+    async def pop_due(self, aclient: redis_async.Client, now: float, limit: int) -> list[str]:
         members = await aclient.run(_POP_DUE, [str(self.index_key)], [now, limit])
         return [m.decode() if isinstance(m, bytes) else m for m in members]
 
