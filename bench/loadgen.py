@@ -142,6 +142,14 @@ class OursSession:
         self.seq = 0
         self.session_id: str | None = None
         self.shown: dict[int, Any] = {}
+        self.unread: list[dict[str, Any]] = []  # the rest of a message of several frames
+
+    async def next_frame(self) -> dict[str, Any]:
+        """The next frame: a message holds one, or several in a JSON array (docs/protocol.md)."""
+        if not self.unread:
+            message = json.loads(await asyncio.wait_for(self.ws.recv(), EVENT_TIMEOUT))
+            self.unread = message[::-1] if isinstance(message, list) else [message]
+        return self.unread.pop()
 
     async def open(self) -> None:
         url = self.base.replace("http", "ws", 1) + self.path
@@ -152,7 +160,7 @@ class OursSession:
             json.dumps({"type": "hello", "protocol": 1, "resume": None, "values": {}})
         )
         while True:
-            frame = json.loads(await asyncio.wait_for(self.ws.recv(), EVENT_TIMEOUT))
+            frame = await self.next_frame()
             if frame["type"] == "session":
                 self.session_id = frame["session"]
                 return
@@ -174,7 +182,7 @@ class OursSession:
         started = time.perf_counter()
         await self.ws.send(frame)
         while True:
-            answer = json.loads(await asyncio.wait_for(self.ws.recv(), EVENT_TIMEOUT))
+            answer = await self.next_frame()
             kind = answer["type"]
             if kind == "update" and answer.get("seq") == seq:
                 for cid, entry in answer["updates"].items():

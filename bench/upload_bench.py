@@ -242,12 +242,15 @@ class OursClient:
         await self.ws.send(
             json.dumps({"type": "hello", "protocol": 1, "resume": None, "values": {}})
         )
-        while True:
-            frame = json.loads(await asyncio.wait_for(self.ws.recv(), 60))
-            if frame["type"] == "session":
-                break
-            if frame["type"] == "error":
-                raise RuntimeError(f"hello refused: {frame}")
+        frame: dict = {}
+        while frame.get("type") != "session":
+            message = json.loads(await asyncio.wait_for(self.ws.recv(), 60))
+            # One frame, or several in a JSON array (docs/protocol.md).
+            for frame in message if isinstance(message, list) else [message]:
+                if frame["type"] == "session":
+                    break
+                if frame["type"] == "error":
+                    raise RuntimeError(f"hello refused: {frame}")
         self.token = frame.get("upload")
         if not self.token:
             raise NotReady(

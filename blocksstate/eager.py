@@ -50,6 +50,16 @@ def start(coro: Coroutine[Any, Any, None]) -> asyncio.Task[None] | None:
     return loop.create_task(_Resumed(coro, waiting), context=context)
 
 
+def step(coro: Coroutine[Any, Any, None]) -> Coroutine[Any, Any, None] | None:
+    """Run ``coro`` until it first waits, in the caller's task and context; None if it
+    ended, else the rest of it, to await or run as a task. Its exception propagates."""
+    try:
+        waiting = coro.send(None)
+    except StopIteration:
+        return None
+    return _Resumed(coro, waiting)
+
+
 # Whether a coroutine started by ``start`` runs now, before its first wait (in the caller's task).
 _before_first_wait = False
 

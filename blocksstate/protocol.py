@@ -223,6 +223,18 @@ def encode(frame: dict[str, Any]) -> str:
     return text
 
 
+def message(texts: list[str]) -> str:
+    """One WebSocket message of server frames (each ``encode``'s text): one as it is,
+    several as a JSON array, in order. The page reads both (``frames_of``)."""
+    return texts[0] if len(texts) == 1 else "[" + ",".join(texts) + "]"
+
+
+def frames_of(text: str) -> list[dict[str, Any]]:
+    """The frames of one message from the server, in order (what the page does with it)."""
+    parsed = json.loads(text)
+    return parsed if isinstance(parsed, list) else [parsed]
+
+
 def error(
     code: str,
     message: str,

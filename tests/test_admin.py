@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 from datetime import UTC, datetime, timedelta
 from html import unescape
@@ -19,6 +18,7 @@ import blocksstate as gr
 from blocksstate.activity import recorder
 from blocksstate.admin.values import preview
 from blocksstate.models import EventLog, LiveSession
+from blocksstate.protocol import frames_of
 from blocksstate.sessions.backends import get_store
 from blocksstate.sessions.session import Session
 from blocksstate.testing import TIMEOUT, PageClient, eventually, registered
@@ -309,9 +309,9 @@ async def receive_close(client: PageClient) -> dict:
             client.connected = False
             await client.communicator.disconnect()
             return closed
-        frame = json.loads(message["text"])
-        if frame["type"] == "closed":
-            closed = frame
+        for frame in frames_of(message["text"]):
+            if frame["type"] == "closed":
+                closed = frame
 
 
 @pytest.mark.django_db(transaction=True)

@@ -22,6 +22,7 @@ import psutil
 import websockets
 
 from tests.e2e.support import run_demo_site
+from tests.wire import FrameReader
 
 APP = "file-collector"
 SIZE = 60 * 2**20
@@ -81,8 +82,9 @@ def test_a_60_mb_upload_in_chunks_keeps_daphne_s_memory_flat(tmp_path: Path):
             await ws.send(
                 json.dumps({"type": "hello", "protocol": 1, "resume": None, "values": {}})
             )
+            frames = FrameReader(ws)
             while True:
-                frame = json.loads(await asyncio.wait_for(ws.recv(), 30))
+                frame = await frames.next(30)
                 if frame["type"] == "session":
                     return frame["upload"], ws
 

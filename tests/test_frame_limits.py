@@ -19,6 +19,7 @@ from websockets.exceptions import ConnectionClosed
 from blocksstate.app.registry import get_app
 from blocksstate.testing import button, component, dependency
 from tests.e2e.support import GUIDES, REPO, ServerProcess, child_environment, free_port
+from tests.wire import FrameReader
 
 MAX_FRAME_BYTES = 2_000_000
 TIMEOUT = 20
@@ -76,6 +77,7 @@ class Chain:
 
     def __init__(self, ws) -> None:
         self.ws = ws
+        self.frames = FrameReader(ws)
         self.seq = 0
         blocks = get_app("chain")  # the same guide, registered in this process too
         self.PROCESS = dependency(blocks, button(blocks, "Process"), "click").id
@@ -83,7 +85,7 @@ class Chain:
         self.AFTER_STEP_2 = str(component(blocks, "After Step 2").id)
 
     async def receive(self) -> dict:
-        return json.loads(await self.ws.recv())
+        return await self.frames.next()
 
     async def process(self, text: str, padding: int = 0) -> list[dict]:
         """Click Process with ``text`` typed; ``padding`` extra bytes make the frame that big."""

@@ -39,6 +39,7 @@ from tests.helpers_quickstart import (
     labelled_files,
     quick_start_steps,
 )
+from tests.wire import FrameReader
 
 REPO = Path(__file__).resolve().parent.parent
 README = REPO / "README.md"
@@ -167,14 +168,15 @@ class Page:
             origin=origin,
             additional_headers={"Cookie": self.cookie},
         ) as ws:
+            frames = FrameReader(ws)
             hello = {"type": "hello", "protocol": 1, "resume": None, "values": {}}
             await ws.send(json.dumps(hello))
-            while (await receive(ws))["type"] != "session":
+            while (await frames.next(FRAME_SECONDS))["type"] != "session":
                 pass
             await ws.send(json.dumps({"type": "event", "seq": 1, "dep": dep, "values": values}))
             updates: dict[str, dict] = {}
             while True:
-                frame = await receive(ws)
+                frame = await frames.next(FRAME_SECONDS)
                 if frame.get("seq") != 1:
                     continue
                 if frame["type"] == "update":
@@ -184,10 +186,6 @@ class Page:
                     return updates
                 else:
                     pytest.fail(f"the event was answered {frame}")
-
-
-async def receive(ws) -> dict[str, Any]:
-    return json.loads(await asyncio.wait_for(ws.recv(), FRAME_SECONDS))
 
 
 def open_page(url: str) -> Page:

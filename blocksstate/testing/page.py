@@ -8,6 +8,7 @@ and properties, from the first render and every ``update`` frame).
 
 from __future__ import annotations
 
+import collections
 import itertools
 import json
 from collections.abc import Callable, Mapping
@@ -22,6 +23,7 @@ from .. import routing
 from ..app.events import Dependency
 from ..app.registry import get_app
 from ..components.base import Block, Component
+from ..protocol import frames_of
 from .finders import dependency, resolve, target
 from .waiting import TIMEOUT
 
@@ -108,6 +110,9 @@ class PageClient:
         self.session: Frame | None = None
         self.connected = False
         self.received: list[Frame] = []
+        # Frames of a message read but not yet received: the server sends the frames of
+        # one moment in one message, a JSON array (docs/protocol.md).
+        self.unread: collections.deque[Frame] = collections.deque()
         self.sent: list[Any] = []
         self.page: dict[int, dict[str, Any]] = {}
         # The ``@gr.render`` regions shown, by container id: the last ``region`` entry of each.
@@ -227,7 +232,12 @@ class PageClient:
 
     async def receive(self) -> Frame:
         """Receive the next frame; an ``update`` changes what the page shows."""
-        frame = await self.communicator.receive_json_from(timeout=TIMEOUT)
+        while not self.unread:
+            output = await self.communicator.receive_output(timeout=TIMEOUT)
+            if output["type"] != "websocket.send" or "text" not in output:
+                raise AssertionError(f"expected a text message, got {output}")
+            self.unread.extend(frames_of(output["text"]))
+        frame = self.unread.popleft()
         self.received.append(frame)
         if frame["type"] == "update":
             for key, props in frame["updates"].items():
@@ -278,13 +288,14 @@ class PageClient:
 
     async def until_closed(self) -> tuple[list[Frame], int]:
         """Receive frames until the server closes the socket; return them and the close code."""
-        frames = []
+        frames = list(self.unread)
+        self.unread.clear()
         while True:
             output = await self.communicator.receive_output(timeout=TIMEOUT)
             if output["type"] == "websocket.close":
                 self.connected = False
                 return frames, output.get("code", 1000)
-            frames.append(json.loads(output["text"]))
+            frames.extend(frames_of(output["text"]))
 
     async def expect_error(self) -> Frame:
         """Receive the next frame, which must be an ``error``."""

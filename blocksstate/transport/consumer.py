@@ -21,6 +21,7 @@ from ..state import global_news
 from . import one_queue
 from .connection import Connection
 from .origin import origin_allowed
+from .outbox import Outbox
 from .outside import EndRequested, GlobalChanged, StateCleared
 from .page_socket import Socket
 
@@ -68,8 +69,11 @@ class BlocksConsumer(AsyncWebsocketConsumer, Socket):
             self.channel_name = await layer.new_channel()
             self.channel_receive = functools.partial(layer.receive, self.channel_name)
             receivers.append(self.channel_receive)
-        self.base_send = send  # an async consumer: Channels wraps only a sync one's
-        self._frame_send = one_queue.frame_sender(send)  # unwrapped once, not per frame
+        # Frames go out once per turn of the loop (``outbox``); accept and close (Channels
+        # sends them through ``base_send``) after the frames given before them. Frames skip
+        # Channels' session-middleware wrapper, unwrapped once, not per frame.
+        self._outbox = Outbox(one_queue.frame_sender(send), send)
+        self.base_send = self._outbox.send  # an async consumer: Channels wraps only a sync one's
         pump = None
         try:
             if layer is not None:
@@ -87,7 +91,7 @@ class BlocksConsumer(AsyncWebsocketConsumer, Socket):
         except Exception:
             logger.warning("A page's connection failed; asking it to reconnect", exc_info=True)
             with contextlib.suppress(Exception):  # the socket may be gone already
-                await send({"type": "websocket.close", "code": protocol.CLOSE_TRY_AGAIN})
+                await self.base_send({"type": "websocket.close", "code": protocol.CLOSE_TRY_AGAIN})
             if self.connection is not None and self.connection.open:
                 await self.connection.disconnect()
         finally:
@@ -192,10 +196,9 @@ class BlocksConsumer(AsyncWebsocketConsumer, Socket):
         self.connection.changed_outside(GlobalChanged(str(message.get("key", "")), version))
 
     async def send_frame(self, frame: dict[str, Any]) -> int:
-        """Send one frame; return the length of its text, for the page's acknowledgements."""
-        text = protocol.encode(frame)
-        await self._frame_send({"type": "websocket.send", "text": text})
-        return len(text)
+        """Send one frame when this turn of the loop ends (``outbox``); return the characters
+        it adds to the page's message, for the page's acknowledgements."""
+        return self._outbox.put(protocol.encode(frame))
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.connection is not None:

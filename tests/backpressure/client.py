@@ -6,12 +6,15 @@ Its receive buffer is small, so what it does not read stays on the server.
 from __future__ import annotations
 
 import base64
+import collections
 import json
 import os
 import select
 import socket
 import struct
 from typing import Any
+
+from blocksstate.protocol import frames_of
 
 TIMEOUT = 20
 
@@ -31,6 +34,7 @@ class RawPage:
             ).encode()
         )
         self._buffer = b""
+        self._unread: collections.deque[dict[str, Any]] = collections.deque()
         head = self._read_until(b"\r\n\r\n")
         assert b" 101 " in head.split(b"\r\n", 1)[0], head
 
@@ -49,7 +53,13 @@ class RawPage:
         self.sock.sendall(header + mask + masked)
 
     def receive(self) -> dict[str, Any]:
-        """Read the next text frame (skipping pings)."""
+        """The next frame the server sent (a message holds one, or several in an array)."""
+        while not self._unread:
+            self._unread.extend(frames_of(self._message()))
+        return self._unread.popleft()
+
+    def _message(self) -> str:
+        """Read the next text message (skipping pings)."""
         while True:
             first, second = self._read(2)
             length = second & 0x7F
@@ -59,7 +69,7 @@ class RawPage:
                 (length,) = struct.unpack("!Q", self._read(8))
             payload = self._read(length)
             if first & 0x0F == 0x1:
-                return json.loads(payload)
+                return payload.decode()
 
     def wait_until_closed_by_server(self, timeout: float) -> bool:
         """Without reading: wait until the server ends the TCP connection (FIN or reset)."""

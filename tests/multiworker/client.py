@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
+
+from tests.wire import FrameReader
 
 TIMEOUT = 20
 _barriers = itertools.count(1_000_000)
@@ -33,6 +34,7 @@ class WsPage:
         self.ws = await connect(
             self.url, open_timeout=TIMEOUT, max_size=None, additional_headers=self.headers
         )
+        self.frames = FrameReader(self.ws)
         await self.send({"type": "hello", "protocol": 1, "resume": resume, "values": {}})
         frames = self.opening = await self.sync()
         sessions = [f for f in frames if f["type"] == "session"]
@@ -55,7 +57,7 @@ class WsPage:
         await self.ws.send(json.dumps(frame))
 
     async def receive(self) -> dict[str, Any]:
-        frame = json.loads(await asyncio.wait_for(self.ws.recv(), TIMEOUT))
+        frame = await self.frames.next(TIMEOUT)
         if frame["type"] == "update":
             for key, props in frame["updates"].items():
                 self.page.setdefault(key, {}).update(props)

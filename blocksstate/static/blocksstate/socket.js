@@ -135,26 +135,17 @@ export class Socket {
       if (read - told >= RECEIVED_EVERY && this.send({ type: "received", chars: read })) told = read;
       this.clearTimer("pong");
       this.clearTimer("probe");
-      let frame;
+      let message;
       try {
-        frame = JSON.parse(event.data);
+        message = JSON.parse(event.data);
       } catch {
         return;
       }
-      if (frame.type === "pong") {
-        this.setTimer("ping", PING_EVERY, () => this.ping());
-        return;
+      // One frame, or the frames of one moment in an array, in order (docs/protocol.md).
+      for (const frame of Array.isArray(message) ? message : [message]) {
+        if (socket !== this.socket) return; // a frame before this one closed it
+        this.handleFrame(frame);
       }
-      if (frame.type === "session") {
-        this.sessionId = frame.session;
-        this.resumeToken = frame.resume;
-        this.joined = true;
-        this.attempt = 0;
-        this.setState("open");
-        this.ping(); // at once: proves the page holds the new token, which voids the old one
-      }
-      this.callbacks.frame(frame);
-      if (frame.type === "closed") this.stop();
     });
     socket.addEventListener("close", (event) => {
       if (socket !== this.socket) return;
@@ -170,6 +161,24 @@ export class Socket {
       }
       this.lost();
     });
+  }
+
+  // One frame from the server: the socket's own (pong, session, closed), then the page's.
+  handleFrame(frame) {
+    if (frame.type === "pong") {
+      this.setTimer("ping", PING_EVERY, () => this.ping());
+      return;
+    }
+    if (frame.type === "session") {
+      this.sessionId = frame.session;
+      this.resumeToken = frame.resume;
+      this.joined = true;
+      this.attempt = 0;
+      this.setState("open");
+      this.ping(); // at once: proves the page holds the new token, which voids the old one
+    }
+    this.callbacks.frame(frame);
+    if (frame.type === "closed") this.stop();
   }
 
   get isOpen() {
