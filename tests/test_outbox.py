@@ -20,6 +20,7 @@ from blocksstate.testing import TIMEOUT, PageClient, button, dependency, registe
 from blocksstate.transport.outbox import Outbox
 
 pytestmark = pytest.mark.django_db(transaction=True)
+pytest_plugins = ["tests.helpers_fixtures"]  # cache_alias
 
 
 def counter() -> gr.Blocks:
@@ -40,7 +41,8 @@ async def message_text(client: PageClient) -> str:
     return output["text"]
 
 
-async def test_an_event_that_does_not_wait_is_answered_in_one_message():
+async def test_an_event_that_does_not_wait_is_answered_in_one_message(cache_alias):
+    """With Redis too: the wait for the session's write keeps the update for the done."""
     with registered(counter()) as app:
         async with PageClient(app) as client:
             for seq in (1, 2):

@@ -137,6 +137,7 @@ class Connection:
         if not behind:
             return
         if wait:
+            self.socket.release_frames()  # the page cannot read what is kept back
             read = await self._window.wait_until_read(lambda: self.open)
         else:  # only a page that reads nothing while sending on and on gets this far
             read = not self._window.far_behind()

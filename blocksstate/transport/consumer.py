@@ -200,6 +200,12 @@ class BlocksConsumer(AsyncWebsocketConsumer, Socket):
         it adds to the page's message, for the page's acknowledgements."""
         return self._outbox.put(protocol.encode(frame))
 
+    def hold_frames(self) -> None:
+        self._outbox.hold()
+
+    def release_frames(self) -> None:
+        self._outbox.release()
+
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.connection is not None:
             await self.connection.receive(text_data)

@@ -8,7 +8,9 @@ write to the socket), more than the whole event costs blocksstate at times
 during one turn of the event loop and puts them on the wire when the turn ends: one
 frame as it is, several as a JSON array, in order. A frame is never held across a
 wait: whatever waits (a handler thread, Redis, the page's backpressure window) lets
-the turn end, and with it the frames go.
+the turn end, and with it the frames go. The one wait they are kept across is the
+session's write at the end of an event (``hold``), which the event's ``done``
+follows at once: with Redis too, an event is then answered in one message.
 
 Everything else the consumer sends (accept, close) goes after the frames already
 given (``send``), so a ``closed`` frame still arrives before the close.
@@ -32,7 +34,7 @@ Message = dict[str, Any]
 class Outbox:
     """One socket's frames of this turn, and the order of everything sent on it."""
 
-    __slots__ = ("_send", "_send_other", "_frames", "_busy", "_later")
+    __slots__ = ("_send", "_send_other", "_frames", "_busy", "_later", "_held")
 
     def __init__(
         self,
@@ -47,6 +49,7 @@ class Outbox:
         # A message the server made wait (its send did not end at once), and those after it.
         self._busy: asyncio.Task[None] | None = None
         self._later: collections.deque[Message] | None = None
+        self._held = False
 
     def put(self, text: str) -> int:
         """Give a frame's text to send when this turn ends; return the characters it adds
@@ -61,8 +64,21 @@ class Outbox:
         # brackets and a comma, every later one a comma.
         return len(text) + (3 if len(frames) == 2 else 1)
 
+    def hold(self) -> None:
+        """Keep the frames across the coming waits, until ``release``: for the wait for the
+        session's write, which the event's ``done`` follows at once (``page_events``)."""
+        self._held = True
+
+    def release(self) -> None:
+        """Send what ``hold`` kept, now."""
+        if self._held:
+            self._held = False
+            self.flush()
+
     def flush(self) -> None:
         """Put this turn's frames on the wire now (one message), after any still on its way."""
+        if self._held:
+            return  # ``release`` sends them
         frames, self._frames = self._frames, None
         if not frames:
             return
@@ -83,6 +99,7 @@ class Outbox:
 
     async def send(self, message: Message) -> None:
         """Send a message that is not a frame (accept, close) after the frames given so far."""
+        self._held = False
         self.flush()
         if self._busy is not None:
             await asyncio.shield(self._busy)

@@ -72,8 +72,11 @@ async def _run(
                 frame.trigger,
             )
             session.note_ran(frame.seq, outcome.ok)  # saved with what the event changed
+            # Its write may wait (Redis): the event's last update goes with its done.
+            connection.socket.hold_frames()
         if outcome.globals_changed:
             await outside.publish(connection, outcome)
+        await connection.send(protocol.done(frame.seq, outcome.ok))
     except SessionConflict:
         # Another worker wrote meanwhile: drop this event's changes, keep theirs, and
         # show theirs where the page was shown this event's.
@@ -101,7 +104,8 @@ async def _run(
             "The server is busy with this session; the action was not run. Try again."
         )
         raise protocol.ProtocolError("busy", message, frame.seq) from None
-    await connection.send(protocol.done(frame.seq, outcome.ok))
+    finally:
+        connection.socket.release_frames()
     return outcome
 
 

@@ -17,3 +17,9 @@ class Socket:
 
     async def close(self, code: int | None = None) -> None:
         """Close the socket with ``code``."""
+
+    def hold_frames(self) -> None:
+        """Keep the frames sent from now on until ``release_frames``, across any wait."""
+
+    def release_frames(self) -> None:
+        """Send the frames ``hold_frames`` kept."""
