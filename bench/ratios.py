@@ -94,7 +94,9 @@ def floor_table(records: list[dict[str, Any]]) -> list[str]:
         "The same client, the same load, the same pinning, round by round (A B A B ...). "
         "The bare Channels echo is an `AsyncWebsocketConsumer` on the same daphne behind the "
         "same `AuthMiddlewareStack`, answering each event with the counter's two frames "
-        "(`update`, `done`); the bare `websockets` echo does the same without Django, Channels "
+        "(`update`, `done`) in two messages, as issue 20 defines it (blocksstate sends them in "
+        'one: docs/protocol.md, "One message per moment"); the bare `websockets` echo does the '
+        "same without Django, Channels "
         "or daphne. CPU ms per event: median (min–max) of the rounds; a ratio is the median of "
         "the rounds' ratios. Redis: the two workers' CPU plus redis-server's.",
         "",

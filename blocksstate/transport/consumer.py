@@ -20,8 +20,8 @@ from ..sessions.actions import DISCONNECT_REASON, detach_previous, session_group
 from ..state import global_news
 from . import one_queue
 from .connection import Connection
+from .frames_out import FramesOut
 from .origin import origin_allowed
-from .outbox import Outbox
 from .outside import EndRequested, GlobalChanged, StateCleared
 from .page_socket import Socket
 
@@ -69,11 +69,13 @@ class BlocksConsumer(AsyncWebsocketConsumer, Socket):
             self.channel_name = await layer.new_channel()
             self.channel_receive = functools.partial(layer.receive, self.channel_name)
             receivers.append(self.channel_receive)
-        # Frames go out once per turn of the loop (``outbox``); accept and close (Channels
+        # Frames go out once per turn of the loop (``frames_out``); accept and close (Channels
         # sends them through ``base_send``) after the frames given before them. Frames skip
         # Channels' session-middleware wrapper, unwrapped once, not per frame.
-        self._outbox = Outbox(one_queue.frame_sender(send), send)
-        self.base_send = self._outbox.send  # an async consumer: Channels wraps only a sync one's
+        self._frames_out = FramesOut(one_queue.frame_sender(send), send)
+        self.base_send = (
+            self._frames_out.send
+        )  # an async consumer: Channels wraps only a sync one's
         pump = None
         try:
             if layer is not None:
@@ -196,15 +198,15 @@ class BlocksConsumer(AsyncWebsocketConsumer, Socket):
         self.connection.changed_outside(GlobalChanged(str(message.get("key", "")), version))
 
     async def send_frame(self, frame: dict[str, Any]) -> int:
-        """Send one frame when this turn of the loop ends (``outbox``); return the characters
+        """Send one frame when this turn of the loop ends (``frames_out``); return the characters
         it adds to the page's message, for the page's acknowledgements."""
-        return self._outbox.put(protocol.encode(frame))
+        return self._frames_out.put(protocol.encode(frame))
 
     def hold_frames(self) -> None:
-        self._outbox.hold()
+        self._frames_out.hold()
 
     def release_frames(self) -> None:
-        self._outbox.release()
+        self._frames_out.release()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.connection is not None:

@@ -1,4 +1,4 @@
-"""The frames of one moment go to the page in one message; nothing waits in the outbox.
+"""The frames of one moment go to the page in one message; none is held across a wait.
 
 An event that ends without waiting is answered with its ``update`` and its ``done`` in
 one WebSocket message (a JSON array); a frame made before the server waits (a
@@ -17,7 +17,7 @@ import pytest
 import blocksstate as gr
 from blocksstate import protocol
 from blocksstate.testing import TIMEOUT, PageClient, button, dependency, registered
-from blocksstate.transport.outbox import Outbox
+from blocksstate.transport.frames_out import FramesOut
 
 pytestmark = pytest.mark.django_db(transaction=True)
 pytest_plugins = ["tests.helpers_fixtures"]  # cache_alias
@@ -100,19 +100,19 @@ class SlowServer:
 
 async def test_frames_keep_their_order_when_the_server_makes_a_send_wait():
     server = SlowServer()
-    outbox = Outbox(server.send)
-    outbox.put('{"n":1}')
-    outbox.put('{"n":2}')
+    frames = FramesOut(server.send)
+    frames.put('{"n":1}')
+    frames.put('{"n":2}')
     await asyncio.sleep(0)  # the turn ends: one message
     assert server.texts() == ['[{"n":1},{"n":2}]']
 
     server.hold = asyncio.Event()  # the server now makes the next send wait
-    outbox.put('{"n":3}')
+    frames.put('{"n":3}')
     await asyncio.sleep(0)
-    outbox.put('{"n":4}')
+    frames.put('{"n":4}')
     await asyncio.sleep(0)
-    outbox.put('{"n":5}')
-    closing = asyncio.ensure_future(outbox.send({"type": "websocket.close"}))
+    frames.put('{"n":5}')
+    closing = asyncio.ensure_future(frames.send({"type": "websocket.close"}))
     await asyncio.sleep(0.01)
     assert server.texts() == ['[{"n":1},{"n":2}]'], "sent while the server waits"
     assert not closing.done()
@@ -131,9 +131,9 @@ async def test_frames_keep_their_order_when_the_server_makes_a_send_wait():
 async def test_the_characters_counted_for_a_message_are_its_length():
     """What the page acknowledges (``received``) is the length of the messages it read."""
     server = SlowServer()
-    outbox = Outbox(server.send)
+    out = FramesOut(server.send)
     for frames in (['{"a":1}'], ['{"a":1}', '{"bb":22}'], ['{"a":1}', "{}", '{"ccc":"x"}', "[]"]):
-        counted = sum(outbox.put(text) for text in frames)
-        outbox.flush()
+        counted = sum(out.put(text) for text in frames)
+        out.flush()
         assert counted == len(server.sent[-1]["text"]), server.sent[-1]
         assert protocol.frames_of(server.sent[-1]["text"]) == [json.loads(t) for t in frames]

@@ -4,7 +4,7 @@ An event usually ends without waiting (a short handler run inline, the session i
 process's memory): its ``update`` and its ``done`` are ready at the same moment. Sent as
 two messages they cost the WebSocket server twice its per-message work (framing, a
 write to the socket), more than the whole event costs blocksstate at times
-(docs/performance.md, "one message per turn"). The outbox keeps the frames sent
+(docs/performance.md, "One message per moment"). ``FramesOut`` keeps the frames sent
 during one turn of the event loop and puts them on the wire when the turn ends: one
 frame as it is, several as a JSON array, in order. A frame is never held across a
 wait: whatever waits (a handler thread, Redis, the page's backpressure window) lets
@@ -31,7 +31,7 @@ logger = logging.getLogger("blocksstate")
 Message = dict[str, Any]
 
 
-class Outbox:
+class FramesOut:
     """One socket's frames of this turn, and the order of everything sent on it."""
 
     __slots__ = ("_send", "_send_other", "_frames", "_busy", "_later", "_held")
