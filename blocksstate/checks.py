@@ -54,6 +54,22 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
                     id="blocksstate.E004",
                 )
             )
+    lease = user.get("SESSION_LEASE", DEFAULTS["SESSION_LEASE"])
+    timeout = user.get("LOCK_TIMEOUT", DEFAULTS["LOCK_TIMEOUT"])
+    if (
+        isinstance(lease, bool)
+        or not isinstance(lease, (int, float))
+        or not 0 <= lease
+        or (isinstance(timeout, (int, float)) and lease > timeout)
+    ):
+        messages.append(
+            Error(
+                f"BLOCKSSTATE['SESSION_LEASE'] must be a number of seconds from 0 (no lease) "
+                f"up to LOCK_TIMEOUT, not {lease!r}.",
+                hint=f"Remove it to use the default ({DEFAULTS['SESSION_LEASE']!r}).",
+                id="blocksstate.E006",
+            )
+        )
     alias = user.get("CACHE_ALIAS", DEFAULTS["CACHE_ALIAS"])
     caches = getattr(settings, "CACHES", {})
     if alias not in caches:

@@ -40,6 +40,9 @@ DEFAULTS: dict[str, Any] = {
     # Seconds an event waits for a session's lock held by another worker
     # (longer than LOCK_TIMEOUT, so a lock left by a dead worker expires first).
     "LOCK_WAIT": 45,
+    # Seconds a connected page's session lock is kept after its event, so its next event
+    # needs no take (stores that can: Redis); 0 lets go after every event (sessions/lease.py).
+    "SESSION_LEASE": 0.5,
     # Largest total size of a session's State values, pickled, in bytes.
     "MAX_STATE_BYTES": 16 * 1024 * 1024,
     # Largest BrowserState token, in bytes (localStorage holds a few MB per site).

@@ -28,6 +28,7 @@ from .session import STORE_VERSION, Session
 
 if TYPE_CHECKING:
     from ..app.blocks import Blocks
+    from .lease import Lease
 
 
 class SessionBusy(Exception):
@@ -61,11 +62,17 @@ os.register_at_fork(after_in_child=_after_fork)
 
 @dataclass
 class Held:
-    """A session's lock as held by one owner: the version it read, and whether it let go."""
+    """A session's lock as held by one owner: the version it read, and whether it let go.
+
+    ``lease``: the page's lease the commit may keep the lock for (``lease.py``);
+    ``leased``: the lock was not taken, the lease was used (the version is the copy's).
+    """
 
     owner: str
     version: int
     released: bool = False
+    lease: Lease | None = None
+    leased: bool = False
 
 
 class SessionStore:
@@ -80,6 +87,8 @@ class SessionStore:
     # Whether an event may start before its worker's task exists (``blocksstate.eager``):
     # only if the store's calls never keep the current task (a connect timeout does).
     eager = False
+    # Whether a commit can keep the lock for the page's next event (``write_and_keep``).
+    leases = False
 
     def __init__(self, cache_alias: str | None = None, prefix: str | None = None) -> None:
         self.cache_alias = cache_alias or setting("CACHE_ALIAS")
@@ -152,6 +161,22 @@ class SessionStore:
         finally:
             await self.release(session_id, owner)
 
+    async def write_and_keep(
+        self,
+        session_id: str,
+        owner: str,
+        read: int,
+        data: dict[str | int, Any],
+        timeout: float | None,
+        lease: float,
+    ) -> tuple[int | None, bool]:
+        """``write_and_release``, but keep the lock ``lease`` seconds more if the write was done
+        and nobody waits for it; return the new version (or None) and whether it was kept.
+
+        A store that sets ``leases`` overrides this; this one always lets go.
+        """
+        return await self.write_and_release(session_id, owner, read, data, timeout), False
+
     async def touch(self, blocks: Blocks, session_id: str, timeout: float) -> None:
         """Push back the expiry of all of a session's keys."""
         raise NotImplementedError("subclasses of SessionStore must provide a touch() method")
@@ -195,7 +220,7 @@ class SessionStore:
 
     def _held(self, session_id: str) -> contextlib.AbstractAsyncContextManager[Held]:
         """``locked``, yielding the hold itself: ``save`` may let go with its write."""
-        return _Holding(self, session_id)
+        return _Holding(self, session_id, None)
 
     async def _take_waiting(self, session_id: str, owner: str) -> int:
         """Take the session's lock for ``owner``, which a first try found held: retry until
@@ -211,8 +236,9 @@ class SessionStore:
                 return version
 
     @contextlib.contextmanager
-    def _renewed(self, session_id: str) -> Any:
-        """Renew the lock every third of ``LOCK_TIMEOUT`` while a long event runs.
+    def _renewed(self, session_id: str, first: float | None = None) -> Any:
+        """Renew the lock every third of ``LOCK_TIMEOUT`` while a long event runs (the first
+        time after ``first`` seconds, if given: a lease's lock has less time left).
 
         A timer, not a task per event: most events end long before it fires.
         """
@@ -230,7 +256,7 @@ class SessionStore:
             nonlocal renewal
             renewal = loop.create_task(renew())
 
-        timer = loop.call_later(period, start)
+        timer = loop.call_later(period if first is None else min(first, period), start)
         try:
             yield
         finally:
@@ -255,9 +281,13 @@ class SessionStore:
             data["ran"] = session.ran
         if held is not None:
             held.released = True
-            written = await self.write_and_release(
-                session.id, held.owner, session.version, data, timeout
-            )
+            lease = held.lease
+            if lease is None:
+                written = await self.write_and_release(
+                    session.id, held.owner, session.version, data, timeout
+                )
+            else:
+                written = await self._write_on_lease(session, lease, data, timeout)
         elif data:
             written = await self.write_versioned(session.id, session.version, data, timeout)
         else:
@@ -265,6 +295,23 @@ class SessionStore:
         if written is None:
             raise SessionConflict(f"session {session.id[:8]}... was changed by another worker")
         session.saved(written)
+
+    async def _write_on_lease(
+        self, session: Session, lease: Lease, data: dict[str | int, Any], timeout: float | None
+    ) -> int | None:
+        """Commit, keeping the lock for the page's next event unless the page is going."""
+        lease.lost()  # until the store says it kept it
+        if lease.ending:
+            return await self.write_and_release(
+                session.id, lease.owner, session.version, data, timeout
+            )
+        sent = time.monotonic()
+        written, kept = await self.write_and_keep(
+            session.id, lease.owner, session.version, data, timeout, lease.seconds
+        )
+        if kept:
+            lease.kept(sent)
+        return written
 
     async def reload(self, blocks: Blocks, session: Session) -> Session:
         """The stored session in place of a copy another worker made stale (its request kept).
@@ -286,39 +333,60 @@ class SessionStore:
         session: Session | str,
         timeout: float | None,
         entered: Callable[[Session], None] | None = None,
+        lease: Lease | None = None,
     ) -> contextlib.AbstractAsyncContextManager[Session | None]:
         """Hold a session's lock and yield it as stored now; save what changed before letting go.
 
         Given a ``Session`` copy, yield it as is unless another worker wrote since it
         was read: then ``reload``'s. Given an id, yield the stored session, or None if
         there is none. ``entered`` is called with the session yielded (not None), once held.
+        ``lease``: the page's (given with its own copy), used instead of taking the lock
+        if the last commit kept it, and kept by this one if it can (``lease.py``).
         """
-        return _Transaction(self, blocks, session, timeout, entered)
+        return _Transaction(self, blocks, session, timeout, entered, lease)
 
 
 class _Holding:
     """``SessionStore._held``: a class, not a generator, as it is entered on every event.
 
     Takes the lock on entering (renewed meanwhile if it expires) and releases it on
-    leaving, unless ``save`` let go of it with its write.
+    leaving, unless ``save`` let go of it with its write. Given a page's lease that is
+    free, it takes the lock with the lease's owner, or uses the lease the last commit
+    kept without taking anything.
     """
 
-    __slots__ = ("store", "session_id", "held", "renewal")
+    __slots__ = ("store", "session_id", "lease", "held", "renewal")
 
-    def __init__(self, store: SessionStore, session_id: str) -> None:
+    def __init__(self, store: SessionStore, session_id: str, lease: Lease | None) -> None:
         self.store, self.session_id = store, session_id
+        # A lease another transaction runs on is not this one's: it takes the lock as usual.
+        self.lease = lease if lease is not None and not lease.in_use else None
         self.held: Held | None = None
         self.renewal: contextlib.AbstractContextManager[Any] | None = None
 
     async def __aenter__(self) -> Held:
-        owner = new_owner()
-        store = self.store
-        version = await store.take(self.session_id, owner)  # free, mostly: no wait to set up
-        if version is None:
-            version = await store._take_waiting(self.session_id, owner)
-        self.held = Held(owner, version)
-        if self.store.lock_expires:
-            self.renewal = self.store._renewed(self.session_id)
+        store, lease = self.store, self.lease
+        first_renewal = None
+        if lease is None:
+            owner = new_owner()
+        else:
+            owner = lease.owner
+            if lease.usable():
+                self.held = Held(owner, -1, lease=lease, leased=True)
+                first_renewal = lease.first_renewal
+            lease.in_use = True
+        if self.held is None:
+            try:
+                version = await store.take(self.session_id, owner)  # free, mostly: no wait
+                if version is None:
+                    version = await store._take_waiting(self.session_id, owner)
+            except BaseException:
+                if lease is not None:
+                    lease.in_use = False
+                raise
+            self.held = Held(owner, version, lease=lease)
+        if store.lock_expires:
+            self.renewal = store._renewed(self.session_id, first_renewal)
             self.renewal.__enter__()
         return self.held
 
@@ -329,7 +397,11 @@ class _Holding:
             if self.renewal is not None:
                 self.renewal.__exit__(*exc)
         finally:
+            if held.lease is not None:
+                held.lease.in_use = False
             if not held.released:
+                if held.lease is not None:
+                    held.lease.lost()
                 await self.store.release(self.session_id, held.owner)
 
 
@@ -345,10 +417,14 @@ class _Transaction:
         session: Session | str,
         timeout: float | None,
         entered: Callable[[Session], None] | None,
+        lease: Lease | None = None,
     ) -> None:
         self.store, self.blocks, self.session = store, blocks, session
         self.timeout, self.entered = timeout, entered
-        self.holding = _Holding(store, session if isinstance(session, str) else session.id)
+        if isinstance(session, str):
+            self.holding = _Holding(store, session, None)
+        else:
+            self.holding = _Holding(store, session.id, lease)
         self.current: Session | None = None
 
     async def __aenter__(self) -> Session | None:
@@ -357,8 +433,8 @@ class _Transaction:
         try:
             if isinstance(session, str):
                 current = await store.load(self.blocks, session)
-            elif held.version == session.version:
-                current = session
+            elif held.leased or held.version == session.version:
+                current = session  # (on a lease, nothing else can have written it)
             else:
                 current = await store.reload(self.blocks, session)
         except BaseException as exc:

@@ -1,10 +1,11 @@
-"""A connected page's hold on its session: one transaction at a time, the keepalive while
-it is connected, and the grace period once it has gone."""
+"""A connected page's hold on its session: one transaction at a time, its lease on the lock
+between events, the keepalive while it is connected, and the grace period once it has gone."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -12,8 +13,14 @@ from ..conf import setting
 from . import lifecycle
 from .base import SessionStore
 from .keepalive import Keepalive
+from .lease import Lease
 from .session import Session
 from .sweep import sweeper
+
+logger = logging.getLogger("blocksstate")
+
+# Releases of a gone page's lease under way (a task is kept alive by a reference).
+_letting_go: set[asyncio.Task[None]] = set()
 
 if TYPE_CHECKING:
     from ..engine.runner import Engine
@@ -22,11 +29,13 @@ if TYPE_CHECKING:
 class Hold:
     """The session a page holds (None before its ``hello`` and after it let go)."""
 
-    __slots__ = ("engine", "store", "session", "_keepalive")
+    __slots__ = ("engine", "store", "session", "lease", "_keepalive")
 
     def __init__(self, engine: Engine, store: SessionStore) -> None:
         self.engine, self.store = engine, store
         self.session: Session | None = None
+        seconds = setting("SESSION_LEASE")
+        self.lease = Lease(seconds) if store.leases and seconds > 0 else None
         self._keepalive: Keepalive | None = None
 
     @property
@@ -36,7 +45,7 @@ class Hold:
     def transaction(self, session: Session) -> contextlib.AbstractAsyncContextManager[Session]:
         """Hold the session's lock and yield it up to date; save what changed before letting go."""
         return self.store.transaction(  # type: ignore[return-value]  (given a session: never None)
-            self.engine.blocks, session, self.key_timeout, self._entered
+            self.engine.blocks, session, self.key_timeout, self._entered, self.lease
         )
 
     def _entered(self, session: Session) -> None:
@@ -56,6 +65,26 @@ class Hold:
             self._keepalive.stop()
             self._keepalive = None
 
+    def let_go(self) -> None:
+        """The page is going: no more leases; the lock is let go of now (in a task), or by
+        the commit of the transaction running on it."""
+        lease, session = self.lease, self.session
+        if lease is None:
+            return
+        lease.ending = True
+        if session is None or lease.in_use or not lease.held():
+            return
+        lease.lost()
+        task = asyncio.get_running_loop().create_task(self._release(session.id, lease.owner))
+        _letting_go.add(task)
+        task.add_done_callback(_letting_go.discard)
+
+    async def _release(self, session_id: str, owner: str) -> None:
+        try:
+            await self.store.release(session_id, owner)
+        except Exception:  # it expires by itself within SESSION_LEASE
+            logger.warning("Could not let go of a session's lease", exc_info=True)
+
     def lost(self, last_sign: float, running: asyncio.Task[None] | None) -> None:
         """The page is gone: end the session ``RESUME_GRACE`` after ``last_sign``, unless it
         resumes (after ``running``, the event the page left behind, if any)."""
@@ -69,6 +98,11 @@ class Hold:
     async def end(self, reason: str) -> None:
         """End the session now (the page closed): once across workers, ``unload`` included."""
         self.stop_keepalive()
+        if self.lease is not None and self.session is not None:
+            self.lease.ending = True
+            if self.lease.held() and not self.lease.in_use:
+                self.lease.lost()
+                await self._release(self.session.id, self.lease.owner)
         session, self.session = self.session, None
         if session is not None:
             await lifecycle.end_session(

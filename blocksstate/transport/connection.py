@@ -348,5 +348,6 @@ class Connection:
         """Take nothing more from the page, and stop its timers and any send waiting for it."""
         self.open = False
         self.hold.stop_keepalive()
+        self.hold.let_go()
         self._liveness.watchdog.stop()
         self._window.release()  # a send waiting for the page to read gives up

@@ -5,11 +5,14 @@ version with ``get``, writes with ``incr`` then ``set_many``, and lets go with
 ``get`` then ``delete``: six round trips. With django-redis's default client
 an event is two scripts, one round trip each:
 
-- take: set the lock if free (with its expiry) and read the version;
+- take: set the lock if free (with its expiry) or already this owner's, and read the
+  version; if another holds it, mark the session wanted;
 - commit: if the version is still the one read, store the values that changed and
   the next version (each with the session's expiry), otherwise write nothing; then
   delete the lock if this owner still holds it. Unlike ``get`` then ``delete`` this
-  cannot delete a lock another worker took after this one's expired.
+  cannot delete a lock another worker took after this one's expired. Given a lease
+  time, it keeps the lock that long instead, unless the write was refused or the
+  session is wanted: the page's next event then needs no take (``sessions/lease.py``).
 
 Every key of a session carries its id as a hash tag, so on Redis Cluster a script's
 keys are in one slot.
@@ -42,27 +45,41 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+# KEYS: lock, version, wanted. ARGV: the owner, the lock's expiry in ms. The owner may
+# hold it already (its page's lease, past the share its worker counts on). A take that
+# finds another owner's lock marks the session wanted for a second (each retry renews
+# it), so a lease is not kept over a waiter; a take that gets the lock clears the mark.
 _TAKE = """
-if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+local holder = redis.call('GET', KEYS[1])
+if not holder then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  redis.call('DEL', KEYS[3])
   return {1, redis.call('GET', KEYS[2])}
 end
+if holder == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return {1, redis.call('GET', KEYS[2])}
+end
+redis.call('SET', KEYS[3], '1', 'PX', 1000)
 return {0}
 """
 
-# KEYS: version, lock, then the values' keys. ARGV: the lock's owner ("": keep the lock),
-# the version read, the expiry in ms (0: none), then the values. Writes the values and
-# the next version if the stored version is still the one read, then lets go of the lock
-# if the owner still holds it. Returns the new version, or -1 (nothing written).
+# KEYS: version, lock, wanted, then the values' keys. ARGV: the lock's owner ("": keep
+# the lock), the version read, the expiry in ms (0: none), the lease in ms (0: none),
+# then the values. Writes the values and the next version if the stored version is
+# still the one read; then, if the owner still holds the lock, keeps it for the lease
+# (the write done and the session not wanted) or lets go of it. Returns the new
+# version (-1: nothing written) and 1 if the lock was kept.
 _COMMIT = """
 local written = tonumber(ARGV[2])
-if #KEYS > 2 then
+if #KEYS > 3 then
   local stored = tonumber(redis.call('GET', KEYS[1]) or ARGV[2])
   if stored ~= written then
     written = -1
   else
     written = written + 1
     local ttl = tonumber(ARGV[3])
-    for i = 3, #KEYS do
+    for i = 4, #KEYS do
       if ttl > 0 then
         redis.call('SET', KEYS[i], ARGV[i + 1], 'PX', ttl)
       else
@@ -76,10 +93,17 @@ if #KEYS > 2 then
     end
   end
 end
+local kept = 0
 if ARGV[1] ~= '' and redis.call('GET', KEYS[2]) == ARGV[1] then
-  redis.call('DEL', KEYS[2])
+  local lease = tonumber(ARGV[4])
+  if lease > 0 and written >= 0 and redis.call('EXISTS', KEYS[3]) == 0 then
+    redis.call('PEXPIRE', KEYS[2], lease)
+    kept = 1
+  else
+    redis.call('DEL', KEYS[2])
+  end
 end
-return written
+return {written, kept}
 """
 
 # KEYS: a session's keys. ARGV: their expiry in ms. One round trip for all of them.
@@ -183,6 +207,8 @@ def _on_the_loop(method: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable
 class SessionStore(RedisIndexStore):
     """django-redis with its default client: lock, versioned write and release as Lua scripts."""
 
+    leases = True
+
     @property
     def reads(self) -> dict[str, Any]:
         return redis_scripts.primary_reads(self.cache)
@@ -191,18 +217,25 @@ class SessionStore(RedisIndexStore):
         """The take script's keys and arguments."""
         backend = self.cache
         name = redis_scripts.key_maker(backend)
-        keys = [name(self.key(session_id, "lock")), name(self.key(session_id, "version"))]
+        keys = [name(self.key(session_id, part)) for part in ("lock", "version", "wanted")]
         return keys, [backend.client.encode(owner), _ms(setting("LOCK_TIMEOUT"))]
 
     def _commit_call(
-        self, session_id: str, owner: str, read: int, data: dict[str, Any], timeout: float | None
+        self,
+        session_id: str,
+        owner: str,
+        read: int,
+        data: dict[str, Any],
+        timeout: float | None,
+        lease: float = 0,
     ) -> tuple[list[str], list[Any]]:
         """The commit script's keys and arguments (``data`` by cache key)."""
         backend = self.cache
         name, encode = redis_scripts.key_maker(backend), backend.client.encode
-        keys = [name(self.key(session_id, "version")), name(self.key(session_id, "lock"))]
+        keys = [name(self.key(session_id, part)) for part in ("version", "lock", "wanted")]
         keys += [name(k) for k in data]
         args = [encode(owner) if owner else "", read, _ms(timeout) if timeout else 0]
+        args.append(_ms(lease) if lease else 0)
         args += [encode(v) for v in data.values()]
         return keys, args
 
@@ -211,17 +244,23 @@ class SessionStore(RedisIndexStore):
         return _taken(self.scripts.take(keys=keys, args=args, client=self.redis()))
 
     def _commit(
-        self, session_id: str, owner: str, read: int, data: dict[str, Any], timeout: float | None
-    ) -> int | None:
+        self,
+        session_id: str,
+        owner: str,
+        read: int,
+        data: dict[str, Any],
+        timeout: float | None,
+        lease: float = 0,
+    ) -> tuple[int | None, bool]:
         """Write ``data`` (if any) at version ``read + 1`` and let go of ``owner``'s lock
-        (if ``owner``): one script, one round trip."""
-        keys, args = self._commit_call(session_id, owner, read, data, timeout)
+        (if ``owner``), or keep it ``lease`` seconds: one script, one round trip."""
+        keys, args = self._commit_call(session_id, owner, read, data, timeout, lease)
         return _committed(self.scripts.commit(keys=keys, args=args, client=self.redis()))
 
     def _write_versioned(
         self, session_id: str, read: int, data: dict[str, Any], timeout: float | None
     ) -> int | None:
-        return self._commit(session_id, "", read, data, timeout)
+        return self._commit(session_id, "", read, data, timeout)[0]
 
     def _release(self, session_id: str, owner: str) -> None:
         self._commit(session_id, owner, 0, {}, None)
@@ -241,11 +280,22 @@ class SessionStore(RedisIndexStore):
         data: dict[str | int, Any],
         timeout: float | None,
     ) -> int | None:
+        return (await self.write_and_keep(session_id, owner, read, data, timeout, 0))[0]
+
+    async def write_and_keep(
+        self,
+        session_id: str,
+        owner: str,
+        read: int,
+        data: dict[str | int, Any],
+        timeout: float | None,
+        lease: float,
+    ) -> tuple[int | None, bool]:
         keyed = {self.key(session_id, part): value for part, value in data.items()}
         aclient = redis_async.client(self.cache)
         if aclient is None:
-            return await self.run(self._commit, session_id, owner, read, keyed, timeout)
-        keys, args = self._commit_call(session_id, owner, read, keyed, timeout)
+            return await self.run(self._commit, session_id, owner, read, keyed, timeout, lease)
+        keys, args = self._commit_call(session_id, owner, read, keyed, timeout, lease)
         return _committed(await aclient.run(_COMMIT, keys, args))
 
     # -- the rest of a session's calls, on the loop's client too -------------------------------
@@ -264,7 +314,7 @@ class SessionStore(RedisIndexStore):
     ) -> int | None:
         keyed = {self.key(session_id, part): value for part, value in data.items()}
         keys, args = self._commit_call(session_id, "", read, keyed, timeout)
-        return _committed(await aclient.run(_COMMIT, keys, args))
+        return _committed(await aclient.run(_COMMIT, keys, args))[0]
 
     @_on_the_loop
     async def release(self, aclient: redis_async.Client, session_id: str, owner: str) -> None:
@@ -324,10 +374,11 @@ def _taken(reply: list[Any]) -> int | None:
     return int(reply[1] or 0) if reply[0] else None
 
 
-def _committed(reply: Any) -> int | None:
-    """The commit script's reply: the new version, or None if nothing was written."""
-    version = int(reply)
-    return None if version < 0 else version
+def _committed(reply: list[Any]) -> tuple[int | None, bool]:
+    """The commit script's reply: the new version (None if nothing was written), and
+    whether the lock was kept."""
+    version = int(reply[0])
+    return (None if version < 0 else version), bool(int(reply[1]))
 
 
 def _ms(seconds: float) -> int:
