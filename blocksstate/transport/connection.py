@@ -27,6 +27,7 @@ from .. import eager, i18n, protocol
 from ..app.registry import get_engine
 from ..conf import setting
 from ..engine import cancel, file_values
+from ..files import access
 from ..engine.cancel import Stop, current_stop
 from ..sessions.backends import get_store
 from ..sessions.base import Superseded
@@ -71,6 +72,7 @@ class Connection:
         "scope",
         "language",
         "_spoken",
+        "_shown_to",
         "_send",
         "open",
         "_pending",
@@ -102,6 +104,9 @@ class Connection:
         # this page only, and nothing else switches it): checked per frame without asking
         # Django, whose look-up of the active language costs a few microseconds.
         self._spoken: str | None = None
+        # The session whose page the consumer's context reads and signs files for (the
+        # same idea: set there once, not per event in each worker).
+        self._shown_to: str | None = None
         self._send = send
         self.open = True
         # Items waiting for the worker, each with the length of its frame's text (0: not
@@ -163,11 +168,6 @@ class Connection:
         else:
             if isinstance(frame, protocol.EventFrame) and cancel.used:
                 await self._cancel_for(frame)
-            # Spoken in the consumer's context too (it serves this page only): the worker's
-            # context, a copy of it, then already speaks it (no switch per event).
-            if self._spoken != self.language:
-                i18n.speak(self.language)
-                self._spoken = self.language
             self._enqueue(frame, len(text or ""))
 
     async def _cancel_for(self, frame: protocol.EventFrame) -> None:
@@ -208,6 +208,8 @@ class Connection:
             self._pending = collections.deque()
         self._pending.append((item, chars))
         self._window.queue(chars)
+        if self._worker is None:
+            self._worker_context()
         if self._worker is None and isinstance(item, protocol.EventFrame) and self.store.eager:
             # Started at once, a task only once it waits (``eager``): most events end first.
             # Meanwhile the placeholder makes an item queued from inside wait its turn.
@@ -216,12 +218,27 @@ class Connection:
         elif self._worker is None:
             self._worker = asyncio.create_task(self._work())
 
+    def _worker_context(self) -> None:
+        """Set up, in the consumer's context (it serves this page only), what a new worker's
+        context, a copy of it, must hold: the page's language and its files' viewer.
+
+        Each is set there only when it changed, not per item (Django's look-up of the
+        active language and the viewer's signing both cost microseconds per event).
+        """
+        if self._spoken != self.language:
+            i18n.speak(self.language)
+            self._spoken = self.language
+        session = self.hold.session
+        if session is not None and self._shown_to != session.id:
+            access.current_viewer.set(file_values.viewer(session))
+            self._shown_to = session.id
+
     async def _work(self) -> None:
         """Handle the waiting items in order, then end: the next item starts a new worker.
 
-        Each item is handled in the page's language, switched on in the worker's own
-        context (a copy of the consumer's) and never switched back: the worker ends with
-        its items, so nothing else speaks it.
+        Each item is handled in the page's language: the worker's context, a copy of the
+        consumer's, speaks it (``_worker_context``); a ``hello`` that names another switches
+        it there, for good: the worker ends with its items, so nothing else speaks it.
         """
         try:
             while self._pending:
@@ -235,9 +252,9 @@ class Connection:
 
     async def _handle_safely(self, item: Item) -> None:
         """Handle one item in the page's language; an error is answered to the page, never raised."""
-        if isinstance(item, protocol.Hello):
+        if isinstance(item, protocol.Hello):  # (otherwise the worker's context speaks it)
             self.language = i18n.supported(item.language) or self.language
-        i18n.speak(self.language)
+            i18n.speak(self.language)
         try:
             await self._handle(item)
         except Superseded:
