@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator, Hashable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from ..conf import setting
+from ..conf import get_config, setting
 from .feedback import Error
 
 if TYPE_CHECKING:
@@ -53,8 +53,28 @@ def check_limit(value: object, name: str, default: str) -> None:
         raise ValueError(f"{name} must be a positive integer, None or {default!r}, got {value!r}")
 
 
+# Per listener: the limit made for it, and what it was made from (the settings, the app's
+# ``queue()`` options): made again only when one of those changed. Weak: a ``@gr.render``
+# region makes new listeners on every rebuild.
+_limits: weakref.WeakKeyDictionary[Dependency, tuple[object, object, object, Limit]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def limit_of(dependency: Dependency) -> Limit:
-    """The limit that applies to a run of ``dependency``."""
+    """The limit that applies to a run of ``dependency`` (made once per listener and settings)."""
+    blocks = dependency.blocks
+    config = get_config()
+    default, cap = blocks.default_concurrency_limit, getattr(blocks, "max_size", None)
+    made = _limits.get(dependency)
+    if made is not None and made[0] is config and made[1] == default and made[2] == cap:
+        return made[3]
+    limit = _limit_of(dependency)
+    _limits[dependency] = (config, default, cap, limit)
+    return limit
+
+
+def _limit_of(dependency: Dependency) -> Limit:
     blocks = dependency.blocks
     if dependency.concurrency_id is None:
         key: Hashable = dependency
@@ -118,6 +138,7 @@ class Admission:
         self.busy_threads = 0
         self._groups: dict[Hashable, _Group] = {}
         self._clock = itertools.count(1)
+        self.waiting = 0  # runs waiting for their place, in all groups
 
     @contextlib.asynccontextmanager
     async def run(
@@ -187,6 +208,7 @@ class Admission:
     async def _wait(self, group: _Group, thread: bool) -> None:
         waiter = _Waiter(asyncio.get_running_loop().create_future(), thread)
         group.waiting.append(waiter)
+        self.waiting += 1
         try:
             await waiter.future
         except asyncio.CancelledError:
@@ -194,6 +216,7 @@ class Admission:
                 self._finish(group, thread)  # admitted, then cancelled before it ran
             elif waiter in group.waiting:
                 group.waiting.remove(waiter)
+                self.waiting -= 1
                 self._forget_if_idle(group)
             raise
 
@@ -209,7 +232,7 @@ class Admission:
 
     def _admit(self) -> None:
         """Start what may start now; for a free thread, the group served longest ago first."""
-        while True:
+        while self.waiting:
             ready = [
                 group
                 for group in self._groups.values()
@@ -219,6 +242,7 @@ class Admission:
                 return
             group = min(ready, key=lambda g: g.started)
             waiter = group.waiting.popleft()
+            self.waiting -= 1
             if waiter.future.done():
                 continue  # cancelled while waiting; its task forgets it when it resumes
             self._start(group, waiter.thread)
@@ -230,10 +254,19 @@ _admissions: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Admission] = (
 )
 
 
+# The last loop asked for and its admission: a worker has one loop (no weak look-up per run).
+_last: tuple[asyncio.AbstractEventLoop, Admission] | None = None
+
+
 def admission() -> Admission:
     """The admission of the running event loop (one per loop: its waiters are the loop's futures)."""
+    global _last
     loop = asyncio.get_running_loop()
+    last = _last
+    if last is not None and last[0] is loop:
+        return last[1]
     found = _admissions.get(loop)
     if found is None:
         found = _admissions[loop] = Admission(setting("HANDLER_THREADS"))
+    _last = (loop, found)
     return found
