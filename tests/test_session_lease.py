@@ -66,7 +66,7 @@ async def test_a_commit_keeps_the_lock_for_the_lease_and_the_next_event_takes_no
     async with store.transaction(demo, session, 60, lease=lease) as current:
         count_to(current, state, 1)
     assert 0 < lock_ttl_ms(store, session.id) <= 500  # kept, and it expires by itself
-    assert lease.usable()
+    assert lease.usable(session.id)
 
     before = scripts_run(store)
     for n in range(2, 7):
@@ -75,6 +75,20 @@ async def test_a_commit_keeps_the_lock_for_the_lease_and_the_next_event_takes_no
             count_to(current, state, n)
     assert scripts_run(store) - before == 5  # one round trip per event: its commit
     assert (await store.load(demo, session.id)).values[state.id] == 6
+
+
+async def test_a_lease_kept_for_one_session_is_not_used_for_another(store):
+    demo, state, first = await saved_counter(store)
+    _, _, second = await saved_counter(store)
+    lease = Lease(5.0)
+    async with store.transaction(demo, first, 60, lease=lease) as current:
+        count_to(current, state, 1)
+
+    before = scripts_run(store)
+    async with store.transaction(demo, second, 60, lease=lease) as current:
+        count_to(current, state, 2)
+    assert scripts_run(store) - before == 2  # the second session's lock was taken
+    assert lease.usable(second.id) and not lease.usable(first.id)
 
 
 async def test_without_a_lease_every_commit_lets_go(store):
@@ -101,7 +115,7 @@ async def test_another_worker_gets_an_idle_lease_once_it_expires_and_the_page_se
     assert 0.1 < waited < 0.3 + 0.2  # held while the lease lasted, no longer
 
     # The page's next event: its lease is over; it takes the lock and sees their write.
-    assert not lease.usable()
+    assert not lease.usable(mine.id)
     async with store.transaction(demo, mine, 60, lease=lease) as current:
         assert current.values[state.id] == 10
         count_to(current, state, 11)
@@ -124,7 +138,7 @@ async def test_a_waiter_makes_the_holder_let_go_at_its_next_commit(store):
     assert not waiting.done()
     async with store.transaction(demo, mine, 60, lease=lease) as current:  # on the lease
         count_to(current, state, 2)
-    assert not lease.usable()  # let go of, not kept
+    assert not lease.usable(mine.id)  # let go of, not kept
     assert await asyncio.wait_for(waiting, 1.0) < 1.0
     assert (await store.load(demo, mine.id)).values[state.id] == 2
 
@@ -140,12 +154,12 @@ async def test_a_lease_believed_after_the_lock_was_lost_cannot_overwrite_another
     async with store.transaction(demo, mine.id, 60) as theirs:
         count_to(theirs, state, 10)
 
-    assert lease.usable()  # this worker still believes in its lease
+    assert lease.usable(mine.id)  # this worker still believes in its lease
     with pytest.raises(SessionConflict):
         async with store.transaction(demo, mine, 60, lease=lease) as current:
             count_to(current, state, 2)
     assert (await store.load(demo, mine.id)).values[state.id] == 10  # theirs is kept
-    assert not lease.usable()
+    assert not lease.usable(mine.id)
     assert lock_ttl_ms(store, mine.id) == -2  # and nothing is left locked
 
 
@@ -157,7 +171,7 @@ async def test_a_failed_event_on_a_lease_lets_go(store):
     with pytest.raises(RuntimeError):
         async with store.transaction(demo, mine, 60, lease=lease):
             raise RuntimeError("the event failed before its commit")
-    assert not lease.usable()
+    assert not lease.usable(mine.id)
     assert lock_ttl_ms(store, mine.id) == -2
 
 

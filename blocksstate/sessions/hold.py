@@ -68,16 +68,22 @@ class Hold:
     def let_go(self) -> None:
         """The page is going: no more leases; the lock is let go of now (in a task), or by
         the commit of the transaction running on it."""
-        lease, session = self.lease, self.session
+        held = self._end_lease()
+        if held is not None:
+            task = asyncio.get_running_loop().create_task(self._release(*held))
+            _letting_go.add(task)
+            task.add_done_callback(_letting_go.discard)
+
+    def _end_lease(self) -> tuple[str, str] | None:
+        """End the page's lease; return the lock left to let go of (session id, owner), if any."""
+        lease = self.lease
         if lease is None:
-            return
+            return None
         lease.ending = True
-        if session is None or lease.in_use or not lease.held():
-            return
+        if lease.in_use or not lease.held():
+            return None  # nothing kept, or the running transaction's commit lets go
         lease.lost()
-        task = asyncio.get_running_loop().create_task(self._release(session.id, lease.owner))
-        _letting_go.add(task)
-        task.add_done_callback(_letting_go.discard)
+        return lease.session_id, lease.owner
 
     async def _release(self, session_id: str, owner: str) -> None:
         try:
@@ -98,11 +104,8 @@ class Hold:
     async def end(self, reason: str) -> None:
         """End the session now (the page closed): once across workers, ``unload`` included."""
         self.stop_keepalive()
-        if self.lease is not None and self.session is not None:
-            self.lease.ending = True
-            if self.lease.held() and not self.lease.in_use:
-                self.lease.lost()
-                await self._release(self.session.id, self.lease.owner)
+        if (held := self._end_lease()) is not None:
+            await self._release(*held)
         session, self.session = self.session, None
         if session is not None:
             await lifecycle.end_session(

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import time
 
-from .base import new_owner
+from .holding import new_owner
 
 # Of the lease's time in the store, the share this worker counts on: the rest covers
 # the commit's way to Redis (the lease runs from when Redis ran it, later than it was
@@ -37,23 +37,30 @@ TRUSTED_SHARE = 0.5
 class Lease:
     """One page's lease: the lock's owner, and until when (monotonic) it may be used."""
 
-    __slots__ = ("seconds", "owner", "until", "in_use", "ending")
+    __slots__ = ("seconds", "owner", "session_id", "until", "in_use", "ending")
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         # One owner for the page's whole life: a take finding the lock still held by this
         # owner (a lease past the share counted on, not yet expired in the store) gets it.
         self.owner = new_owner()
+        self.session_id = ""  # the session whose lock the last commit kept
         self.until = 0.0  # 0: no lease kept by the last commit (or let go of since)
         self.in_use = False  # a transaction runs on it (another one takes the lock as usual)
         self.ending = False  # the page is gone: the next commit lets go
 
-    def usable(self) -> bool:
-        """Whether a transaction may start on the lease now, without taking the lock."""
-        return not self.in_use and not self.ending and time.monotonic() < self.until
+    def usable(self, session_id: str) -> bool:
+        """Whether a transaction of ``session_id`` may start on the lease now, without a take."""
+        return (
+            not self.in_use
+            and not self.ending
+            and session_id == self.session_id
+            and time.monotonic() < self.until
+        )
 
-    def kept(self, sent: float) -> None:
+    def kept(self, session_id: str, sent: float) -> None:
         """The commit sent at ``sent`` (monotonic) kept the lock for ``seconds`` more."""
+        self.session_id = session_id
         self.until = sent + self.seconds * TRUSTED_SHARE
 
     def lost(self) -> None:
