@@ -59,7 +59,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
     if (
         isinstance(lease, bool)
         or not isinstance(lease, (int, float))
-        or not 0 <= lease
+        or lease < 0
         or (isinstance(timeout, (int, float)) and lease > timeout)
     ):
         messages.append(

@@ -18,9 +18,8 @@ from blocksstate.sessions.backends import get_store
 from blocksstate.sessions.base import SessionConflict
 from blocksstate.sessions.hold import Hold
 from blocksstate.sessions.lease import Lease
-from blocksstate.sessions.session import Session
 from blocksstate.testing import PageClient, eventually
-from tests.test_session_store import count_to, counter_state
+from tests.test_session_store import count_to, new_counter_session
 
 pytestmark = pytest.mark.redis
 
@@ -52,15 +51,8 @@ def lock_ttl_ms(store, session_id: str) -> int:
     return store.redis().pttl(redis_scripts.redis_key(store.cache, store.key(session_id, "lock")))
 
 
-async def saved_counter(store):
-    demo = get_app("counter")
-    session = Session.new(demo)
-    await store.save(session, 60)
-    return demo, counter_state(demo), session
-
-
 async def test_a_commit_keeps_the_lock_for_the_lease_and_the_next_event_takes_nothing(store):
-    demo, state, session = await saved_counter(store)
+    demo, state, session = await new_counter_session(store)
     lease = Lease(0.5)
 
     async with store.transaction(demo, session, 60, lease=lease) as current:
@@ -78,8 +70,8 @@ async def test_a_commit_keeps_the_lock_for_the_lease_and_the_next_event_takes_no
 
 
 async def test_a_lease_kept_for_one_session_is_not_used_for_another(store):
-    demo, state, first = await saved_counter(store)
-    _, _, second = await saved_counter(store)
+    demo, state, first = await new_counter_session(store)
+    _, _, second = await new_counter_session(store)
     lease = Lease(5.0)
     async with store.transaction(demo, first, 60, lease=lease) as current:
         count_to(current, state, 1)
@@ -92,7 +84,7 @@ async def test_a_lease_kept_for_one_session_is_not_used_for_another(store):
 
 
 async def test_without_a_lease_every_commit_lets_go(store):
-    demo, state, session = await saved_counter(store)
+    demo, state, session = await new_counter_session(store)
     before = scripts_run(store)
     async with store.transaction(demo, session, 60) as current:
         count_to(current, state, 1)
@@ -103,7 +95,7 @@ async def test_without_a_lease_every_commit_lets_go(store):
 async def test_another_worker_gets_an_idle_lease_once_it_expires_and_the_page_sees_its_write(
     store,
 ):
-    demo, state, mine = await saved_counter(store)
+    demo, state, mine = await new_counter_session(store)
     lease = Lease(0.3)
     async with store.transaction(demo, mine, 60, lease=lease) as current:
         count_to(current, state, 1)
@@ -123,7 +115,7 @@ async def test_another_worker_gets_an_idle_lease_once_it_expires_and_the_page_se
 
 
 async def test_a_waiter_makes_the_holder_let_go_at_its_next_commit(store):
-    demo, state, mine = await saved_counter(store)
+    demo, state, mine = await new_counter_session(store)
     lease = Lease(5.0)  # far longer than the wait below
     async with store.transaction(demo, mine, 60, lease=lease) as current:
         count_to(current, state, 1)
@@ -144,7 +136,7 @@ async def test_a_waiter_makes_the_holder_let_go_at_its_next_commit(store):
 
 
 async def test_a_lease_believed_after_the_lock_was_lost_cannot_overwrite_another_write(store):
-    demo, state, mine = await saved_counter(store)
+    demo, state, mine = await new_counter_session(store)
     lease = Lease(5.0)
     async with store.transaction(demo, mine, 60, lease=lease) as current:
         count_to(current, state, 1)
@@ -164,7 +156,7 @@ async def test_a_lease_believed_after_the_lock_was_lost_cannot_overwrite_another
 
 
 async def test_a_failed_event_on_a_lease_lets_go(store):
-    demo, state, mine = await saved_counter(store)
+    demo, state, mine = await new_counter_session(store)
     lease = Lease(5.0)
     async with store.transaction(demo, mine, 60, lease=lease) as current:
         count_to(current, state, 1)
@@ -177,7 +169,7 @@ async def test_a_failed_event_on_a_lease_lets_go(store):
 
 async def test_a_page_that_goes_lets_go_of_its_lease_at_once(store, settings):
     settings.BLOCKSSTATE = {**settings.BLOCKSSTATE, "SESSION_LEASE": 20}
-    demo, state, session = await saved_counter(store)
+    demo, state, session = await new_counter_session(store)
     hold = Hold(_engine(demo), store)
     hold.session = session
     assert hold.lease is not None and hold.lease.seconds == 20

@@ -27,8 +27,8 @@ from .. import eager, i18n, protocol
 from ..app.registry import get_engine
 from ..conf import setting
 from ..engine import cancel, file_values
-from ..files import access
 from ..engine.cancel import Stop, current_stop
+from ..files import access
 from ..sessions.backends import get_store
 from ..sessions.base import Superseded
 from ..sessions.hold import Hold
