@@ -136,7 +136,8 @@ class SessionStore:
         lease: float,
     ) -> tuple[int | None, bool]:
         """``write_and_release``, but keep the lock ``lease`` seconds more if the write was done
-        and nobody waits for it; return the new version (or None) and whether it was kept.
+        and nobody waits for it (0: let go, as ``write_and_release``); return the new version
+        (or None) and whether it was kept.
 
         A store that sets ``leases`` overrides this; this one always lets go.
         """
@@ -266,13 +267,10 @@ class SessionStore:
     ) -> int | None:
         """Commit, keeping the lock for the page's next event unless the page is going."""
         lease.lost()  # until the store says it kept it
-        if lease.ending:
-            return await self.write_and_release(
-                session.id, lease.owner, session.version, data, timeout
-            )
         sent = time.monotonic()
+        keep = 0.0 if lease.ending else lease.seconds
         written, kept = await self.write_and_keep(
-            session.id, lease.owner, session.version, data, timeout, lease.seconds
+            session.id, lease.owner, session.version, data, timeout, keep
         )
         if kept:
             lease.kept(session.id, sent)

@@ -72,10 +72,9 @@ class BlocksConsumer(AsyncWebsocketConsumer, Socket):
         # Frames go out once per turn of the loop (``frames_out``); accept and close (Channels
         # sends them through ``base_send``) after the frames given before them. Frames skip
         # Channels' session-middleware wrapper, unwrapped once, not per frame.
+        # (An async consumer: Channels wraps only a sync one's ``base_send``.)
         self._frames_out = FramesOut(one_queue.frame_sender(send), send)
-        self.base_send = (
-            self._frames_out.send
-        )  # an async consumer: Channels wraps only a sync one's
+        self.base_send = self._frames_out.send
         pump = None
         try:
             if layer is not None:
