@@ -18,7 +18,7 @@ from django.utils import translation
 import blocksstate as gr
 from blocksstate.engine import inline
 from blocksstate.engine.inline import blocking
-from blocksstate.testing import PageClient, registered
+from blocksstate.testing import PageClient, eventually, registered
 
 # Enough clicks for a short handler to be proved short, whatever the machine's load.
 PLENTY = inline.INLINE_AFTER * 5
@@ -339,3 +339,67 @@ def test_what_is_known_of_a_handler_goes_with_it():
     del fn
     gc.collect()
     assert gone() is None
+
+
+async def test_a_plain_function_that_returns_a_generator_still_streams_once_inline():
+    seen: list[bool] = []
+
+    def add(n):
+        where_it_ran(seen)
+        if seen[-1]:  # on the loop now: it hands back a generator of three steps
+            return (v for v in (n + 10, n + 20, n + 30))
+        return n + 1
+
+    with registered(counter_app(add)) as app:
+        async with PageClient(app) as page:
+            for _ in range(PLENTY):
+                before = page.value("Count")
+                reply = await page.trigger("Add", "click")
+                if seen[-1]:
+                    break
+            else:
+                pytest.fail(f"never ran inline: {seen}")
+            assert reply.status == "done"
+            shown = [f["updates"]["1"]["value"] for f in reply.update_frames]
+            # As from any function that returns a generator: streamed from its second step.
+            assert shown == [before + 20, before + 30]
+            assert page.value("Count") == before + 30
+
+
+async def test_an_inline_handler_waits_for_its_place_like_any_other():
+    """A handler proved short still takes its place within its concurrency limit: while a
+    slow run of the same ``concurrency_id`` holds it, a click waits (``queued``), then runs."""
+    seen: list[bool] = []
+    started, gate = threading.Event(), threading.Event()
+    order: list[str] = []
+    with gr.Blocks() as demo:
+        count = gr.Number(0, label="Count")
+        out = gr.Textbox(label="Out")
+
+        def slow():
+            started.set()
+            gate.wait(10)
+            order.append("slow")
+            return "slow"
+
+        def add(n):
+            where_it_ran(seen)
+            order.append("add")
+            return n + 1
+
+        gr.Button("Slow").click(slow, None, out, concurrency_id="one", concurrency_limit=1)
+        gr.Button("Add").click(add, count, count, concurrency_id="one", concurrency_limit=1)
+    with registered(demo) as app:
+        async with PageClient(app) as page, PageClient(app) as other:
+            await click_until_inline(page, seen)
+            order.clear()
+            slow_click = asyncio.ensure_future(other.click("Slow"))
+            await eventually(started.is_set, what="the slow run to start")
+            add_click = asyncio.ensure_future(page.click("Add"))
+            await asyncio.sleep(0.2)
+            assert not add_click.done()  # it waits for the place the slow run holds
+            gate.set()
+            slow_reply, add_reply = await asyncio.gather(slow_click, add_click)
+            assert order == ["slow", "add"]
+            assert "queued" in add_reply.types() and add_reply.status == "done"
+            assert seen[-1]  # and still ran on the loop, once admitted

@@ -157,12 +157,10 @@ class Admission:
         A run that must wait tells ``told`` (the page) when it starts waiting and when it
         gets its place; one that starts at once tells nothing (and does not yield).
         """
-        group = self._groups.get(limit.key)
-        if group is None:
-            group = self._groups[limit.key] = _Group(limit)
-        if not group.waiting and self._may_start(group, thread):
-            self._start(group, thread)
+        group = self.enter_now(limit, thread)
+        if group is not None:
             return group
+        group = self._groups[limit.key]
         self._refuse_if_full(limit)
         if told is not None:
             try:
@@ -178,6 +176,17 @@ class Admission:
                 self._finish(group, thread)
                 raise
         return group
+
+    def enter_now(self, limit: Limit, thread: bool) -> _Group | None:
+        """Take a place for one run if it may start at once (nothing waits before it);
+        None if it would have to wait: then ``enter``, which waits for it."""
+        group = self._groups.get(limit.key)
+        if group is None:
+            group = self._groups[limit.key] = _Group(limit)
+        if not group.waiting and self._may_start(group, thread):
+            self._start(group, thread)
+            return group
+        return None
 
     def leave(self, group: _Group, thread: bool) -> None:
         """Give back the place ``enter`` took."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextvars
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..app.event_data import (
@@ -160,15 +160,16 @@ def _maybe_blocking(dependency: Dependency) -> tuple[int, ...]:
     )
 
 
-async def store_outputs(session: Session, updates: list[Update]) -> None:
-    """Store the files handlers returned to file outputs (records, owned by the session)."""
+def store_outputs(session: Session, updates: list[Update]) -> Awaitable[None] | None:
+    """Store the files handlers returned to file outputs (records, owned by the session):
+    what to await, or None when no output holds a file (most results: no coroutine)."""
     pending = [
         u
         for u in updates
         if u.has_value and not u.reset and u.value is not None and u.component.blocks_for(u.value)
     ]
     if not pending:
-        return
+        return None
 
     def store_all() -> None:
         for update in pending:
@@ -176,7 +177,7 @@ async def store_outputs(session: Session, updates: list[Update]) -> None:
             owner = store.Owner(session.app, None if shared else session.id)
             update.value = update.component.store_output(update.value, owner)
 
-    await handlers.off_loop(store_all)
+    return handlers.off_loop(store_all)
 
 
 def file_data(rec: store.Record, page: access.Viewer) -> FileData:

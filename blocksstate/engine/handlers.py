@@ -78,22 +78,70 @@ def arguments(
     return args, kwargs
 
 
-async def results(
+# What ``call_now`` gives for a handler it did not call: ``results`` calls it.
+LATER: Any = object()
+
+
+def call_now(
     fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], limit: Limit | None = None
+) -> Any:
+    """Call ``fn`` here and now if it is a short synchronous handler (``inline``) whose place
+    is free at once; return its result, or ``LATER`` without calling it.
+
+    Most events are such a call. It is run as ``results`` runs it (its place within
+    ``limit`` and a thread's, its own context, on the loop), without the generator,
+    the coroutines and the waits that a run which may wait needs. A result that is
+    itself a generator or an awaitable (a plain function may return one) goes on in
+    ``results`` (``called``). One that meets an API that refuses the loop is called
+    again in a thread, by ``results``, as ``_call_sync`` does.
+    """
+    if _kind(fn) != (False, False):
+        return LATER
+    place = inline.placement(fn, kwargs)
+    if place is None or not place.inline:
+        return LATER
+    places = admission()
+    group = places.enter_now(limit or Limit(fn, None), True)
+    if group is None:
+        return LATER
+    try:
+        call = functools.partial(fn, *args, **kwargs)
+        return contextvars.copy_context().run(place.run_inline, call)
+    except SynchronousOnlyOperation:
+        place.stay_threaded("it uses an API that must not run on the event loop")
+        return LATER
+    finally:
+        places.leave(group, True)
+
+
+def goes_on(result: Any) -> bool:
+    """Whether a handler's ``result`` is a generator or an awaitable, for ``results`` to finish."""
+    return inspect.isawaitable(result) or inspect.isasyncgen(result) or inspect.isgenerator(result)
+
+
+async def results(
+    fn: Callable[..., Any],
+    args: list[Any],
+    kwargs: dict[str, Any],
+    limit: Limit | None = None,
+    called: Any = LATER,
 ) -> AsyncIterator[Any]:
     """Call ``fn`` and yield what it returns: once, or once per generator yield.
 
     The whole run (every step of a generator) first waits for its place within ``limit``
     (its listener's), and a synchronous one for a handler thread (see ``concurrency``);
     a run that waits tells its page (``queued``, then ``started``). One generator per
-    run, the place taken and given back in it: this is on every event's path.
+    run, the place taken and given back in it. ``called``: what ``call_now`` got from
+    ``fn`` already (a generator or an awaitable, to go on with).
     """
     synchronous = not is_async(fn)
     places = admission()
     group = await places.enter(limit or Limit(fn, None), synchronous, current_feedback.get())
     try:
         context = contextvars.copy_context()
-        if not synchronous:
+        if called is not LATER:
+            result = called
+        elif not synchronous:
             await eager.leave()  # it may keep the current task (asyncio.timeout): its own
             result = fn(*args, **kwargs)
         else:

@@ -358,15 +358,13 @@ class Engine:
                     dependency.fn, values, lambda: self.request(session), event_data
                 )
                 limit = concurrency.limit_of(dependency)
-                running = handlers.results(dependency.fn, args, kwargs, limit)
-                if stop is not None and (dependency.cancellable or dependency.time_limit):
-                    running = stop.guard(dependency, running)
-                async for result in running:
-                    results += 1
+
+                async def apply(result: Any) -> None:
                     if dependency.batch:
                         result = handlers.first_of_batch(dependency, result)
                     updates = split_result(dependency, result)
-                    await file_values.store_outputs(session, updates)
+                    if (storing := file_values.store_outputs(session, updates)) is not None:
+                        await storing
                     page.hold(
                         apply_result(
                             self,
@@ -380,16 +378,36 @@ class Engine:
                     )
                     if feedback.has_pending:
                         await feedback.flush()
-                    # A function that returned a generator streams too, from its second yield.
-                    if streams or results > 1:
-                        await feedback.update(page.release())
+
+                guarded = stop is not None and (dependency.cancellable or dependency.time_limit)
+                # Most events: a short handler, called here at once (``handlers.call_now``).
+                now = (
+                    handlers.LATER
+                    if guarded
+                    else handlers.call_now(dependency.fn, args, kwargs, limit)
+                )
+                if now is not handlers.LATER and not handlers.goes_on(now):
+                    results = 1
+                    await apply(now)
+                else:
+                    running = handlers.results(dependency.fn, args, kwargs, limit, now)
+                    if guarded:
+                        running = stop.guard(dependency, running)  # type: ignore[union-attr]
+                    async for result in running:
+                        results += 1
+                        await apply(result)
+                        # A function that returned a generator streams too, from its second yield.
+                        if streams or results > 1:
+                            await feedback.update(page.release())
                 if results > 1:
                     fresh.clear()  # a generator may have mutated a State after yielding it
                 states_changed = self.tracker.detect_changes(session, watched, fresh)
                 # Made before any GlobalState is written: a token too large fails the step whole.
                 tokens = self.tracker.browser_tokens(session, states_changed)
                 changed |= states_changed
-                written = await self.tracker.write_globals(shared_out, dependency)
+                written = (
+                    await self.tracker.write_globals(shared_out, dependency) if shared_out else {}
+                )
                 changed.update(written)
         except Exception as exc:
             self.tracker.rollback(session, checkpoint)

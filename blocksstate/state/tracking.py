@@ -64,6 +64,14 @@ def _step_states(
     return outputs, tuple(inputs), tuple(c.id for c in dependency.outputs if not c.shared)
 
 
+@functools.lru_cache(maxsize=4096)
+def _step_globals(dependency: Dependency) -> tuple[tuple[GlobalState, ...], bool]:
+    """Of ``dependency``, fixed once it is built: its GlobalState inputs, and whether it
+    has GlobalState outputs."""
+    inputs = tuple(c for c in dependency.inputs if isinstance(c, GlobalState))
+    return inputs, any(isinstance(c, GlobalState) for c in dependency.outputs)
+
+
 class _NoGlobals:
     """``globals_for`` of a step that reads and writes no GlobalState: nothing to read or lock."""
 
@@ -74,6 +82,9 @@ class _NoGlobals:
 
     async def __aexit__(self, *exc: object) -> None:
         return None
+
+
+_NO_GLOBALS = _NoGlobals()
 
 
 class StateTracker:
@@ -250,10 +261,10 @@ class StateTracker:
         A step with no GlobalState (most) gets a plain object, not a generator: this is
         entered on every step.
         """
-        inputs = [c for c in dependency.inputs if isinstance(c, GlobalState)]
-        if not inputs and not any(isinstance(c, GlobalState) for c in dependency.outputs):
-            return _NoGlobals()
-        return self._globals_held(dependency, inputs)
+        inputs, outputs = _step_globals(dependency)
+        if not inputs and not outputs:
+            return _NO_GLOBALS
+        return self._globals_held(dependency, list(inputs))
 
     @contextlib.asynccontextmanager
     async def _globals_held(
