@@ -150,6 +150,11 @@ async def handler_values(
     return lambda kind: kind(target, data)
 
 
+def may_block(dependency: Dependency) -> bool:
+    """Whether an input of ``dependency`` may need converting in a thread (``handler_values``)."""
+    return bool(_maybe_blocking(dependency))
+
+
 @functools.lru_cache(maxsize=4096)
 def _maybe_blocking(dependency: Dependency) -> tuple[int, ...]:
     """The inputs of ``dependency`` whose conversion may block (most listeners have none)."""

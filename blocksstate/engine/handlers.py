@@ -45,6 +45,11 @@ def handler_executor() -> ThreadPoolExecutor:
     )
 
 
+def takes_special(fn: Callable[..., Any]) -> bool:
+    """Whether ``fn`` has a Request, Progress or EventData parameter (``arguments``)."""
+    return bool(_special_parameters(fn))
+
+
 def arguments(
     fn: Callable[..., Any],
     values: list[Any],

@@ -349,7 +349,12 @@ class Engine:
                     self.input_value(session, c, shared, dependency.preprocess)
                     for c in dependency.inputs
                 ]
-                event_data = await file_values.handler_values(session, dependency, values, event)
+                # File inputs converted, and what makes an EventData parameter: if any.
+                event_data = None
+                if file_values.may_block(dependency) or handlers.takes_special(dependency.fn):
+                    event_data = await file_values.handler_values(
+                        session, dependency, values, event
+                    )
                 if dependency.batch:
                     values = [[value] for value in values]  # a batch of one
                 if dependency.inputs_as_dict:
