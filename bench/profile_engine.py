@@ -1,6 +1,6 @@
 """The event path without sockets: where a worker's time goes, per event.
 
-    PYTHONPATH=.:bench python bench/profile_engine.py [--app counter] [--events 2000]
+    PYTHONPATH=.:bench python bench/profile_engine.py [--app counter] [--events 2000] [--sessions 1]
         [--redis-url redis://...] [--cprofile] [--pyinstrument] [--drop-activity-tables]
 
 Drives ``blocksstate.transport.connection.Connection`` in-process (the consumer's only job is
@@ -165,11 +165,12 @@ def instrument() -> None:
         {"async": timed_async, "sync": timed_sync, "cm": timed_cm}[kind](owner, name, label)
 
 
-async def drive(app: str, events: int, values_for: Any, dep: int) -> list[float]:
+async def open_page(app: str) -> tuple[Any, asyncio.Queue[dict[str, Any]]]:
+    """A connection past its ``hello``, and the queue of the frames it sends."""
+    from blocksstate import protocol
     from blocksstate.transport.connection import Connection
 
     frames: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    from blocksstate import protocol
 
     async def send(frame: dict[str, Any]) -> None:
         protocol.encode(frame)  # what the consumer does with it
@@ -190,8 +191,16 @@ async def drive(app: str, events: int, values_for: Any, dep: int) -> list[float]
     )
     while (await frames.get())["type"] != "session":
         pass
+    return connection, frames
+
+
+async def drive(app: str, events: int, values_for: Any, dep: int, sessions: int = 1) -> list[float]:
+    """``events`` events, sent by ``sessions`` pages in turn, one at a time; their latencies."""
+    pages = [await open_page(app) for _ in range(sessions)]
     latencies = []
-    for seq in range(1, events + 1):
+    for n in range(events):
+        connection, frames = pages[n % sessions]
+        seq = n // sessions + 1
         text = json.dumps({"type": "event", "seq": seq, "dep": dep, "values": values_for(seq)})
         started = time.perf_counter()
         await connection.receive(text)
@@ -202,8 +211,9 @@ async def drive(app: str, events: int, values_for: Any, dep: int) -> list[float]
         latencies.append(time.perf_counter() - started)
         if frame["type"] != "done":
             raise SystemExit(f"event {seq} answered {frame}")
-    await connection.receive(json.dumps({"type": "close"}))
-    await connection.disconnect()
+    for connection, _ in pages:
+        await connection.receive(json.dumps({"type": "close"}))
+        await connection.disconnect()
     return latencies
 
 
@@ -211,6 +221,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--app", default="counter")
     parser.add_argument("--events", type=int, default=2000)
+    parser.add_argument(
+        "--sessions", type=int, default=1, help="pages sending the events in turn (default 1)"
+    )
     parser.add_argument("--redis-url")
     parser.add_argument("--cprofile", action="store_true")
     parser.add_argument("--cprofile-dump", metavar="FILE", help="with --cprofile: save the stats")
@@ -281,19 +294,19 @@ def main() -> None:
     async def measure() -> tuple[list[float], list[float], float]:
         from blocksstate.activity import recorder
 
-        await drive(args.app, min(200, args.events), values_for, main_dep.id)
+        await drive(args.app, min(200, args.events), values_for, main_dep.id, args.sessions)
         await recorder.flush()
         medians = []
         cpu = time.process_time()
         for _ in range(args.repeat):
-            plain = await drive(args.app, args.events, values_for, main_dep.id)
+            plain = await drive(args.app, args.events, values_for, main_dep.id, args.sessions)
             medians.append(statistics.median(plain))
         await recorder.flush()  # its writer thread's CPU counts too
         cpu = (time.process_time() - cpu) / (args.repeat * args.events)
         instrument()
         if profiler is not None:
             profiler.enable() if args.cprofile else profiler.start()
-        timed = await drive(args.app, args.events, values_for, main_dep.id)
+        timed = await drive(args.app, args.events, values_for, main_dep.id, args.sessions)
         if profiler is not None:
             profiler.disable() if args.cprofile else profiler.stop()
         return medians, timed, cpu
@@ -311,7 +324,8 @@ def main() -> None:
         if on
     ]
     print(
-        f"app {args.app}, {args.events} events, cache {cache}, in-process (no sockets)"
+        f"app {args.app}, {args.events} events from {args.sessions} page(s) in turn, "
+        f"cache {cache}, in-process (no sockets)"
         + (f", what-if: {', '.join(changes)}" if changes else "")
     )
     print(
