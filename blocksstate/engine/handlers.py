@@ -111,12 +111,20 @@ def call_now(
         return LATER
     try:
         call = functools.partial(fn, *args, **kwargs)
-        return contextvars.copy_context().run(place.run_inline, call)
+        return _inline(place, call, contextvars.copy_context())
+    finally:
+        places.leave(group, True)
+
+
+def _inline(place: inline.Placement, call: Callable[[], Any], context: contextvars.Context) -> Any:
+    """``call`` run on the loop (``place.run_inline``), in ``context``; ``LATER`` if it met
+    an API that refuses the loop: its function is threaded for good, and the caller calls
+    it again in a thread."""
+    try:
+        return context.run(place.run_inline, call)
     except SynchronousOnlyOperation:
         place.stay_threaded("it uses an API that must not run on the event loop")
         return LATER
-    finally:
-        places.leave(group, True)
 
 
 def goes_on(result: Any) -> bool:
@@ -211,11 +219,8 @@ async def _call_sync(
     call = functools.partial(fn, *args, **kwargs)
     place = inline.placement(fn, kwargs)
     if place is not None and place.inline:
-        try:
-            return context.run(place.run_inline, call)
-        except SynchronousOnlyOperation:
-            # It met an API that refuses the loop: threaded for good, and this call again there.
-            place.stay_threaded("it uses an API that must not run on the event loop")
+        if (result := _inline(place, call, context)) is not LATER:
+            return result
     elif place is not None:
         call = place.watch(call)
     loop = asyncio.get_running_loop()
