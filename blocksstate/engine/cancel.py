@@ -33,7 +33,8 @@ class Stop:
         self.cancelled: set[int] = set()
         # Listeners whose step was cut short in this event: what follows them does not run.
         self.cut: set[int] = set()
-        self._asked = asyncio.Event()
+        # Made when a step waits on it (``guard``): most events never do.
+        self._asked: asyncio.Event | None = None
         self._on_cancel = on_cancel
 
     def cancel(self, dependency_ids: Iterable[int]) -> None:
@@ -42,7 +43,8 @@ class Stop:
         if not ids:
             return
         self.cancelled |= ids
-        self._asked.set()
+        if self._asked is not None:
+            self._asked.set()
         if self._on_cancel is not None:
             self._on_cancel(ids)
 
@@ -58,12 +60,15 @@ class Stop:
     ) -> AsyncIterator[Any]:
         """Yield ``results`` until they end, or the step is cancelled or out of time."""
         loop = asyncio.get_running_loop()
+        if self._asked is None:
+            self._asked = asyncio.Event()
+        asked_event = self._asked
         deadline = None if dependency.time_limit is None else loop.time() + dependency.time_limit
         try:
             while not self.stops(dependency):
                 following = asyncio.ensure_future(anext(results))
                 while not following.done():
-                    asked = asyncio.ensure_future(self._asked.wait())
+                    asked = asyncio.ensure_future(asked_event.wait())
                     timeout = None if deadline is None else max(0.0, deadline - loop.time())
                     done, _ = await asyncio.wait(
                         {following, asked}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
@@ -71,7 +76,7 @@ class Stop:
                     asked.cancel()
                     if following in done:
                         break
-                    self._asked.clear()  # one step runs at a time: the request was read here
+                    asked_event.clear()  # one step runs at a time: the request was read here
                     if not done or self.stops(dependency):  # out of time, or cancelled
                         following.cancel()
                         with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):

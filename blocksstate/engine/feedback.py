@@ -38,7 +38,7 @@ class Feedback:
         self.outcome = outcome
         self.dependency_id: int | None = None
         self._pending: list[dict[str, Any]] = []
-        self._lock = asyncio.Lock()
+        self._lock: asyncio.Lock | None = None  # made when first sent through (``_in_order``)
         self._in_turn = 0  # tasks holding or waiting for ``_lock``
         self._last_progress = 0.0
 
@@ -57,6 +57,8 @@ class Feedback:
         """Holding the lock, send ``frame`` if given, else what is queued."""
         self._in_turn += 1
         try:
+            if self._lock is None:
+                self._lock = asyncio.Lock()
             async with self._lock:
                 if frame is not None:
                     await self.send(frame)

@@ -1,21 +1,12 @@
 """The engine: runs one event of one session, its chained steps included.
 
-For each step it resolves the inputs (page values the browser sent, State from
-the session, GlobalState from the shared cache), calls the handler (see
-``handlers``), applies the outputs, detects which values changed (see
-``state.tracking``), and then runs the ``.change`` listeners and
-``.then``/``.success``/``.failure`` steps on the server, in the same event,
-sending each step's updates as soon as it commits. It knows nothing of
-sockets: it is handed a ``send``, and returns an ``Outcome`` (what the event
-amounted to: whether it succeeded, its errors, the tokens and GlobalStates it
-wrote).
-
-A step is applied whole or not at all. Its updates are held until it commits
-(its outputs post-processed, its State checked, pickled and within its size
-limit, its GlobalState written); a step that fails sends none and leaves the
-session as it was before it. A streaming step (a generator) sends each yield
-as it comes; if it then fails, one more update puts the page back to what the
-session keeps. Each step of a chain commits on its own: a failed ``.then``
+It checks what the page sent (its values, the event and its data), then runs the
+event's listener and what it triggers: the ``.change`` listeners of the values it
+changed and the ``.then``/``.success``/``.failure`` steps, on the server, in the same
+event, breadth first, each step (``step``) sending its updates as soon as it commits.
+It knows nothing of sockets: it is handed a ``send``, and returns an ``Outcome``
+(what the event amounted to: whether it succeeded, its errors, the tokens and
+GlobalStates it wrote). Each step of a chain commits on its own: a failed ``.then``
 leaves the steps before it in place.
 """
 
@@ -31,21 +22,16 @@ from django.utils.translation import gettext
 
 from ..app.events import Dependency
 from ..components.base import Component
-from ..components.global_state import GlobalStateError
 from ..components.schema import InvalidValue
-from ..components.state import State, StateNotPicklable
 from ..conf import setting
-from ..state.browser import TokenTooLarge
-from ..state.tracking import StateTooLarge, StateTracker
-from . import concurrency, file_values, handlers, page_updates
-from .apply import apply_result
+from ..state.tracking import StateTracker
+from . import file_values
 from .cancel import Stop, current_stop
-from .feedback import Feedback, current_feedback
+from .feedback import Feedback
 from .file_values import EventInfo
 from .outcome import Outcome
 from .regions import RegionGone, Regions, is_dynamic
-from .request import Request
-from .updates import BadResult, split_result
+from .step import run_step
 
 if TYPE_CHECKING:
     from ..app.blocks import Blocks
@@ -54,15 +40,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger("blocksstate")
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
-# Errors in the app's own code or data, whose message helps its developer.
-DEVELOPER_ERRORS = (
-    BadResult,
-    InvalidValue,
-    StateNotPicklable,
-    StateTooLarge,
-    TokenTooLarge,
-    GlobalStateError,
-)
 
 
 class InvalidInput(Exception):
@@ -273,7 +250,9 @@ class Engine:
             return Outcome()
         with file_values.viewing(session):
             outcome = Outcome()
-            stop = current_stop.get() or Stop()
+            # What may stop this event's steps: the connection's (``cancels=``), or made here
+            # for a step that cancels others or can be cut short; most chains need none.
+            stop = current_stop.get()
             roots = {id(dependency) for dependency in queue}
             feedback = Feedback(send, seq, asyncio.get_running_loop(), outcome)
             limit = setting("MAX_CHAIN_STEPS")
@@ -294,12 +273,16 @@ class Engine:
                     )
                     outcome.ok = False
                     return outcome
-                if stop.stops(dependency):
+                if stop is None and (
+                    dependency.cancels or dependency.cancellable or dependency.time_limit
+                ):
+                    stop = Stop()
+                if stop is not None and stop.stops(dependency):
                     continue  # cancelled before it started: neither it nor what follows it runs
                 if dependency.cancels:
-                    stop.cancel(d.id for d in dependency.cancels)
+                    stop.cancel(d.id for d in dependency.cancels)  # type: ignore[union-attr]
                 root_event = event if steps == 1 or id(dependency) in roots else None
-                ok, changed = await self.run_step(session, dependency, feedback, root_event, stop)
+                ok, changed = await run_step(self, session, dependency, feedback, root_event, stop)
                 roots.discard(id(dependency))
                 if first_ok is None:
                     first_ok = ok
@@ -308,170 +291,10 @@ class Engine:
                         session, component_id
                     )
                     queue.extend(self.session_listeners(session, changer, "change"))
-                if dependency.id in stop.cut:
+                if stop is not None and dependency.id in stop.cut:
                     continue  # stopped part-way: what it showed stays, what follows it does not run
                 for kind, step in dependency.chain:
                     if kind == "then" or (kind == "success") == ok:
                         queue.append(step)
             outcome.ok = bool(first_ok) if first_ok is not None else True
             return outcome
-
-    async def run_step(
-        self,
-        session: Session,
-        dependency: Dependency,
-        feedback: Feedback,
-        event: EventInfo | None = None,
-        stop: Stop | None = None,
-    ) -> tuple[bool, set[int]]:
-        """Run one handler, all or nothing; return whether it succeeded and which values it changed.
-
-        A step ``stop`` cuts short (``cancels=``, ``time_limit``) keeps what it applied so far.
-        """
-        feedback.dependency_id = dependency.id
-        if dependency.renders is not None:
-            return await self.render_step(session, dependency, feedback)
-        if dependency.fn is None:
-            return True, set()
-        watched = self.tracker.watched(session, dependency)
-        checkpoint = self.tracker.checkpoint(session, dependency, watched)
-        changed: set[int] = set()
-        page = page_updates.PageUpdates()
-        streams = handlers.streams(dependency.fn)
-        token = current_feedback.set(feedback)
-        try:
-            async with self.tracker.globals_for(dependency) as shared:
-                # State outputs pickled while applying a single result are reused to detect changes.
-                fresh: dict[int, bytes] = {}
-                shared_out: dict[int, Any] = {}
-                results = 0
-                values = [
-                    self.input_value(session, c, shared, dependency.preprocess)
-                    for c in dependency.inputs
-                ]
-                # File inputs converted, and what makes an EventData parameter: if any.
-                event_data = None
-                if file_values.may_block(dependency) or handlers.takes_special(dependency.fn):
-                    event_data = await file_values.handler_values(
-                        session, dependency, values, event
-                    )
-                if dependency.batch:
-                    values = [[value] for value in values]  # a batch of one
-                if dependency.inputs_as_dict:
-                    values = [dict(zip(dependency.inputs, values, strict=True))]
-                args, kwargs = handlers.arguments(
-                    dependency.fn, values, lambda: self.request(session), event_data
-                )
-                limit = concurrency.limit_of(dependency)
-
-                async def apply(result: Any) -> None:
-                    if dependency.batch:
-                        result = handlers.first_of_batch(dependency, result)
-                    updates = split_result(dependency, result)
-                    if (storing := file_values.store_outputs(session, updates)) is not None:
-                        await storing
-                    page.hold(
-                        apply_result(
-                            self,
-                            session,
-                            updates,
-                            changed,
-                            fresh,
-                            shared_out,
-                            dependency.postprocess,
-                        )
-                    )
-                    if feedback.has_pending:
-                        await feedback.flush()
-
-                guarded = stop is not None and (dependency.cancellable or dependency.time_limit)
-                # Most events: a short handler, called here at once (``handlers.call_now``).
-                now = (
-                    handlers.LATER
-                    if guarded
-                    else handlers.call_now(dependency.fn, args, kwargs, limit)
-                )
-                if now is not handlers.LATER and not handlers.goes_on(now):
-                    results = 1
-                    await apply(now)
-                else:
-                    running = handlers.results(dependency.fn, args, kwargs, limit, now)
-                    if guarded:
-                        running = stop.guard(dependency, running)  # type: ignore[union-attr]
-                    async for result in running:
-                        results += 1
-                        await apply(result)
-                        # A function that returned a generator streams too, from its second yield.
-                        if streams or results > 1:
-                            await feedback.update(page.release())
-                if results > 1:
-                    fresh.clear()  # a generator may have mutated a State after yielding it
-                states_changed = self.tracker.detect_changes(session, watched, fresh)
-                # Made before any GlobalState is written: a token too large fails the step whole.
-                tokens = self.tracker.browser_tokens(session, states_changed)
-                changed |= states_changed
-                written = (
-                    await self.tracker.write_globals(shared_out, dependency) if shared_out else {}
-                )
-                changed.update(written)
-        except Exception as exc:
-            self.tracker.rollback(session, checkpoint)
-            if dependency.region is not None:
-                self.regions.forget(session, dependency.region.renderable.index)
-            await feedback.update(page_updates.kept_updates(self.blocks, session, page.shown))
-            await feedback.failed(
-                dependency, exc, self.blocks.name, isinstance(exc, DEVELOPER_ERRORS)
-            )
-            return False, set()
-        finally:
-            current_feedback.reset(token)
-        if session.regions:
-            self.regions.sync(session, changed)
-        if written:
-            feedback.outcome.globals_changed.update(written)
-            for component_id, version in written.items():
-                # This session runs its listeners within the event: it has seen this version.
-                session.saw_global(self.blocks.components[component_id].key, version)  # type: ignore[attr-defined]
-        await feedback.update(page.release())
-        if tokens:
-            await feedback.store_in_browser(tokens)
-        if feedback.has_pending:
-            await feedback.flush()
-        return True, changed
-
-    async def render_step(
-        self, session: Session, dependency: Dependency, feedback: Feedback
-    ) -> tuple[bool, set[int]]:
-        """Rebuild a ``@gr.render`` region for the session and send the page its markup."""
-        unsaved = session.unsaved()
-        try:
-            values = [self.input_value(session, c, {}) for c in dependency.inputs]
-            update = await self.regions.rebuild(session, dependency.renders, values)
-        except Exception as exc:
-            session.restore_unsaved(unsaved)
-            self.regions.forget(session, dependency.renders.index)
-            await feedback.failed(
-                dependency, exc, self.blocks.name, isinstance(exc, DEVELOPER_ERRORS)
-            )
-            return False, set()
-        await feedback.update(update)
-        await feedback.flush()
-        return True, set()
-
-    def request(self, session: Session) -> Request:
-        return session.request or Request(session_hash=session.id, app=session.app)
-
-    def input_value(
-        self,
-        session: Session,
-        component: Component,
-        shared: Mapping[int, Any],
-        preprocess: bool = True,
-    ) -> Any:
-        """What a handler receives for one input (``preprocess=False``: the page's form of it)."""
-        if component.shared:
-            return shared[component.id]
-        value = session.values.get(component.id)
-        if isinstance(component, State) or not preprocess or component.blocks_for(value):
-            return value  # a file component's is converted in a handler thread (handler_values)
-        return component.to_handler(value)

@@ -65,7 +65,7 @@ def _step_states(
 
 
 @functools.lru_cache(maxsize=4096)
-def _step_globals(dependency: Dependency) -> tuple[tuple[GlobalState, ...], bool]:
+def step_globals(dependency: Dependency) -> tuple[tuple[GlobalState, ...], bool]:
     """Of ``dependency``, fixed once it is built: its GlobalState inputs, and whether it
     has GlobalState outputs."""
     inputs = tuple(c for c in dependency.inputs if isinstance(c, GlobalState))
@@ -127,7 +127,9 @@ class StateTracker:
             for cid, data in pickled.items()
             if serializers.changed(session.pickled.get(cid), data, session.values[cid])
         }
-        if changed:
+        # Outputs pickled by this step were checked as they were staged (``apply_result``);
+        # the size is checked again only when a mutated input changed too.
+        if changed and any(pickled[cid] is not fresh.get(cid) for cid in changed):
             self.check_size(session, {cid: pickled[cid] for cid in changed})
         now = time.time()
         for component_id in changed:
@@ -261,7 +263,7 @@ class StateTracker:
         A step with no GlobalState (most) gets a plain object, not a generator: this is
         entered on every step.
         """
-        inputs, outputs = _step_globals(dependency)
+        inputs, outputs = step_globals(dependency)
         if not inputs and not outputs:
             return _NO_GLOBALS
         return self._globals_held(dependency, list(inputs))

@@ -268,9 +268,11 @@ class Connection:
 
     async def _handle(self, item: Item) -> None:
         # Context variables set per item: every value it sends gets URLs for this page, and
-        # a listener with ``cancels=`` can stop what it runs.
-        self._stop = Stop(lambda ids: self._dropping(ids))
-        token = current_stop.set(self._stop)
+        # a listener with ``cancels=`` can stop what it runs (with none in the process: no Stop).
+        stop = token = None
+        if cancel.used:
+            stop = self._stop = Stop(lambda ids: self._dropping(ids))
+            token = current_stop.set(stop)
         try:
             if self.session is None:
                 await self._dispatch(item)
@@ -278,11 +280,12 @@ class Connection:
             with file_values.viewing(self.session):
                 await self._dispatch(item)
         finally:
-            current_stop.reset(token)
-            # Tasks started meanwhile (a keepalive) keep the context, and so this Stop:
-            # it must not keep the connection.
-            self._stop.forget()
-            self._stop = None
+            if stop is not None:
+                current_stop.reset(token)  # type: ignore[arg-type]
+                # Tasks started meanwhile (a keepalive) keep the context, and so this Stop:
+                # it must not keep the connection.
+                stop.forget()
+                self._stop = None
 
     def _dropping(self, ids: set[int]) -> None:
         self._dropper = asyncio.ensure_future(self._drop_queued(ids))
