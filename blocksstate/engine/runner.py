@@ -64,6 +64,13 @@ class Engine:
     def __init__(self, blocks: Blocks) -> None:
         self.blocks = blocks
         self._listeners = self._index_listeners(blocks)
+        # The app's own ``.change`` listeners by component id (run after most steps).
+        self._change_listeners = {
+            block_id: found
+            for blocks_by_id in (blocks.components, blocks.layouts)
+            for block_id, block in blocks_by_id.items()
+            if (found := self.listeners(block, "change"))
+        }
         self.tracker = StateTracker(blocks)
         self.regions = Regions.of(blocks)
 
@@ -286,11 +293,15 @@ class Engine:
                 roots.discard(id(dependency))
                 if first_ok is None:
                     first_ok = ok
-                for component_id in changed:
-                    changer = self.blocks.layouts.get(component_id) or self.component(
-                        session, component_id
-                    )
-                    queue.extend(self.session_listeners(session, changer, "change"))
+                if session.regions:  # the regions' components have listeners of their own
+                    for component_id in changed:
+                        changer = self.blocks.layouts.get(component_id) or self.component(
+                            session, component_id
+                        )
+                        queue.extend(self.session_listeners(session, changer, "change"))
+                else:
+                    for component_id in changed:
+                        queue.extend(self._change_listeners.get(component_id, ()))
                 if stop is not None and dependency.id in stop.cut:
                     continue  # stopped part-way: what it showed stays, what follows it does not run
                 for kind, step in dependency.chain:
