@@ -1,7 +1,9 @@
 """Stopping a running event: ``cancels=`` and ``time_limit``.
 
-The connection that runs a page's items makes one ``Stop`` per item and sets it in
-``current_stop`` while the engine runs it. A listener with ``cancels=[...]`` asks it
+Once any listener of the process has ``cancels=`` (``used``), the connection that runs
+a page's items makes one ``Stop`` per item and sets it in ``current_stop`` while the
+engine runs it; until then an event's chain makes one only for a step that can be cut
+short (``time_limit``). A listener with ``cancels=[...]`` asks it
 to stop those listeners (``Stop.cancel``): a step of theirs that is running stops at
 once (a generator between two yields, a coroutine where it awaits; a synchronous
 function's thread finishes its current call, whose result is dropped), keeps what it
