@@ -80,12 +80,14 @@ def test_a_dict_of_inputs_takes_the_general_way():
     assert not is_plain(demo.dependencies[0])
 
 
-async def test_a_state_output_and_a_state_grown_in_place_are_limited_together():
-    """Each alone fits MAX_STATE_BYTES; together they do not: the plain step fails whole."""
+@pytest.mark.parametrize("size", [500, 1200], ids=["within the limit", "over it together"])
+async def test_a_state_output_and_a_state_grown_in_place_are_limited_together(size):
+    """Each alone fits MAX_STATE_BYTES (2,000); at 1,200 each, together they do not:
+    the plain step then fails whole, and otherwise is applied and shown."""
 
     def both(notes, other):
-        notes.append("x" * 1200)
-        return "y" * 1200, "after"
+        notes.append("x" * size)
+        return "y" * size, "after"
 
     with gr.Blocks() as demo:
         notes = gr.State([])
@@ -100,29 +102,12 @@ async def test_a_state_output_and_a_state_grown_in_place_are_limited_together():
     with override_settings(BLOCKSSTATE={"MAX_STATE_BYTES": 2000}):
         run = await harness.run(session, dependency(demo, go, "click"))
 
-    assert not run.ok
-    assert [f["type"] for f in run.frames] == ["alert"]
-    assert (session.values[notes.id], session.values[other.id]) == ([], "")
-    assert session.values[said.id] == "before"
-
-
-async def test_a_plain_step_within_the_limit_is_applied_and_shown():
-    def both(notes, other):
-        notes.append("x" * 500)
-        return "y" * 500, "after"
-
-    with gr.Blocks() as demo:
-        notes = gr.State([])
-        other = gr.State("")
-        said = gr.Textbox(value="before")
-        go = gr.Button("Go")
-        go.click(both, [notes, other], [other, said])
-    harness = Harness(demo)
-    session = harness.session()
-
-    with override_settings(BLOCKSSTATE={"MAX_STATE_BYTES": 2000}):
-        run = await harness.run(session, dependency(demo, go, "click"))
-
-    assert run.ok
-    assert run.updates == {said.id: {"value": "after"}}
-    assert (session.values[notes.id], session.values[other.id]) == (["x" * 500], "y" * 500)
+    if size == 500:
+        assert run.ok
+        assert run.updates == {said.id: {"value": "after"}}
+        assert (session.values[notes.id], session.values[other.id]) == (["x" * 500], "y" * 500)
+    else:
+        assert not run.ok
+        assert [f["type"] for f in run.frames] == ["alert"]
+        assert (session.values[notes.id], session.values[other.id]) == ([], "")
+        assert session.values[said.id] == "before"
