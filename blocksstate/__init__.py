@@ -18,9 +18,10 @@ from .app.event_data import (
 )
 from .app.events import on
 from .app.examples import Examples
-from .app.interface import Interface, TabbedInterface
+from .app.interface import Interface
 from .app.registry import register
 from .app.render import render
+from .app.tabbed_interface import TabbedInterface
 from .components import *  # noqa: F403 (the Gradio component names, listed in components.__all__)
 from .components.audio import WaveformOptions
 from .components.capture import WebcamOptions

@@ -15,9 +15,7 @@ from typing import Any
 
 from ..components.base import Component
 from ..components.buttons import Button
-from ..components.chat import Chatbot, as_message_dict
-from ..components.chat_files import text_of
-from ..components.files import FileComponent
+from ..components.chat import Chatbot
 from ..components.layout import Accordion, Row
 from ..components.multimodal import MultimodalTextbox
 from ..components.shortcuts import component_named
@@ -26,7 +24,8 @@ from ..components.text import Markdown, Textbox
 from ..engine.updates import update
 from ..warnings import warn_unsupported
 from .blocks import Blocks
-from .event_data import EditData, FileData
+from .chat_messages import as_messages, is_empty, last_user_turn, message_files, message_text
+from .event_data import EditData
 from .events import as_list, on
 
 #: Gradio options accepted but not implemented, with the default that does nothing.
@@ -46,73 +45,6 @@ UNSUPPORTED = {
     "save_history": False,
     "validator": None,
 }
-
-
-def is_empty(message: Any) -> bool:
-    """Whether a message (text, or a multimodal ``{"text", "files"}``) says nothing."""
-    if isinstance(message, dict) and "content" not in message:
-        return not message.get("text") and not message.get("files")
-    return message is None or message == ""
-
-
-def as_messages(response: Any, role: str) -> list[dict[str, Any]]:
-    """What a chat function returned (text, ChatMessage, message dict, a file, a multimodal
-    ``{"text", "files"}``, or a list of them) as messages."""
-    messages = []
-    for item in response if isinstance(response, list) else [response]:
-        if item is None:
-            continue
-        item = as_message_dict(item)
-        if isinstance(item, dict) and "content" in item:
-            messages.append({**item, "role": item.get("role") or role})
-        elif isinstance(item, dict) and ("text" in item or "files" in item):
-            # Gradio 6: one message, a file part per file then the text (MultimodalPostprocess).
-            content: list[Any] = [
-                {"path": f.get("path")} if isinstance(f, dict) else {"path": f}
-                for f in item.get("files") or []
-            ]
-            if item.get("text"):
-                content.append(item["text"])
-            messages.append({"role": role, "content": content})
-        elif (
-            isinstance(item, (FileData, FileComponent))
-            or (isinstance(item, dict) and ("path" in item or "file" in item))
-            or isinstance(item, str)
-        ):
-            messages.append({"role": role, "content": item})
-        elif isinstance(item, (int, float)) and not isinstance(item, bool):
-            messages.append({"role": role, "content": str(item)})
-        else:
-            raise TypeError(
-                f"a chat function returns text, a gr.ChatMessage, a message dict or a list of "
-                f"them; got {item!r}"
-            )
-    return messages
-
-
-def _last_user_turn(history: list[dict[str, Any]]) -> int:
-    """The index where the last user turn starts (its user messages, then the answers)."""
-    i = len(history) - 1
-    while i >= 0 and history[i]["role"] != "user":
-        i -= 1
-    while i >= 0 and history[i]["role"] == "user":
-        i -= 1
-    return i + 1
-
-
-def _message_text(messages: list[dict[str, Any]]) -> str:
-    return "".join(text_of(m["content"]) for m in messages if m["role"] == "user")
-
-
-def _message_files(messages: list[dict[str, Any]]) -> list[str]:
-    """The paths of the files of user messages (as handlers get them: local paths)."""
-    return [
-        part["file"]["path"]
-        for m in messages
-        if m["role"] == "user" and isinstance(m["content"], list)
-        for part in m["content"]
-        if part.get("type") == "file"
-    ]
 
 
 class ChatInterface(Blocks):
@@ -366,17 +298,17 @@ class ChatInterface(Blocks):
     def _pop_last_turn(self, history: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], Any]:
         """Take the last user message and its answers off ``history``; return both (the
         message as ``{"text", "files"}`` when multimodal, as Gradio's)."""
-        start = _last_user_turn(history)
-        text = _message_text(history[start:])
+        start = last_user_turn(history)
+        text = message_text(history[start:])
         if self.multimodal:
-            return history[:start], {"text": text, "files": _message_files(history[start:])}
+            return history[:start], {"text": text, "files": message_files(history[start:])}
         return history[:start], text
 
     def _edited(self, history: list[dict[str, Any]], edit: EditData) -> tuple[Any, Any]:
         """Cut the conversation at the edited message, which is sent again as edited."""
         assert isinstance(edit.index, int)
         if self.multimodal:
-            files = _message_files(history[edit.index : edit.index + 1])
+            files = message_files(history[edit.index : edit.index + 1])
             return history[: edit.index], {"text": edit.value, "files": files}
         return history[: edit.index], edit.value
 
@@ -385,7 +317,7 @@ class ChatInterface(Blocks):
         message: Any, history: list[dict[str, Any]], extra: tuple[Any, ...]
     ) -> tuple[list[Any], list[dict[str, Any]]]:
         # The function gets the conversation before this message, as Gradio gives it.
-        before = history[: _last_user_turn(history)] if history else []
+        before = history[: last_user_turn(history)] if history else []
         return [message, [dict(m) for m in before], *extra], history
 
     def _answer_fn(self) -> Callable[..., Any]:
