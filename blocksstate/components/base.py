@@ -12,13 +12,14 @@ import copy
 import functools
 import inspect
 import reprlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, Unpack
 
 from ..app.context import current_context
 from ..app.event_data import check_shape
 from ..app.events import Event
 from ..warnings import warn_unsupported
+from .explicit_args import record_explicit_args
 from .schema import InvalidValue, ValueSchema
 
 if TYPE_CHECKING:
@@ -61,54 +62,6 @@ class ComponentOptions(BlockOptions, total=False):
     inputs: Any
 
 
-@functools.cache
-def _parameter_names(cls: type) -> frozenset[str]:
-    """The named parameters of every constructor in ``cls``'s classes."""
-    names: set[str] = set()
-    for klass in cls.__mro__:
-        init = klass.__dict__.get("__init__")
-        if init is not None and klass is not object:
-            parameters = inspect.signature(init).parameters.values()
-            names.update(p.name for p in parameters if p.kind is not p.VAR_KEYWORD)
-    return frozenset(names)
-
-
-def _record_explicit_args(init: Callable[..., None]) -> Callable[..., None]:
-    """Wrap a constructor so the instance remembers the arguments it was given.
-
-    A component returned by a handler is an update of the arguments it was
-    built with (`return gr.Markdown(visible=True)`), so those are recorded.
-    """
-    signature = inspect.signature(init)
-
-    @functools.wraps(init)
-    def wrapper(self: Block, *args: Any, **kwargs: Any) -> None:
-        outermost = "_explicit_args" not in self.__dict__
-        if outermost:
-            # An unsupported option need not be a parameter: it is taken here, and warned of.
-            declared, accepted = type(self).unsupported_options, _parameter_names(type(self))
-            extra = {
-                name: kwargs.pop(name)
-                for name in list(kwargs)
-                if name in declared and name not in accepted
-            }
-            bound = signature.bind(self, *args, **kwargs)
-            explicit = {**dict(bound.arguments), **extra}
-            explicit.pop("self", None)
-            for name, param in signature.parameters.items():
-                if param.kind is param.VAR_KEYWORD and name in explicit:
-                    explicit.update(explicit.pop(name))
-            self.__dict__["_explicit_args"] = explicit
-        init(self, *args, **kwargs)
-        if outermost:
-            # Once the whole constructor ran: the user's line is 4 frames up from warnings.warn.
-            self.warn_unsupported(
-                self.__dict__["_explicit_args"], self.__dict__.pop("_unsupported_more", [])
-            )
-
-    return wrapper
-
-
 class ResetToInitial:
     """Output marker: put the component back to the value a new session starts with."""
 
@@ -145,7 +98,7 @@ class Block:
         ):
             cls.type_name = cls.__name__
         if "__init__" in cls.__dict__:
-            cls.__init__ = _record_explicit_args(cls.__dict__["__init__"])  # type: ignore[method-assign]
+            cls.__init__ = record_explicit_args(cls.__dict__["__init__"])  # type: ignore[method-assign]
 
     def __init__(
         self,

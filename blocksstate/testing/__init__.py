@@ -6,7 +6,8 @@
 
 from .apps import registered
 from .finders import button, component, dependency
-from .page import PageClient, Reply
+from .page import PageClient
+from .reply import Reply
 from .waiting import TIMEOUT, eventually
 
 __all__ = [

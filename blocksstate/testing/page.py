@@ -12,7 +12,6 @@ import collections
 import itertools
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
@@ -25,56 +24,14 @@ from ..app.registry import get_app
 from ..components.base import Block, Component
 from ..protocol import frames_of
 from .finders import dependency, resolve, target
+from .reply import Frame, Reply
 from .waiting import TIMEOUT
-
-Frame = dict[str, Any]
 
 # Seqs of the client's own barrier frames, far from any real event's.
 _barrier_seqs = itertools.count(1_000_000)
 # Event seqs, shared by every client: a page resumed by a new client goes on numbering its
 # events as the real page does (the server runs each seq of a session once).
 _event_seqs = itertools.count(1)
-
-
-@dataclass
-class Reply:
-    """The frames answering one event, up to its ``done``, ``failed`` or ``error``."""
-
-    frames: list[Frame] = field(default_factory=list)
-
-    @property
-    def last(self) -> Frame:
-        return self.frames[-1]
-
-    @property
-    def status(self) -> str:
-        """``done``, ``failed`` or ``error``."""
-        return self.last["type"]
-
-    @property
-    def error(self) -> Frame | None:
-        return self.last if self.status == "error" else None
-
-    @property
-    def update_frames(self) -> list[Frame]:
-        return [f for f in self.frames if f["type"] == "update"]
-
-    @property
-    def alerts(self) -> list[Frame]:
-        """The ``gr.Info``/``gr.Warning``/``gr.Error`` the visitor was shown."""
-        return [f for f in self.frames if f["type"] == "alert"]
-
-    @property
-    def updates(self) -> dict[int, dict[str, Any]]:
-        """Every update of this event merged, by component id: what changed on the page."""
-        merged: dict[int, dict[str, Any]] = {}
-        for frame in self.update_frames:
-            for key, props in frame["updates"].items():
-                merged.setdefault(int(key), {}).update(props)
-        return merged
-
-    def types(self) -> list[str]:
-        return [f["type"] for f in self.frames]
 
 
 class PageClient:
