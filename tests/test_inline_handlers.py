@@ -66,6 +66,28 @@ async def test_a_short_handler_runs_on_the_loop_after_its_first_calls_in_threads
             assert page.value("Count") == len(seen)
 
 
+async def test_what_a_short_handler_says_reaches_the_page_before_its_result():
+    """A ``gr.Info`` raised by a handler run on the loop is shown before the step's update,
+    in the order the handler made them. (A handler that says something on every call is
+    never proved short: waiting for the page from a thread is not. This one speaks only
+    once it runs on the loop.)"""
+    seen: list[bool] = []
+
+    def add(n):
+        where_it_ran(seen)
+        if seen[-1]:
+            gr.Info(f"adding one to {n:g}")
+        return n + 1
+
+    with registered(counter_app(add)) as app:
+        async with PageClient(app) as page:
+            await click_until_inline(page, seen)
+            reply = await page.click("Add")
+            assert seen[-1]
+            assert reply.types() == ["alert", "update", "done"]
+            assert reply.alerts[0]["message"] == f"adding one to {len(seen) - 1}"
+
+
 async def test_a_handler_that_blocks_on_the_loop_goes_back_to_the_threads_for_good():
     """Each call that blocks the loop sends it back on trial; the third, for good."""
     seen: list[bool] = []

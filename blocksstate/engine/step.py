@@ -84,7 +84,14 @@ async def run_step(
             )
             frame = page.release()
         else:
-            changed, tokens, frame = _apply_plain(engine, session, dependency, watched, called)
+            changed, fresh = set(), {}
+            updates = split_result(dependency, called)
+            frame = apply_result(
+                engine, session, updates, changed, fresh, {}, dependency.postprocess
+            )
+            if feedback.has_pending:
+                await feedback.flush()  # what it said (gr.Info) goes before its result
+            tokens = _states_changed(engine, session, watched, fresh, changed)
     except Exception as exc:
         return await _step_failed(engine, session, dependency, feedback, checkpoint, page, exc)
     finally:
@@ -110,18 +117,21 @@ def _call_plain(session: Session, dependency: Dependency) -> Any:
     return handlers.call_now(dependency.fn, values, {}, concurrency.limit_of(dependency))  # type: ignore[arg-type]
 
 
-def _apply_plain(
-    engine: Engine, session: Session, dependency: Dependency, watched: list[State], result: Any
-) -> tuple[set[int], dict[str, str], dict[str, Any]]:
-    """Apply a plain step's one result: what it changed, its BrowserState tokens, its frame."""
-    changed: set[int] = set()
-    fresh: dict[int, bytes] = {}
-    updates = split_result(dependency, result)
-    frame = apply_result(engine, session, updates, changed, fresh, {}, dependency.postprocess)
+def _states_changed(
+    engine: Engine,
+    session: Session,
+    watched: list[State],
+    fresh: dict[int, bytes],
+    changed: set[int],
+) -> dict[str, str]:
+    """Add the watched States that changed to ``changed``; return their BrowserState tokens.
+
+    Raises, committing nothing, if a change is too large or a token cannot be made.
+    """
     states_changed = engine.tracker.detect_changes(session, watched, fresh)
     tokens = engine.tracker.browser_tokens(session, states_changed)
     changed |= states_changed
-    return changed, tokens, frame
+    return tokens
 
 
 async def _run_handler(
@@ -199,10 +209,8 @@ async def _run_handler(
                     await feedback.update(page.release())
         if results > 1:
             fresh.clear()  # a generator may have mutated a State after yielding it
-        states_changed = engine.tracker.detect_changes(session, watched, fresh)
-        # Made before any GlobalState is written: a token too large fails the step whole.
-        tokens = engine.tracker.browser_tokens(session, states_changed)
-        changed |= states_changed
+        # Tokens made before any GlobalState is written: one too large fails the step whole.
+        tokens = _states_changed(engine, session, watched, fresh, changed)
         written = await engine.tracker.write_globals(shared_out, dependency) if shared_out else {}
         changed.update(written)
     return changed, tokens, written
