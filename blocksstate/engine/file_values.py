@@ -158,11 +158,15 @@ def may_block(dependency: Dependency) -> bool:
 @functools.lru_cache(maxsize=4096)
 def _maybe_blocking(dependency: Dependency) -> tuple[int, ...]:
     """The inputs of ``dependency`` whose conversion may block (most listeners have none)."""
-    return tuple(
-        i
-        for i, c in enumerate(dependency.inputs)
-        if not c.shared and (c.blocking_io or type(c).blocks_for is not Component.blocks_for)
-    )
+    return tuple(i for i, c in enumerate(dependency.inputs) if not c.shared and may_hold_file(c))
+
+
+def may_hold_file(component: Any) -> bool:
+    """Whether a value of ``component`` may be a file, converted or stored in a thread
+    (``Component.blocks_for``); a layout has no value."""
+    if not isinstance(component, Component):
+        return False
+    return component.blocking_io or type(component).blocks_for is not Component.blocks_for
 
 
 def store_outputs(session: Session, updates: list[Update]) -> Awaitable[None] | None:

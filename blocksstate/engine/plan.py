@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-from ..components.base import Component
 from ..state.tracking import step_globals
 from . import file_values, handlers
 
@@ -35,10 +34,4 @@ def is_plain(dependency: Dependency) -> bool:
     if global_inputs or global_outputs or file_values.may_block(dependency):
         return False
     # An output that may hold a file is stored in a thread (``file_values.store_outputs``).
-    return not any(_may_hold_file(c) for c in dependency.outputs)
-
-
-def _may_hold_file(component: object) -> bool:
-    if not isinstance(component, Component):
-        return False  # a layout: properties only
-    return component.blocking_io or type(component).blocks_for is not Component.blocks_for
+    return not any(file_values.may_hold_file(c) for c in dependency.outputs)
