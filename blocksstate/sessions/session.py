@@ -18,14 +18,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ..components.state import State
 from ..empty import EMPTY
 from ..state import serializers
+from . import ran as ran_seqs
 
 if TYPE_CHECKING:
     from ..app.blocks import Blocks
     from ..engine.request import Request
 
 STORE_VERSION = 1
-# Events whose outcome a session remembers, so that one re-sent after a resume is not run again.
-RAN_SEQS_KEPT = 64
 
 
 # Shared by every session until it first writes one of these: most idle sessions never do,
@@ -63,9 +62,9 @@ class Session:
     """One page view's values, held in memory by the worker serving it.
 
     Only its methods change ``dirty`` and ``meta_dirty``, the record of what the
-    next save must write; likewise ``pickled``, ``props``, ``ran``, ``written``,
-    ``globals_seen`` and ``regions``, which share an empty read-only mapping until
-    their first entry (``_own``).
+    next save must write (and ``ran``, the last events run); likewise ``pickled``,
+    ``props``, ``written``, ``globals_seen`` and ``regions``, which share an empty
+    read-only mapping until their first entry (``_own``).
     """
 
     id: str
@@ -82,8 +81,8 @@ class Session:
     # proven it holds (tokens issued since may have been lost with their connection).
     proven_epoch: int = 1
     ended: bool = False
-    # Outcome (ok or failed) of the last events that ran, by the page's seq.
-    ran: Mapping[int, bool] = field(default_factory=_nothing)
+    # Which of the page's last events ran, and how (``ran.py``: three ints).
+    ran: ran_seqs.Ran = ran_seqs.NONE
     ran_dirty: bool = False
     # The store's version of this session when it was last read or written (the fencing number).
     version: int = 0
@@ -142,7 +141,7 @@ class Session:
             epoch=meta.get("epoch", 1),
             proven_epoch=meta.get("proven_epoch", 1),
             ended=bool(meta.get("ended")),
-            ran=dict(ran) if ran else NOTHING,
+            ran=ran_seqs.from_stored(ran),
             props={int(k): v for k, v in meta["props"].items()} if meta.get("props") else NOTHING,
             written=dict(meta["written"]) if meta.get("written") else NOTHING,
             rejected_tokens=int(meta.get("rejected_tokens", 0)),
@@ -275,11 +274,12 @@ class Session:
 
     def note_ran(self, seq: int, ok: bool) -> None:
         """Remember that event ``seq`` ran (saved with what it changed)."""
-        ran = self._own("ran")
-        ran[seq] = ok
-        while len(ran) > RAN_SEQS_KEPT:
-            del ran[next(iter(ran))]
+        self.ran = ran_seqs.noted(self.ran, seq, ok)
         self.ran_dirty = True
+
+    def ran_before(self, seq: int) -> bool | None:
+        """Whether event ``seq`` went well when it ran, or None if it has not run."""
+        return ran_seqs.outcome(self.ran, seq)
 
     def resumed_with(self, epoch: int) -> None:
         """A page resumed with the token of ``epoch``: older tokens are void, a new epoch begins."""

@@ -58,9 +58,9 @@ async def _run(
     outcome: Outcome | None = None
     try:
         async with connection.hold.transaction(session) as session:
-            if frame.seq in session.ran:
+            if (ran_before := session.ran_before(frame.seq)) is not None:
                 # Re-sent after a resume: the resume's resync already showed what it did.
-                await connection.send(protocol.done(frame.seq, session.ran[frame.seq]))
+                await connection.send(protocol.done(frame.seq, ran_before))
                 return None
             outcome = await connection.engine.run_event(
                 session,
