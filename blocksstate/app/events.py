@@ -117,6 +117,10 @@ class Dependency:
     renders: Any = None
     # The region (``app.render.Region``) whose function made this listener, if one did.
     region: Any = None
+    # ``client_triggers``, worked out again when a trigger is added: (len(triggers), them).
+    _client_triggers: tuple[int, list[tuple[Any, str]]] | None = field(
+        default=None, init=False, repr=False
+    )
 
     def __repr__(self) -> str:
         name = getattr(self.fn, "__name__", "no function")
@@ -129,14 +133,20 @@ class Dependency:
 
     @property
     def client_triggers(self) -> list[tuple[Block, str]]:
-        """Triggers a browser may fire: events of page components."""
-        return [
-            (block, name)
-            for block, name in self.triggers
-            if name not in SERVER_EVENTS
-            and not isinstance(block, Dependency)
-            and not getattr(block, "server_only", False)
-        ]
+        """Triggers a browser may fire: events of page components (read on every event)."""
+        found = self._client_triggers
+        if found is None or found[0] != len(self.triggers):  # ``triggers`` is only added to
+            found = self._client_triggers = (
+                len(self.triggers),
+                [
+                    (block, name)
+                    for block, name in self.triggers
+                    if name not in SERVER_EVENTS
+                    and not isinstance(block, Dependency)
+                    and not getattr(block, "server_only", False)
+                ],
+            )
+        return found[1]
 
     def then(
         self,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ..components.base import Component
 from ..components.state import State
 from ..components.tabs import Tabs
+from ..empty import EMPTY
 from . import page_updates
 
 if TYPE_CHECKING:
@@ -40,7 +41,9 @@ def apply_result(
         component = update.component
         if update.props:
             page_updates.check_sendable(component, update.props)
-        props = {**session.props.get(component.id, {}), **update.props}
+            props = {**session.props.get(component.id, {}), **update.props}
+        else:  # most outputs: a value, with the properties it had (read, never changed here)
+            props = session.props.get(component.id, EMPTY)
         if not update.has_value:
             value = _KEEP
         elif isinstance(component, State):
@@ -81,7 +84,7 @@ def apply_result(
                 changed.add(component.id)
         if component.server_only:
             continue
-        entry = page_updates.page_props(component, props)
+        entry = page_updates.page_props(component, props) if props else {}
         if value is not _KEEP:
             entry.update(component.page_form(value, current))
         elif isinstance(component, Component) and component.value_form_props & props.keys():

@@ -56,6 +56,10 @@ class BadResult(TypeError):
     """A handler returned something that does not fit its outputs."""
 
 
+# Types of a returned value that can only be a new value (not an update, a block, a reset).
+_PLAIN_VALUES = frozenset({int, float, str, bool, type(None), list, tuple})
+
+
 def is_update_dict(value: Any) -> bool:
     return isinstance(value, dict) and value.get("__type__") == "update"
 
@@ -65,6 +69,11 @@ def split_result(dependency: Dependency, result: Any) -> list[Update]:
     outputs = dependency.outputs
     if not outputs:
         return []
+    if type(result) in _PLAIN_VALUES:  # most results: a value, or a tuple of them
+        if len(outputs) == 1:
+            return [to_update(outputs[0], result)]
+        if type(result) is tuple and len(result) == len(outputs):
+            return [to_update(c, raw) for c, raw in zip(outputs, result, strict=True)]
     if _is_component_dict(result):
         unknown = [c for c in result if c not in outputs]
         if unknown:
@@ -94,6 +103,8 @@ def split_result(dependency: Dependency, result: Any) -> list[Update]:
 def to_update(component: Block, raw: Any) -> Update:
     """Read one returned value as an Update of ``component``."""
     has_value = isinstance(component, Component)
+    if has_value and type(raw) in _PLAIN_VALUES:  # neither an update, a block nor a reset
+        return Update(component, raw)
     if isinstance(raw, ResetToInitial) and has_value:
         return Update(component, reset=True)
     if is_update_dict(raw):

@@ -23,20 +23,41 @@ from __future__ import annotations
 import pickle
 from typing import Any
 
+from django.core.cache.backends.base import default_key_func
+
 # The parts of ``LocMemCache`` used (stable since Django 2.1); without them, the cache API.
-_NEEDED = ("_cache", "_expire_info", "_lock", "_set", "_has_expired", "_delete", "make_key")
+_NEEDED = (
+    "_cache",
+    "_expire_info",
+    "_lock",
+    "_max_entries",
+    "_cull",
+    "_has_expired",
+    "_delete",
+    "make_key",
+    "get_backend_timeout",
+)
 
 
 class LocMemStorage:
     """The storage behind one ``LocMemCache`` (shared by every instance of its ``LOCATION``)."""
 
-    __slots__ = ("cache", "data", "lock", "protocol")
+    __slots__ = ("cache", "data", "lock", "protocol", "key_head")
 
     def __init__(self, cache: Any) -> None:
         self.cache = cache
         self.data = cache._cache
         self.lock = cache._lock
         self.protocol = getattr(cache, "pickle_protocol", pickle.HIGHEST_PROTOCOL)
+        # With Django's own key function a key is this, then the store's key: made in one step.
+        self.key_head: str | None = None
+        if getattr(cache, "key_func", None) is default_key_func:
+            self.key_head = f"{cache.key_prefix}:{cache.version}:"
+
+    def make_key(self, key: str) -> str:
+        """``cache.make_key(key)``."""
+        head = self.key_head
+        return head + key if head is not None else self.cache.make_key(key)
 
     @classmethod
     def of(cls, cache: Any) -> LocMemStorage | None:
@@ -46,7 +67,7 @@ class LocMemStorage:
     def get(self, key: str, default: Any = None) -> Any:
         """``cache.get(key, default)``."""
         cache = self.cache
-        key = cache.make_key(key)
+        key = self.make_key(key)
         with self.lock:
             if cache._has_expired(key):
                 cache._delete(key)
@@ -64,20 +85,30 @@ class LocMemStorage:
         on. A missing version (new session, or expired) counts as ``read``; it is then
         stored with ``timeout``, as the keys are; an existing one keeps its expiry.
         """
-        cache, protocol = self.cache, self.protocol
-        make_key = cache.make_key
+        cache, protocol, stored = self.cache, self.protocol, self.data
+        make_key = self.make_key
         version_key = make_key(version_key)
         pickled = [(make_key(key), pickle.dumps(value, protocol)) for key, value in data.items()]
         version = read + 1
         with self.lock:
+            # The cache's ``_set`` for each key, with the expiry worked out once.
+            expires, limit, expire_info = (
+                cache.get_backend_timeout(timeout),
+                cache._max_entries,
+                cache._expire_info,
+            )
             if cache._has_expired(version_key):
                 cache._delete(version_key)
-                cache._set(version_key, pickle.dumps(version, protocol), timeout)
-            elif pickle.loads(self.data[version_key]) != read:
+                pickled.append((version_key, pickle.dumps(version, protocol)))
+            elif pickle.loads(stored[version_key]) != read:
                 return None
             else:
-                self.data[version_key] = pickle.dumps(version, protocol)
-                self.data.move_to_end(version_key, last=False)
+                stored[version_key] = pickle.dumps(version, protocol)
+                stored.move_to_end(version_key, last=False)
             for key, value in pickled:
-                cache._set(key, value, timeout)
+                if len(stored) >= limit:
+                    cache._cull()
+                stored[key] = value
+                stored.move_to_end(key, last=False)
+                expire_info[key] = expires
         return version
