@@ -188,6 +188,20 @@ class Admission:
             return group
         return None
 
+    def free_now(self, limit: Limit, thread: bool) -> bool:
+        """Whether a run may start at once (as ``enter_now``), for one that ends before anything
+        else on the loop runs (an inline call): it takes no place, as nobody could see it held."""
+        group = self._groups.get(limit.key)
+        if group is not None:
+            if group.waiting or not self._may_start(group, thread):
+                return False
+            group.started = next(self._clock)  # served now, as ``_start`` notes
+            return True
+        most = limit.most
+        if most is not None and most <= 0 and (thread or not limit.threads_only):
+            return False
+        return not thread or self.busy_threads < self.threads
+
     def leave(self, group: _Group, thread: bool) -> None:
         """Give back the place ``enter`` took."""
         self._finish(group, thread)

@@ -105,15 +105,11 @@ def call_now(
     place = inline.placement(fn, kwargs)
     if place is None or not place.inline:
         return LATER
-    places = admission()
-    group = places.enter_now(limit or Limit(fn, None), True)
-    if group is None:
+    # Its place and a thread's, free now (it holds them only while nothing else runs).
+    if not admission().free_now(limit or Limit(fn, None), True):
         return LATER
-    try:
-        call = functools.partial(fn, *args, **kwargs)
-        return _inline(place, call, contextvars.copy_context())
-    finally:
-        places.leave(group, True)
+    call = functools.partial(fn, *args, **kwargs)
+    return _inline(place, call, contextvars.copy_context())
 
 
 def _inline(place: inline.Placement, call: Callable[[], Any], context: contextvars.Context) -> Any:
