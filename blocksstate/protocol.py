@@ -209,6 +209,17 @@ def _values(data: dict[str, Any], seq: int | None) -> dict[str, Any]:
 
 # Made once: ``json.dumps`` with options builds an encoder per call (two frames per event).
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=str)
+# ``_ENCODER.encode`` makes its C encoder again on every call; this one is made once. It
+# keeps no record of the containers it is in (the record of one call that failed would
+# stay for the next): a frame's values passed ``check_json_safe``, so none holds itself,
+# and one that did would fail with RecursionError, turned into the ValueError below.
+_C_ENCODE = (
+    None
+    if json.encoder.c_make_encoder is None
+    else json.encoder.c_make_encoder(
+        None, str, json.encoder.encode_basestring, None, ":", ",", False, False, False
+    )
+)
 
 
 def encode(frame: dict[str, Any]) -> str:
@@ -217,7 +228,13 @@ def encode(frame: dict[str, Any]) -> str:
     NaN is not JSON (the page's parser refuses the frame), and a lone surrogate
     cannot be encoded as UTF-8 (the socket refuses it).
     """
-    text = _ENCODER.encode(frame)
+    if _C_ENCODE is None:
+        text = _ENCODER.encode(frame)
+    else:
+        try:
+            text = "".join(_C_ENCODE(frame, 0))
+        except RecursionError:
+            raise ValueError("a frame holds itself, or is nested too deeply") from None
     if not text.isascii():
         text.encode("utf-8")  # UnicodeEncodeError, a ValueError, on a lone surrogate
     return text

@@ -6,11 +6,13 @@ it first writes one; a ``gr.Request`` without cookies or query shares one empty 
 (docs/performance.md, "Issue 20, item 5: idle memory").
 """
 
+import copy
 import pickle
 
 import pytest
 
 from blocksstate.app.registry import get_app
+from blocksstate.empty import EMPTY
 from blocksstate.engine.request import Request
 from blocksstate.launch.script import script_module
 from blocksstate.sessions.session import Session
@@ -68,3 +70,24 @@ def test_a_requests_cookies_are_its_own_copy():
     request = Request.from_scope(scope)
     scope["cookies"]["a"] = "2"
     assert request.cookies == {"a": "1"}
+
+
+def test_the_shared_empty_mapping_refuses_every_write_and_copies_as_a_dict_of_its_own():
+    writes = [
+        lambda: EMPTY.__setitem__(1, "x"),
+        lambda: EMPTY.update({1: "x"}),
+        lambda: EMPTY.setdefault(1, {}),
+        lambda: EMPTY.pop(1, None),
+        lambda: EMPTY.popitem(),
+        lambda: EMPTY.clear(),
+        lambda: EMPTY.__ior__({1: "x"}),
+        lambda: EMPTY.__delitem__(1),
+    ]
+    for write in writes:
+        with pytest.raises(TypeError, match="read-only"):
+            write()
+    assert EMPTY == {} and EMPTY.get(1, "default") == "default" and 1 not in EMPTY
+    for copied in (pickle.loads(pickle.dumps(EMPTY)), copy.copy(EMPTY), copy.deepcopy(EMPTY)):
+        assert type(copied) is dict and copied == {}
+        copied[1] = "mine"
+    assert EMPTY == {}

@@ -29,6 +29,18 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 class Feedback:
     """Sends the frames of one event, in order, from any thread, and notes its ``Outcome``."""
 
+    __slots__ = (
+        "send",
+        "seq",
+        "loop",
+        "outcome",
+        "dependency_id",
+        "_pending",
+        "_lock",
+        "_in_turn",
+        "_last_progress",
+    )
+
     def __init__(
         self, send: Send, seq: int | None, loop: asyncio.AbstractEventLoop, outcome: Outcome
     ) -> None:

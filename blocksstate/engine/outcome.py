@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     """The result of an event (or of ``load`` or a change listener), with all its steps.
 

@@ -38,7 +38,7 @@ def skip() -> dict[str, Any]:
     return {"__type__": "update"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Update:
     """A change to one output: maybe a new value, maybe new properties."""
 

@@ -49,6 +49,10 @@ class Checkpoint(NamedTuple):
     unsaved: Unsaved
 
 
+# One per step: ``tuple.__new__`` skips the named tuple's Python-level ``__new__``.
+_new_checkpoint = tuple.__new__
+
+
 @functools.lru_cache(maxsize=4096)
 def _step_states(
     dependency: Dependency,
@@ -162,14 +166,17 @@ class StateTracker:
             session.props,
             session.pickled,
         )
-        return Checkpoint(
-            # Layouts have properties only.
-            {cid: values.get(cid) for cid in outputs if cid in components},
-            {cid: dict(props[cid]) if cid in props else None for cid in outputs}
-            if props
-            else dict.fromkeys(outputs),
-            {s.id: pickled[s.id] for s in watched if s.id in pickled},
-            session.unsaved(),
+        return _new_checkpoint(
+            Checkpoint,
+            (
+                # Layouts have properties only.
+                {cid: values.get(cid) for cid in outputs if cid in components},
+                {cid: dict(props[cid]) if cid in props else None for cid in outputs}
+                if props
+                else dict.fromkeys(outputs),
+                {s.id: pickled[s.id] for s in watched if s.id in pickled},
+                session.unsaved(),
+            ),
         )
 
     def rollback(self, session: Session, checkpoint: Checkpoint) -> None:
