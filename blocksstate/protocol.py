@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
+
+from .empty import EMPTY
 
 PROTOCOL_VERSION = 1
 
@@ -66,8 +68,7 @@ class Hello:
     language: str | None = None
 
 
-@dataclass(frozen=True)
-class EventFrame:
+class EventFrame(NamedTuple):
     """A browser event: run dependency ``dep`` after applying the edited ``values``.
 
     ``data`` is what the page says of the event (a ``select``'s index, a ``delete``'s file),
@@ -77,7 +78,7 @@ class EventFrame:
 
     seq: int
     dep: int
-    values: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any] = EMPTY
     data: dict[str, Any] | None = None
     trigger: tuple[int, str] | None = None
 
@@ -120,7 +121,7 @@ def decode(text: str | None, max_bytes: int) -> Frame:
     ):
         raise ProtocolError("too_large", f"frame is larger than {max_bytes} bytes")
     try:
-        data = json.loads(text)
+        data = _parse(text)
     except (ValueError, RecursionError):
         raise ProtocolError("bad_frame", "frame is not valid JSON") from None
     if not isinstance(data, dict):
@@ -145,12 +146,16 @@ def decode(text: str | None, max_bytes: int) -> Frame:
             raise ProtocolError(
                 "bad_frame", "an event's 'trigger' must be [component id, event]", seq
             )
-        return EventFrame(
-            seq=seq,
-            dep=data["dep"],
-            values=_values(data, seq),
-            data=event_data,
-            trigger=None if trigger is None else (trigger[0], trigger[1]),
+        # One per event: ``tuple.__new__`` skips the named tuple's Python-level ``__new__``.
+        return _new_tuple(
+            EventFrame,
+            (
+                seq,
+                data["dep"],
+                _values(data, seq),
+                event_data,
+                None if trigger is None else (trigger[0], trigger[1]),
+            ),
         )
     if kind == "hello":
         version = data.get("protocol")
@@ -194,14 +199,30 @@ def decode(text: str | None, max_bytes: int) -> Frame:
     raise ProtocolError("unknown_type", f"unknown frame type {kind!r}", seq)
 
 
+_scan = json.JSONDecoder().scan_once
+
+
+def _parse(text: str) -> Any:
+    """``json.loads(text)``: a frame with no space around it (as pages send them) read by the
+    decoder's scanner alone, without ``loads``' two look-ups for whitespace."""
+    try:
+        data, end = _scan(text, 0)
+    except StopIteration:  # no JSON value at the start: ``loads`` says why, or reads past spaces
+        return json.loads(text)
+    return data if end == len(text) else json.loads(text)
+
+
+_new_tuple = tuple.__new__
+
+
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _values(data: dict[str, Any], seq: int | None) -> dict[str, Any]:
-    values = data.get("values", {})
+    values = data.get("values", EMPTY)
     if values is None:
-        return {}
+        return EMPTY
     if not isinstance(values, dict):
         raise ProtocolError("bad_frame", "'values' must be an object of component id to value", seq)
     return values

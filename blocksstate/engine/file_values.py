@@ -8,6 +8,7 @@ and none for a step without them (the event path of other apps is unchanged).
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 from collections.abc import Awaitable, Callable, Mapping
@@ -53,12 +54,23 @@ def viewer(session: Session) -> access.Viewer:
     return access.Viewer(session.app, session.id, access.pass_digest(cookies))
 
 
-class viewing:  # noqa: N801  (used as ``with viewing(session):``, like contextlib's)
+def viewing(session: Session) -> contextlib.AbstractContextManager[None]:
     """Read and sign files for ``session``'s page meanwhile (unless that is already so).
 
-    A class rather than a generator: it is entered on every event, most of which show no
-    file, so it costs a context variable lookup when the transport has set it already.
+    Entered a few times on every event, most of which show no file: when the transport
+    has set it already, as it mostly has, it costs a context variable look-up.
     """
+    current = access.current_viewer.get()
+    if current is not None and current.session_id == session.id and current.app == session.app:
+        return _ALREADY
+    return _Viewing(session)
+
+
+_ALREADY = contextlib.nullcontext()
+
+
+class _Viewing:
+    """``viewing`` where it is not so yet: sets the viewer, and puts the last one back."""
 
     __slots__ = ("session", "token")
 
@@ -67,10 +79,7 @@ class viewing:  # noqa: N801  (used as ``with viewing(session):``, like contextl
         self.token: contextvars.Token[access.Viewer | None] | None = None
 
     def __enter__(self) -> None:
-        current = access.current_viewer.get()
-        session = self.session
-        if current is None or current.session_id != session.id or current.app != session.app:
-            self.token = access.current_viewer.set(viewer(session))
+        self.token = access.current_viewer.set(viewer(self.session))
 
     def __exit__(self, *exc: object) -> None:
         if self.token is not None:

@@ -260,7 +260,8 @@ class Engine:
             # What may stop this event's steps: the connection's (``cancels=``), or made here
             # for a step that cancels others or can be cut short; most chains need none.
             stop = current_stop.get()
-            roots = {id(dependency) for dependency in queue}
+            # The roots after the first, which get ``event`` too (most events have one root).
+            roots = {id(dependency) for dependency in queue} if len(queue) > 1 else set()
             feedback = Feedback(send, seq, asyncio.get_running_loop(), outcome)
             limit = setting("MAX_CHAIN_STEPS")
             first_ok: bool | None = None

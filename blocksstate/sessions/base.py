@@ -49,7 +49,8 @@ class SessionStore:
 
     # Whether a held lock expires by itself (and so is renewed while a long event runs).
     lock_expires = True
-    # Whether an event may start before its worker's task exists (``blocksstate.eager``):
+    # Whether an event may start before its worker's task exists (``blocksstate.eager``),
+    # and a transaction take, write and release with plain calls (``take_now``...):
     # only if the store's calls never keep the current task (a connect timeout does).
     eager = False
     # Whether a commit can keep the lock for the page's next event (``write_and_keep``).
@@ -248,7 +249,11 @@ class SessionStore:
         if held is not None:
             held.released = True
             lease = held.lease
-            if lease is None:
+            if lease is None and self.eager:
+                written = self.write_and_release_now(  # type: ignore[attr-defined]
+                    session.id, held.owner, session.version, data, timeout
+                )
+            elif lease is None:
                 written = await self.write_and_release(
                     session.id, held.owner, session.version, data, timeout
                 )

@@ -84,7 +84,10 @@ class Holding:
             lease.in_use = True
         if self.held is None:
             try:
-                version = await store.take(self.session_id, owner)  # free, mostly: no wait
+                if store.eager:  # a plain call (``eager``): no coroutine for it
+                    version = store.take_now(self.session_id, owner)  # type: ignore[attr-defined]
+                else:
+                    version = await store.take(self.session_id, owner)  # free, mostly: no wait
                 if version is None:
                     version = await store._take_waiting(self.session_id, owner)
             except BaseException:
@@ -109,7 +112,10 @@ class Holding:
             if not held.released:
                 if held.lease is not None:
                     held.lease.lost()
-                await self.store.release(self.session_id, held.owner)
+                if self.store.eager:
+                    self.store.release_now(self.session_id, held.owner)  # type: ignore[attr-defined]
+                else:
+                    await self.store.release(self.session_id, held.owner)
 
 
 class Transaction:

@@ -63,13 +63,29 @@ class SessionStore(cache.SessionStore):
     async def take(self, session_id: str, owner: str) -> int | None:
         return self._take(session_id, owner)
 
+    # ``take_now``, ``release_now``, ``write_and_release_now``: the calls of every event, made
+    # without a coroutine by a transaction on a store that is ``eager`` (``holding.py``).
+    take_now = _take
+
     async def renew(self, session_id: str) -> None:
         """Nothing to renew: the lock does not expire."""
 
     async def release(self, session_id: str, owner: str) -> None:
         self._release(session_id, owner)
 
+    release_now = _release
+
     async def write_and_release(
+        self,
+        session_id: str,
+        owner: str,
+        read: int,
+        data: dict[str | int, Any],
+        timeout: float | None,
+    ) -> int | None:
+        return self.write_and_release_now(session_id, owner, read, data, timeout)
+
+    def write_and_release_now(
         self,
         session_id: str,
         owner: str,
