@@ -109,6 +109,8 @@ def test_choice_type_index_gives_handlers_positions():
 def test_handler_results_are_shown_as_the_page_expects():
     assert gr.Textbox().postprocess(42) == "42"
     assert gr.Number().postprocess(2.0) == 2
+    assert gr.Number().postprocess(7) == 7 and gr.Number(precision=0).postprocess(-7) == -7
+    assert type(gr.Number(precision=1).postprocess(7)) is float
     assert gr.Number().postprocess("2.5") == 2.5
     assert gr.Number(precision=0).postprocess(2.6) == 3
     assert gr.CheckboxGroup(["a", "b"]).postprocess("a") == ["a"]
@@ -131,6 +133,10 @@ def test_handler_results_are_shown_as_the_page_expects():
         (gr.HTML(), LONE),
         (gr.Button(), LONE),
         (gr.Number(), 10**400),
+        (gr.Number(), -(10**400)),
+        (gr.Number(maximum=10), 11),
+        (gr.Number(minimum=0), -1),
+        (gr.Number(), True),
         (gr.Number(precision=2), 10**400),
         (gr.Number(), "1e400"),
         (gr.JSON(), {"names": [LONE]}),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import reprlib
+import sys
 from collections.abc import Mapping
 from typing import Any, ClassVar, Unpack
 
@@ -29,6 +30,10 @@ def number_input_context(value: Any, minimum: Any, maximum: Any, step: Any) -> d
         "maximum": number_text(maximum),
         "step": number_text(step) or "any",
     }
+
+
+# The largest number a page can be sent (JSON's, a float's): ``check_json_safe``'s bound.
+_LARGEST = sys.float_info.max
 
 
 def round_to_precision(value: float | int, precision: int | None) -> float | int:
@@ -86,6 +91,15 @@ class Number(FormComponent):
         return round_to_precision(payload, self.precision)
 
     def postprocess(self, value: Any, props: Mapping[str, Any] | None = None) -> Any:
+        if (
+            type(value) is int  # most results: a whole number, nothing to round or bound
+            and not props
+            and self.minimum is None
+            and self.maximum is None
+            and (self.precision is None or self.precision == 0)
+            and -_LARGEST <= value <= _LARGEST
+        ):
+            return value
         if value is None:
             return None
         if isinstance(value, str):
