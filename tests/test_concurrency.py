@@ -203,3 +203,37 @@ async def test_a_free_thread_goes_to_the_listener_served_longest_ago():
         event.set()
     await asyncio.gather(*tasks)
     assert order[-1] == "busy-3" and admission.busy_threads == 0
+
+
+async def test_a_call_that_ends_before_anything_else_runs_starts_only_where_a_run_could():
+    """``free_now`` (an inline call): yes where ``enter_now`` would admit a run, no where it
+    would wait (its group full, or every thread busy), and it takes nothing either way."""
+    admission = Admission(threads=1)
+    one, other, never = Limit("one", 1), Limit("other", None), Limit("never", 0)
+    assert admission.free_now(one, thread=True) and admission.free_now(other, thread=True)
+    assert not admission.free_now(never, thread=True)
+
+    held = asyncio.Event()
+    release = asyncio.Event()
+
+    async def hold(limit: Limit, thread: bool) -> None:
+        async with admission.run(limit, thread=thread):
+            held.set()
+            await release.wait()
+
+    task = asyncio.create_task(hold(one, thread=False))  # "one"'s place, no thread
+    await held.wait()
+    assert not admission.free_now(one, thread=True)  # its one place is taken
+    assert admission.free_now(other, thread=True)  # the thread is free
+    release.set()
+    await task
+
+    held.clear()
+    release.clear()
+    task = asyncio.create_task(hold(other, thread=True))  # the only thread
+    await held.wait()
+    assert not admission.free_now(one, thread=True)
+    assert admission.free_now(one, thread=False)  # a run that needs no thread may start
+    release.set()
+    await task
+    assert admission.busy_threads == 0 and admission.free_now(one, thread=True)
