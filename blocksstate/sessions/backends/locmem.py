@@ -75,16 +75,6 @@ class SessionStore(cache.SessionStore):
 
     release_now = _release
 
-    async def write_and_release(
-        self,
-        session_id: str,
-        owner: str,
-        read: int,
-        data: dict[str | int, Any],
-        timeout: float | None,
-    ) -> int | None:
-        return self.write_and_release_now(session_id, owner, read, data, timeout)
-
     def write_and_release_now(
         self,
         session_id: str,
@@ -93,7 +83,7 @@ class SessionStore(cache.SessionStore):
         data: dict[str | int, Any],
         timeout: float | None,
     ) -> int | None:
-        """Both in one call, as both are plain calls here (the end of every event)."""
+        """``write_and_release`` (the end of every event) as one plain call: both are, here."""
         try:
             if not data:
                 return read
