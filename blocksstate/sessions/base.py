@@ -50,7 +50,7 @@ class SessionStore:
     # Whether a held lock expires by itself (and so is renewed while a long event runs).
     lock_expires = True
     # Whether an event may start before its worker's task exists (``blocksstate.eager``),
-    # and a transaction take, write and release with plain calls (``take_now``...):
+    # and a transaction take, write and release with plain calls (``take_now``, below):
     # only if the store's calls never keep the current task (a connect timeout does).
     eager = False
     # Whether a commit can keep the lock for the page's next event (``write_and_keep``).
@@ -82,6 +82,28 @@ class SessionStore:
     async def release(self, session_id: str, owner: str) -> None:
         """Let go of the lock if ``owner`` still holds it."""
         raise NotImplementedError("subclasses of SessionStore must provide a release() method")
+
+    # ``take``, ``release`` and ``write_and_release`` as plain calls, which a store that is
+    # ``eager`` provides: the transaction of every event makes them without a coroutine each.
+
+    def take_now(self, session_id: str, owner: str) -> int | None:
+        """``take``, for an ``eager`` store."""
+        raise NotImplementedError("an eager SessionStore must provide take_now()")
+
+    def release_now(self, session_id: str, owner: str) -> None:
+        """``release``, for an ``eager`` store."""
+        raise NotImplementedError("an eager SessionStore must provide release_now()")
+
+    def write_and_release_now(
+        self,
+        session_id: str,
+        owner: str,
+        read: int,
+        data: dict[str | int, Any],
+        timeout: float | None,
+    ) -> int | None:
+        """``write_and_release``, for an ``eager`` store."""
+        raise NotImplementedError("an eager SessionStore must provide write_and_release_now()")
 
     async def load(self, blocks: Blocks, session_id: str) -> Session | None:
         """Read a stored session back, or None if it is unknown, expired or another app's."""
@@ -250,7 +272,7 @@ class SessionStore:
             held.released = True
             lease = held.lease
             if lease is None and self.eager:
-                written = self.write_and_release_now(  # type: ignore[attr-defined]
+                written = self.write_and_release_now(
                     session.id, held.owner, session.version, data, timeout
                 )
             elif lease is None:

@@ -85,7 +85,7 @@ class Holding:
         if self.held is None:
             try:
                 if store.eager:  # a plain call (``eager``): no coroutine for it
-                    version = store.take_now(self.session_id, owner)  # type: ignore[attr-defined]
+                    version = store.take_now(self.session_id, owner)
                 else:
                     version = await store.take(self.session_id, owner)  # free, mostly: no wait
                 if version is None:
@@ -113,7 +113,7 @@ class Holding:
                 if held.lease is not None:
                     held.lease.lost()
                 if self.store.eager:
-                    self.store.release_now(self.session_id, held.owner)  # type: ignore[attr-defined]
+                    self.store.release_now(self.session_id, held.owner)
                 else:
                     await self.store.release(self.session_id, held.owner)
 

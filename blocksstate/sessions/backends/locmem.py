@@ -63,9 +63,7 @@ class SessionStore(cache.SessionStore):
     async def take(self, session_id: str, owner: str) -> int | None:
         return self._take(session_id, owner)
 
-    # ``take_now``, ``release_now``, ``write_and_release_now``: the calls of every event, made
-    # without a coroutine by a transaction on a store that is ``eager`` (``holding.py``).
-    take_now = _take
+    take_now = _take  # (``eager``: the base class's plain calls)
 
     async def renew(self, session_id: str) -> None:
         """Nothing to renew: the lock does not expire."""
