@@ -12,6 +12,11 @@ package is edited; ``run.py --what-if NAME,...`` sets it and labels the results.
   nothing is run: no session, no engine, no activity. What is left is the floor of
   our own stack (daphne, the consumer, ``Connection.receive``, ``FramesOut``), so the
   event path's own share is the difference (docs/performance.md, "eighth pass").
+- ``redis_reply_unread``: with Redis (the lean client), a commit that keeps the page's
+  lease is sent and not waited for, and its reply is not read (the connection stops
+  reading until its next command): the ceiling of answering the page before the
+  commit's reply and confirming it at the session's next event. Not safe (a failed
+  commit goes unnoticed): it sizes that design ("eleventh pass").
 
 Patches that sized changes since made in the package (``no_close_old_connections``,
 ``shared_cache_backend``, ``disconnect_first``, ``gc_freeze``, ``gc_threshold``) are gone; see
@@ -25,7 +30,7 @@ import contextlib
 import os
 from typing import Any
 
-PATCHES = ("inline_handlers", "no_lock_locmem", "answer_only")
+PATCHES = ("inline_handlers", "no_lock_locmem", "answer_only", "redis_reply_unread")
 
 
 class InlineExecutor(concurrent.futures.Executor):
@@ -82,6 +87,8 @@ def apply() -> list[str]:
         SessionStore.locked = locked  # type: ignore[method-assign]
     if "answer_only" in names:
         answer_only()
+    if "redis_reply_unread" in names:
+        redis_reply_unread()
     return names
 
 
@@ -115,3 +122,45 @@ def answer_only() -> None:
         await self.send(protocol.done(frame.seq, True))
 
     Connection.receive = answering  # type: ignore[method-assign]
+
+
+def redis_reply_unread() -> None:
+    from blocksstate.sessions.backends import redis as backend
+    from blocksstate.state import redis_async, redis_lean
+
+    write_and_keep = backend.SessionStore.write_and_keep
+
+    async def unread(
+        self: Any, session_id: str, owner: str, read: int, data: Any, timeout: Any, lease: float
+    ) -> tuple[int | None, bool]:
+        aclient = redis_async.client(self.cache)
+        connection = getattr(aclient, "_connection", None)
+        sha = getattr(aclient, "_shas", {}).get(backend._COMMIT)
+        if not lease or connection is None or connection.lost is not None or sha is None:
+            return await write_and_keep(self, session_id, owner, read, data, timeout, lease)
+        keyed = {self.key(session_id, part): value for part, value in data.items()}
+        keys, args = self._commit_call(session_id, owner, read, keyed, timeout, lease)
+        sent = connection.send(aclient.pack((b"EVALSHA", sha, len(keys), *keys, *args)))
+        sent.add_done_callback(lambda future: future.cancelled() or future.exception())
+        connection.transport.pause_reading()
+        connection.unread = True
+        return (read + 1 if data else read), True
+
+    send = redis_lean._Connection.send
+
+    def resuming(self: Any, command: bytes) -> Any:
+        if not getattr(self, "unread", False):
+            return send(self, command)
+        self.unread = False
+        self.transport.resume_reading()
+        if self.outgoing:
+            return send(self, command)
+        # Written at once, as on an idle connection; the unread replies stay first in line.
+        older = list(self.waiting)
+        self.waiting.clear()
+        future = send(self, command)
+        self.waiting.extendleft(reversed(older))
+        return future
+
+    backend.SessionStore.write_and_keep = unread  # type: ignore[method-assign]
+    redis_lean._Connection.send = resuming  # type: ignore[method-assign]
