@@ -17,6 +17,10 @@ package is edited; ``run.py --what-if NAME,...`` sets it and labels the results.
   reading until its next command): the ceiling of answering the page before the
   commit's reply and confirming it at the session's next event. Not safe (a failed
   commit goes unnoticed): it sizes that design ("eleventh pass").
+- ``redis_commit_unsent``: with Redis, a commit that keeps the page's lease is built
+  (keys, values encoded, the command packed) and not sent; it is taken as written.
+  What is left above embedded is the Redis path without its round trip; the store
+  keeps nothing (each event reads the version it wrote last in this process only).
 
 Patches that sized changes since made in the package (``no_close_old_connections``,
 ``shared_cache_backend``, ``disconnect_first``, ``gc_freeze``, ``gc_threshold``) are gone; see
@@ -30,7 +34,13 @@ import contextlib
 import os
 from typing import Any
 
-PATCHES = ("inline_handlers", "no_lock_locmem", "answer_only", "redis_reply_unread")
+PATCHES = (
+    "inline_handlers",
+    "no_lock_locmem",
+    "answer_only",
+    "redis_reply_unread",
+    "redis_commit_unsent",
+)
 
 
 class InlineExecutor(concurrent.futures.Executor):
@@ -89,6 +99,8 @@ def apply() -> list[str]:
         answer_only()
     if "redis_reply_unread" in names:
         redis_reply_unread()
+    if "redis_commit_unsent" in names:
+        redis_commit_unsent()
     return names
 
 
@@ -164,3 +176,24 @@ def redis_reply_unread() -> None:
 
     backend.SessionStore.write_and_keep = unread  # type: ignore[method-assign]
     redis_lean._Connection.send = resuming  # type: ignore[method-assign]
+
+
+def redis_commit_unsent() -> None:
+    from blocksstate.sessions.backends import redis as backend
+    from blocksstate.state import redis_async
+
+    write_and_keep = backend.SessionStore.write_and_keep
+
+    async def unsent(
+        self: Any, session_id: str, owner: str, read: int, data: Any, timeout: Any, lease: float
+    ) -> tuple[int | None, bool]:
+        aclient = redis_async.client(self.cache)
+        sha = getattr(aclient, "_shas", {}).get(backend._COMMIT)
+        if not lease or sha is None:
+            return await write_and_keep(self, session_id, owner, read, data, timeout, lease)
+        keyed = {self.key(session_id, part): value for part, value in data.items()}
+        keys, args = self._commit_call(session_id, owner, read, keyed, timeout, lease)
+        aclient.pack((b"EVALSHA", sha, len(keys), *keys, *args))
+        return (read + 1 if data else read), True
+
+    backend.SessionStore.write_and_keep = unsent  # type: ignore[method-assign]
