@@ -26,18 +26,12 @@ import pickle
 import resource
 import socket
 import statistics
-import subprocess
-import time
 from collections.abc import Awaitable, Callable
+
+from redis_event_cost import pinned_redis
 
 from blocksstate.sessions.backends.redis import _COMMIT
 from blocksstate.state.redis_lean import LeanClient
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def own_cpu() -> float:
@@ -129,26 +123,8 @@ def main() -> None:
     args = parser.parse_args()
 
     os.sched_setaffinity(0, {0})
-    port = free_port()
-    server = subprocess.Popen(
-        ["taskset", "-c", str(args.redis_core), "redis-server", "--port", str(port),
-         "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                redis_cpu(port)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
+    with pinned_redis(args.redis_core) as port:
         asyncio.run(run(port, args.calls, args.rounds))
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import os
+from collections.abc import Callable
 from typing import Any
 
 PATCHES = (
@@ -136,27 +137,43 @@ def answer_only() -> None:
     Connection.receive = answering  # type: ignore[method-assign]
 
 
-def redis_reply_unread() -> None:
+def _leased_commit(instead: Callable[[Any, bytes], bool]) -> None:
+    """Patch the Redis store's commit on a lease: its command is built as the package
+    builds it, then given to ``instead(client, command)``. If that returns True the
+    commit is taken as written (the version read, plus one if anything changed; the
+    lease kept); else the package's commit runs."""
     from blocksstate.sessions.backends import redis as backend
-    from blocksstate.state import redis_async, redis_lean
+    from blocksstate.state import redis_async
 
     write_and_keep = backend.SessionStore.write_and_keep
 
-    async def unread(
+    async def patched(
         self: Any, session_id: str, owner: str, read: int, data: Any, timeout: Any, lease: float
     ) -> tuple[int | None, bool]:
         aclient = redis_async.client(self.cache)
+        sha = getattr(aclient, "_shas", {}).get(backend._COMMIT)  # the package's first call
+        if lease and sha is not None:
+            keyed = {self.key(session_id, part): value for part, value in data.items()}
+            keys, args = self._commit_call(session_id, owner, read, keyed, timeout, lease)
+            if instead(aclient, aclient.pack((b"EVALSHA", sha, len(keys), *keys, *args))):
+                return (read + 1 if data else read), True
+        return await write_and_keep(self, session_id, owner, read, data, timeout, lease)
+
+    backend.SessionStore.write_and_keep = patched  # type: ignore[method-assign]
+
+
+def redis_reply_unread() -> None:
+    from blocksstate.state import redis_lean
+
+    def unread(aclient: Any, command: bytes) -> bool:
         connection = getattr(aclient, "_connection", None)
-        sha = getattr(aclient, "_shas", {}).get(backend._COMMIT)
-        if not lease or connection is None or connection.lost is not None or sha is None:
-            return await write_and_keep(self, session_id, owner, read, data, timeout, lease)
-        keyed = {self.key(session_id, part): value for part, value in data.items()}
-        keys, args = self._commit_call(session_id, owner, read, keyed, timeout, lease)
-        sent = connection.send(aclient.pack((b"EVALSHA", sha, len(keys), *keys, *args)))
+        if connection is None or connection.lost is not None:
+            return False
+        sent = connection.send(command)
         sent.add_done_callback(lambda future: future.cancelled() or future.exception())
         connection.transport.pause_reading()
         connection.unread = True
-        return (read + 1 if data else read), True
+        return True
 
     send = redis_lean._Connection.send
 
@@ -174,26 +191,9 @@ def redis_reply_unread() -> None:
         self.waiting.extendleft(reversed(older))
         return future
 
-    backend.SessionStore.write_and_keep = unread  # type: ignore[method-assign]
+    _leased_commit(unread)
     redis_lean._Connection.send = resuming  # type: ignore[method-assign]
 
 
 def redis_commit_unsent() -> None:
-    from blocksstate.sessions.backends import redis as backend
-    from blocksstate.state import redis_async
-
-    write_and_keep = backend.SessionStore.write_and_keep
-
-    async def unsent(
-        self: Any, session_id: str, owner: str, read: int, data: Any, timeout: Any, lease: float
-    ) -> tuple[int | None, bool]:
-        aclient = redis_async.client(self.cache)
-        sha = getattr(aclient, "_shas", {}).get(backend._COMMIT)
-        if not lease or sha is None:
-            return await write_and_keep(self, session_id, owner, read, data, timeout, lease)
-        keyed = {self.key(session_id, part): value for part, value in data.items()}
-        keys, args = self._commit_call(session_id, owner, read, keyed, timeout, lease)
-        aclient.pack((b"EVALSHA", sha, len(keys), *keys, *args))
-        return (read + 1 if data else read), True
-
-    backend.SessionStore.write_and_keep = unsent  # type: ignore[method-assign]
+    _leased_commit(lambda aclient, command: True)
