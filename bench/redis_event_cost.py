@@ -1,11 +1,12 @@
 """redis-server's CPU per event with nothing else on its core: the session store's two scripts.
 
-    PYTHONPATH=. python bench/redis_event_cost.py [--events 100000] [--sessions 50] [--rounds 3]
+    PYTHONPATH=. python bench/redis_event_cost.py [--events 100000] [--sessions 50] [--rounds 3] [--lease]
 
 Starts its own redis-server pinned to core 0 (``taskset``) and sends it, from
 ``redis-benchmark`` on core 1 with ``--sessions`` connections, what an event of the counter
 sends: the take script (lock, version) and the commit script (three values, the version,
-the lock), each ``--events`` times on random sessions. Prints redis-server's CPU
+the lock), each ``--events`` times on random sessions; with ``--lease``, the commit alone,
+as a busy page's event sends it on its lease (``sessions/lease.py``). Prints redis-server's CPU
 (``INFO cpu``, user + sys) per event, each round and the median: what one Redis core
 sustains, for docs/performance.md's projection (the bench's scaling run has Redis share
 its core with the workers).
@@ -48,8 +49,11 @@ def run_script(port: int, sha: str, keys: list[str], args: list[str], n: int, c:
     )  # fmt: skip
 
 
-def event_cost(client, port: int, events: int, connections: int) -> tuple[float, float]:
-    """redis-server's CPU seconds and the wall seconds for ``events`` events (take + commit)."""
+def event_cost(
+    client, port: int, events: int, connections: int, lease: bool = False
+) -> tuple[float, float]:
+    """redis-server's CPU seconds and the wall seconds for ``events`` events (take + commit;
+    with ``lease``, as a busy page's event on its lease: the commit only)."""
     tag = ":1:blocksstate:v1:{s__rand_int__}:"
     value = pickle.dumps({"count": 41, "label": "Count"}).hex()  # about a counter's parts
     calls = [
@@ -66,6 +70,8 @@ def event_cost(client, port: int, events: int, connections: int) -> tuple[float,
             ["owner", "0", "86400000", "0", value, value, value],
         ),
     ]
+    if lease:
+        calls = calls[1:]
     before, started = cpu_seconds(client), time.monotonic()
     for sha, keys, argv in calls:
         run_script(port, sha, keys, argv, events, connections)
@@ -105,6 +111,11 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100000)
     parser.add_argument("--sessions", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--lease",
+        action="store_true",
+        help="a busy page's event on its lease (SESSION_LEASE): the commit script only",
+    )
     args = parser.parse_args()
 
     import redis
@@ -112,10 +123,10 @@ def main() -> None:
     os.sched_setaffinity(0, {1})
     with pinned_redis(0) as port:
         client = redis.Redis(port=port)
-        event_cost(client, port, 2000, args.sessions)  # warm-up
+        event_cost(client, port, 2000, args.sessions, args.lease)  # warm-up
         per_event = []
         for n in range(args.rounds):
-            used, wall = event_cost(client, port, args.events, args.sessions)
+            used, wall = event_cost(client, port, args.events, args.sessions, args.lease)
             per_event.append(used / args.events * 1000)
             print(
                 f"round {n + 1}: {per_event[-1] * 1000:.1f} µs of redis-server CPU per event, "
