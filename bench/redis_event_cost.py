@@ -4,7 +4,7 @@
 
 Starts its own redis-server pinned to core 0 (``taskset``) and sends it, from
 ``redis-benchmark`` on core 1 with ``--sessions`` connections, what an event of the counter
-sends: the take script (lock, version) and the commit script (three values, the version,
+sends: the take script (lock, version, wanted) and the commit script (three values, the version,
 the lock), each ``--events`` times on random sessions; with ``--lease``, the commit alone,
 as a busy page's event sends it on its lease (``sessions/lease.py``). Prints redis-server's CPU
 (``INFO cpu``, user + sys) per event, each round and the median: what one Redis core
